@@ -1,0 +1,48 @@
+# A thin wrapper over Meson: one command for each habit. See README.md.
+BUILD      ?= build
+CHECKBUILD ?= build-check
+SETUP      := scripts/setup
+MESON      := meson
+DEMO_DIR   ?= demo
+
+.PHONY: all setup demo check asan test fuzz format lint bench clean
+
+all: setup
+	@test -f $(BUILD)/build.ninja || $(MESON) setup $(BUILD) >/dev/null
+	ninja -C $(BUILD)
+
+setup:
+	@$(SETUP)
+
+# Builds fukan and runs the whole job on freshly generated sample data into $(DEMO_DIR)/.
+demo: all
+	$(BUILD)/fukan demo $(DEMO_DIR)
+
+# Every test (unit, end-to-end, independent-tool checks) under ASan + UBSan.
+check: setup
+	@test -f $(CHECKBUILD)/build.ninja || $(MESON) setup $(CHECKBUILD) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	ninja -C $(CHECKBUILD)
+	scripts/run-tests $(CHECKBUILD)
+
+test: check
+asan: check
+
+# Each libFuzzer target for a short, fixed time (clang).
+fuzz: setup
+	@test -f build-fuzz/build.ninja || CC=clang $(MESON) setup build-fuzz -Dfuzz=true -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	ninja -C build-fuzz
+	scripts/run-fuzz build-fuzz
+
+format:
+	git ls-files '*.c' '*.h' | xargs clang-format -i
+
+lint:
+	scripts/checksrc
+	scripts/check-layers
+	git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
+
+bench: all
+	bench/run $(BUILD)
+
+clean:
+	rm -rf $(BUILD) $(CHECKBUILD) build-fuzz

@@ -1,0 +1,74 @@
+/* Shared front-end helpers: see cli.h. */
+#include "cli.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+const fk_command *fk_cli_find_command(const char *name)
+{
+    for (const fk_command *const *c = fk_commands; *c != NULL; c++)
+        if (strcmp((*c)->name, name) == 0)
+            return *c;
+    return NULL;
+}
+
+void fk_cli_error(const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    fputs("fukan: ", stderr);
+    vfprintf(stderr, fmt, ap);
+    fputc('\n', stderr);
+    va_end(ap);
+}
+
+int fk_cli_exit_code(fk_status s)
+{
+    switch (s) {
+    case FK_OK:
+        return FK_EXIT_OK;
+    case FK_EFINDING:
+        return FK_EXIT_FINDINGS;
+    case FK_EINVAL:
+    case FK_EFORMAT:
+    case FK_EPERM:
+    case FK_EAUTH:
+    case FK_ELOCKED:
+    case FK_EEXIST:
+    case FK_ENOENT:
+    case FK_ECRYPTO:
+    case FK_ETOOBIG:
+    case FK_EUNSAFE:
+    case FK_ETAMPER:
+    case FK_ESTATE:
+        return FK_EXIT_USAGE;
+    default:
+        return FK_EXIT_ENV;
+    }
+}
+
+int fk_cli_fail(const fk_err *err)
+{
+    fk_cli_error("%s", fk_err_message(err));
+    return fk_cli_exit_code(err->status);
+}
+
+bool fk_cli_wants_help(const fk_command *cmd, int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--") == 0)
+            break;
+        if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
+            fputs(cmd->usage, stdout);
+            return true;
+        }
+    }
+    return false;
+}
+
+bool fk_cli_stderr_is_tty(void)
+{
+    return isatty(STDERR_FILENO) == 1;
+}

@@ -1,0 +1,48 @@
+/*
+ * Shared pieces of the command-line front end: exit codes, error printing, the command
+ * table, option helpers and password prompts. Commands live one per file (cmd-NAME.c).
+ */
+#ifndef FK_CLI_H
+#define FK_CLI_H
+
+#include "util/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes, the same for every command. */
+enum {
+    FK_EXIT_OK = 0,       /* success */
+    FK_EXIT_FINDINGS = 1, /* findings: rejected rows, disagreements, mismatches */
+    FK_EXIT_USAGE = 2,    /* usage or input error, authentication refused */
+    FK_EXIT_ENV = 3       /* environment error: missing tool, I/O failure */
+};
+
+typedef struct fk_command {
+    const char *name;
+    const char *summary;
+    const char *usage; /* full --help text */
+    int (*run)(int argc, char **argv);
+} fk_command;
+
+/* The command table (commands.c), terminated by NULL. Each cmd-NAME.c defines fk_cmd_NAME. */
+extern const fk_command *const fk_commands[];
+
+const fk_command *fk_cli_find_command(const char *name);
+
+/* Prints "fukan: message" to stderr. */
+void fk_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Prints the error's message and returns the exit code its status maps to. */
+int fk_cli_fail(const fk_err *err);
+
+/* The exit code for a status (FK_EFINDING → 1, input and auth errors → 2, others → 3). */
+int fk_cli_exit_code(fk_status s);
+
+/* True if argv has --help or -h; prints the command's usage then. */
+bool fk_cli_wants_help(const fk_command *cmd, int argc, char **argv);
+
+/* True when stderr is a terminal (progress bars are drawn only then). */
+bool fk_cli_stderr_is_tty(void);
+
+#endif
