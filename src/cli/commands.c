@@ -3,9 +3,11 @@
 
 #include <stddef.h>
 
+extern const fk_command fk_cmd_init;
+extern const fk_command fk_cmd_user;
+extern const fk_command fk_cmd_audit;
 extern const fk_command fk_cmd_version;
 
 const fk_command *const fk_commands[] = {
-    &fk_cmd_version,
-    NULL,
+    &fk_cmd_init, &fk_cmd_user, &fk_cmd_audit, &fk_cmd_version, NULL,
 };

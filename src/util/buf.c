@@ -44,6 +44,17 @@ fk_status fk_buf_append(fk_buf *b, const void *data, size_t n)
     return FK_OK;
 }
 
+fk_status fk_buf_extend(fk_buf *b, size_t n, char **where)
+{
+    fk_status s = fk__buf_reserve(b, n);
+    if (s != FK_OK)
+        return s;
+    *where = b->data + b->len;
+    b->len += n;
+    b->data[b->len] = '\0';
+    return FK_OK;
+}
+
 fk_status fk_buf_append_str(fk_buf *b, const char *s)
 {
     return fk_buf_append(b, s, strlen(s));

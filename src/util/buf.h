@@ -25,6 +25,9 @@ fk_status fk_buf_append_str(fk_buf *b, const char *s) FK_WARN_UNUSED;
 fk_status fk_buf_append_byte(fk_buf *b, unsigned char c) FK_WARN_UNUSED;
 fk_status fk_buf_appendf(fk_buf *b, const char *fmt, ...) FK_PRINTF(2, 3) FK_WARN_UNUSED;
 
+/* Grows the content by n bytes (left uninitialised) and points *where at them. */
+fk_status fk_buf_extend(fk_buf *b, size_t n, char **where) FK_WARN_UNUSED;
+
 /* The content as a C string ("" for an empty buffer). */
 const char *fk_buf_cstr(const fk_buf *b);
 

@@ -1,0 +1,232 @@
+/* libsodium behind fukan's own names: see crypto.h. */
+#include "crypto.h"
+
+#include <sodium.h>
+#include <string.h>
+
+struct fk_key {
+    unsigned char bytes[FK_KEY_BYTES];
+};
+
+#define FK__NONCE crypto_aead_xchacha20poly1305_ietf_NPUBBYTES
+#define FK__TAG   crypto_aead_xchacha20poly1305_ietf_ABYTES
+
+fk_kdf_params fk_kdf_default(void)
+{
+    /* About 0.4 s and 256 MiB on the 2-core build machine: see docs/security.md. */
+    return (fk_kdf_params){crypto_pwhash_OPSLIMIT_MODERATE - 1, crypto_pwhash_MEMLIMIT_MODERATE};
+}
+
+fk_kdf_params fk_kdf_interactive(void)
+{
+    return (fk_kdf_params){crypto_pwhash_OPSLIMIT_INTERACTIVE, crypto_pwhash_MEMLIMIT_INTERACTIVE};
+}
+
+fk_status fk_crypto_init(fk_err *err)
+{
+    if (sodium_init() < 0)
+        return fk_failf(err, FK_EENV, "libsodium could not be initialised");
+    return FK_OK;
+}
+
+static fk_key *fk__key_alloc(void)
+{
+    return sodium_malloc(sizeof(fk_key));
+}
+
+fk_status fk_key_new_random(fk_key **out, fk_err *err)
+{
+    fk_key *k = fk__key_alloc();
+    if (k == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+    randombytes_buf(k->bytes, sizeof k->bytes);
+    *out = k;
+    return FK_OK;
+}
+
+fk_status fk_key_derive(const fk_key *master, uint64_t id, const char context[8], fk_key **out,
+                        fk_err *err)
+{
+    fk_key *k = fk__key_alloc();
+    if (k == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+    if (crypto_kdf_derive_from_key(k->bytes, sizeof k->bytes, id, context, master->bytes) != 0) {
+        sodium_free(k);
+        return fk_failf(err, FK_ECRYPTO, "key derivation failed");
+    }
+    *out = k;
+    return FK_OK;
+}
+
+void fk_key_free(fk_key *key)
+{
+    if (key != NULL)
+        sodium_free(key); /* sodium_free wipes before releasing */
+}
+
+fk_status fk_seal(const fk_key *key, const void *ad, size_t ad_len, const void *plain, size_t n,
+                  fk_buf *out)
+{
+    char *dst;
+    fk_status s = fk_buf_extend(out, FK__NONCE + n + FK__TAG, &dst);
+    if (s != FK_OK)
+        return s;
+    unsigned char *nonce = (unsigned char *)dst;
+    randombytes_buf(nonce, FK__NONCE);
+    crypto_aead_xchacha20poly1305_ietf_encrypt(nonce + FK__NONCE, NULL, plain, n, ad, ad_len, NULL,
+                                               nonce, key->bytes);
+    return FK_OK;
+}
+
+fk_status fk_unseal(const fk_key *key, const void *ad, size_t ad_len, const void *sealed, size_t n,
+                    fk_buf *out, fk_err *err)
+{
+    if (n < FK__NONCE + FK__TAG)
+        return fk_failf(err, FK_ECRYPTO, "sealed data is truncated");
+    size_t plain_len = n - FK__NONCE - FK__TAG;
+    size_t start = out->len;
+    char *dst;
+    fk_status s = fk_buf_extend(out, plain_len, &dst);
+    if (s != FK_OK)
+        return fk_failf(err, s, "no room to unseal data");
+    const unsigned char *in = sealed;
+    unsigned long long got;
+    if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)dst, &got, NULL, in + FK__NONCE,
+                                                   n - FK__NONCE, ad, ad_len, in,
+                                                   key->bytes) != 0) {
+        sodium_memzero(dst, plain_len);
+        out->len = start;
+        out->data[start] = '\0';
+        return fk_failf(err, FK_ECRYPTO, "sealed data failed authentication");
+    }
+    return FK_OK;
+}
+
+static fk_status fk__derive_kek(const char *password, fk_kdf_params params,
+                                const unsigned char salt[FK_SALT_BYTES],
+                                unsigned char kek[FK_KEY_BYTES], fk_err *err)
+{
+    if (crypto_pwhash(kek, FK_KEY_BYTES, password, strlen(password), salt, params.ops, params.mem,
+                      crypto_pwhash_ALG_ARGON2ID13) != 0)
+        return fk_failf(err, FK_ENOMEM, "not enough memory for the password hash");
+    return FK_OK;
+}
+
+fk_status fk_slot_wrap(const fk_key *job_key, const char *password, fk_kdf_params params,
+                       unsigned char salt[FK_SALT_BYTES], fk_buf *wrapped, fk_err *err)
+{
+    randombytes_buf(salt, FK_SALT_BYTES);
+    fk_key *kek = fk__key_alloc();
+    if (kek == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+    fk_status s = fk__derive_kek(password, params, salt, kek->bytes, err);
+    if (s == FK_OK &&
+        fk_seal(kek, salt, FK_SALT_BYTES, job_key->bytes, FK_KEY_BYTES, wrapped) != FK_OK)
+        s = fk_failf(err, FK_ENOMEM, "out of memory wrapping a key");
+    sodium_free(kek);
+    return s;
+}
+
+fk_status fk_slot_unwrap(const char *password, fk_kdf_params params,
+                         const unsigned char salt[FK_SALT_BYTES], const void *wrapped, size_t n,
+                         fk_key **job_key, fk_err *err)
+{
+    fk_key *kek = fk__key_alloc();
+    fk_key *key = fk__key_alloc();
+    fk_buf plain;
+    fk_buf_init(&plain, FK_KEY_BYTES + 1);
+    fk_status s = kek && key ? fk__derive_kek(password, params, salt, kek->bytes, err)
+                             : fk_failf(err, FK_ENOMEM, "out of memory for a key");
+    if (s == FK_OK && (fk_unseal(kek, salt, FK_SALT_BYTES, wrapped, n, &plain, NULL) != FK_OK ||
+                       plain.len != FK_KEY_BYTES))
+        s = fk_failf(err, FK_EAUTH, "wrong password");
+    if (s == FK_OK) {
+        memcpy(key->bytes, plain.data, FK_KEY_BYTES);
+        *job_key = key;
+        key = NULL;
+    }
+    if (plain.data != NULL)
+        sodium_memzero(plain.data, plain.cap);
+    fk_buf_free(&plain);
+    if (kek != NULL)
+        sodium_free(kek);
+    if (key != NULL)
+        sodium_free(key);
+    return s;
+}
+
+fk_status fk_sign_keypair(const fk_key *seal_key, unsigned char pk[FK_SIGN_PUBLIC_BYTES],
+                          fk_buf *sealed_sk, fk_err *err)
+{
+    unsigned char *sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
+    if (sk == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+    crypto_sign_keypair(pk, sk);
+    fk_status s = fk_seal(seal_key, "signing", 7, sk, crypto_sign_SECRETKEYBYTES, sealed_sk);
+    sodium_free(sk);
+    return s == FK_OK ? FK_OK : fk_failf(err, s, "could not seal the signing key");
+}
+
+fk_status fk_sign(const fk_key *seal_key, const void *sealed_sk, size_t sk_len, const void *msg,
+                  size_t n, unsigned char sig[FK_SIGNATURE_BYTES], fk_err *err)
+{
+    fk_buf sk;
+    fk_buf_init(&sk, crypto_sign_SECRETKEYBYTES + 1);
+    fk_status s = fk_unseal(seal_key, "signing", 7, sealed_sk, sk_len, &sk, err);
+    if (s == FK_OK && sk.len != crypto_sign_SECRETKEYBYTES)
+        s = fk_failf(err, FK_ECRYPTO, "signing key has a wrong size");
+    if (s == FK_OK)
+        crypto_sign_detached(sig, NULL, msg, n, (const unsigned char *)sk.data);
+    if (sk.data != NULL)
+        sodium_memzero(sk.data, sk.cap);
+    fk_buf_free(&sk);
+    return s;
+}
+
+bool fk_sign_verify(const unsigned char pk[FK_SIGN_PUBLIC_BYTES],
+                    const unsigned char sig[FK_SIGNATURE_BYTES], const void *msg, size_t n)
+{
+    return crypto_sign_verify_detached(sig, msg, n, pk) == 0;
+}
+
+void fk_hash(const void *data, size_t n, unsigned char out[FK_HASH_BYTES])
+{
+    crypto_generichash(out, FK_HASH_BYTES, data, n, NULL, 0);
+}
+
+void fk_mac(const fk_key *key, const void *data, size_t n, unsigned char *out, size_t out_len)
+{
+    crypto_generichash(out, out_len, data, n, key->bytes, sizeof key->bytes);
+}
+
+bool fk_equal(const void *a, const void *b, size_t n)
+{
+    return sodium_memcmp(a, b, n) == 0;
+}
+
+void fk_random_bytes(void *buf, size_t n)
+{
+    randombytes_buf(buf, n);
+}
+
+uint32_t fk_random_below(uint32_t bound)
+{
+    return randombytes_uniform(bound);
+}
+
+void fk_wipe(void *p, size_t n)
+{
+    sodium_memzero(p, n);
+}
+
+void fk_hex(const unsigned char *data, size_t n, char *out)
+{
+    sodium_bin2hex(out, 2 * n + 1, data, n);
+}
+
+bool fk_unhex(const char *hex, unsigned char *out, size_t n)
+{
+    size_t got;
+    return strlen(hex) == 2 * n && sodium_hex2bin(out, n, hex, 2 * n, NULL, &got, NULL) == 0 &&
+           got == n;
+}

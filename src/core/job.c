@@ -1,0 +1,397 @@
+/* Creating, opening and migrating the job store: see job.h. */
+#include "job-private.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#define FK__DB_NAME "job.db"
+
+/* Schema versions in order; PRAGMA user_version counts how many have been applied. */
+static const char *const fk__migrations[] = {
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value BLOB NOT NULL);"
+    "CREATE TABLE users ("
+    "  id TEXT PRIMARY KEY, seq INTEGER NOT NULL UNIQUE,"
+    "  name TEXT NOT NULL, affiliation TEXT NOT NULL,"
+    "  role TEXT NOT NULL CHECK (role IN ('manager', 'handler', 'auditor')),"
+    "  added_at TEXT NOT NULL, added_by TEXT NOT NULL, removed_at TEXT, removed_by TEXT,"
+    "  failures INTEGER NOT NULL DEFAULT 0, locked INTEGER NOT NULL DEFAULT 0,"
+    "  kdf_ops INTEGER, kdf_mem INTEGER, salt BLOB, slot BLOB);"
+    "CREATE TABLE audit ("
+    "  seq INTEGER PRIMARY KEY, ts_utc TEXT NOT NULL, ts_local TEXT NOT NULL,"
+    "  user TEXT NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL, object TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL, details TEXT NOT NULL,"
+    "  prev_hash BLOB NOT NULL, hash BLOB NOT NULL, sig BLOB);"
+    /* Append-only by default; the verifier, not these triggers, is what proves it. */
+    "CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit WHEN OLD.sig IS NOT NULL"
+    "  OR NEW.seq IS NOT OLD.seq OR NEW.hash IS NOT OLD.hash OR NEW.details IS NOT OLD.details"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TABLE packages ("
+    "  id INTEGER PRIMARY KEY, sha256 TEXT NOT NULL, opened_at TEXT NOT NULL,"
+    "  opened_by TEXT NOT NULL, received INTEGER NOT NULL, accepted INTEGER NOT NULL,"
+    "  rejected INTEGER NOT NULL, replaced_at TEXT);"
+    "CREATE TABLE records ("
+    "  id INTEGER PRIMARY KEY, package_id INTEGER NOT NULL REFERENCES packages(id),"
+    "  line INTEGER NOT NULL, category INTEGER NOT NULL, tag TEXT NOT NULL UNIQUE,"
+    "  serial INTEGER, stage TEXT NOT NULL DEFAULT 'accepted',"
+    "  held INTEGER NOT NULL DEFAULT 0, sealed BLOB NOT NULL);"
+    "CREATE TABLE rejects ("
+    "  id INTEGER PRIMARY KEY, package_id INTEGER NOT NULL REFERENCES packages(id),"
+    "  line INTEGER NOT NULL, col INTEGER NOT NULL, column_name TEXT NOT NULL,"
+    "  reason TEXT NOT NULL);",
+};
+
+#define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))
+
+fk_status fk__job_db_fail(fk_job *job, fk_err *err)
+{
+    return fk_failf(err, FK_EDB, "%s/%s: %s", job->dir, FK__DB_NAME, sqlite3_errmsg(job->db));
+}
+
+fk_status fk__job_exec(fk_job *job, const char *sql, fk_err *err)
+{
+    if (sqlite3_exec(job->db, sql, NULL, NULL, NULL) != SQLITE_OK)
+        return fk__job_db_fail(job, err);
+    return FK_OK;
+}
+
+fk_status fk__job_prepare(fk_job *job, const char *sql, sqlite3_stmt **st, fk_err *err)
+{
+    if (sqlite3_prepare_v2(job->db, sql, -1, st, NULL) != SQLITE_OK)
+        return fk__job_db_fail(job, err);
+    return FK_OK;
+}
+
+void fk__job_now(char utc[32], char local[40])
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm tm;
+    gmtime_r(&ts.tv_sec, &tm);
+    strftime(utc, 32, "%Y-%m-%dT%H:%M:%SZ", &tm);
+    localtime_r(&ts.tv_sec, &tm);
+    char off[8];
+    strftime(off, sizeof off, "%z", &tm);
+    char base[32];
+    strftime(base, sizeof base, "%Y-%m-%dT%H:%M:%S", &tm);
+    snprintf(local, 40, "%s%.3s:%.2s", base, off, off + 3);
+}
+
+fk_status fk__job_meta_get(fk_job *job, const char *key, void *out, size_t max, size_t *len,
+                           fk_err *err)
+{
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job, "SELECT value FROM meta WHERE key = ?", &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    if (rc == SQLITE_ROW) {
+        size_t n = (size_t)sqlite3_column_bytes(st, 0);
+        if (n > max)
+            s = fk_failf(err, FK_ETAMPER, "%s: job setting '%s' is damaged", job->dir, key);
+        else {
+            memcpy(out, sqlite3_column_blob(st, 0), n);
+            *len = n;
+        }
+    } else if (rc == SQLITE_DONE) {
+        s = fk_failf(err, FK_ENOENT, "%s: job setting '%s' is missing", job->dir, key);
+    } else {
+        s = fk__job_db_fail(job, err);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+fk_status fk__job_meta_set(fk_job *job, const char *key, const void *value, size_t len, fk_err *err)
+{
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job, "INSERT OR REPLACE INTO meta VALUES (?, ?)", &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, key, -1, SQLITE_STATIC);
+    sqlite3_bind_blob(st, 2, value, (int)len, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        s = fk__job_db_fail(job, err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+static fk_status fk__migrate(fk_job *job, fk_err *err)
+{
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job, "PRAGMA user_version", &st, err);
+    if (s != FK_OK)
+        return s;
+    int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
+    sqlite3_finalize(st);
+    if (version < 0 || version > FK__SCHEMA_VERSION)
+        return fk_failf(err, FK_EDB, "%s: job store has schema version %d; this fukan knows %d",
+                        job->dir, version, FK__SCHEMA_VERSION);
+    for (int v = version; v < FK__SCHEMA_VERSION; v++) {
+        char pragma[64];
+        snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
+        s = fk__job_exec(job, "BEGIN IMMEDIATE", err);
+        if (s == FK_OK)
+            s = fk__job_exec(job, fk__migrations[v], err);
+        if (s == FK_OK)
+            s = fk__job_exec(job, pragma, err);
+        if (s == FK_OK)
+            s = fk__job_exec(job, "COMMIT", err);
+        if (s != FK_OK) {
+            (void)sqlite3_exec(job->db, "ROLLBACK", NULL, NULL, NULL);
+            return s;
+        }
+    }
+    return FK_OK;
+}
+
+static fk_status fk__connect(fk_job *job, bool create, fk_err *err)
+{
+    char path[4096];
+    if (!fk_fs_join(path, sizeof path, job->dir, FK__DB_NAME))
+        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+    if (!create) {
+        fk_status s = fk_fs_check_private_file(path, err);
+        if (s == FK_ENOENT)
+            return fk_failf(err, FK_ENOENT, "%s: not a fukan job (no %s)", job->dir, FK__DB_NAME);
+        if (s != FK_OK)
+            return s;
+    }
+    mode_t old = umask(077);
+    int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+    int rc = sqlite3_open_v2(path, &job->db, flags, NULL);
+    umask(old);
+    if (rc != SQLITE_OK)
+        return fk__job_db_fail(job, err);
+    sqlite3_busy_timeout(job->db, 10000);
+    fk_status s = fk__job_exec(job,
+                               "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
+                               "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;",
+                               err);
+    return s != FK_OK ? s : fk__migrate(job, err);
+}
+
+static fk_job *fk__job_alloc(const char *dir)
+{
+    fk_job *job = fk_calloc(1, sizeof *job);
+    if (job == NULL)
+        return NULL;
+    job->dir = fk_strdup(dir);
+    if (job->dir == NULL) {
+        fk_free(job);
+        return NULL;
+    }
+    if (gethostname(job->host, sizeof job->host - 1) != 0)
+        snprintf(job->host, sizeof job->host, "unknown");
+    return job;
+}
+
+static fk_status fk__load_identity(fk_job *job, fk_err *err)
+{
+    size_t n;
+    fk_status s = fk__job_meta_get(job, "job_id", job->id, sizeof job->id, &n, err);
+    if (s == FK_OK && n != sizeof job->id)
+        s = fk_failf(err, FK_ETAMPER, "%s: job identity is damaged", job->dir);
+    if (s != FK_OK)
+        return s;
+    fk_hex(job->id, sizeof job->id, job->id_hex);
+    char yaml[1 << 16];
+    s = fk__job_meta_get(job, "order", yaml, sizeof yaml, &n, err);
+    if (s == FK_OK)
+        s = fk_order_parse("job.yaml (stored)", yaml, n, &job->order, err);
+    return s;
+}
+
+fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
+{
+    fk_status s = fk_crypto_init(err);
+    if (s != FK_OK)
+        return s;
+    s = fk_fs_check_private_dir(dir, err);
+    if (s != FK_OK)
+        return s;
+    fk_job *job = fk__job_alloc(dir);
+    if (job == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory");
+    s = fk__connect(job, false, err);
+    if (s == FK_OK)
+        s = fk__load_identity(job, err);
+    if (s != FK_OK) {
+        fk_job_close(job);
+        return s;
+    }
+    *out = job;
+    return FK_OK;
+}
+
+static fk_status fk__init_identity(fk_job *job, const char *order_text, size_t order_len,
+                                   fk_err *err)
+{
+    fk_random_bytes(job->id, sizeof job->id);
+    fk_hex(job->id, sizeof job->id, job->id_hex);
+    char utc[32], local[40];
+    fk__job_now(utc, local);
+    fk_status s = fk__job_meta_set(job, "job_id", job->id, sizeof job->id, err);
+    if (s == FK_OK)
+        s = fk__job_meta_set(job, "order", order_text, order_len, err);
+    if (s == FK_OK)
+        s = fk__job_meta_set(job, "created_at", local, strlen(local), err);
+    return s;
+}
+
+static fk_status fk__init_signing(fk_job *job, fk_err *err)
+{
+    fk_key *seal = NULL;
+    unsigned char pk[FK_SIGN_PUBLIC_BYTES];
+    fk_buf sk;
+    fk_buf_init(&sk, 1024);
+    fk_status s = fk__job_subkey(job, "auditsig", &seal, err);
+    if (s == FK_OK)
+        s = fk_sign_keypair(seal, pk, &sk, err);
+    if (s == FK_OK)
+        s = fk__job_meta_set(job, "sign_pk", pk, sizeof pk, err);
+    if (s == FK_OK)
+        s = fk__job_meta_set(job, "sign_sk", sk.data, sk.len, err);
+    fk_key_free(seal);
+    fk_buf_free(&sk);
+    return s;
+}
+
+static fk_status fk__create_in(fk_job *job, const char *order_path, const fk_user_spec *manager,
+                               const char *password, fk_kdf_params kdf, fk_err *err)
+{
+    char *text;
+    size_t len;
+    fk_status s = fk_fs_read_file(order_path, 1 << 16, &text, &len, err);
+    if (s != FK_OK)
+        return s;
+    s = fk_order_parse(order_path, text, len, &job->order, err);
+    if (s == FK_OK)
+        s = fk__connect(job, true, err);
+    if (s == FK_OK)
+        s = fk_key_new_random(&job->key, err);
+    if (s == FK_OK)
+        s = fk__job_exec(job, "BEGIN IMMEDIATE", err);
+    if (s == FK_OK) {
+        s = fk__init_identity(job, text, len, err);
+        if (s == FK_OK)
+            s = fk__init_signing(job, err);
+        if (s == FK_OK)
+            s = fk__users_insert(job, manager, password, kdf, manager->id, err);
+        job->user = fk_strdup(manager->id);
+        job->command = fk_strdup("init");
+        job->role = FK_ROLE_MANAGER;
+        if (s == FK_OK && (job->user == NULL || job->command == NULL))
+            s = fk_failf(err, FK_ENOMEM, "out of memory");
+        if (s == FK_OK)
+            s = fk_job_audit(job, job->id_hex, FK_OK, "job created", err);
+        if (s == FK_OK)
+            s = fk__job_exec(job, "COMMIT", err);
+        else
+            (void)sqlite3_exec(job->db, "ROLLBACK", NULL, NULL, NULL);
+    }
+    fk_free(text);
+    return s;
+}
+
+/* Removes what a failed create left, so that a retry finds an empty directory. */
+static void fk__remove_db_files(const char *dir)
+{
+    static const char *const names[] = {FK__DB_NAME, FK__DB_NAME "-wal", FK__DB_NAME "-shm"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        char path[4096];
+        if (fk_fs_join(path, sizeof path, dir, names[i]))
+            unlink(path);
+    }
+}
+
+fk_status fk_job_create(const char *dir, const char *order_path, const fk_user_spec *manager,
+                        const char *password, fk_kdf_params kdf, fk_job **out, fk_err *err)
+{
+    fk_status s = fk_crypto_init(err);
+    if (s == FK_OK)
+        s = fk_password_check(password, manager->id, err);
+    if (s == FK_OK)
+        s = fk_fs_mkdir_private(dir, err);
+    if (s != FK_OK)
+        return s;
+    fk_job *job = fk__job_alloc(dir);
+    if (job == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory");
+    s = fk__create_in(job, order_path, manager, password, kdf, err);
+    if (s != FK_OK) {
+        fk_job_close(job);
+        fk__remove_db_files(dir);
+        return s;
+    }
+    *out = job;
+    return FK_OK;
+}
+
+void fk_job_close(fk_job *job)
+{
+    if (job == NULL)
+        return;
+    if (job->db != NULL)
+        sqlite3_close(job->db);
+    fk_key_free(job->key);
+    fk_order_free(job->order);
+    fk_free(job->dir);
+    fk_free(job->user);
+    fk_free(job->command);
+    fk_free(job);
+}
+
+fk_status fk__job_subkey(fk_job *job, const char context[8], fk_key **out, fk_err *err)
+{
+    if (job->key == NULL)
+        return fk_failf(err, FK_EPERM, "the job key is not open (log in as a handler)");
+    return fk_key_derive(job->key, 1, context, out, err);
+}
+
+const char *fk_job_dir(const fk_job *job)
+{
+    return job->dir;
+}
+
+const char *fk_job_id(const fk_job *job)
+{
+    return job->id_hex;
+}
+
+const fk_order *fk_job_order(const fk_job *job)
+{
+    return job->order;
+}
+
+const char *fk_job_user(const fk_job *job)
+{
+    return job->role != 0 ? job->user : NULL;
+}
+
+fk_role fk_job_role(const fk_job *job)
+{
+    return job->role;
+}
+
+fk_status fk_job_begin(fk_job *job, fk_err *err)
+{
+    return fk__job_exec(job, "BEGIN IMMEDIATE", err);
+}
+
+fk_status fk_job_commit(fk_job *job, fk_err *err)
+{
+    return fk__job_exec(job, "COMMIT", err);
+}
+
+void fk_job_rollback(fk_job *job)
+{
+    (void)sqlite3_exec(job->db, "ROLLBACK", NULL, NULL, NULL);
+}

@@ -1,0 +1,471 @@
+/* job.yaml parsing: see order.h and docs/job-yaml.md. */
+#include "order.h"
+#include "util/fsutil.h"
+#include "util/mem.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <libfyaml.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FK__MAX_TEMPLATES   16
+#define FK__ORDER_MAX_BYTES (1 << 20)
+
+struct fk_order {
+    int fiscal_year;
+    char *ward;
+    char *job_code;
+    long expected[FK_CAT_COUNT];
+    fk_date valid_from, valid_until;
+    char *printer;
+    int batch_size;
+    fk_mismatch_policy postal_mismatch;
+    char *rules;
+    struct {
+        char *document;
+        char *path;
+    } templates[FK__MAX_TEMPLATES];
+    int template_count;
+    char *stock[FK_CAT_COUNT][FK_ORDER_MAX_STOCK];
+    int stock_count[FK_CAT_COUNT];
+    double window[4];
+};
+
+typedef struct {
+    const char *path;
+    fk_err *err;
+} fk__ctx;
+
+static fk_status fk__fail_at(const fk__ctx *c, struct fy_node *node, const char *fmt, ...)
+    FK_PRINTF(3, 4);
+
+static fk_status fk__fail_at(const fk__ctx *c, struct fy_node *node, const char *fmt, ...)
+{
+    int line = 0, col = 0;
+    struct fy_token *t = node ? fy_node_get_scalar_token(node) : NULL;
+    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+    if (m != NULL) {
+        line = m->line + 1;
+        col = m->column + 1;
+    }
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    return fk_failf(c->err, FK_EFORMAT, "%s:%d:%d: %s", c->path, line, col, msg);
+}
+
+static fk_status fk__scalar(const fk__ctx *c, struct fy_node *node, const char *key,
+                            const char **out)
+{
+    if (node == NULL || !fy_node_is_scalar(node))
+        return fk__fail_at(c, node, "%s must be a single value", key);
+    *out = fy_node_get_scalar0(node);
+    return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, "%s: out of memory", c->path);
+}
+
+static fk_status fk__long(const fk__ctx *c, struct fy_node *node, const char *key, long min,
+                          long max, long *out)
+{
+    const char *s;
+    fk_status st = fk__scalar(c, node, key, &s);
+    if (st != FK_OK)
+        return st;
+    char *end;
+    errno = 0;
+    long v = strtol(s, &end, 10);
+    if (errno != 0 || *s == '\0' || *end != '\0' || v < min || v > max) {
+        char what[128];
+        snprintf(what, sizeof what, "%s must be a whole number from %ld to %ld", key, min, max);
+        return fk__fail_at(c, node, "%s", what);
+    }
+    *out = v;
+    return FK_OK;
+}
+
+static fk_status fk__double(const fk__ctx *c, struct fy_node *node, const char *key, double *out)
+{
+    const char *s;
+    fk_status st = fk__scalar(c, node, key, &s);
+    if (st != FK_OK)
+        return st;
+    char *end;
+    double v = strtod(s, &end);
+    if (*s == '\0' || *end != '\0' || v < 0 || v > 1000)
+        return fk__fail_at(c, node, "%s must be a length in mm", key);
+    *out = v;
+    return FK_OK;
+}
+
+static fk_status fk__string(const fk__ctx *c, struct fy_node *node, const char *key, char **out)
+{
+    const char *s;
+    fk_status st = fk__scalar(c, node, key, &s);
+    if (st != FK_OK)
+        return st;
+    fk_free(*out);
+    *out = fk_strdup(s);
+    return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, "%s: out of memory", c->path);
+}
+
+static fk_status fk__date(const fk__ctx *c, struct fy_node *node, const char *key, fk_date *out)
+{
+    const char *s;
+    fk_status st = fk__scalar(c, node, key, &s);
+    if (st == FK_OK && fk_date_parse(s, out, NULL) != FK_OK)
+        st = fk__fail_at(c, node, "%s must be a date (YYYY-MM-DD)", key);
+    return st;
+}
+
+static fk_status fk__expected(const fk__ctx *c, fk_order *o, struct fy_node *map)
+{
+    if (!fy_node_is_mapping(map))
+        return fk__fail_at(c, map, "%s must map categories to counts", "expected");
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p);
+        fk_category cat;
+        if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
+            return fk__fail_at(c, k, "%s: unknown category", "expected");
+        fk_status st = fk__long(c, fy_node_pair_value(p), "count", 0, 100000000, &o->expected[cat]);
+        if (st != FK_OK)
+            return st;
+    }
+    return FK_OK;
+}
+
+static fk_status fk__templates(const fk__ctx *c, fk_order *o, struct fy_node *map)
+{
+    if (!fy_node_is_mapping(map))
+        return fk__fail_at(c, map, "%s must map document names to files", "templates");
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
+        if (o->template_count == FK__MAX_TEMPLATES)
+            return fk__fail_at(c, fy_node_pair_key(p), "%s: too many entries", "templates");
+        int i = o->template_count++;
+        fk_status st = fk__string(c, fy_node_pair_key(p), "document", &o->templates[i].document);
+        if (st == FK_OK)
+            st = fk__string(c, fy_node_pair_value(p), "template", &o->templates[i].path);
+        if (st != FK_OK)
+            return st;
+    }
+    return FK_OK;
+}
+
+static fk_status fk__enclosures(const fk__ctx *c, fk_order *o, struct fy_node *map)
+{
+    if (!fy_node_is_mapping(map))
+        return fk__fail_at(c, map, "%s must map categories to lists of items", "enclosures");
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
+        fk_category cat;
+        if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
+            return fk__fail_at(c, k, "%s: unknown category", "enclosures");
+        if (!fy_node_is_sequence(v))
+            return fk__fail_at(c, k, "%s: expected a list of stock items", "enclosures");
+        void *it2 = NULL;
+        struct fy_node *item;
+        while ((item = fy_node_sequence_iterate(v, &it2)) != NULL) {
+            if (o->stock_count[cat] == FK_ORDER_MAX_STOCK)
+                return fk__fail_at(c, item, "%s: too many stock items", "enclosures");
+            fk_status st = fk__string(c, item, "stock item", &o->stock[cat][o->stock_count[cat]]);
+            if (st != FK_OK)
+                return st;
+            o->stock_count[cat]++;
+        }
+    }
+    return FK_OK;
+}
+
+static fk_status fk__window(const fk__ctx *c, fk_order *o, struct fy_node *map)
+{
+    static const char *const keys[] = {"x", "y", "width", "height"};
+    if (!fy_node_is_mapping(map))
+        return fk__fail_at(c, map, "%s must have x, y, width and height", "window");
+    for (int i = 0; i < 4; i++) {
+        struct fy_node *v = fy_node_mapping_lookup_by_string(map, keys[i], FY_NT);
+        if (v == NULL)
+            return fk__fail_at(c, map, "window: missing %s", keys[i]);
+        fk_status st = fk__double(c, v, keys[i], &o->window[i]);
+        if (st != FK_OK)
+            return st;
+    }
+    return FK_OK;
+}
+
+static fk_status fk__policy(const fk__ctx *c, fk_order *o, struct fy_node *v)
+{
+    const char *s;
+    fk_status st = fk__scalar(c, v, "postal_mismatch", &s);
+    if (st != FK_OK)
+        return st;
+    if (strcmp(s, "reject") == 0)
+        o->postal_mismatch = FK_MISMATCH_REJECT;
+    else if (strcmp(s, "warn") == 0)
+        o->postal_mismatch = FK_MISMATCH_WARN;
+    else
+        return fk__fail_at(c, v, "%s must be reject or warn", "postal_mismatch");
+    return FK_OK;
+}
+
+static bool fk__is_job_code(const char *s)
+{
+    size_t n = strlen(s);
+    if (n == 0 || n > 8)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9')))
+            return false;
+    return true;
+}
+
+/* One top-level key; unknown keys are errors so that a misspelt setting is never ignored. */
+static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct fy_node *k,
+                         struct fy_node *v)
+{
+    long n;
+    fk_status st;
+    if (strcmp(key, "fiscal_year") == 0) {
+        st = fk__long(c, v, key, 2000, 2100, &n);
+        o->fiscal_year = (int)n;
+        return st;
+    }
+    if (strcmp(key, "batch_size") == 0) {
+        st = fk__long(c, v, key, 1, 100000, &n);
+        o->batch_size = (int)n;
+        return st;
+    }
+    if (strcmp(key, "ward") == 0)
+        return fk__string(c, v, key, &o->ward);
+    if (strcmp(key, "job_code") == 0) {
+        st = fk__string(c, v, key, &o->job_code);
+        if (st == FK_OK && !fk__is_job_code(o->job_code))
+            st = fk__fail_at(c, v, "%s must be 1-8 capital letters or digits", key);
+        return st;
+    }
+    if (strcmp(key, "printer") == 0)
+        return fk__string(c, v, key, &o->printer);
+    if (strcmp(key, "rules") == 0)
+        return fk__string(c, v, key, &o->rules);
+    if (strcmp(key, "expected") == 0)
+        return fk__expected(c, o, v);
+    if (strcmp(key, "templates") == 0)
+        return fk__templates(c, o, v);
+    if (strcmp(key, "enclosures") == 0)
+        return fk__enclosures(c, o, v);
+    if (strcmp(key, "window") == 0)
+        return fk__window(c, o, v);
+    if (strcmp(key, "postal_mismatch") == 0)
+        return fk__policy(c, o, v);
+    if (strcmp(key, "voucher") == 0) {
+        struct fy_node *from = fy_node_mapping_lookup_by_string(v, "valid_from", FY_NT);
+        struct fy_node *until = fy_node_mapping_lookup_by_string(v, "valid_until", FY_NT);
+        if (!fy_node_is_mapping(v) || from == NULL || until == NULL)
+            return fk__fail_at(c, k, "%s needs valid_from and valid_until", key);
+        st = fk__date(c, from, "valid_from", &o->valid_from);
+        return st != FK_OK ? st : fk__date(c, until, "valid_until", &o->valid_until);
+    }
+    return fk__fail_at(c, k, "unknown setting '%s'", key);
+}
+
+static void fk__defaults(fk_order *o)
+{
+    for (int i = 0; i < FK_CAT_COUNT; i++)
+        o->expected[i] = -1;
+    o->batch_size = 500;
+    o->postal_mismatch = FK_MISMATCH_REJECT;
+    /* 長形3号 window envelope: a common window 90 x 45 mm, 20 mm from the left, 12 mm down. */
+    o->window[0] = 20;
+    o->window[1] = 12;
+    o->window[2] = 90;
+    o->window[3] = 45;
+}
+
+static fk_status fk__check_complete(const fk__ctx *c, fk_order *o)
+{
+    if (o->fiscal_year == 0)
+        return fk_failf(c->err, FK_EFORMAT, "%s: missing fiscal_year", c->path);
+    if (o->ward == NULL)
+        return fk_failf(c->err, FK_EFORMAT, "%s: missing ward", c->path);
+    if (o->job_code == NULL)
+        return fk_failf(c->err, FK_EFORMAT, "%s: missing job_code", c->path);
+    if (o->valid_from.year == 0)
+        return fk_failf(c->err, FK_EFORMAT, "%s: missing voucher validity", c->path);
+    if (fk_date_cmp(o->valid_from, o->valid_until) > 0)
+        return fk_failf(c->err, FK_EFORMAT, "%s: voucher valid_until is before valid_from",
+                        c->path);
+    return FK_OK;
+}
+
+static fk_status fk__parse_root(const fk__ctx *c, fk_order *o, struct fy_node *root)
+{
+    if (root == NULL || !fy_node_is_mapping(root))
+        return fk_failf(c->err, FK_EFORMAT, "%s:1:1: expected a mapping of settings", c->path);
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(root, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p);
+        const char *key;
+        fk_status st = fk__scalar(c, k, "a setting's name", &key);
+        if (st == FK_OK)
+            st = fk__key(c, o, key, k, fy_node_pair_value(p));
+        if (st != FK_OK)
+            return st;
+    }
+    return fk__check_complete(c, o);
+}
+
+/* The first error libfyaml collected, as file:line:col: message. */
+static fk_status fk__syntax_error(const fk__ctx *c, struct fy_diag *diag)
+{
+    void *it = NULL;
+    struct fy_diag_error *e = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
+    if (e == NULL)
+        return fk_failf(c->err, FK_EFORMAT, "%s: not valid YAML", c->path);
+    return fk_failf(c->err, FK_EFORMAT, "%s:%d:%d: %s", c->path, e->line + 1, e->column + 1,
+                    e->msg);
+}
+
+fk_status fk_order_parse(const char *path, const char *text, size_t len, fk_order **out,
+                         fk_err *err)
+{
+    fk__ctx c = {path, err};
+    struct fy_diag_cfg dcfg;
+    fy_diag_cfg_default(&dcfg);
+    dcfg.fp = NULL;
+    struct fy_diag *diag = fy_diag_create(&dcfg);
+    if (diag != NULL)
+        fy_diag_set_collect_errors(diag, true);
+    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET, .diag = diag};
+    struct fy_document *doc = fy_document_build_from_string(&cfg, text, len);
+    fk_order *o = fk_calloc(1, sizeof *o);
+    fk_status st;
+    if (o == NULL)
+        st = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+    else if (doc == NULL)
+        st = fk__syntax_error(&c, diag);
+    else {
+        fk__defaults(o);
+        st = fk__parse_root(&c, o, fy_document_root(doc));
+    }
+    fy_document_destroy(doc);
+    fy_diag_destroy(diag);
+    if (st != FK_OK) {
+        fk_order_free(o);
+        return st;
+    }
+    *out = o;
+    return FK_OK;
+}
+
+fk_status fk_order_load(const char *path, fk_order **out, fk_err *err)
+{
+    char *text;
+    size_t len;
+    fk_status st = fk_fs_read_file(path, FK__ORDER_MAX_BYTES, &text, &len, err);
+    if (st != FK_OK)
+        return st;
+    st = fk_order_parse(path, text, len, out, err);
+    fk_free(text);
+    return st;
+}
+
+void fk_order_free(fk_order *o)
+{
+    if (o == NULL)
+        return;
+    fk_free(o->ward);
+    fk_free(o->job_code);
+    fk_free(o->printer);
+    fk_free(o->rules);
+    for (int i = 0; i < o->template_count; i++) {
+        fk_free(o->templates[i].document);
+        fk_free(o->templates[i].path);
+    }
+    for (int c = 0; c < FK_CAT_COUNT; c++)
+        for (int i = 0; i < o->stock_count[c]; i++)
+            fk_free(o->stock[c][i]);
+    fk_free(o);
+}
+
+int fk_order_fiscal_year(const fk_order *o)
+{
+    return o->fiscal_year;
+}
+
+const char *fk_order_ward(const fk_order *o)
+{
+    return o->ward;
+}
+
+const char *fk_order_job_code(const fk_order *o)
+{
+    return o->job_code;
+}
+
+long fk_order_expected(const fk_order *o, fk_category c)
+{
+    return (unsigned)c < FK_CAT_COUNT ? o->expected[c] : -1;
+}
+
+fk_date fk_order_valid_from(const fk_order *o)
+{
+    return o->valid_from;
+}
+
+fk_date fk_order_valid_until(const fk_order *o)
+{
+    return o->valid_until;
+}
+
+const char *fk_order_printer(const fk_order *o)
+{
+    return o->printer;
+}
+
+int fk_order_batch_size(const fk_order *o)
+{
+    return o->batch_size;
+}
+
+fk_mismatch_policy fk_order_postal_mismatch(const fk_order *o)
+{
+    return o->postal_mismatch;
+}
+
+const char *fk_order_rules(const fk_order *o)
+{
+    return o->rules;
+}
+
+const char *fk_order_template(const fk_order *o, const char *document)
+{
+    for (int i = 0; i < o->template_count; i++)
+        if (strcmp(o->templates[i].document, document) == 0)
+            return o->templates[i].path;
+    return NULL;
+}
+
+int fk_order_stock_items(const fk_order *o, fk_category c, const char *items[FK_ORDER_MAX_STOCK])
+{
+    if ((unsigned)c >= FK_CAT_COUNT)
+        return 0;
+    for (int i = 0; i < o->stock_count[c]; i++)
+        items[i] = o->stock[c][i];
+    return o->stock_count[c];
+}
+
+void fk_order_window(const fk_order *o, double *x, double *y, double *w, double *h)
+{
+    *x = o->window[0];
+    *y = o->window[1];
+    *w = o->window[2];
+    *h = o->window[3];
+}
