@@ -56,8 +56,10 @@ static fk_status fk__verify(fk_job *job, const fk__opts *o, fk_err *err)
     fk_audit_report rep;
     if (s == FK_OK)
         s = fk_audit_verify(job, o->pubkey_file ? pk : NULL, o->checkpoint, &rep, err);
-    if (s == FK_ETAMPER)
-        return fk_failf(err, FK_EFINDING, "%s", err->msg);
+    if (s == FK_ETAMPER) {
+        err->status = FK_EFINDING; /* a broken log is a finding: exit 1 */
+        return FK_EFINDING;
+    }
     if (s != FK_OK)
         return s;
     printf("audit log intact: %ld entries, head %s@%ld\n", rep.entries, rep.head_hex, rep.head_seq);

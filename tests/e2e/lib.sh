@@ -19,3 +19,23 @@ expect_exit() {
 
 # expect_grep PATTERN FILE: FILE must contain PATTERN (extended regex).
 expect_grep() { grep -qE -- "$1" "$2" || { cat "$2" >&2; fail "'$1' not in $2"; }; }
+
+# make_password FILE PASSWORD: a password file as fukan requires it (mode 0600).
+make_password() { (umask 077; printf '%s\n' "$2" > "$1"); }
+
+# new_job DIR: a job with manager "sato" (password file pw-sato) and handler "tanaka"
+# (pw-tanaka); cheap Argon2id parameters keep the tests fast.
+new_job() {
+  make_password pw-sato 'Kx9-mangoes-Tl7'
+  make_password pw-tanaka 'Rb4-harbour-Zq2'
+  "$FUKAN" init "$1" --order "$SRCDIR/tests/fixtures/job.yaml" --user sato \
+    --name '佐藤 一郎' --affiliation '封緘印刷株式会社' --user-password-file pw-sato \
+    --kdf-cost interactive >/dev/null
+  "$FUKAN" user add "$1" tanaka --name '田中 花子' --affiliation '封緘印刷株式会社' \
+    --role handler --new-password-file pw-tanaka --user sato --user-password-file pw-sato \
+    --kdf-cost interactive >/dev/null
+}
+
+# as_sato / as_tanaka CMD ARGS...: runs fukan logged in as that user.
+as_sato() { cmd=$1; shift; "$FUKAN" $cmd "$@" --user sato --user-password-file pw-sato; }
+as_tanaka() { cmd=$1; shift; "$FUKAN" $cmd "$@" --user tanaka --user-password-file pw-tanaka; }
