@@ -1,0 +1,78 @@
+/*
+ * Residents' records in the job store: each accepted record sealed with a subkey of the job
+ * key (XChaCha20-Poly1305, bound to its tag), with only what the workflow needs in clear
+ * (category, per-category serial, stage, the source line). Rejected rows keep their line,
+ * column and a reason that never holds the value. Every call needs the job key open, except
+ * the counts and the reject list.
+ */
+#ifndef FK_RECORDS_H
+#define FK_RECORDS_H
+
+#include "job.h"
+
+#define FK_TAG_HEX 33 /* 16-byte keyed hash of the resident number, as hex */
+
+/* The keyed hash of a resident number that stands for the person in reports and logs. */
+fk_status fk_job_tag(fk_job *job, const char *resident_no, char out[FK_TAG_HEX],
+                     fk_err *err) FK_WARN_UNUSED;
+
+/* True (in *opened) if a package with this SHA-256 was opened and not replaced. */
+fk_status fk_job_package_seen(fk_job *job, const char *sha256_hex, bool *opened,
+                              fk_err *err) FK_WARN_UNUSED;
+
+/*
+ * Starts storing a package inside the caller's transaction. With replace, the records and
+ * rejects of every earlier package are deleted first and the packages marked replaced.
+ */
+fk_status fk_job_package_start(fk_job *job, const char *sha256_hex, bool replace, long *package,
+                               fk_err *err) FK_WARN_UNUSED;
+
+/* Seals and stores one accepted record. FK_EEXIST if its resident number is already there. */
+fk_status fk_job_record_add(fk_job *job, long package, const fk_record *r, long line,
+                            fk_err *err) FK_WARN_UNUSED;
+
+/* Stores one finding of a rejected row (several per row are allowed). */
+fk_status fk_job_reject_add(fk_job *job, long package, long line, long column,
+                            const char *column_name, const char *reason,
+                            fk_err *err) FK_WARN_UNUSED;
+
+/* Records the package's counts; FK_EINVAL unless received = accepted + rejected. */
+fk_status fk_job_package_finish(fk_job *job, long package, long received, long accepted,
+                                long rejected, fk_err *err) FK_WARN_UNUSED;
+
+typedef struct fk_record_meta {
+    long id, line, serial; /* serial 0 until compose assigns one */
+    fk_category category;
+    const char *stage;
+    bool held;
+    char tag[FK_TAG_HEX];
+} fk_record_meta;
+
+/* Unseals every current record in source order; visit returns non-zero to stop. */
+fk_status fk_job_records_foreach(fk_job *job,
+                                 int (*visit)(const fk_record *, const fk_record_meta *, void *),
+                                 void *ctx, fk_err *err) FK_WARN_UNUSED;
+
+typedef struct fk_reject {
+    long line, column;
+    const char *column_name, *reason;
+} fk_reject;
+
+/* Every finding of the current package's rejected rows, by line and column. */
+fk_status fk_job_rejects_foreach(fk_job *job, int (*visit)(const fk_reject *, void *), void *ctx,
+                                 fk_err *err) FK_WARN_UNUSED;
+
+typedef struct fk_job_counts {
+    bool opened;
+    long received, accepted, rejected; /* rows */
+    long rejected_rows_stored;         /* distinct lines in the reject list */
+    long by_category[FK_CAT_COUNT];    /* accepted records */
+    long held;
+} fk_job_counts;
+
+fk_status fk_job_counts_get(fk_job *job, fk_job_counts *out, fk_err *err) FK_WARN_UNUSED;
+
+/* Holds a record back from composing (or releases it), e.g. after the quality gate. */
+fk_status fk_job_record_hold(fk_job *job, long id, bool held, fk_err *err) FK_WARN_UNUSED;
+
+#endif
