@@ -296,13 +296,13 @@ static fk_status fk__name_set(fk__loader *ld, struct fy_node *n, const char *pat
     void *it = NULL;
     struct fy_node *e;
     while ((e = fy_node_sequence_iterate(n, &it)) != NULL) {
-        char t[64];
+        char t[64] = "";
         size_t i = count;
         if (fk__text(e, t, sizeof t))
             for (i = 0; i < count && strcmp(names[i], t) != 0; i++)
                 ;
         if (i == count)
-            return fk__bad(ld, FK_EFORMAT, e, path, "expected one of the known names");
+            return fk__bad(ld, FK_EFORMAT, e, path, "unknown name '%s'", t);
         set |= 1u << (i + shift);
     }
     if (set == 0)
@@ -979,10 +979,11 @@ static fk_status fk__apply_file(fk_rules *r, const char *path, bool full, fk_err
         void *it = NULL;
         struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
         if (e != NULL)
-            s = fk_failf(err, FK_EFORMAT, "%s:%d:%d: YAML: %s", path, e->line + 1, e->column + 1,
+            /* Unlike node marks, collected diagnostics count from 1. */
+            s = fk_failf(err, FK_EFORMAT, "%s:%d:%d: YAML: %s", path, e->line, e->column,
                          e->msg != NULL ? e->msg : "syntax error");
         else
-            s = fk_failf(err, FK_EFORMAT, "%s:1:1: YAML: syntax error", path);
+            s = fk_failf(err, FK_EFORMAT, "%s:1:1: empty rules document", path);
     } else {
         fk__loader ld = {.r = r, .file = path, .err = err, .full = full};
         struct fy_node *root = fy_document_root(doc);
