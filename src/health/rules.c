@@ -15,7 +15,6 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #define FK__RULES_MAX_FILE (1u << 20)
@@ -185,17 +184,45 @@ static bool fk__is_null(struct fy_node *n)
            strcmp(t, "Null") == 0 || strcmp(t, "NULL") == 0;
 }
 
+/*
+ * Parses [+-]digits[.digits] without strtod, whose decimal point follows LC_NUMERIC. At most
+ * 15 significant digits, so mantissa / 10^k is exact up to the one final rounding, the same
+ * double strtod gives.
+ */
+static bool fk__decimal(const char *t, double *out)
+{
+    bool negative = *t == '-';
+    if (*t == '-' || *t == '+')
+        t++;
+    long long mantissa = 0;
+    int digits = 0, fraction = 0;
+    bool point = false;
+    for (; *t != '\0'; t++) {
+        if (*t == '.' && !point) {
+            point = true;
+            continue;
+        }
+        if (*t < '0' || *t > '9' || digits == 15)
+            return false;
+        mantissa = mantissa * 10 + (*t - '0');
+        digits++;
+        fraction += point;
+    }
+    if (digits == 0)
+        return false;
+    double scale = 1.0;
+    for (int i = 0; i < fraction; i++)
+        scale *= 10.0;
+    *out = (negative ? -(double)mantissa : (double)mantissa) / scale;
+    return true;
+}
+
 static fk_status fk__number(fk__loader *ld, struct fy_node *n, const char *path, double *out)
 {
     char t[64];
     if (n == NULL || fy_node_get_style(n) != FYNS_PLAIN || !fk__text(n, t, sizeof t) ||
-        t[0] == '\0')
+        !fk__decimal(t, out))
         return fk__bad(ld, FK_EFORMAT, n, path, "expected a number");
-    char *end;
-    double v = strtod(t, &end);
-    if (*end != '\0' || !isfinite(v))
-        return fk__bad(ld, FK_EFORMAT, n, path, "expected a number");
-    *out = v;
     return FK_OK;
 }
 
