@@ -49,8 +49,12 @@ static bool fk__reaches(fk__direction d, double v, double threshold)
     return false;
 }
 
+/* Whether a record taken in state f is in mask; an unknown state only in the full mask, so
+ * blood pressure is judged whatever the blood sample says. */
 static bool fk__in_state(unsigned mask, fk_fasting f)
 {
+    if (mask == FK__FASTING_ALL)
+        return true;
     return f >= FK_FAST_FASTING && f <= FK_FAST_AFTER_MEAL && (mask & (1u << f)) != 0;
 }
 

@@ -405,6 +405,27 @@ static void test_marks(void **state)
     }
 }
 
+/* Without a known blood-sampling state only the state-specific items are left unjudged. */
+static void test_unknown_fasting_state(void **state)
+{
+    (void)state;
+    fk_record r;
+    base(&r);
+    r.fasting = (fk_fasting)0;
+    r.sbp = 140;
+    r.tg = 400;
+    r.glucose = 200;
+    fk_health_assessment a;
+    fk_health_assess(rules, &r, &a);
+    assert_int_equal(item(&a, "sbp")->mark, MDR);
+    assert_false(item(&a, "tg_fasting")->applies);
+    assert_false(item(&a, "tg_casual")->applies);
+    assert_false(item(&a, "glucose_fasting")->applies);
+    assert_false(item(&a, "glucose_casual")->applies);
+    assert_false(a.risk[FK_RISK_LIPID]);
+    assert_true(a.risk[FK_RISK_BP]);
+}
+
 /* A healthy record has no mark at all, so the tables above test one item at a time. */
 static void test_base_unmarked(void **state)
 {
@@ -645,6 +666,7 @@ int main(void)
         cmocka_unit_test(test_fiscal_year_end_age),
         cmocka_unit_test(test_bmi_from_height_and_weight),
         cmocka_unit_test(test_base_unmarked),
+        cmocka_unit_test(test_unknown_fasting_state),
         cmocka_unit_test(test_marks),
         cmocka_unit_test(test_non_hdl_replaces_ldl),
         cmocka_unit_test(test_doctor_list),
