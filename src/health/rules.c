@@ -434,7 +434,7 @@ static fk_status fk__apply_item(fk__loader *ld, fk__item *item, bool is_new, str
                                        "guidance", "doctor", "fasting", NULL};
     static const char *const dirs[] = {"ge", "gt", "le", "lt"};
     fk_status s = fk__mapping(ld, n, path, keys);
-    bool found;
+    bool found, was_grade = fk__is_grade(item->field);
     struct fy_node *v;
     char sub[FK__PATH_MAX], t[32];
 
@@ -498,8 +498,16 @@ static fk_status fk__apply_item(fk__loader *ld, fk__item *item, bool is_new, str
         fk__subpath(sub, path, "fasting");
         s = fk__fasting(ld, v, sub, &item->fasting);
     }
-    if (s == FK_OK && item->label == NULL)
-        return fk__bad(ld, FK_EFORMAT, n, path, "missing key 'label'");
+    if (s == FK_OK && !is_new && fk__is_grade(item->field) != was_grade) {
+        bool has_guidance, has_doctor;
+        s = fk__key(ld, n, path, "guidance", false, &has_guidance, &v);
+        if (s == FK_OK)
+            s = fk__key(ld, n, path, "doctor", false, &has_doctor, &v);
+        if (s == FK_OK && (!has_guidance || !has_doctor))
+            return fk__bad(ld, FK_EFORMAT, n, path,
+                           "a field of another kind (urine grade or number) needs new guidance "
+                           "and doctor values");
+    }
     return s;
 }
 

@@ -416,6 +416,7 @@ static void test_override_errors(void **state)
         {"items: {hdl: {doctor: 34}\n", ":", "YAML"},
         {"rules:\n  levels: {}\n", ":2:3: ", "unknown key 'levels'"},
         {"stratification:\n  step1: {waist: hip}\n", ":2:18: ", "unknown item 'hip'"},
+        {"items:\n  urine_protein: {field: egfr}\n", ":2:19: ", "needs new guidance and doctor"},
         {"non_hdl_replaces_ldl: {by: ldl}\n", ":1:24: ", "an item cannot replace itself"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
