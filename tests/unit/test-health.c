@@ -659,6 +659,169 @@ static void test_check_truncates(void **state)
     assert_string_equal(fk_health_level_label(FK_LEVEL_MEDICATION), "服薬中");
 }
 
+/* ---- an independent model ---- */
+
+/*
+ * The 第4期 rules and the category criteria written out directly from the domain notes, with
+ * their numbers as constants, so that the rules file and the evaluator are checked against a
+ * second reading of the same text over many random records near every boundary.
+ */
+static bool ref_measured(double v)
+{
+    return !isnan(v);
+}
+
+static fk_health_level ref_level(const fk_record *r, bool *step1_negative, bool *risk)
+{
+    bool c1 = r->sex == FK_SEX_MALE ? r->waist >= 85 : r->waist >= 90;
+    bool c2 = !c1 && r->bmi >= 25;
+    *step1_negative = !c1 && !c2;
+    bool bp = r->sbp >= 130 || r->dbp >= 85;
+    bool lipid =
+        (r->fasting == FA && r->tg >= 150) || (r->fasting == CA && r->tg >= 175) || r->hdl < 40;
+    bool glucose = (r->fasting == FA && r->glucose >= 100) ||
+                   (r->fasting == CA && !ref_measured(r->hba1c) && r->glucose >= 100) ||
+                   r->hba1c >= 5.6;
+    *risk = bp || lipid || glucose;
+    if (r->med_bp || r->med_glucose || r->med_lipid)
+        return LM;
+    if (!c1 && !c2)
+        return LI;
+    int n = bp + lipid + glucose;
+    if (n >= 1 && r->smoker)
+        n++;
+    fk_health_level level = c1 ? (n >= 2   ? LS
+                                  : n == 1 ? LD
+                                           : LI)
+                               : (n >= 3   ? LS
+                                  : n >= 1 ? LD
+                                           : LI);
+    if (level == LS && r->age >= 65 && r->age <= 74)
+        level = LD;
+    return level;
+}
+
+static int ref_doctor_count(const fk_record *r)
+{
+    bool female = r->sex == FK_SEX_FEMALE;
+    bool ldl_judged = ref_measured(r->ldl) && r->tg < 400 && r->fasting != AM;
+    return (r->sbp >= 140) + (r->dbp >= 90) + (r->tg >= 300) +
+           (ldl_judged ? r->ldl >= 140 : r->non_hdl >= 170) + (r->glucose >= 126) +
+           (r->hba1c >= 6.5) + (r->ast >= 51) + (r->alt >= 51) + (r->ggt >= 101) + (r->egfr < 45) +
+           (r->hb <= (female ? 11.0 : 12.0)) + (r->urine_protein >= FK_URINE_1P);
+}
+
+static bool ref_agrees(fk_category cat, const fk_record *r)
+{
+    bool negative, risk;
+    fk_health_level level = ref_level(r, &negative, &risk);
+    bool medication = r->med_bp || r->med_glucose || r->med_lipid;
+    switch (cat) {
+    case FK_CAT_SEKKYOKU:
+        return level == LS;
+    case FK_CAT_DOUKI:
+        return level == LD;
+    case FK_CAT_HIHIMAN:
+        return !medication && negative && risk;
+    case FK_CAT_KENKO:
+        return level == LI || level == LM;
+    case FK_CAT_JUSHIN:
+        return (level == LI || level == LM) && ref_doctor_count(r) > 0;
+    case FK_CAT_COUNT:
+        break;
+    }
+    return false;
+}
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15u;
+
+static unsigned rnd(unsigned n)
+{
+    rng_state ^= rng_state << 13;
+    rng_state ^= rng_state >> 7;
+    rng_state ^= rng_state << 17;
+    return (unsigned)(rng_state % n);
+}
+
+/* lo + k/10 for a random k: one-decimal values that land on the thresholds often. */
+static double rnd_tenths(double lo, double hi)
+{
+    unsigned steps = (unsigned)lround((hi - lo) * 10);
+    return lo + rnd(steps + 1) / 10.0;
+}
+
+static void random_record(fk_record *r)
+{
+    base(r);
+    r->sex = rnd(2) ? FK_SEX_MALE : FK_SEX_FEMALE;
+    r->age = 60 + (int)rnd(20);
+    r->waist = rnd_tenths(80, 95);
+    r->bmi = rnd_tenths(23, 27);
+    r->sbp = 110 + rnd(55);
+    r->dbp = 65 + rnd(40);
+    r->fasting = (fk_fasting)(1 + rnd(3));
+    r->tg = rnd(8) == 0 ? 380 + rnd(40) : 100 + rnd(210);
+    r->hdl = 36 + rnd(30);
+    r->ldl = rnd(10) == 0 ? NAN : 115 + rnd(30);
+    r->non_hdl = 145 + rnd(30);
+    r->glucose = rnd(10) == 0 ? NAN : 85 + rnd(45);
+    r->hba1c = rnd(4) == 0 ? NAN : rnd_tenths(5.0, 6.8);
+    if (!ref_measured(r->glucose) && !ref_measured(r->hba1c))
+        r->hba1c = 5.5;
+    r->ast = 25 + rnd(30);
+    r->alt = 25 + rnd(30);
+    r->ggt = 45 + rnd(60);
+    r->egfr = rnd_tenths(43, 62);
+    r->hb = rnd_tenths(10.5, 14);
+    r->urine_protein = (fk_urine)rnd(4);
+    r->smoker = rnd(3) == 0;
+    r->med_bp = rnd(12) == 0;
+    r->med_glucose = rnd(20) == 0;
+    r->med_lipid = rnd(15) == 0;
+}
+
+/* Every record gets a category the model accepts; every 37th one a category it rejects. The
+ * check must then flag exactly the planted ones. */
+static void test_against_model(void **state)
+{
+    (void)state;
+    size_t planted = 0, flagged = 0, per_kind[FK_CHECK_INCOMPLETE + 1] = {0};
+    for (size_t i = 0; i < 50000; i++) {
+        fk_record r;
+        random_record(&r);
+        bool plant = i % 37 == 0;
+        int start = (int)rnd(FK_CAT_COUNT), c;
+        for (c = 0; c < FK_CAT_COUNT; c++)
+            if (ref_agrees((fk_category)((start + c) % FK_CAT_COUNT), &r) != plant)
+                break;
+        if (c == FK_CAT_COUNT)
+            continue; /* no category fits (or none disagrees): nothing to compare */
+        r.category = (fk_category)((start + c) % FK_CAT_COUNT);
+        planted += plant;
+
+        fk_health_assessment a;
+        fk_health_assess(rules, &r, &a);
+        bool negative, risk;
+        assert_int_equal(a.level, ref_level(&r, &negative, &risk));
+        assert_int_equal((int)a.n_doctor, ref_doctor_count(&r));
+        char why[160];
+        fk_health_check got = fk_health_check_category(rules, &r, &a, why, sizeof why);
+        if ((got != FK_CHECK_AGREE) != plant)
+            fail_msg("record %zu (%s, age %d): check says %s '%s', model says %s", i,
+                     fk_category_label(r.category), r.age, fk_health_check_name(got), why,
+                     plant ? "disagree" : "agree");
+        flagged += got != FK_CHECK_AGREE;
+        per_kind[got]++;
+    }
+    assert_int_equal(flagged, planted);
+    assert_true(planted > 1000);
+    /* the random records reach every kind the defaults can produce */
+    for (int k = FK_CHECK_MEDICATION; k <= FK_CHECK_DOCTOR; k++)
+        if (per_kind[k] == 0)
+            fail_msg("no '%s' finding among %zu", fk_health_check_name((fk_health_check)k),
+                     flagged);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -673,6 +836,7 @@ int main(void)
         cmocka_unit_test(test_bp_bands),
         cmocka_unit_test(test_check),
         cmocka_unit_test(test_check_truncates),
+        cmocka_unit_test(test_against_model),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
