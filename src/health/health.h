@@ -3,7 +3,8 @@
  * guidance level (階層化), marks every value of the threshold table against the guidance and
  * doctor-visit thresholds (for the results sheet and the 受診勧奨通知) and tells whether the
  * ward's mailing category agrees. Everything it compares with comes from an fk_rules object
- * (rules.h); these functions neither allocate nor fail.
+ * (rules.h); these functions neither allocate nor fail, and only read the rules, so any
+ * number of threads may assess records with one rules object.
  */
 #ifndef FK_HEALTH_H
 #define FK_HEALTH_H
