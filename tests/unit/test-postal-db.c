@@ -68,7 +68,7 @@ static void test_lookup_kinds(void **state)
     assert_string_equal(e.town, "");
     assert_int_equal(fk_postal_db_lookup(db, "1001301", &e), FK_OK); /* 御蔵島村一円 */
     assert_int_equal(e.kind, FK_POSTAL_KIND_NO_TOWN);
-    assert_int_equal(fk_postal_db_lookup(db, "5220317", &e), FK_OK); /* 多賀町一円 */
+    assert_int_equal(fk_postal_db_lookup(db, "5220317", &e), FK_OK); /* 大字一円, emptied */
     assert_int_equal(e.kind, FK_POSTAL_KIND_NO_TOWN);
     assert_int_equal(fk_postal_db_lookup(db, "1008979", &e), FK_OK); /* a business */
     assert_int_equal(e.kind, FK_POSTAL_KIND_BUSINESS);
