@@ -3,6 +3,7 @@
 #include "postal/postal.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -39,19 +40,19 @@ static int fk__one(const fk_postal_db *db, const char *postal, const char *addre
 {
     fk_err err;
     fk_err_clear(&err);
-    fk_postal_result *r = malloc(sizeof *r);
+    fk_postal_result *r = fk_malloc(sizeof *r);
     if (r == NULL) {
         fk_cli_error("out of memory");
         return FK_EXIT_ENV;
     }
     fk_status s = fk_postal_compute(db, postal, address, building, r, &err);
     if (s != FK_OK) {
-        free(r);
+        fk_free(r);
         return fk_cli_fail(&err);
     }
     if (r->verdict != FK_POSTAL_OK) {
         fk__print_no_barcode(stdout, r);
-        free(r);
+        fk_free(r);
         return FK_EXIT_FINDINGS;
     }
     fk_buf b;
@@ -70,7 +71,7 @@ static int fk__one(const fk_postal_db *db, const char *postal, const char *addre
             fk_failf(&err, s, "cannot draw the barcode");
     }
     fk_buf_free(&b);
-    free(r);
+    fk_free(r);
     if (s != FK_OK) {
         if (err.status == FK_OK)
             fk_failf(&err, s, "out of memory");
@@ -83,7 +84,7 @@ static int fk__one(const fk_postal_db *db, const char *postal, const char *addre
 static int fk__batch(const fk_postal_db *db)
 {
     static char line[FK__LINE_MAX];
-    fk_postal_result *r = malloc(sizeof *r);
+    fk_postal_result *r = fk_malloc(sizeof *r);
     if (r == NULL) {
         fk_cli_error("out of memory");
         return FK_EXIT_ENV;
@@ -132,7 +133,7 @@ static int fk__batch(const fk_postal_db *db)
         printf("ok\t%s\t%s\t%s\n", r->display, fk_buf_cstr(&b), r->barcode.bars);
     }
     fk_buf_free(&b);
-    free(r);
+    fk_free(r);
     return rc;
 }
 
