@@ -45,6 +45,10 @@ static const char *const fk__migrations[] = {
     "  id INTEGER PRIMARY KEY, package_id INTEGER NOT NULL REFERENCES packages(id),"
     "  line INTEGER NOT NULL, col INTEGER NOT NULL, column_name TEXT NOT NULL,"
     "  reason TEXT NOT NULL);",
+    /* 2: the quality gate's accepted disagreements, by the person's tag. */
+    "CREATE TABLE acceptances ("
+    "  tag TEXT PRIMARY KEY, kind TEXT NOT NULL, reason TEXT NOT NULL,"
+    "  accepted_by TEXT NOT NULL, accepted_at TEXT NOT NULL);",
 };
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))

@@ -326,10 +326,11 @@ fk_status fk_job_counts_get(fk_job *job, fk_job_counts *out, fk_err *err)
     return FK_OK;
 }
 
-fk_status fk_job_record_hold(fk_job *job, long id, bool held, fk_err *err)
+fk_status fk_job_record_set_checked(fk_job *job, long id, bool held, fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(job, "UPDATE records SET held = ? WHERE id = ?", &st, err);
+    fk_status s = fk__job_prepare(
+        job, "UPDATE records SET held = ?, stage = 'checked' WHERE id = ?", &st, err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_int(st, 1, held);
@@ -338,6 +339,49 @@ fk_status fk_job_record_hold(fk_job *job, long id, bool held, fk_err *err)
         s = fk__job_db_fail(job, err);
     else if (sqlite3_changes(job->db) == 0)
         s = fk_failf(err, FK_ENOENT, "no record %ld", id);
+    sqlite3_finalize(st);
+    return s;
+}
+
+fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind,
+                                const char *reason, fk_err *err)
+{
+    if (job->role != FK_ROLE_MANAGER)
+        return fk_failf(err, FK_EPERM, "only a responsible manager (取扱責任者) may accept");
+    char utc[32], local[40];
+    fk__job_now(utc, local);
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job,
+                                  "INSERT OR REPLACE INTO acceptances (tag, kind, reason,"
+                                  " accepted_by, accepted_at) VALUES (?, ?, ?, ?, ?)",
+                                  &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 3, reason, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 4, job->user, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 5, local, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_DONE)
+        s = fk__job_db_fail(job, err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+fk_status fk_job_acceptance_get(fk_job *job, const char *tag, const char *kind, bool *accepted,
+                                fk_err *err)
+{
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(
+        job, "SELECT count(*) FROM acceptances WHERE tag = ? AND kind = ?", &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, tag, -1, SQLITE_STATIC);
+    sqlite3_bind_text(st, 2, kind, -1, SQLITE_STATIC);
+    if (sqlite3_step(st) != SQLITE_ROW)
+        s = fk__job_db_fail(job, err);
+    else
+        *accepted = sqlite3_column_int(st, 0) > 0;
     sqlite3_finalize(st);
     return s;
 }

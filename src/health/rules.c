@@ -8,6 +8,7 @@
 #include "health/rules-private.h"
 
 #include "fk-config.h"
+#include "util/datapath.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 
@@ -37,7 +38,10 @@ static const char *const fk__risk_names[FK_RISK_COUNT] = {"bp", "lipid", "glucos
 
 const char *fk_rules_default_path(void)
 {
-    return FK_DATADIR "/rules/health-4.yaml";
+    static char path[4096];
+    if (!fk_data_path("rules/health-4.yaml", path, sizeof path))
+        return FK_DATADIR "/rules/health-4.yaml"; /* named in the "not found" error */
+    return path;
 }
 
 const char *fk_rules_version(const fk_rules *rules)

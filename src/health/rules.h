@@ -12,7 +12,7 @@
 
 typedef struct fk_rules fk_rules;
 
-/* The installed default rules file (FK_DATADIR/rules/health-4.yaml). */
+/* The default rules file (rules/health-4.yaml, found as util/datapath.h says). */
 const char *fk_rules_default_path(void);
 
 /*
