@@ -5,7 +5,9 @@
 
 extern const fk_command fk_cmd_init;
 extern const fk_command fk_cmd_user;
+extern const fk_command fk_cmd_roster;
 extern const fk_command fk_cmd_audit;
+extern const fk_command fk_cmd_rejects;
 extern const fk_command fk_cmd_check;
 extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_version;
@@ -14,7 +16,9 @@ extern const fk_command fk_cmd_version;
 const fk_command *const fk_commands[] = {
     &fk_cmd_init,
     &fk_cmd_user,
+    &fk_cmd_roster,
     &fk_cmd_audit,
+    &fk_cmd_rejects,
     &fk_cmd_check,
     &fk_cmd_postcode,
     &fk_cmd_version,
