@@ -157,6 +157,7 @@ static fk_status fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *sl
 {
     const fk__fontset *fonts = w->t->fonts;
     double top = e->y * FK_MM_TO_PT;
+    cairo_set_source_rgb(w->cr, 0, 0, 0);
     if (e->kind == FK_EL_TEXT) {
         double x = fk__aligned_x(e, slot->shaped.width * slot->size);
         fk__shaped_draw(fonts, &slot->shaped, w->cr, x, top + FK__ASCENT * slot->size, slot->size);
