@@ -49,9 +49,14 @@ static fk_status fill(fk_fields *f, long i, fk_category cat, fk_err *err)
     r.birth = (fk_date){1950 + (int)(i % 40), 1 + (int)(i % 12), 1 + (int)(i % 28)};
     r.sex = i % 2 ? FK_SEX_MALE : FK_SEX_FEMALE;
     r.age = 40 + (int)(i % 35);
-    snprintf(r.postal, sizeof r.postal, "16%05ld", i % 100000);
-    snprintf(r.ticket_no, sizeof r.ticket_no, "251%08ld", i % 100000000);
-    snprintf(r.voucher_no, sizeof r.voucher_no, "252%08ld", i % 100000000);
+    char num[32];
+    snprintf(num, sizeof num, "%08ld", i % 100000000);
+    memcpy(r.postal, "16", 2);
+    memcpy(r.postal + 2, num + 3, 6);
+    memcpy(r.ticket_no, "251", 3);
+    memcpy(r.ticket_no + 3, num, 9);
+    memcpy(r.voucher_no, "252", 3);
+    memcpy(r.voucher_no + 3, num, 9);
     r.exam_date = (fk_date){2025, 6, 1 + (int)(i % 28)};
     r.height = 150 + (double)(i % 35);
     r.weight = 50 + (double)(i % 40);

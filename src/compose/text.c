@@ -56,17 +56,17 @@ static bool fk__pattern_has_family(FcPattern *p, const char *family)
 }
 
 /* The file of family at weight; fontconfig always answers, so the family is checked. */
-static char *fk__font_file(const char *family, int weight)
+static char *fk__font_file(FcConfig *config, const char *family, int weight)
 {
     FcPattern *pat = FcPatternCreate();
     if (pat == NULL)
         return NULL;
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcPatternAddInteger(pat, FC_WEIGHT, weight);
-    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcConfigSubstitute(config, pat, FcMatchPattern);
     FcDefaultSubstitute(pat);
     FcResult res;
-    FcPattern *match = FcFontMatch(NULL, pat, &res);
+    FcPattern *match = FcFontMatch(config, pat, &res);
     FcPatternDestroy(pat);
     char *path = NULL;
     FcChar8 *file;
@@ -87,9 +87,10 @@ static void fk__ft_face_done(void *face)
     FT_Done_Face(face);
 }
 
-static fk_status fk__font_open(fk__font *f, const char *family, int weight, fk_err *err)
+static fk_status fk__font_open(FcConfig *config, fk__font *f, const char *family, int weight,
+                               fk_err *err)
 {
-    f->path = fk__font_file(family, weight);
+    f->path = fk__font_file(config, family, weight);
     if (f->path == NULL)
         return fk_failf(err, FK_EENV, "font '%s' (weight %d) not found by fontconfig", family,
                         weight);
@@ -124,18 +125,20 @@ fk_status fk__fontset_new(fk__fontset **out, fk_err *err)
     pthread_once(&fk__ft_once, fk__ft_init);
     if (fk__ft_status != 0)
         return fk_failf(err, FK_EENV, "FreeType cannot be initialised");
-    if (!FcInit())
+    /* A private configuration, destroyed after the lookup: fontconfig's global one is never
+     * released, and only the files' paths are needed. */
+    FcConfig *config = FcInitLoadConfigAndFonts();
+    if (config == NULL)
         return fk_failf(err, FK_EENV, "fontconfig cannot be initialised");
     fk__fontset *set = fk_calloc(1, sizeof *set);
-    if (set == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
-    for (int i = 0; i < FK_FONT_COUNT; i++) {
-        fk_status s =
-            fk__font_open(&set->fonts[i], fk__font_table[i].family, fk__font_table[i].weight, err);
-        if (s != FK_OK) {
-            fk__fontset_free(set);
-            return s;
-        }
+    fk_status s = set != NULL ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
+    for (int i = 0; s == FK_OK && i < FK_FONT_COUNT; i++)
+        s = fk__font_open(config, &set->fonts[i], fk__font_table[i].family,
+                          fk__font_table[i].weight, err);
+    FcConfigDestroy(config);
+    if (s != FK_OK) {
+        fk__fontset_free(set);
+        return s;
     }
     *out = set;
     return FK_OK;
