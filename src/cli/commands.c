@@ -10,6 +10,7 @@ extern const fk_command fk_cmd_audit;
 extern const fk_command fk_cmd_rejects;
 extern const fk_command fk_cmd_check;
 extern const fk_command fk_cmd_postcode;
+extern const fk_command fk_cmd_template;
 extern const fk_command fk_cmd_version;
 
 /* clang-format off */
@@ -21,6 +22,7 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_rejects,
     &fk_cmd_check,
     &fk_cmd_postcode,
+    &fk_cmd_template,
     &fk_cmd_version,
     NULL,
 };

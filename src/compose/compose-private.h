@@ -1,0 +1,164 @@
+/*
+ * Internals shared by the compose stage's files: the font set and text engine (text.c), the
+ * loaded template (template.c) and the code drawing (codes.c). Nothing here leaves
+ * src/compose; the public headers expose opaque types only.
+ */
+#ifndef FK_COMPOSE_PRIVATE_H
+#define FK_COMPOSE_PRIVATE_H
+
+#include "util/err.h"
+
+#include <cairo.h>
+#include <hb.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define FK_MM_TO_PT (72.0 / 25.4)
+
+/* The logical fonts a template may name; the order is the index used everywhere. */
+typedef enum {
+    FK_FONT_GOTHIC = 0,
+    FK_FONT_GOTHIC_BOLD,
+    FK_FONT_MINCHO,
+    FK_FONT_FALLBACK, /* IPAmj明朝: rare name characters and variation sequences */
+    FK_FONT_COUNT
+} fk__font_id;
+
+typedef struct fk__font {
+    char *path;
+    cairo_font_face_t *cairo_face;
+    hb_font_t *hb_font;
+    double upem;
+} fk__font;
+
+typedef struct fk__fontset {
+    fk__font fonts[FK_FONT_COUNT];
+} fk__fontset;
+
+/* Loads every logical font through fontconfig; FK_EENV when one is not installed. */
+fk_status fk__fontset_new(fk__fontset **out, fk_err *err) FK_WARN_UNUSED;
+void fk__fontset_free(fk__fontset *set);
+
+/* Parses "gothic", "gothic-bold", "mincho"; false if unknown. */
+bool fk__font_parse(const char *name, fk__font_id *out);
+
+/* One font run of shaped text: glyph positions are in em units (multiply by the size). */
+typedef struct fk__segment {
+    int font;
+    size_t byte_start, byte_len;
+    size_t glyph_start, glyph_count;
+    size_t cluster_start, cluster_count;
+} fk__segment;
+
+/* Shaped text, reusable: shaping again into the same value reuses its memory. */
+typedef struct fk__shaped {
+    const char *utf8; /* borrowed: the text shaped last */
+    size_t len;
+    cairo_glyph_t *glyphs;
+    size_t nglyphs, glyphs_cap;
+    cairo_glyph_t *draw; /* glyphs placed on the page, rewritten by every draw */
+    size_t draw_cap;
+    double *adv; /* advance of each glyph, em units */
+    size_t adv_cap;
+    cairo_text_cluster_t *clusters;
+    size_t nclusters, clusters_cap;
+    fk__segment *segs;
+    size_t nsegs, segs_cap;
+    double width;     /* em units */
+    uint32_t missing; /* first code point no font has, 0 if none */
+} fk__shaped;
+
+void fk__shaped_init(fk__shaped *s);
+void fk__shaped_free(fk__shaped *s);
+
+/*
+ * Shapes len bytes of utf8 in font `primary`, falling back per character to IPAmj明朝 when the
+ * primary font lacks a character or its variation sequence. FK_EFINDING with s->missing set
+ * when no font has a character; FK_EFORMAT for invalid UTF-8. utf8 must outlive s's use.
+ */
+fk_status fk__shape(const fk__fontset *set, fk__font_id primary, const char *utf8, size_t len,
+                    fk__shaped *s) FK_WARN_UNUSED;
+
+/* Draws shaped text with its left end at x and baseline at y (points), size in points. */
+void fk__shaped_draw(const fk__fontset *set, fk__shaped *s, cairo_t *cr, double x, double y,
+                     double size);
+
+/* A line of a broken paragraph: a byte range of the paragraph's text. */
+typedef struct fk__line {
+    size_t start, len;
+} fk__line;
+
+/*
+ * Breaks utf8 into lines no wider than width_em (em units) with Japanese line-breaking rules
+ * (禁則: no 、。」 etc. at a line start, no 「（ at a line end, Latin words kept whole); '\n'
+ * forces a break. *lines is grown with fk_realloc (caller frees with fk_free). The text must
+ * shape (see fk__shape).
+ */
+fk_status fk__break_lines(const fk__fontset *set, fk__font_id font, const char *utf8, size_t len,
+                          double width_em, fk__shaped *scratch, fk__line **lines, size_t *nlines,
+                          size_t *cap) FK_WARN_UNUSED;
+
+/* True if a line must not start with cp (行頭禁則). */
+bool fk__is_line_start_forbidden(uint32_t cp);
+/* True if a line must not end with cp (行末禁則). */
+bool fk__is_line_end_forbidden(uint32_t cp);
+
+/* Templates (template.c). */
+
+typedef enum {
+    FK_EL_TEXT,
+    FK_EL_PARAGRAPH,
+    FK_EL_LINE,
+    FK_EL_BOX,
+    FK_EL_IMAGE,
+    FK_EL_DATAMATRIX,
+    FK_EL_BARCODE,
+    FK_EL_TABLE /* expanded into lines, boxes and texts when loaded */
+} fk__el_kind;
+
+typedef enum { FK_ALIGN_LEFT, FK_ALIGN_CENTER, FK_ALIGN_RIGHT } fk__align;
+
+/* One element of a page; lengths in mm from the page's top-left corner. */
+typedef struct fk__elem {
+    fk__el_kind kind;
+    int line, col; /* source position, for messages */
+    double x, y, w, h, x2, y2;
+    double size, min_size, leading; /* text: points; leading as a multiple of the size */
+    double line_width, fill;        /* fill: grey level 0..1, or < 0 for none */
+    bool stroke;
+    fk__font_id font;
+    fk__align align;
+    char *text;  /* text and paragraph: content with {{key}} references */
+    char *label; /* name used in messages (氏名), defaults to the first field's key */
+    char *field; /* codes: the key holding the payload or the bar types */
+    char *file;  /* image: absolute path */
+    double module, pt;
+    bool is_static; /* drawn once per print file */
+} fk__elem;
+
+struct fk_template {
+    char *path;
+    double page_w, page_h;
+    fk__elem *els;
+    size_t nels, cap;
+    fk__fontset *fonts; /* loaded by fk_template_load, NULL after a check */
+};
+
+/* Codes (codes.c). */
+
+/*
+ * Draws a DataMatrix of payload with its top-left corner at x, y (points), module in points,
+ * as one 1-bit image mask. FK_EINVAL when the payload cannot be encoded.
+ */
+fk_status fk__datamatrix_draw(cairo_t *cr, const char *payload, double x, double y, double module,
+                              fk_err *err) FK_WARN_UNUSED;
+
+/* True if bars is 67 characters of L, A, D, T. */
+bool fk__barcode_is_valid(const char *bars);
+
+/* Draws a customer barcode of 67 bar types at x, y (top of the long bars, points) in pt size. */
+fk_status fk__barcode_draw(cairo_t *cr, const char *bars, double x, double y,
+                           double point_size) FK_WARN_UNUSED;
+
+#endif

@@ -1,0 +1,505 @@
+/* The document writer: see doc.h. */
+#include "compose-private.h"
+#include "doc.h"
+#include "util/buf.h"
+#include "util/mem.h"
+
+#include <cairo-pdf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#define FK__TEXT_MAX (64 * 1024)
+#define FK__ASCENT   0.88 /* baseline below the top of a line, as a fraction of the size */
+
+/* The layout of one variable element for the current sheet. */
+typedef struct fk__slot {
+    fk_buf text;
+    fk__shaped shaped;
+    double size;
+    fk__line *lines;
+    size_t nlines, lines_cap;
+} fk__slot;
+
+struct fk_doc_writer {
+    const fk_template *t;
+    cairo_surface_t *pdf;
+    cairo_t *cr;
+    cairo_surface_t *statics; /* recording surface: the template's fixed content */
+    fk__slot *slots;          /* one per element (used for variable ones) */
+    fk__shaped line_shape;    /* scratch for paragraph lines */
+    char *watermark;
+    fk__shaped watermark_shape;
+    size_t sheets;
+    /* Output. */
+    int fd;
+    fk_doc_write_fn fn;
+    void *closure;
+    fk_status write_status;
+};
+
+static cairo_status_t fk__cairo_write(void *closure, const unsigned char *data, unsigned int len)
+{
+    fk_doc_writer *w = closure;
+    if (w->write_status != FK_OK)
+        return CAIRO_STATUS_WRITE_ERROR;
+    if (w->fn != NULL) {
+        w->write_status = w->fn(w->closure, data, len);
+    } else {
+        while (len > 0) {
+            ssize_t n = write(w->fd, data, len);
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0) {
+                w->write_status = FK_EIO;
+                break;
+            }
+            data += n;
+            len -= (unsigned)n;
+        }
+    }
+    return w->write_status == FK_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+/* Replaces each {{key}} of tmpl by its value (absent keys print nothing). */
+static fk_status fk__expand(const char *tmpl, const fk_fields *f, fk_buf *out)
+{
+    fk_buf_reset(out);
+    const char *p = tmpl;
+    for (;;) {
+        const char *open = strstr(p, "{{");
+        const char *close = open != NULL ? strstr(open + 2, "}}") : NULL;
+        if (close == NULL)
+            return fk_buf_append_str(out, p);
+        fk_status s = fk_buf_append(out, p, (size_t)(open - p));
+        char key[64];
+        size_t n = (size_t)(close - open - 2);
+        if (s == FK_OK && n < sizeof key) {
+            memcpy(key, open + 2, n);
+            key[n] = '\0';
+            const char *v = f != NULL ? fk_fields_get(f, key) : NULL;
+            if (v != NULL)
+                s = fk_buf_append_str(out, v);
+        }
+        if (s != FK_OK)
+            return s;
+        p = close + 2;
+    }
+}
+
+static const char *fk__label(const fk__elem *e)
+{
+    return e->label != NULL ? e->label : "text";
+}
+
+static fk_status fk__shape_failed(const fk__elem *e, fk_status s, uint32_t missing, fk_err *err)
+{
+    if (s == FK_EFINDING)
+        return fk_failf(err, FK_EFINDING, "%s: character U+%04X not in any configured font",
+                        fk__label(e), (unsigned)missing);
+    if (s == FK_EFORMAT)
+        return fk_failf(err, FK_EFINDING, "%s: invalid UTF-8", fk__label(e));
+    return fk_failf(err, s, "%s: %s", fk__label(e), fk_strerror(s));
+}
+
+/* Lays out one text or paragraph element whose text is in slot->text. */
+static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slot *slot,
+                            fk_err *err)
+{
+    const char *text = fk_buf_cstr(&slot->text);
+    size_t len = slot->text.len;
+    double width = e->w * FK_MM_TO_PT;
+    if (e->kind == FK_EL_TEXT) {
+        fk_status s = fk__shape(fonts, e->font, text, len, &slot->shaped);
+        if (s != FK_OK)
+            return fk__shape_failed(e, s, slot->shaped.missing, err);
+        slot->size = e->size;
+        if (slot->shaped.width * e->size > width) {
+            slot->size = width / slot->shaped.width;
+            if (slot->size < e->min_size - 1e-9)
+                return fk_failf(err, FK_EFINDING,
+                                "%s: text does not fit in %.1f mm even at %.1f pt", fk__label(e),
+                                e->w, e->min_size);
+        }
+        return FK_OK;
+    }
+    double height = e->h > 0 ? e->h * FK_MM_TO_PT : 1e9;
+    for (double size = e->size; size >= e->min_size - 1e-9; size -= 0.25) {
+        fk_status s = fk__break_lines(fonts, e->font, text, len, width / size, &slot->shaped,
+                                      &slot->lines, &slot->nlines, &slot->lines_cap);
+        if (s != FK_OK)
+            return fk__shape_failed(e, s, slot->shaped.missing, err);
+        double need = slot->nlines == 0 ? 0 : ((double)slot->nlines - 1) * e->leading * size + size;
+        if (need <= height + 1e-9) {
+            slot->size = size;
+            return FK_OK;
+        }
+    }
+    return fk_failf(err, FK_EFINDING,
+                    "%s: paragraph does not fit in %.1f × %.1f mm even at %.1f pt", fk__label(e),
+                    e->w, e->h, e->min_size);
+}
+
+static double fk__aligned_x(const fk__elem *e, double text_width)
+{
+    double x = e->x * FK_MM_TO_PT, w = e->w * FK_MM_TO_PT;
+    if (e->align == FK_ALIGN_CENTER)
+        return x + (w - text_width) / 2;
+    if (e->align == FK_ALIGN_RIGHT)
+        return x + w - text_width;
+    return x;
+}
+
+/* Draws a laid-out text or paragraph element. */
+static fk_status fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
+{
+    const fk__fontset *fonts = w->t->fonts;
+    double top = e->y * FK_MM_TO_PT;
+    cairo_set_source_rgb(w->cr, 0, 0, 0);
+    if (e->kind == FK_EL_TEXT) {
+        double x = fk__aligned_x(e, slot->shaped.width * slot->size);
+        fk__shaped_draw(fonts, &slot->shaped, w->cr, x, top + FK__ASCENT * slot->size, slot->size);
+        return FK_OK;
+    }
+    const char *text = fk_buf_cstr(&slot->text);
+    for (size_t i = 0; i < slot->nlines; i++) {
+        const fk__line *l = &slot->lines[i];
+        if (l->len == 0)
+            continue;
+        fk_status s = fk__shape(fonts, e->font, text + l->start, l->len, &w->line_shape);
+        if (s != FK_OK)
+            return s;
+        double x = fk__aligned_x(e, w->line_shape.width * slot->size);
+        double y = top + FK__ASCENT * slot->size + (double)i * e->leading * slot->size;
+        fk__shaped_draw(fonts, &w->line_shape, w->cr, x, y, slot->size);
+    }
+    return FK_OK;
+}
+
+static void fk__draw_shape(cairo_t *cr, const fk__elem *e)
+{
+    cairo_set_line_width(cr, e->line_width * FK_MM_TO_PT);
+    if (e->kind == FK_EL_LINE) {
+        cairo_move_to(cr, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT);
+        cairo_line_to(cr, e->x2 * FK_MM_TO_PT, e->y2 * FK_MM_TO_PT);
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_stroke(cr);
+        return;
+    }
+    cairo_rectangle(cr, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT, e->w * FK_MM_TO_PT,
+                    e->h * FK_MM_TO_PT);
+    if (e->fill >= 0) {
+        cairo_set_source_rgb(cr, e->fill, e->fill, e->fill);
+        if (e->stroke)
+            cairo_fill_preserve(cr);
+        else
+            cairo_fill(cr);
+    }
+    if (e->stroke) {
+        cairo_set_source_rgb(cr, 0, 0, 0);
+        cairo_stroke(cr);
+    }
+}
+
+static fk_status fk__draw_image(cairo_t *cr, const fk__elem *e, fk_err *err)
+{
+    cairo_surface_t *img = cairo_image_surface_create_from_png(e->file);
+    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
+        cairo_surface_destroy(img);
+        return fk_failf(err, FK_EFORMAT, "%s: not a readable PNG image", e->file);
+    }
+    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
+    cairo_save(cr);
+    cairo_translate(cr, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT);
+    cairo_scale(cr, e->w * FK_MM_TO_PT / iw, e->h * FK_MM_TO_PT / ih);
+    cairo_set_source_surface(cr, img, 0, 0);
+    cairo_paint(cr);
+    cairo_restore(cr);
+    cairo_surface_destroy(img);
+    return FK_OK;
+}
+
+/* Records the template's fixed content once; every sheet paints it as one form object. */
+static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
+{
+    const fk_template *t = w->t;
+    cairo_rectangle_t page = {0, 0, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT};
+    w->statics = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+    cairo_t *cr = cairo_create(w->statics);
+    cairo_t *page_cr = w->cr;
+    w->cr = cr;
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < t->nels; i++) {
+        const fk__elem *e = &t->els[i];
+        if (!e->is_static)
+            continue;
+        switch (e->kind) {
+        case FK_EL_TEXT:
+        case FK_EL_PARAGRAPH: {
+            fk__slot *slot = &w->slots[i];
+            s = fk__expand(e->text, NULL, &slot->text);
+            if (s == FK_OK && (s = fk__layout(t->fonts, e, slot, err)) != FK_OK) {
+                char why[FK_ERR_MSG_MAX];
+                snprintf(why, sizeof why, "%s", err->msg);
+                s = fk_failf(err, FK_EFORMAT, "%s:%d:%d: %s", t->path, e->line, e->col, why);
+            }
+            if (s == FK_OK)
+                s = fk__draw_text(w, e, slot);
+            break;
+        }
+        case FK_EL_LINE:
+        case FK_EL_BOX:
+            fk__draw_shape(cr, e);
+            break;
+        case FK_EL_IMAGE:
+            s = fk__draw_image(cr, e, err);
+            break;
+        default:
+            break;
+        }
+    }
+    if (s == FK_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
+        s = fk_failf(err, FK_ENOMEM, "cannot record the template's fixed content: %s",
+                     cairo_status_to_string(cairo_status(cr)));
+    cairo_destroy(cr);
+    w->cr = page_cr;
+    return s;
+}
+
+static void fk__writer_free(fk_doc_writer *w)
+{
+    if (w->cr != NULL)
+        cairo_destroy(w->cr);
+    if (w->statics != NULL)
+        cairo_surface_destroy(w->statics);
+    if (w->pdf != NULL)
+        cairo_surface_destroy(w->pdf);
+    for (size_t i = 0; w->slots != NULL && i < w->t->nels; i++) {
+        fk__slot *slot = &w->slots[i];
+        if (slot->text.data != NULL)
+            explicit_bzero(slot->text.data, slot->text.cap);
+        fk_buf_free(&slot->text);
+        fk__shaped_free(&slot->shaped);
+        fk_free(slot->lines);
+    }
+    fk_free(w->slots);
+    fk__shaped_free(&w->line_shape);
+    fk__shaped_free(&w->watermark_shape);
+    fk_free(w->watermark);
+    if (w->fd >= 0)
+        close(w->fd);
+    fk_free(w);
+}
+
+static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
+                                     const fk_template *t, fk_err *err)
+{
+    fk_doc_writer *w = fk_calloc(1, sizeof *w);
+    if (w == NULL) {
+        fk_failf(err, FK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    w->t = t;
+    w->fd = fd;
+    w->fn = fn;
+    w->closure = closure;
+    fk__shaped_init(&w->line_shape);
+    fk__shaped_init(&w->watermark_shape);
+    w->slots = fk_calloc(t->nels ? t->nels : 1, sizeof *w->slots);
+    if (w->slots == NULL) {
+        fk__writer_free(w);
+        fk_failf(err, FK_ENOMEM, "out of memory");
+        return NULL;
+    }
+    for (size_t i = 0; i < t->nels; i++) {
+        fk_buf_init(&w->slots[i].text, FK__TEXT_MAX);
+        fk__shaped_init(&w->slots[i].shaped);
+    }
+    w->pdf = cairo_pdf_surface_create_for_stream(fk__cairo_write, w, t->page_w * FK_MM_TO_PT,
+                                                 t->page_h * FK_MM_TO_PT);
+    cairo_pdf_surface_restrict_to_version(w->pdf, CAIRO_PDF_VERSION_1_5);
+    cairo_pdf_surface_set_metadata(w->pdf, CAIRO_PDF_METADATA_CREATOR, "fukan");
+    w->cr = cairo_create(w->pdf);
+    if (cairo_status(w->cr) != CAIRO_STATUS_SUCCESS) {
+        fk__writer_free(w);
+        fk_failf(err, FK_ENOMEM, "cannot create a PDF surface");
+        return NULL;
+    }
+    if (fk__record_statics(w, err) != FK_OK) {
+        fk__writer_free(w);
+        return NULL;
+    }
+    return w;
+}
+
+fk_doc_writer *fk_doc_writer_new(const char *pdf_path, const fk_template *t, fk_err *err)
+{
+    int fd = open(pdf_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        fk_failf(err, FK_EIO, "%s: %s", pdf_path, strerror(errno));
+        return NULL;
+    }
+    return fk__writer_new(fd, NULL, NULL, t, err);
+}
+
+fk_doc_writer *fk_doc_writer_new_stream(fk_doc_write_fn fn, void *closure, const fk_template *t,
+                                        fk_err *err)
+{
+    return fk__writer_new(-1, fn, closure, t, err);
+}
+
+fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text, fk_err *err)
+{
+    char *copy = fk_strdup(text);
+    if (copy == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s =
+        fk__shape(w->t->fonts, FK_FONT_GOTHIC_BOLD, copy, strlen(copy), &w->watermark_shape);
+    if (s != FK_OK) {
+        fk_free(copy);
+        return fk_failf(err, FK_EINVAL, "watermark cannot be shown with the configured fonts");
+    }
+    fk_free(w->watermark);
+    w->watermark = copy;
+    return FK_OK;
+}
+
+fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+{
+    const fk_template *t = w->t;
+    for (size_t i = 0; i < t->nels; i++) {
+        const fk__elem *e = &t->els[i];
+        if (e->is_static)
+            continue;
+        fk__slot *slot = &w->slots[i];
+        fk_status s;
+        switch (e->kind) {
+        case FK_EL_TEXT:
+        case FK_EL_PARAGRAPH:
+            s = fk__expand(e->text, fields, &slot->text);
+            if (s != FK_OK)
+                return fk_failf(err, s, "%s: %s", fk__label(e), fk_strerror(s));
+            s = fk__layout(t->fonts, e, slot, err);
+            if (s != FK_OK)
+                return s;
+            break;
+        case FK_EL_DATAMATRIX: {
+            const char *v = fk_fields_get(fields, e->field);
+            if (v == NULL || v[0] == '\0' || strlen(v) > 200)
+                return fk_failf(err, FK_EINVAL, "%s: DataMatrix payload missing or too long",
+                                e->field);
+            break;
+        }
+        case FK_EL_BARCODE: {
+            const char *v = fk_fields_get(fields, e->field);
+            if (v != NULL && v[0] != '\0' && !fk__barcode_is_valid(v))
+                return fk_failf(err, FK_EINVAL, "%s: not 67 bar types (L, A, D, T)", e->field);
+            break;
+        }
+        default:
+            break;
+        }
+    }
+    return FK_OK;
+}
+
+static void fk__draw_watermark(fk_doc_writer *w)
+{
+    cairo_t *cr = w->cr;
+    double pw = w->t->page_w * FK_MM_TO_PT, ph = w->t->page_h * FK_MM_TO_PT;
+    double size = 0.6 * pw / (w->watermark_shape.width > 0 ? w->watermark_shape.width : 1);
+    cairo_save(cr);
+    cairo_translate(cr, pw / 2, ph / 2);
+    cairo_rotate(cr, -0.6);
+    cairo_set_source_rgba(cr, 0.85, 0.1, 0.1, 0.25);
+    fk__shaped_draw(w->t->fonts, &w->watermark_shape, cr, -w->watermark_shape.width * size / 2,
+                    size * 0.35, size);
+    cairo_restore(cr);
+}
+
+fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+{
+    fk_status s = fk_doc_writer_check_sheet(w, fields, err);
+    if (s != FK_OK)
+        return s;
+    cairo_t *cr = w->cr;
+    cairo_set_source_surface(cr, w->statics, 0, 0);
+    cairo_paint(cr);
+    cairo_set_source_rgb(cr, 0, 0, 0);
+    const fk_template *t = w->t;
+    for (size_t i = 0; s == FK_OK && i < t->nels; i++) {
+        const fk__elem *e = &t->els[i];
+        if (e->is_static)
+            continue;
+        const char *v;
+        switch (e->kind) {
+        case FK_EL_TEXT:
+        case FK_EL_PARAGRAPH:
+            s = fk__draw_text(w, e, &w->slots[i]);
+            break;
+        case FK_EL_DATAMATRIX:
+            s = fk__datamatrix_draw(cr, fk_fields_get(fields, e->field), e->x * FK_MM_TO_PT,
+                                    e->y * FK_MM_TO_PT, e->module * FK_MM_TO_PT, err);
+            break;
+        case FK_EL_BARCODE:
+            v = fk_fields_get(fields, e->field);
+            if (v != NULL && v[0] != '\0')
+                s = fk__barcode_draw(cr, v, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT, e->pt);
+            break;
+        default:
+            break;
+        }
+    }
+    if (s == FK_OK && w->watermark != NULL)
+        fk__draw_watermark(w);
+    cairo_show_page(cr);
+    if (s != FK_OK)
+        return fk_failf(err, s, "sheet %zu: %s", w->sheets + 1, fk_strerror(s));
+    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
+        return fk_failf(err, FK_EIO, "sheet %zu: PDF output failed", w->sheets + 1);
+    w->sheets++;
+    return FK_OK;
+}
+
+size_t fk_doc_writer_sheet_count(const fk_doc_writer *w)
+{
+    return w->sheets;
+}
+
+fk_status fk_doc_writer_close(fk_doc_writer *w, fk_err *err)
+{
+    if (w == NULL)
+        return FK_OK;
+    cairo_destroy(w->cr);
+    w->cr = NULL;
+    cairo_surface_finish(w->pdf);
+    fk_status s = FK_OK;
+    if (cairo_surface_status(w->pdf) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
+        s = fk_failf(err, FK_EIO, "the PDF could not be written");
+    if (w->fd >= 0) {
+        if (fsync(w->fd) != 0 && s == FK_OK)
+            s = fk_failf(err, FK_EIO, "the PDF could not be synced: %s", strerror(errno));
+        if (close(w->fd) != 0 && s == FK_OK)
+            s = fk_failf(err, FK_EIO, "the PDF could not be closed: %s", strerror(errno));
+        w->fd = -1;
+    }
+    fk__writer_free(w);
+    return s;
+}
+
+fk_status fk_compose_can_render(const fk_template *t, const char *font, const char *utf8,
+                                uint32_t *missing)
+{
+    fk__font_id id;
+    *missing = 0;
+    if (!fk__font_parse(font, &id))
+        return FK_EINVAL;
+    fk__shaped s;
+    fk__shaped_init(&s);
+    fk_status st = fk__shape(t->fonts, id, utf8, strlen(utf8), &s);
+    *missing = s.missing;
+    fk__shaped_free(&s);
+    return st == FK_EFORMAT ? FK_EINVAL : st;
+}

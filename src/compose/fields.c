@@ -1,0 +1,272 @@
+/* Field dictionary and the standard fields of a record: see fields.h. */
+#include "fields.h"
+#include "util/buf.h"
+#include "util/mem.h"
+#include "util/utf8.h"
+
+#include <stdio.h>
+#include <string.h>
+
+/* Enough for every key a template uses; a dictionary is small and looked up linearly. */
+#define FK_FIELDS_MAX      256
+#define FK_FIELD_VALUE_MAX (64 * 1024)
+#define FK__NOT_MEASURED   "未実施"
+
+typedef struct fk__entry {
+    char *key;
+    char *value;
+    size_t value_cap;
+} fk__entry;
+
+struct fk_fields {
+    fk__entry entries[FK_FIELDS_MAX];
+    size_t n;     /* live entries */
+    size_t alloc; /* entries with memory (kept after clear) */
+};
+
+fk_fields *fk_fields_new(void)
+{
+    return fk_calloc(1, sizeof(fk_fields));
+}
+
+static void fk__wipe(char *s, size_t n)
+{
+    if (s != NULL)
+        explicit_bzero(s, n);
+}
+
+void fk_fields_free(fk_fields *f)
+{
+    if (f == NULL)
+        return;
+    for (size_t i = 0; i < f->alloc; i++) {
+        fk__wipe(f->entries[i].value, f->entries[i].value_cap);
+        fk_free(f->entries[i].key);
+        fk_free(f->entries[i].value);
+    }
+    fk_free(f);
+}
+
+void fk_fields_clear(fk_fields *f)
+{
+    for (size_t i = 0; i < f->n; i++) {
+        fk__wipe(f->entries[i].value, f->entries[i].value_cap);
+        f->entries[i].key[0] = '\0';
+    }
+    f->n = 0;
+}
+
+static fk__entry *fk__find(const fk_fields *f, const char *key)
+{
+    for (size_t i = 0; i < f->n; i++)
+        if (strcmp(f->entries[i].key, key) == 0)
+            return (fk__entry *)(uintptr_t)&f->entries[i];
+    return NULL;
+}
+
+static bool fk__store(char **dst, size_t *cap, const char *s)
+{
+    size_t need = strlen(s) + 1;
+    if (need > *cap) {
+        char *p = fk_malloc(need);
+        if (p == NULL)
+            return false;
+        fk__wipe(*dst, *cap);
+        fk_free(*dst);
+        *dst = p;
+        *cap = need;
+    }
+    memcpy(*dst, s, need);
+    return true;
+}
+
+fk_status fk_fields_set(fk_fields *f, const char *key, const char *value)
+{
+    size_t vlen = strlen(value);
+    if (vlen > FK_FIELD_VALUE_MAX)
+        return FK_ETOOBIG;
+    if (!fk_utf8_is_valid(value, vlen))
+        return FK_EINVAL;
+    fk__entry *e = fk__find(f, key);
+    if (e == NULL) {
+        if (f->n == FK_FIELDS_MAX)
+            return FK_ETOOBIG;
+        e = &f->entries[f->n];
+        size_t kcap = e->key != NULL ? strlen(e->key) + 1 : 0;
+        /* A cleared entry keeps its key buffer; reuse it when the new key fits. */
+        if (e->key == NULL || kcap <= strlen(key)) {
+            char *k = fk_strdup(key);
+            if (k == NULL)
+                return FK_ENOMEM;
+            fk_free(e->key);
+            e->key = k;
+        } else {
+            memcpy(e->key, key, strlen(key) + 1);
+        }
+        if (f->n == f->alloc)
+            f->alloc++;
+        f->n++;
+    }
+    if (!fk__store(&e->value, &e->value_cap, value))
+        return FK_ENOMEM;
+    return FK_OK;
+}
+
+const char *fk_fields_get(const fk_fields *f, const char *key)
+{
+    const fk__entry *e = fk__find(f, key);
+    return e != NULL ? e->value : NULL;
+}
+
+typedef struct fk__measure {
+    const char *key;
+    size_t offset;
+    int decimals;
+    const char *unit;
+} fk__measure;
+
+#define FK__M(k, d, u)                                                                             \
+    {                                                                                              \
+#k, offsetof(fk_record, k), d, u                                                           \
+    }
+static const fk__measure fk__measures[] = {
+    FK__M(height, 1, "cm"),     FK__M(weight, 1, "kg"),        FK__M(bmi, 1, ""),
+    FK__M(waist, 1, "cm"),      FK__M(sbp, 0, "mmHg"),         FK__M(dbp, 0, "mmHg"),
+    FK__M(tg, 0, "mg/dL"),      FK__M(hdl, 0, "mg/dL"),        FK__M(ldl, 0, "mg/dL"),
+    FK__M(non_hdl, 0, "mg/dL"), FK__M(ast, 0, "U/L"),          FK__M(alt, 0, "U/L"),
+    FK__M(ggt, 0, "U/L"),       FK__M(glucose, 0, "mg/dL"),    FK__M(hba1c, 1, "%"),
+    FK__M(hb, 1, "g/dL"),       FK__M(creatinine, 2, "mg/dL"), FK__M(egfr, 1, "mL/分/1.73m²"),
+};
+#undef FK__M
+
+static const char *const fk__standard_keys[] = {
+    "name",          "kana",       "postal",         "postal_code",
+    "address",       "building",   "birth",          "age",
+    "sex",           "category",   "category_title", "category_code",
+    "ins_symbol",    "ins_number", "ins_branch",     "ticket_no",
+    "voucher_no",    "exam_date",  "fasting",        "urine_glucose",
+    "urine_protein", "smoker",     "med_bp",         "med_glucose",
+    "med_lipid",     "dm_payload", "dm_text",        "customer_barcode",
+    "valid_until",   "issue_date", "jushin_items",   "job_code",
+    "sheet",
+};
+
+bool fk_fields_is_known_key(const char *key)
+{
+    size_t n = strlen(key);
+    if (n > 5 && strcmp(key + n - 5, "_mark") == 0)
+        return true;
+    for (size_t i = 0; i < sizeof fk__standard_keys / sizeof fk__standard_keys[0]; i++)
+        if (strcmp(key, fk__standard_keys[i]) == 0)
+            return true;
+    for (size_t i = 0; i < sizeof fk__measures / sizeof fk__measures[0]; i++) {
+        size_t k = strlen(fk__measures[i].key);
+        if (strncmp(key, fk__measures[i].key, k) == 0 &&
+            (key[k] == '\0' || strcmp(key + k, "_value") == 0))
+            return true;
+    }
+    return false;
+}
+
+/* Formats v with d decimals without printf's locale-dependent decimal point. */
+static void fk__format_number(double v, int d, char *out, size_t size)
+{
+    long scale = d == 0 ? 1 : d == 1 ? 10 : 100;
+    double r = v * (double)scale;
+    long n = (long)(r < 0 ? r - 0.5 : r + 0.5);
+    const char *sign = n < 0 ? "-" : "";
+    if (n < 0)
+        n = -n;
+    if (d == 0)
+        snprintf(out, size, "%s%ld", sign, n);
+    else
+        snprintf(out, size, "%s%ld.%0*ld", sign, n / scale, d, n % scale);
+}
+
+static fk_status fk__set(fk_fields *out, const char *key, const char *value, fk_err *err)
+{
+    fk_status s = fk_fields_set(out, key, value != NULL ? value : "");
+    if (s != FK_OK)
+        return fk_failf(err, s, "field '%s': %s", key, fk_strerror(s));
+    return FK_OK;
+}
+
+static const char *fk__yes_no(bool b, const char *yes, const char *no)
+{
+    return b ? yes : no;
+}
+
+fk_status fk_compose_fields_from_record(const fk_record *r, fk_fields *out, fk_err *err)
+{
+    char tmp[96];
+    fk_status s;
+#define FK__SET(k, v)                                                                              \
+    do {                                                                                           \
+        if ((s = fk__set(out, k, v, err)) != FK_OK)                                                \
+            return s;                                                                              \
+    } while (0)
+    FK__SET("name", r->name);
+    FK__SET("kana", r->kana);
+    if (strlen(r->postal) == 7)
+        snprintf(tmp, sizeof tmp, "%.3s-%.4s", r->postal, r->postal + 3);
+    else
+        tmp[0] = '\0';
+    FK__SET("postal_code", tmp);
+    char postal[40];
+    snprintf(postal, sizeof postal, "%s%s", tmp[0] ? "〒" : "", tmp);
+    FK__SET("postal", postal);
+    FK__SET("address", r->address);
+    FK__SET("building", r->building);
+    if (!fk_date_format_wareki(r->birth, tmp, sizeof tmp))
+        tmp[0] = '\0';
+    FK__SET("birth", tmp);
+    snprintf(tmp, sizeof tmp, "%d歳", r->age);
+    FK__SET("age", tmp);
+    FK__SET("sex", r->sex == FK_SEX_MALE ? "男" : r->sex == FK_SEX_FEMALE ? "女" : "");
+    FK__SET("category", fk_category_label(r->category));
+    const char *title = fk_category_label(r->category);
+    if (r->category == FK_CAT_SEKKYOKU)
+        title = "特定保健指導（積極的支援）";
+    else if (r->category == FK_CAT_DOUKI)
+        title = "特定保健指導（動機付け支援）";
+    FK__SET("category_title", title);
+    tmp[0] = fk_category_code(r->category);
+    tmp[1] = '\0';
+    FK__SET("category_code", tmp);
+    FK__SET("ins_symbol", r->ins_symbol);
+    FK__SET("ins_number", r->ins_number);
+    FK__SET("ins_branch", r->ins_branch);
+    FK__SET("ticket_no", r->ticket_no);
+    FK__SET("voucher_no", r->voucher_no);
+    if (!fk_date_format_wareki(r->exam_date, tmp, sizeof tmp))
+        tmp[0] = '\0';
+    FK__SET("exam_date", tmp);
+    FK__SET("fasting", r->fasting == FK_FAST_FASTING      ? "空腹時"
+                       : r->fasting == FK_FAST_CASUAL     ? "随時"
+                       : r->fasting == FK_FAST_AFTER_MEAL ? "食後"
+                                                          : "");
+    FK__SET("urine_glucose", fk_urine_label(r->urine_glucose));
+    FK__SET("urine_protein", fk_urine_label(r->urine_protein));
+    FK__SET("smoker", fk__yes_no(r->smoker, "あり", "なし"));
+    FK__SET("med_bp", fk__yes_no(r->med_bp, "服薬あり", "服薬なし"));
+    FK__SET("med_glucose", fk__yes_no(r->med_glucose, "服薬あり", "服薬なし"));
+    FK__SET("med_lipid", fk__yes_no(r->med_lipid, "服薬あり", "服薬なし"));
+    for (size_t i = 0; i < sizeof fk__measures / sizeof fk__measures[0]; i++) {
+        const fk__measure *m = &fk__measures[i];
+        double v;
+        memcpy(&v, (const char *)r + m->offset, sizeof v);
+        char num[40], key[32], with_unit[80];
+        if (fk_is_measured(v)) {
+            fk__format_number(v, m->decimals, num, sizeof num);
+            snprintf(with_unit, sizeof with_unit, "%s%s%s", num, m->unit[0] ? " " : "", m->unit);
+        } else {
+            snprintf(num, sizeof num, "%s", FK__NOT_MEASURED);
+            snprintf(with_unit, sizeof with_unit, "%s", FK__NOT_MEASURED);
+        }
+        FK__SET(m->key, with_unit);
+        snprintf(key, sizeof key, "%s_value", m->key);
+        FK__SET(key, num);
+    }
+#undef FK__SET
+    return FK_OK;
+}

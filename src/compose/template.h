@@ -1,0 +1,37 @@
+/*
+ * Document templates: the layouts live in YAML files under templates/ (format in
+ * docs/templates.md), so a ward can change the wording without a rebuild. A template names page
+ * size, static text, lines, boxes, tables and PNG images, variable text with {{key}} fields
+ * (fields.h) and an overflow rule, and the places of the insert-control DataMatrix and the customer
+ * barcode.
+ */
+#ifndef FK_TEMPLATE_H
+#define FK_TEMPLATE_H
+
+#include "util/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+typedef struct fk_template fk_template;
+
+/*
+ * Loads and validates a template and the fonts it uses. On error *out is unchanged and err
+ * holds the first finding as "file:line:col: reason" (FK_EFORMAT), or FK_EENV when a font
+ * is not installed. Caller frees with fk_template_free, after closing every writer using it.
+ */
+fk_status fk_template_load(const char *path, fk_template **out, fk_err *err) FK_WARN_UNUSED;
+void fk_template_free(fk_template *t);
+
+/* Called with each finding ("file:line:col: reason"); return false to stop checking. */
+typedef bool (*fk_template_finding_fn)(void *user, const char *message);
+
+/*
+ * Validates a template without loading fonts: YAML syntax, unknown keys, bad types, unknown
+ * fields, unknown fonts, positions off the page, missing images. FK_OK when clean,
+ * FK_EFINDING after reporting findings; other statuses for I/O errors.
+ */
+fk_status fk_template_check(const char *path, fk_template_finding_fn fn, void *user,
+                            fk_err *err) FK_WARN_UNUSED;
+
+#endif
