@@ -9,6 +9,9 @@ extern const fk_command fk_cmd_roster;
 extern const fk_command fk_cmd_audit;
 extern const fk_command fk_cmd_rejects;
 extern const fk_command fk_cmd_check;
+extern const fk_command fk_cmd_proof;
+extern const fk_command fk_cmd_compose;
+extern const fk_command fk_cmd_export;
 extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_template;
 extern const fk_command fk_cmd_version;
@@ -21,6 +24,9 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_audit,
     &fk_cmd_rejects,
     &fk_cmd_check,
+    &fk_cmd_proof,
+    &fk_cmd_compose,
+    &fk_cmd_export,
     &fk_cmd_postcode,
     &fk_cmd_template,
     &fk_cmd_version,

@@ -49,6 +49,12 @@ static const char *const fk__migrations[] = {
     "CREATE TABLE acceptances ("
     "  tag TEXT PRIMARY KEY, kind TEXT NOT NULL, reason TEXT NOT NULL,"
     "  accepted_by TEXT NOT NULL, accepted_at TEXT NOT NULL);",
+    /* 3: sealed files (print files, run file) and clear workflow settings. */
+    "CREATE TABLE files ("
+    "  name TEXT PRIMARY KEY, document TEXT NOT NULL, category INTEGER NOT NULL,"
+    "  batch INTEGER NOT NULL, envelopes INTEGER NOT NULL, sheets INTEGER NOT NULL,"
+    "  bytes INTEGER NOT NULL, created_at TEXT NOT NULL);"
+    "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
 };
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))

@@ -1,0 +1,349 @@
+/* fukan compose: print files in mailing order, per category, document and batch, with the
+ * run file the inserter and the enclosure check work from; all sealed in the job. */
+#include "cli.h"
+#include "core/files.h"
+#include "core/records.h"
+#include "mailing.h"
+#include "session.h"
+#include "util/mem.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char fk__usage[] =
+    "usage: fukan compose JOBDIR\n"
+    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+    "Sorts the checked records into mailing order (postal code, then address), assigns the\n"
+    "serial numbers per category, and renders the print files per category, document\n"
+    "(① voucher or notice, ② results) and batch (the order's batch_size envelopes), each\n"
+    "with its designated sheet count, plus the run file (one line per sheet). Everything is\n"
+    "sealed in the job; `fukan export JOBDIR --proof` writes clear copies on request.\n"
+    "Requires `fukan check` to have run and the proof set to be approved (`fukan proof`).\n"
+    "A record that cannot be printed exactly (a character no font has, text that does not\n"
+    "fit) is held back and listed; the rest are composed, and the exit code is 1.\n";
+
+typedef struct {
+    long id, line;
+    fk_category category;
+    char tag[FK_TAG_HEX];
+    char *sealed_plain; /* the record's serialisation, wiped and freed at the end */
+    size_t len;
+    char sort_key[160]; /* postal code, then address */
+} fk__entry;
+
+typedef struct {
+    fk__entry *items;
+    size_t n, cap;
+    long unchecked;
+    fk_status status;
+    fk_err *err;
+} fk__list;
+
+static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
+{
+    fk__list *l = ctx;
+    if (strcmp(m->stage, "accepted") == 0)
+        l->unchecked++;
+    if (m->held)
+        return 0;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 1024;
+        fk__entry *items = fk_realloc(l->items, cap * sizeof *items);
+        if (items == NULL) {
+            l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
+            return 1;
+        }
+        l->items = items;
+        l->cap = cap;
+    }
+    fk__entry *e = &l->items[l->n];
+    fk_buf b;
+    fk_buf_init(&b, 1 << 16);
+    if (fk_record_encode(r, &b) != FK_OK) {
+        fk_buf_free(&b);
+        l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
+        return 1;
+    }
+    e->id = m->id;
+    e->line = m->line;
+    e->category = m->category;
+    memcpy(e->tag, m->tag, sizeof e->tag);
+    e->len = b.len;
+    e->sealed_plain = fk_buf_take(&b);
+    snprintf(e->sort_key, sizeof e->sort_key, "%s|%s", r->postal, r->address);
+    l->n++;
+    return 0;
+}
+
+static void fk__list_free(fk__list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->items[i].sealed_plain != NULL)
+            fk_wipe(l->items[i].sealed_plain, l->items[i].len);
+        fk_free(l->items[i].sealed_plain);
+    }
+    fk_free(l->items);
+}
+
+static int fk__by_mailing_order(const void *a, const void *b)
+{
+    const fk__entry *x = a, *y = b;
+    int c = strcmp(x->sort_key, y->sort_key);
+    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+}
+
+static fk_status fk__buf_write(void *closure, const unsigned char *data, size_t len)
+{
+    return fk_buf_append(closure, data, len);
+}
+
+static fk_status fk__discard(void *closure, const unsigned char *data, size_t len)
+{
+    (void)closure;
+    (void)data;
+    (void)len;
+    return FK_OK;
+}
+
+typedef struct {
+    fk_job *job;
+    fk_mailing *mailing;
+    fk_fields *fields;
+    fk__list list;
+    long held, files, sheets;
+    long composed[FK_CAT_COUNT];
+    fk_buf run;
+    fk_err *err;
+} fk__compose;
+
+static fk_status fk__decode(const fk__entry *e, fk_record *r, fk_err *err)
+{
+    fk_record_init(r);
+    return fk_record_decode(e->sealed_plain, e->len, r, err);
+}
+
+/* Lays out every sheet of an envelope without drawing; a finding holds the record back. */
+static fk_status fk__preflight(fk__compose *c, fk__entry *e, bool *printable)
+{
+    const char *docs[FK_MAILING_MAX_DOCS];
+    int n = fk_mailing_documents(e->category, docs);
+    fk_record r;
+    fk_status s = fk__decode(e, &r, c->err);
+    *printable = true;
+    for (int i = 0; s == FK_OK && *printable && i < n; i++) {
+        fk_doc_writer *w = fk_doc_writer_new_stream(
+            fk__discard, NULL, fk_mailing_template(c->mailing, docs[i]), c->err);
+        if (w == NULL)
+            return c->err->status;
+        s = fk_mailing_fill(c->mailing, &r, 0, i + 1, n, c->fields, c->err);
+        fk_err finding;
+        fk_err_clear(&finding);
+        if (s == FK_OK && fk_doc_writer_check_sheet(w, c->fields, &finding) != FK_OK) {
+            *printable = false;
+            printf("line %ld [%s] held back: %s: %s\n", e->line, e->tag, docs[i],
+                   fk_err_message(&finding));
+        }
+        fk_err ignored;
+        if (fk_doc_writer_close(w, &ignored) != FK_OK && s == FK_OK)
+            s = fk_failf(c->err, FK_EIO, "preflight failed");
+    }
+    fk_record_clear(&r);
+    return s;
+}
+
+static fk_status fk__run_line(fk__compose *c, int batch, long serial, fk_category cat, int sheet,
+                              int sheets, const char *doc, const char *payload)
+{
+    const char *items[FK_ORDER_MAX_STOCK];
+    int n = fk_order_stock_items(fk_job_order(c->job), cat, items);
+    fk_status s = fk_buf_appendf(&c->run, "%d,%06ld,%c,%d,%d,%s,%s,", batch, serial,
+                                 fk_category_code(cat), sheet, sheets, doc, payload);
+    for (int i = 0; s == FK_OK && i < n; i++)
+        s = fk_buf_appendf(&c->run, "%s%s", i ? ";" : "", items[i]);
+    return s == FK_OK ? fk_buf_append_str(&c->run, "\r\n") : s;
+}
+
+/* One print file: envelopes [from, to) of the category's list, sheet `sheet` of each. */
+static fk_status fk__print_file(fk__compose *c, fk__entry **env, size_t from, size_t to, int batch,
+                                int sheet, const char *doc, int sheets)
+{
+    fk_buf pdf;
+    fk_buf_init(&pdf, (size_t)1 << 31);
+    fk_category cat = env[from]->category;
+    fk_doc_writer *w =
+        fk_doc_writer_new_stream(fk__buf_write, &pdf, fk_mailing_template(c->mailing, doc), c->err);
+    fk_status s = w ? FK_OK : c->err->status;
+    for (size_t i = from; s == FK_OK && i < to; i++) {
+        fk_record r;
+        long serial = (long)i + 1;
+        char payload[96];
+        s = fk__decode(env[i], &r, c->err);
+        if (s == FK_OK)
+            s = fk_mailing_fill(c->mailing, &r, serial, sheet, sheets, c->fields, c->err);
+        if (s == FK_OK)
+            s = fk_doc_writer_add_sheet(w, c->fields, c->err);
+        if (s == FK_OK)
+            s = fk_mailing_payload(c->mailing, &r, serial, sheet, sheets, payload, sizeof payload,
+                                   c->err);
+        if (s == FK_OK)
+            s = fk__run_line(c, batch, serial, cat, sheet, sheets, doc, payload);
+        fk_record_clear(&r);
+    }
+    fk_status closed = w ? fk_doc_writer_close(w, c->err) : FK_OK;
+    if (s == FK_OK)
+        s = closed;
+    char name[96];
+    snprintf(name, sizeof name, "%s-%c-%d-%03d.pdf", fk_order_job_code(fk_job_order(c->job)),
+             fk_category_code(cat), sheet, batch);
+    fk_job_file file = {name,
+                        sheet == 1 ? "voucher" : "results",
+                        (int)cat,
+                        batch,
+                        (long)(to - from),
+                        (long)(to - from)};
+    if (s == FK_OK)
+        s = fk_job_file_put(c->job, &file, pdf.data, pdf.len, c->err);
+    if (s == FK_OK) {
+        c->files++;
+        c->sheets += file.sheets;
+    }
+    fk_buf_free(&pdf);
+    return s;
+}
+
+static fk_status fk__compose_category(fk__compose *c, fk_category cat, fk__entry **env, size_t n)
+{
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < n; i++)
+        s = fk_job_record_set_serial(c->job, env[i]->id, (long)i + 1, c->err);
+    const char *docs[FK_MAILING_MAX_DOCS];
+    int sheets = fk_mailing_documents(cat, docs);
+    size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
+    for (size_t from = 0; s == FK_OK && from < n; from += per) {
+        size_t to = from + per < n ? from + per : n;
+        for (int d = 0; s == FK_OK && d < sheets; d++)
+            s = fk__print_file(c, env, from, to, (int)(from / per) + 1, d + 1, docs[d], sheets);
+    }
+    c->composed[cat] = (long)n;
+    return s;
+}
+
+static fk_status fk__compose_all(fk__compose *c)
+{
+    qsort(c->list.items, c->list.n, sizeof *c->list.items, fk__by_mailing_order);
+    fk__entry **env = fk_calloc(c->list.n + 1, sizeof *env);
+    if (env == NULL)
+        return fk_failf(c->err, FK_ENOMEM, "out of memory");
+    fk_status s = fk_job_files_clear(c->job, c->err);
+    if (s == FK_OK)
+        s = fk_buf_append_str(&c->run, "batch,serial,category,sheet,sheets,document,payload,"
+                                       "stock_items\r\n");
+    for (int cat = 0; s == FK_OK && cat < FK_CAT_COUNT; cat++) {
+        size_t n = 0;
+        for (size_t i = 0; s == FK_OK && i < c->list.n; i++) {
+            fk__entry *e = &c->list.items[i];
+            if (e->category != (fk_category)cat)
+                continue;
+            bool printable;
+            s = fk__preflight(c, e, &printable);
+            if (s == FK_OK && !printable) {
+                c->held++;
+                s = fk_job_record_set_checked(c->job, e->id, true, c->err);
+            } else {
+                env[n++] = e;
+            }
+        }
+        if (s == FK_OK && n > 0)
+            s = fk__compose_category(c, (fk_category)cat, env, n);
+    }
+    fk_job_file run = {"run.csv", "run", -1, 0, 0, 0};
+    if (s == FK_OK)
+        s = fk_job_file_put(c->job, &run, c->run.data, c->run.len, c->err);
+    fk_free(env);
+    return s;
+}
+
+static fk_status fk__check_ready(fk_job *job, const fk__list *l, fk_err *err)
+{
+    char approved[128];
+    if (l->unchecked > 0)
+        return fk_failf(err, FK_ESTATE, "%ld records are not checked yet: run 'fukan check'",
+                        l->unchecked);
+    if (fk_job_setting_get(job, "proof_approved_by", approved, sizeof approved, NULL) != FK_OK)
+        return fk_failf(err, FK_ESTATE,
+                        "the proof set is not approved: a responsible manager runs"
+                        " 'fukan proof JOBDIR --approve'");
+    if (l->n == 0)
+        return fk_failf(err, FK_ESTATE, "no records to compose (open a package first)");
+    return FK_OK;
+}
+
+static fk_status fk__compose_job(fk__compose *c)
+{
+    fk_status s = fk_job_records_foreach(c->job, fk__collect, &c->list, c->err);
+    if (s == FK_OK)
+        s = c->list.status;
+    if (s == FK_OK)
+        s = fk__check_ready(c->job, &c->list, c->err);
+    if (s == FK_OK)
+        s = fk_mailing_new(c->job, &c->mailing, c->err);
+    if (s == FK_OK && (c->fields = fk_fields_new()) == NULL)
+        s = fk_failf(c->err, FK_ENOMEM, "out of memory");
+    if (s == FK_OK)
+        s = fk_job_begin(c->job, c->err);
+    if (s != FK_OK)
+        return s;
+    s = fk__compose_all(c);
+    if (s == FK_OK)
+        s = fk_job_commit(c->job, c->err);
+    if (s != FK_OK)
+        fk_job_rollback(c->job);
+    return s;
+}
+
+static int fk__run(int argc, char **argv)
+{
+    static const struct option options[] = {FK_CLI_LOGIN_OPTIONS, {NULL, 0, NULL, 0}};
+    fk_cli_login login = {0};
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
+        if (!fk_cli_login_option(&login, opt, optarg))
+            return FK_EXIT_USAGE;
+    if (optind + 1 != argc) {
+        fputs(fk__usage, stderr);
+        return FK_EXIT_USAGE;
+    }
+    fk_err err;
+    fk_err_clear(&err);
+    fk__compose c = {.err = &err};
+    c.list.err = &err;
+    fk_buf_init(&c.run, (size_t)1 << 30);
+    int rc = fk_cli_open_job(argv[optind], &login, "compose", FK_ROLES_STAFF, &c.job);
+    if (rc != FK_EXIT_OK)
+        return rc;
+    fk_status s = fk__compose_job(&c);
+    fk_fields_free(c.fields);
+    fk_mailing_free(c.mailing);
+    fk__list_free(&c.list);
+    fk_buf_free(&c.run);
+    char details[256];
+    snprintf(details, sizeof details,
+             "composed S %ld, D %ld, H %ld, K %ld, J %ld; %ld print files, %ld sheets; %ld held",
+             c.composed[0], c.composed[1], c.composed[2], c.composed[3], c.composed[4], c.files,
+             c.sheets, c.held);
+    if (s == FK_OK) {
+        printf("%s\n", details);
+        if (c.held > 0)
+            s = fk_failf(&err, FK_EFINDING, "%ld records held back from printing", c.held);
+    }
+    return fk_cli_finish(c.job, "print files", s, details, &err);
+}
+
+const fk_command fk_cmd_compose = {
+    .name = "compose",
+    .summary = "render the print files and the run file in mailing order",
+    .usage = fk__usage,
+    .run = fk__run,
+};

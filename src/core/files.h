@@ -1,0 +1,54 @@
+/*
+ * The job's sealed files: print files (PDF) and the run file, kept under JOBDIR/files/ sealed
+ * with a subkey of the job key and bound to their names, listed in the store with what the
+ * print log needs (document, category, batch, envelopes, designated sheet count). Also the
+ * insert-control check value and a few clear settings of the workflow (proof approval).
+ */
+#ifndef FK_FILES_H
+#define FK_FILES_H
+
+#include "job.h"
+#include "util/buf.h"
+
+typedef struct fk_job_file {
+    const char *name;     /* "SJK25A-S-1-001.pdf" */
+    const char *document; /* "voucher", "results", "run" */
+    int category;         /* fk_category, or -1 for a file of the whole job */
+    int batch;
+    long envelopes, sheets;
+} fk_job_file;
+
+/* Seals data and stores it as file->name (replacing a file of that name). */
+fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data, size_t len,
+                          fk_err *err) FK_WARN_UNUSED;
+
+/* Unseals the named file into out; FK_ENOENT if there is none, FK_ETAMPER if altered. */
+fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *err) FK_WARN_UNUSED;
+
+/* Lists the files in the order they were stored. */
+fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, void *), void *ctx,
+                               fk_err *err) FK_WARN_UNUSED;
+
+/* Removes every file (before composing again). */
+fk_status fk_job_files_clear(fk_job *job, fk_err *err) FK_WARN_UNUSED;
+
+/* Sets a record's per-category serial number and its stage to "composed". */
+fk_status fk_job_record_set_serial(fk_job *job, long id, long serial, fk_err *err) FK_WARN_UNUSED;
+
+/*
+ * The insert-control check value: a keyed hash (subkey of the job key) over the person's
+ * identifiers — name, address, building, voucher number, resident number — as 10 hex
+ * digits. It reveals nothing of them and cannot be made without the key.
+ */
+#define FK_CHECK_VALUE_HEX 11
+fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                             fk_err *err) FK_WARN_UNUSED;
+
+/* Clear workflow settings (no personal data), e.g. "proof_approved_by". */
+fk_status fk_job_setting_set(fk_job *job, const char *key, const char *value,
+                             fk_err *err) FK_WARN_UNUSED;
+/* Copies the value into out; FK_ENOENT when unset. */
+fk_status fk_job_setting_get(fk_job *job, const char *key, char *out, size_t size,
+                             fk_err *err) FK_WARN_UNUSED;
+
+#endif
