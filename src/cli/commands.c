@@ -4,8 +4,10 @@
 #include <stddef.h>
 
 extern const fk_command fk_cmd_version;
+extern const fk_command fk_cmd_sample;
 
 const fk_command *const fk_commands[] = {
     &fk_cmd_version,
+    &fk_cmd_sample,
     NULL,
 };
