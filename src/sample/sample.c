@@ -460,18 +460,23 @@ static void fk__fill_health(fk__rng *r, const fk__profile *p, fk__health *h)
             h->fasting = FK_FAST_FASTING;
     }
 
-    h->height10 = male ? 1590 + fk__range(r, 0, 120) + fk__range(r, 0, 110)
-                       : 1470 + fk__range(r, 0, 100) + fk__range(r, 0, 95);
+    /* One draw per statement: C leaves the order of operands unspecified, and gcc and
+     * clang do pick different orders, which would change the output between compilers. */
+    int hd1 = fk__range(r, 0, male ? 120 : 100);
+    int hd2 = fk__range(r, 0, male ? 110 : 95);
+    h->height10 = (male ? 1590 : 1470) + hd1 + hd2;
     for (;;) {
         int bmi_target;
         if (p->step1 == 1) {
-            h->waist10 = cut + 10 + fk__range(r, 0, 90) + fk__range(r, 0, 90);
+            int w1 = fk__range(r, 0, 90);
+            h->waist10 = cut + 10 + w1 + fk__range(r, 0, 90);
             bmi_target = fk__range(r, 235, 320);
         } else if (p->step1 == 2) {
             h->waist10 = cut - 10 - fk__range(r, 0, 80);
             bmi_target = fk__range(r, 254, 305);
         } else {
-            h->waist10 = cut - 12 - fk__range(r, 0, 90) - fk__range(r, 0, 60);
+            int w1 = fk__range(r, 0, 90);
+            h->waist10 = cut - 12 - w1 - fk__range(r, 0, 60);
             bmi_target = fk__range(r, 185, 246);
         }
         int64_t h2 = (int64_t)h->height10 * h->height10;
@@ -770,7 +775,8 @@ static void fk__fmt_building(fk__rng *r, const char *family, char *out, size_t s
     const char *b = fk__buildings[fk__below(r, fk__building_count)];
     char room[16];
     char room_fw[48];
-    snprintf(room, sizeof room, "%d%02d", fk__range(r, 1, 12), fk__range(r, 1, 8));
+    int storey = fk__range(r, 1, 12);
+    snprintf(room, sizeof room, "%d%02d", storey, fk__range(r, 1, 8));
     const char *rm = room;
     if (fk__chance(r, 10)) {
         fk__to_fullwidth(room, room_fw, sizeof room_fw);
@@ -971,7 +977,8 @@ static fk_status fk__make_row(const fk__gen *g, fk__rng *r, size_t index, fk_cat
     else if (sym < 85)
         snprintf(row->f[C_INS_SYMBOL], FK__FIELD_MAX, "%04d", fk__range(r, 1301, 1399));
     else {
-        snprintf(tmp, sizeof tmp, "%02d-%02d", fk__range(r, 10, 30), fk__range(r, 1, 99));
+        int s1 = fk__range(r, 10, 30);
+        snprintf(tmp, sizeof tmp, "%02d-%02d", s1, fk__range(r, 1, 99));
         fk__to_fullwidth(tmp, row->f[C_INS_SYMBOL], FK__FIELD_MAX);
     }
     snprintf(tmp, sizeof tmp, "%07d", fk__range(r, 1, 9999999));
@@ -1221,10 +1228,10 @@ static bool fk__plant(const fk__gen *g, const fk__layout *lay, fk__rng *r, fk__d
     case X_FIELD_COUNT:
         row->fields = C_COUNT - 1;
         break;
-    case X_BAD_URINE:
-        fk__set(row, fk__chance(r, 50) ? C_URINE_PROTEIN : C_URINE_GLUCOSE,
-                fk__chance(r, 50) ? "5+" : "陽性");
-        break;
+    case X_BAD_URINE: {
+        int which = fk__chance(r, 50) ? C_URINE_PROTEIN : C_URINE_GLUCOSE;
+        fk__set(row, which, fk__chance(r, 50) ? "5+" : "陽性");
+    } break;
     case X_BAD_SEX:
         fk__set(row, C_SEX, "3");
         break;
