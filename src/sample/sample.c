@@ -761,7 +761,7 @@ static void fk__fmt_address(fk__rng *r, const fk__town *t, char *out, size_t siz
     snprintf(out, size, "%s%s%s", prefix, t->name, tail);
 }
 
-static void fk__fmt_building(fk__rng *r, const char *family, char *out, size_t size)
+static void fk__fmt_building(fk__rng *r, bool cp932, char *out, size_t size)
 {
     int x = fk__range(r, 0, 999);
     if (x < 450) {
@@ -769,7 +769,9 @@ static void fk__fmt_building(fk__rng *r, const char *family, char *out, size_t s
         return;
     }
     if (x < 480) {
-        snprintf(out, size, "%s様方", family);
+        /* c/o: the household the resident lives with, under another name. */
+        const fk__name *host = fk__pick_name(r, fk__family_names, fk__family_name_count, cp932);
+        snprintf(out, size, "%s様方", host->kanji);
         return;
     }
     const char *b = fk__buildings[fk__below(r, fk__building_count)];
@@ -969,7 +971,7 @@ static fk_status fk__make_row(const fk__gen *g, fk__rng *r, size_t index, fk_cat
     else
         fk__to_fullwidth(tmp, row->f[C_POSTAL], FK__FIELD_MAX);
     fk__fmt_address(r, t, row->f[C_ADDR], FK__FIELD_MAX);
-    fk__fmt_building(r, fam->kanji, row->f[C_BUILDING], FK__FIELD_MAX);
+    fk__fmt_building(r, cp932, row->f[C_BUILDING], FK__FIELD_MAX);
 
     int sym = fk__range(r, 0, 99);
     if (sym < 50)
