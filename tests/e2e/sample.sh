@@ -25,6 +25,13 @@ cmp -s a.csv b.csv || fail "same seed gave different bytes"
 expect_exit 0 "$FUKAN" sample -o c.csv --seed 2
 cmp -s a.csv c.csv && fail "another seed gave the same bytes"
 
+# A fixed sample's checksum: any compiler, C library or machine must write these bytes.
+# (Changing the generator on purpose changes it: update the sum and say so in the commit.)
+expect_exit 0 "$FUKAN" sample -o gold.csv --count 300 --seed 12345 --fiscal-year 2024 \
+  --encoding utf-8 --dirty 5 --disagree 5 --lf
+echo "5fc1b2ba89a1f0c18120a3468c417cf8da1081d4e82e6e2281a6ac9b2250c571  gold.csv" |
+  sha256sum -c --quiet - || fail "the fixed sample's bytes changed"
+
 python3 "$check" a.csv cp932 2025 "$today" --categories >check.txt
 grep -q '^accepted 4413$' check.txt || { cat check.txt >&2; fail "a.csv: not all rows pass"; }
 [ "$(grep -c '^[0-9]' check.txt)" = 0 ] || { head check.txt >&2; fail "a.csv: rows rejected"; }
