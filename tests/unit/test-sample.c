@@ -464,6 +464,36 @@ static void test_utf8_rare_names(void **state)
     free(data);
 }
 
+typedef struct progress_log {
+    size_t calls, last_done, last_total;
+} progress_log;
+
+static void record_progress(void *ctx, size_t done, size_t total)
+{
+    progress_log *log = ctx;
+    assert_true(done > log->last_done && done <= total);
+    log->calls++;
+    log->last_done = done;
+    log->last_total = total;
+}
+
+static void test_progress(void **state)
+{
+    (void)state;
+    fk_sample_options opt;
+    utf8_options(&opt, 5);
+    opt.count = 10000;
+    opt.dirty = 7;
+    FILE *fp = fopen("/dev/null", "wb");
+    assert_non_null(fp);
+    progress_log log = {0};
+    assert_int_equal(fk_sample_write(fp, &opt, NULL, NULL, record_progress, &log, NULL), FK_OK);
+    fclose(fp);
+    assert_true(log.calls >= 3);
+    assert_int_equal(log.last_done, 10007);
+    assert_int_equal(log.last_total, 10007);
+}
+
 static void test_bad_options(void **state)
 {
     (void)state;
@@ -521,6 +551,7 @@ int main(void)
         cmocka_unit_test(test_disagree),
         cmocka_unit_test(test_cp932),
         cmocka_unit_test(test_utf8_rare_names),
+        cmocka_unit_test(test_progress),
         cmocka_unit_test(test_bad_options),
         cmocka_unit_test(test_out_of_memory),
     };
