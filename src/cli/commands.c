@@ -15,9 +15,11 @@ extern const fk_command fk_cmd_export;
 extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_template;
 extern const fk_command fk_cmd_version;
+extern const fk_command fk_cmd_sample;
 
 /* clang-format off */
 const fk_command *const fk_commands[] = {
+    &fk_cmd_sample,
     &fk_cmd_init,
     &fk_cmd_user,
     &fk_cmd_roster,
