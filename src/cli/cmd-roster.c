@@ -1,6 +1,9 @@
 /* fukan roster: the handler roster (名簿) for submission to the ward, as CSV (and PDF). */
 #include "cli.h"
+#include "compose/report.h"
+#include "core/audit.h"
 #include "session.h"
+#include "util/mem.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
 
@@ -33,34 +36,95 @@ static fk_status fk__csv_field(fk_buf *b, const char *s, bool last)
     return st;
 }
 
+#define FK__COLS 8
+
+typedef struct {
+    fk_buf csv;
+    char **cells; /* row-major copies for the PDF table */
+    size_t rows, cap;
+} fk__roster;
+
 static int fk__row(const fk_user_info *u, void *ctx)
 {
-    fk_buf *b = ctx;
-    const char *fields[] = {u->id,       u->name,     u->affiliation, fk_role_title(u->role),
-                            u->added_at, u->added_by, u->removed_at,  u->removed_by};
-    size_t n = sizeof fields / sizeof fields[0];
-    for (size_t i = 0; i < n; i++)
-        if (fk__csv_field(b, fields[i], i + 1 == n) != FK_OK)
+    fk__roster *r = ctx;
+    const char *fields[FK__COLS] = {
+        u->id,       u->name,     u->affiliation, fk_role_title(u->role),
+        u->added_at, u->added_by, u->removed_at,  u->removed_by};
+    for (size_t i = 0; i < FK__COLS; i++)
+        if (fk__csv_field(&r->csv, fields[i], i + 1 == FK__COLS) != FK_OK)
             return 1;
-    return 0;
+    if (r->rows == r->cap) {
+        size_t cap = r->cap ? 2 * r->cap : 16;
+        char **cells = fk_realloc(r->cells, cap * FK__COLS * sizeof *cells);
+        if (cells == NULL)
+            return 1;
+        r->cells = cells;
+        r->cap = cap;
+    }
+    char **row = &r->cells[r->rows++ * FK__COLS];
+    bool ok = true;
+    for (size_t i = 0; i < FK__COLS; i++) {
+        row[i] = ok ? fk_strdup(fields[i] ? fields[i] : "") : NULL;
+        ok = ok && row[i] != NULL;
+    }
+    return !ok;
 }
 
-static fk_status fk__write_csv(fk_job *job, const char *dir, fk_err *err)
+static void fk__roster_free(fk__roster *r)
 {
-    fk_buf b;
-    fk_buf_init(&b, 1 << 20);
-    fk_status s = fk_buf_append_str(&b, "\xEF\xBB\xBFID,氏名,所属,役割,登録日時,登録者,"
-                                        "削除日時,削除者\r\n");
+    for (size_t i = 0; i < r->rows * FK__COLS; i++)
+        fk_free(r->cells[i]);
+    fk_free(r->cells);
+    fk_buf_free(&r->csv);
+}
+
+static const char *const fk__titles[FK__COLS] = {"ID",       "氏名",   "所属",     "役割",
+                                                 "登録日時", "登録者", "削除日時", "削除者"};
+
+static fk_status fk__write_pdf(fk_job *job, const fk__roster *r, const char *path, fk_err *err)
+{
+    static const double widths[FK__COLS] = {16, 24, 28, 20, 30, 14, 28, 14};
+    char checkpoint[128], ward[256];
+    fk_status s = fk_audit_checkpoint(job, checkpoint, sizeof checkpoint, err);
+    fk_report *rep = s == FK_OK ? fk_report_new(path, err) : NULL;
+    if (rep == NULL)
+        return err->status;
+    snprintf(ward, sizeof ward, "%s 御中", fk_order_ward(fk_job_order(job)));
+    s = fk_report_title(rep, "個人情報取扱者名簿", err);
     if (s == FK_OK)
-        s = fk_job_users_foreach(job, fk__row, &b, err);
-    char path[4096];
-    if (s == FK_OK && !fk_fs_join(path, sizeof path, dir, "roster.csv"))
+        s = fk_report_paragraph(rep, ward, err);
+    if (s == FK_OK)
+        s = fk_report_keyvalue(rep, "業務", fk_order_job_code(fk_job_order(job)), err);
+    if (s == FK_OK)
+        s = fk_report_keyvalue(rep, "監査ログ", checkpoint, err);
+    if (s == FK_OK)
+        s = fk_report_table(rep, FK__COLS, fk__titles, widths, r->rows,
+                            (const char *const *)r->cells, err);
+    fk_status closed = fk_report_close(rep, err);
+    return s == FK_OK ? closed : s;
+}
+
+static fk_status fk__write(fk_job *job, const char *dir, fk_err *err)
+{
+    fk__roster r = {0};
+    fk_buf_init(&r.csv, 1 << 20);
+    fk_status s = fk_buf_append_str(&r.csv, "\xEF\xBB\xBFID,氏名,所属,役割,登録日時,登録者,"
+                                            "削除日時,削除者\r\n");
+    if (s == FK_OK)
+        s = fk_job_users_foreach(job, fk__row, &r, err);
+    if (s == FK_OK && r.rows > 0 && r.cells[r.rows * FK__COLS - 1] == NULL)
+        s = fk_failf(err, FK_ENOMEM, "out of memory listing the roster");
+    char csv[4096], pdf[4096];
+    if (s == FK_OK && (!fk_fs_join(csv, sizeof csv, dir, "roster.csv") ||
+                       !fk_fs_join(pdf, sizeof pdf, dir, "roster.pdf")))
         s = fk_failf(err, FK_EINVAL, "%s: path too long", dir);
     if (s == FK_OK)
-        s = fk_fs_write_atomic(path, b.data, b.len, err);
+        s = fk_fs_write_atomic(csv, r.csv.data, r.csv.len, err);
     if (s == FK_OK)
-        printf("%s\n", path);
-    fk_buf_free(&b);
+        s = fk__write_pdf(job, &r, pdf, err);
+    if (s == FK_OK)
+        printf("%s\n%s\n", csv, pdf);
+    fk__roster_free(&r);
     return s;
 }
 
@@ -88,7 +152,7 @@ static int fk__run(int argc, char **argv)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    fk_status s = fk__write_csv(job, dir, &err);
+    fk_status s = fk__write(job, dir, &err);
     return fk_cli_finish(job, "roster", s, "roster written", &err);
 }
 

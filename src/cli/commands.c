@@ -16,6 +16,7 @@ extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_template;
 extern const fk_command fk_cmd_version;
 extern const fk_command fk_cmd_sample;
+extern const fk_command fk_cmd_demo;
 
 /* clang-format off */
 const fk_command *const fk_commands[] = {
@@ -31,6 +32,7 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_export,
     &fk_cmd_postcode,
     &fk_cmd_template,
+    &fk_cmd_demo,
     &fk_cmd_version,
     NULL,
 };

@@ -77,6 +77,16 @@ expect_exit 0 "$FUKAN" audit log job --user kansa --user-password-file pw-audit
 expect_exit 2 "$FUKAN" user add job z --name Z --role handler --new-password-file pw-weak \
   --user kansa --user-password-file pw-audit
 
+# The roster for the ward: CSV and PDF with every user ever on it, with real text.
+expect_exit 0 as_sato roster job -o .
+[ "$(stat -c %a roster.csv)" = 600 ] || fail "roster.csv is not 0600"
+expect_grep '^tanaka,田中 花子,封緘印刷株式会社,取扱者,[^,]+,sato,[^,]+,sato' roster.csv
+pdftotext roster.pdf roster.txt
+expect_grep '個人情報取扱者名簿' roster.txt
+expect_grep '田中 花子' roster.txt
+pdffonts roster.pdf | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { exit 1 }' \
+  || fail "a font of roster.pdf is not embedded and subset"
+
 # Every refusal above is in the audit log, and the log verifies.
 expect_exit 0 as_sato "audit log" job
 expect_grep 'FK_EAUTH +unknown user' out.txt
