@@ -343,8 +343,8 @@ fk_status fk_job_record_set_checked(fk_job *job, long id, bool held, fk_err *err
     return s;
 }
 
-fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind,
-                                const char *reason, fk_err *err)
+fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind, const char *reason,
+                                fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER)
         return fk_failf(err, FK_EPERM, "only a responsible manager (取扱責任者) may accept");

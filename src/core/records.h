@@ -76,8 +76,8 @@ fk_status fk_job_counts_get(fk_job *job, fk_job_counts *out, fk_err *err) FK_WAR
 fk_status fk_job_record_set_checked(fk_job *job, long id, bool held, fk_err *err) FK_WARN_UNUSED;
 
 /* Records a responsible manager's acceptance of a disagreement for the person with tag. */
-fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind,
-                                const char *reason, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind, const char *reason,
+                                fk_err *err) FK_WARN_UNUSED;
 
 /* True in *accepted when a disagreement of this kind was accepted for the tag. */
 fk_status fk_job_acceptance_get(fk_job *job, const char *tag, const char *kind, bool *accepted,

@@ -1,0 +1,92 @@
+# The whole job on the seed volumes: sample → seal → open → rejects → check → proof →
+# compose → export, checked with independent tools (7zz, pdffonts, qpdf, pdftotext, dmtxread).
+. "$SRCDIR/tests/e2e/lib.sh"
+new_job job
+"$FUKAN" sample -o ward.csv --encoding utf-8 --dirty 50 --dirty-report planted.tsv >/dev/null
+"$FUKAN" seal ward.csv -o package.zip --password-out package-pw.txt >/dev/null
+[ "$(stat -c %a package-pw.txt)" = 600 ] || fail "package password file is not 0600"
+
+# Open: exactly the 50 planted rows are rejected, the 4,413 others accepted.
+expect_exit 1 as_tanaka open job package.zip --package-password-file package-pw.txt
+expect_grep 'received 4463, accepted 4413, rejected 50' out.txt
+expect_exit 1 as_tanaka rejects job
+cut -d: -f1 out.txt | grep -E '^[0-9]+$' | sort -un > got-lines.txt
+cut -f1 planted.tsv | sort -un > want-lines.txt
+cmp want-lines.txt got-lines.txt || fail "rejected lines differ from the planted ones"
+
+# Sealed at rest: no name or address of the export is anywhere in the job, in UTF-8 or CP932.
+python3 - ward.csv > identifiers.txt <<'PY'
+import csv, sys
+rows = csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline=""))
+for row in rows:
+    for col in ("氏名", "住所"):
+        value = (row.get(col) or "").strip()
+        if len(value) >= 4:
+            print(value)
+PY
+[ "$(wc -l < identifiers.txt)" -gt 4000 ] || fail "too few identifiers extracted"
+iconv -f UTF-8 -t CP932 -c identifiers.txt > identifiers-cp932.txt || true
+for f in identifiers.txt identifiers-cp932.txt; do
+  if grep -r -a -F -q -f "$f" job; then fail "personal data in clear in the job ($f)"; fi
+done
+
+# The quality gate agrees with every record of the sample.
+expect_exit 0 as_tanaka check job
+expect_grep '^4413 checked, 0 disagreements' out.txt
+
+# Compose needs the approved proof set.
+expect_exit 2 as_tanaka compose job
+expect_grep 'proof set is not approved' err.txt
+expect_exit 0 as_tanaka proof job -o proof
+expect_exit 2 as_tanaka proof job --approve
+expect_exit 0 as_sato proof job --approve
+expect_exit 0 as_tanaka compose job
+expect_grep 'composed S 613, D 1130, H 2387, K 0, J 283' out.txt
+expect_exit 0 as_tanaka export job --proof -o print
+[ "$(stat -c %a print)" = 700 ] || fail "export folder is not 0700"
+
+# The run file has one line per sheet: two per guidance envelope, one per notice.
+sheets=$(( (613 + 1130 + 2387) * 2 + 283 ))
+[ "$(($(wc -l < print/run.csv) - 1))" = "$sheets" ] || fail "run file does not list $sheets sheets"
+
+# Every print file: fonts embedded and subset, structurally sound.
+for pdf in print/*.pdf; do
+  pdffonts "$pdf" | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { exit 1 }' \
+    || fail "$pdf: a font is not embedded and subset"
+  qpdf --check "$pdf" >/dev/null || fail "$pdf: qpdf --check failed"
+done
+
+# Names round-trip through pdftotext, including 𠮷 and a variation sequence.
+cat print/*-1-*.pdf > /dev/null
+for pdf in print/*-1-*.pdf; do pdftotext "$pdf" - ; done > text.txt
+python3 - ward.csv text.txt planted.tsv <<'PY'
+import csv, sys
+planted = {int(l.split("\t")[0]) for l in open(sys.argv[3])}
+text = open(sys.argv[2], encoding="utf-8").read()
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
+header = rows[0]
+name = header.index("氏名")
+missing, rare = [], 0
+for line, row in enumerate(rows[1:], start=2):
+    if line in planted:
+        continue
+    n = row[name].strip().replace(" ", "\u3000")
+    if n not in text:
+        missing.append(line)
+    if "\U00020BB7" in n or "\U000E0100" in n:
+        rare += 1
+if missing:
+    sys.exit(f"{len(missing)} names not found in the PDFs' text, e.g. line {missing[0]}")
+if rare == 0:
+    sys.exit("no 𠮷 or variation-sequence name in the sample")
+print(f"{rare} rare-character names round-tripped")
+PY
+
+# The insert-control codes read back with an independent decoder at 300 dpi.
+first=$(ls print/*-S-1-001.pdf)
+pdftoppm -r 300 -png -f 1 -l 3 "$first" page
+for png in page-*.png; do
+  code=$(dmtxread -n "$png") || fail "$png: dmtxread found no code"
+  grep -qF "$code" print/run.csv || fail "$png: payload '$code' is not in the run file"
+done
+echo ok
