@@ -403,7 +403,8 @@ static fk_status fk__break_paragraph(const char *text, size_t start, size_t end,
     uint32_t prev = 0, cp;
     while (i < end) {
         size_t at = i;
-        (void)fk__next_cp(text, end, &i, &cp);
+        if (!fk__next_cp(text, end, &i, &cp))
+            return FK_EFORMAT;
         if (fk__is_variation_selector(cp)) {
             w += adv[at];
             continue;

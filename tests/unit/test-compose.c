@@ -528,6 +528,71 @@ static void test_every_default_template_renders(void **state)
     }
 }
 
+/* A template of every element kind, with a PNG next to it, renders and passes the checkers. */
+static void test_every_element_kind(void **state)
+{
+    (void)state;
+    char png[128], yaml[128], pdf[128];
+    snprintf(png, sizeof png, "%s/emblem.png", tmpdir);
+    snprintf(yaml, sizeof yaml, "%s/all.yaml", tmpdir);
+    snprintf(pdf, sizeof pdf, "%s/all.pdf", tmpdir);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 40, 40);
+    cairo_t *cr = cairo_create(img);
+    cairo_set_source_rgb(cr, 0.1, 0.4, 0.2);
+    cairo_arc(cr, 20, 20, 18, 0, 6.3);
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    assert_int_equal(cairo_surface_write_to_png(img, png), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(img);
+    write_file(yaml, "page: {width: 148, height: 210}\n"
+                     "elements:\n"
+                     "  - {type: image, file: emblem.png, x: 10, y: 10, width: 12, height: 12}\n"
+                     "  - {type: box, x: 8, y: 8, width: 132, height: 194, fill: 0.97}\n"
+                     "  - {type: line, x: 10, y: 30, x2: 138, y2: 30, line_width: 0.5}\n"
+                     "  - {type: text, x: 30, y: 12, text: \"{{name}}　様\", size: 14, font: "
+                     "mincho}\n"
+                     "  - type: paragraph\n"
+                     "    x: 10\n"
+                     "    y: 40\n"
+                     "    width: 60\n"
+                     "    height: 12\n"
+                     "    size: 12\n"
+                     "    min_size: 6\n"
+                     "    text: \"{{jushin_items}}\"\n"
+                     "  - type: table\n"
+                     "    x: 10\n"
+                     "    y: 60\n"
+                     "    columns: [40, 30]\n"
+                     "    header: [項目, 結果]\n"
+                     "    rows:\n"
+                     "      - [収縮期血圧, \"{{sbp}} {{sbp_mark}}\"]\n"
+                     "  - {type: datamatrix, x: 120, y: 180, module: 0.6}\n"
+                     "  - {type: barcode, x: 10, y: 190, pt: 10}\n");
+    fk_template *t = NULL;
+    fk_err err = {FK_OK, ""};
+    fk_status s = fk_template_load(yaml, &t, &err);
+    if (s != FK_OK)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, FK_OK);
+    fk_doc_writer *w = fk_doc_writer_new(pdf, t, &err);
+    assert_non_null(w);
+    fk_fields *f = sample_fields(NAMES[2], ADDRESSES[2], "FK1|J|S|000007|1/1|00");
+    assert_int_equal(fk_doc_writer_add_sheet(w, f, &err), FK_OK);
+    /* The two-line paragraph shrinks to fit 12 mm; eight lines cannot fit even at 6 pt. */
+    assert_int_equal(fk_fields_set(f, "jushin_items", "一\n二\n三\n四\n五\n六\n七\n八\n九"), FK_OK);
+    assert_int_equal(fk_doc_writer_add_sheet(w, f, &err), FK_EFINDING);
+    assert_non_null(strstr(err.msg, "jushin_items: paragraph does not fit"));
+    fk_fields_free(f);
+    assert_int_equal(fk_doc_writer_close(w, &err), FK_OK);
+    check_pdf_tools(pdf);
+    char *text = pdf_text(pdf, 1);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "142 mmHg H"));
+    assert_non_null(strstr(text, "HbA1c 6.5 %"));
+    fk_free(text);
+    fk_template_free(t);
+}
+
 static void test_report(void **state)
 {
     (void)state;
@@ -587,6 +652,7 @@ int main(void)
         cmocka_unit_test(test_writer_print_file),
         cmocka_unit_test(test_writer_stream_and_can_render),
         cmocka_unit_test(test_every_default_template_renders),
+        cmocka_unit_test(test_every_element_kind),
         cmocka_unit_test(test_report),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
