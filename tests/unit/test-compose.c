@@ -456,6 +456,14 @@ static fk_status collect_bytes(void *closure, const unsigned char *data, size_t 
     return fk_buf_append(closure, data, len);
 }
 
+static fk_status discard_bytes(void *closure, const unsigned char *data, size_t len)
+{
+    (void)closure;
+    (void)data;
+    (void)len;
+    return FK_OK;
+}
+
 static fk_status refuse_bytes(void *closure, const unsigned char *data, size_t len)
 {
     (void)closure;
@@ -593,6 +601,57 @@ static void test_every_element_kind(void **state)
     fk_template_free(t);
 }
 
+static bool ignore(void *user, const char *message)
+{
+    (void)user;
+    (void)message;
+    return true;
+}
+
+/* Every allocation that can fail is handled: the Nth failing allocation gives ENOMEM (or a
+ * finding caused by it), never a crash or a leak (the ASan build checks leaks). */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", TEMPLATES, "results.yaml");
+    fk_template *t = load("voucher-tokutei.yaml");
+    bool done = false;
+    long n = 0;
+    for (; !done && n < 5000; n++) {
+        fk_err err = {FK_OK, ""};
+        fk_mem_fail_after(n);
+        fk_status s = fk_template_check(path, ignore, NULL, &err);
+        fk_fields *f = fk_fields_new();
+        fk_status fs = FK_ENOMEM;
+        if (f != NULL) {
+            fk_record r;
+            sample_record(&r, "新宿　太郎", "東京都新宿区西新宿2丁目8-1");
+            fs = fk_compose_fields_from_record(&r, f, &err);
+            fk_record_clear(&r);
+        }
+        fk_doc_writer *w = fk_doc_writer_new_stream(discard_bytes, NULL, t, &err);
+        fk_status ws = w != NULL ? FK_OK : err.status;
+        if (w != NULL && f != NULL && fs == FK_OK)
+            ws = fk_doc_writer_add_sheet(w, f, &err);
+        fk_mem_fail_after(-1);
+        fk_err close_err = {FK_OK, ""};
+        assert_int_equal(fk_doc_writer_close(w, &close_err), FK_OK);
+        fk_fields_free(f);
+        if (s != FK_OK && s != FK_ENOMEM)
+            fprintf(stderr, "allocation %ld: check: %s\n", n, err.msg);
+        assert_true(s == FK_OK || s == FK_ENOMEM);
+        assert_true(fs == FK_OK || fs == FK_ENOMEM);
+        if (ws != FK_OK && ws != FK_ENOMEM)
+            fprintf(stderr, "allocation %ld: writer: %s\n", n, err.msg);
+        assert_true(ws == FK_OK || ws == FK_ENOMEM);
+        done = s == FK_OK && fs == FK_OK && ws == FK_OK;
+    }
+    assert_true(done);
+    assert_true(n > 100); /* the loop went through many failing allocations */
+    fk_template_free(t);
+}
+
 static void test_report(void **state)
 {
     (void)state;
@@ -653,6 +712,7 @@ int main(void)
         cmocka_unit_test(test_writer_stream_and_can_render),
         cmocka_unit_test(test_every_default_template_renders),
         cmocka_unit_test(test_every_element_kind),
+        cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_report),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
