@@ -55,12 +55,16 @@ static bool fk__pattern_has_family(FcPattern *p, const char *family)
     return false;
 }
 
-/* The file of family at weight; fontconfig always answers, so the family is checked. */
-static char *fk__font_file(FcConfig *config, const char *family, int weight)
+/*
+ * The file of family at weight (*path, freed with fk_free, or NULL when not installed);
+ * fontconfig always answers with some font, so the family and weight are checked.
+ */
+static fk_status fk__font_file(FcConfig *config, const char *family, int weight, char **path)
 {
+    *path = NULL;
     FcPattern *pat = FcPatternCreate();
     if (pat == NULL)
-        return NULL;
+        return FK_ENOMEM;
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcPatternAddInteger(pat, FC_WEIGHT, weight);
     FcConfigSubstitute(config, pat, FcMatchPattern);
@@ -68,16 +72,17 @@ static char *fk__font_file(FcConfig *config, const char *family, int weight)
     FcResult res;
     FcPattern *match = FcFontMatch(config, pat, &res);
     FcPatternDestroy(pat);
-    char *path = NULL;
+    fk_status s = FK_OK;
     FcChar8 *file;
     int w;
     if (match != NULL && fk__pattern_has_family(match, family) &&
         FcPatternGetInteger(match, FC_WEIGHT, 0, &w) == FcResultMatch && w == weight &&
-        FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch)
-        path = fk_strdup((const char *)file);
+        FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
+        (*path = fk_strdup((const char *)file)) == NULL)
+        s = FK_ENOMEM;
     if (match != NULL)
         FcPatternDestroy(match);
-    return path;
+    return s;
 }
 
 static const cairo_user_data_key_t fk__ft_face_key;
@@ -90,7 +95,8 @@ static void fk__ft_face_done(void *face)
 static fk_status fk__font_open(FcConfig *config, fk__font *f, const char *family, int weight,
                                fk_err *err)
 {
-    f->path = fk__font_file(config, family, weight);
+    if (fk__font_file(config, family, weight, &f->path) != FK_OK)
+        return fk_failf(err, FK_ENOMEM, "out of memory looking up fonts");
     if (f->path == NULL)
         return fk_failf(err, FK_EENV, "font '%s' (weight %d) not found by fontconfig", family,
                         weight);

@@ -24,6 +24,13 @@ expect_grep '5 findings' err.txt
 printf 'page: {width: 210\n' > broken.yaml
 expect_exit 2 "$FUKAN" template check broken.yaml
 expect_grep '^broken.yaml:[0-9]+:[0-9]+: ' err.txt
+# Fixed text a font cannot show (a private-use character) or that cannot fit.
+printf 'page: {width: 210, height: 297}\nelements:\n  - {type: text, x: 10, y: 10, text: "\363\260\200\200"}\n' > glyph.yaml
+expect_exit 2 "$FUKAN" template check glyph.yaml
+expect_grep 'glyph.yaml:3:6: text: character U\+F0000 not in any configured font' err.txt
+printf 'page: {width: 210, height: 297}\nelements:\n  - {type: text, x: 10, y: 10, width: 10, text: "とても長い固定の文言"}\n' > long.yaml
+expect_exit 2 "$FUKAN" template check long.yaml
+expect_grep 'long.yaml:3:6: text: text does not fit in 10.0 mm' err.txt
 expect_exit 2 "$FUKAN" template check missing.yaml
 expect_exit 2 "$FUKAN" template
 echo ok
