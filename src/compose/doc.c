@@ -21,6 +21,9 @@ typedef struct fk__slot {
     double size;
     fk__line *lines;
     size_t nlines, lines_cap;
+    fk__shaped *line_shapes; /* a paragraph's lines, shaped */
+    size_t line_shapes_cap;
+    cairo_surface_t *code; /* an encoded DataMatrix or barcode, or NULL */
 } fk__slot;
 
 struct fk_doc_writer {
@@ -29,7 +32,6 @@ struct fk_doc_writer {
     cairo_t *cr;
     cairo_surface_t *statics; /* recording surface: the template's fixed content */
     fk__slot *slots;          /* one per element (used for variable ones) */
-    fk__shaped line_shape;    /* scratch for paragraph lines */
     char *watermark;
     fk__shaped watermark_shape;
     size_t sheets;
@@ -104,6 +106,29 @@ static fk_status fk__shape_failed(const fk__elem *e, fk_status s, uint32_t missi
     return fk_failf(err, s, "%s: %s", fk__label(e), fk_strerror(s));
 }
 
+/* Shapes each line of a broken paragraph, so that drawing it cannot fail. */
+static fk_status fk__shape_lines(const fk__fontset *fonts, const fk__elem *e, fk__slot *slot,
+                                 fk_err *err)
+{
+    if (slot->nlines > slot->line_shapes_cap) {
+        fk__shaped *p = fk_realloc(slot->line_shapes, slot->nlines * sizeof *p);
+        if (p == NULL)
+            return fk_failf(err, FK_ENOMEM, "%s: out of memory", fk__label(e));
+        for (size_t k = slot->line_shapes_cap; k < slot->nlines; k++)
+            fk__shaped_init(&p[k]);
+        slot->line_shapes = p;
+        slot->line_shapes_cap = slot->nlines;
+    }
+    const char *text = fk_buf_cstr(&slot->text);
+    for (size_t i = 0; i < slot->nlines; i++) {
+        const fk__line *l = &slot->lines[i];
+        fk_status s = fk__shape(fonts, e->font, text + l->start, l->len, &slot->line_shapes[i]);
+        if (s != FK_OK)
+            return fk__shape_failed(e, s, slot->line_shapes[i].missing, err);
+    }
+    return FK_OK;
+}
+
 /* Lays out one text or paragraph element whose text is in slot->text. */
 static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slot *slot,
                             fk_err *err)
@@ -134,7 +159,7 @@ static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slo
         double need = slot->nlines == 0 ? 0 : ((double)slot->nlines - 1) * e->leading * size + size;
         if (need <= height + 1e-9) {
             slot->size = size;
-            return FK_OK;
+            return fk__shape_lines(fonts, e, slot, err);
         }
     }
     return fk_failf(err, FK_EFINDING,
@@ -153,7 +178,7 @@ static double fk__aligned_x(const fk__elem *e, double text_width)
 }
 
 /* Draws a laid-out text or paragraph element. */
-static fk_status fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
+static void fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
 {
     const fk__fontset *fonts = w->t->fonts;
     double top = e->y * FK_MM_TO_PT;
@@ -161,21 +186,16 @@ static fk_status fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *sl
     if (e->kind == FK_EL_TEXT) {
         double x = fk__aligned_x(e, slot->shaped.width * slot->size);
         fk__shaped_draw(fonts, &slot->shaped, w->cr, x, top + FK__ASCENT * slot->size, slot->size);
-        return FK_OK;
+        return;
     }
-    const char *text = fk_buf_cstr(&slot->text);
     for (size_t i = 0; i < slot->nlines; i++) {
-        const fk__line *l = &slot->lines[i];
-        if (l->len == 0)
+        fk__shaped *line = &slot->line_shapes[i];
+        if (line->nglyphs == 0)
             continue;
-        fk_status s = fk__shape(fonts, e->font, text + l->start, l->len, &w->line_shape);
-        if (s != FK_OK)
-            return s;
-        double x = fk__aligned_x(e, w->line_shape.width * slot->size);
+        double x = fk__aligned_x(e, line->width * slot->size);
         double y = top + FK__ASCENT * slot->size + (double)i * e->leading * slot->size;
-        fk__shaped_draw(fonts, &w->line_shape, w->cr, x, y, slot->size);
+        fk__shaped_draw(fonts, line, w->cr, x, y, slot->size);
     }
-    return FK_OK;
 }
 
 static void fk__draw_shape(cairo_t *cr, const fk__elem *e)
@@ -246,7 +266,7 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
                 s = fk_failf(err, FK_EFORMAT, "%s:%d:%d: %s", t->path, e->line, e->col, why);
             }
             if (s == FK_OK)
-                s = fk__draw_text(w, e, slot);
+                fk__draw_text(w, e, slot);
             break;
         }
         case FK_EL_LINE:
@@ -283,9 +303,13 @@ static void fk__writer_free(fk_doc_writer *w)
         fk_buf_free(&slot->text);
         fk__shaped_free(&slot->shaped);
         fk_free(slot->lines);
+        for (size_t k = 0; k < slot->line_shapes_cap; k++)
+            fk__shaped_free(&slot->line_shapes[k]);
+        fk_free(slot->line_shapes);
+        if (slot->code != NULL)
+            cairo_surface_destroy(slot->code);
     }
     fk_free(w->slots);
-    fk__shaped_free(&w->line_shape);
     fk__shaped_free(&w->watermark_shape);
     fk_free(w->watermark);
     if (w->fd >= 0)
@@ -305,7 +329,6 @@ static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
     w->fd = fd;
     w->fn = fn;
     w->closure = closure;
-    fk__shaped_init(&w->line_shape);
     fk__shaped_init(&w->watermark_shape);
     w->slots = fk_calloc(t->nels ? t->nels : 1, sizeof *w->slots);
     if (w->slots == NULL) {
@@ -385,17 +408,26 @@ fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, f
             if (s != FK_OK)
                 return s;
             break;
-        case FK_EL_DATAMATRIX: {
-            const char *v = fk_fields_get(fields, e->field);
-            if (v == NULL || v[0] == '\0' || strlen(v) > 200)
-                return fk_failf(err, FK_EINVAL, "%s: DataMatrix payload missing or too long",
-                                e->field);
-            break;
-        }
+        case FK_EL_DATAMATRIX:
         case FK_EL_BARCODE: {
             const char *v = fk_fields_get(fields, e->field);
-            if (v != NULL && v[0] != '\0' && !fk__barcode_is_valid(v))
-                return fk_failf(err, FK_EINVAL, "%s: not 67 bar types (L, A, D, T)", e->field);
+            if (slot->code != NULL) {
+                cairo_surface_destroy(slot->code);
+                slot->code = NULL;
+            }
+            bool is_dm = e->kind == FK_EL_DATAMATRIX;
+            /* An empty barcode field means no barcode (a town's catch-all postal code). */
+            if (!is_dm && (v == NULL || v[0] == '\0'))
+                break;
+            s = is_dm ? fk__datamatrix_encode(v != NULL ? v : "", &slot->code)
+                      : fk__barcode_encode(v, &slot->code);
+            if (s == FK_EINVAL)
+                return fk_failf(err, s,
+                                is_dm ? "%s: DataMatrix payload missing, too long or not encodable"
+                                      : "%s: not 67 bar types (L, A, D, T)",
+                                e->field);
+            if (s != FK_OK)
+                return fk_failf(err, s, "%s: %s", e->field, fk_strerror(s));
             break;
         }
         default:
@@ -429,34 +461,31 @@ fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_
     cairo_paint(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
     const fk_template *t = w->t;
-    for (size_t i = 0; s == FK_OK && i < t->nels; i++) {
+    for (size_t i = 0; i < t->nels; i++) {
         const fk__elem *e = &t->els[i];
         if (e->is_static)
             continue;
-        const char *v;
         switch (e->kind) {
         case FK_EL_TEXT:
         case FK_EL_PARAGRAPH:
-            s = fk__draw_text(w, e, &w->slots[i]);
+            fk__draw_text(w, e, &w->slots[i]);
             break;
         case FK_EL_DATAMATRIX:
-            s = fk__datamatrix_draw(cr, fk_fields_get(fields, e->field), e->x * FK_MM_TO_PT,
-                                    e->y * FK_MM_TO_PT, e->module * FK_MM_TO_PT, err);
+            fk__datamatrix_draw(cr, w->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+                                e->module * FK_MM_TO_PT);
             break;
         case FK_EL_BARCODE:
-            v = fk_fields_get(fields, e->field);
-            if (v != NULL && v[0] != '\0')
-                s = fk__barcode_draw(cr, v, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT, e->pt);
+            if (w->slots[i].code != NULL)
+                fk__barcode_draw(cr, w->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+                                 e->pt);
             break;
         default:
             break;
         }
     }
-    if (s == FK_OK && w->watermark != NULL)
+    if (w->watermark != NULL)
         fk__draw_watermark(w);
     cairo_show_page(cr);
-    if (s != FK_OK)
-        return fk_failf(err, s, "sheet %zu: %s", w->sheets + 1, fk_strerror(s));
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
         return fk_failf(err, FK_EIO, "sheet %zu: PDF output failed", w->sheets + 1);
     w->sheets++;

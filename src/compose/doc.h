@@ -48,7 +48,11 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text,
 fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields,
                                     fk_err *err) FK_WARN_UNUSED;
 
-/* Checks as above, then draws one sheet. On error nothing is drawn and the writer stays usable. */
+/*
+ * Checks as above (encoding the codes and shaping every line), then draws one sheet, which
+ * cannot fail half-way. After a refused sheet nothing is drawn and the writer stays usable;
+ * FK_EIO (the output failed) leaves the file unusable.
+ */
 fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields,
                                   fk_err *err) FK_WARN_UNUSED;
 
