@@ -65,6 +65,7 @@ typedef struct fk__shaped {
     size_t nclusters, clusters_cap;
     fk__segment *segs;
     size_t nsegs, segs_cap;
+    hb_buffer_t *buf; /* reused by every shaping */
     double width;     /* em units */
     uint32_t missing; /* first code point no font has, 0 if none */
 } fk__shaped;

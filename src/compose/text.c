@@ -176,6 +176,8 @@ void fk__shaped_free(fk__shaped *s)
     fk_free(s->adv);
     fk_free(s->clusters);
     fk_free(s->segs);
+    if (s->buf != NULL)
+        hb_buffer_destroy(s->buf);
     fk__shaped_init(s);
 }
 
@@ -289,9 +291,15 @@ fk_status fk__shape(const fk__fontset *set, fk__font_id primary, const char *utf
     s->missing = 0;
     if (!fk_utf8_is_valid(utf8, len))
         return FK_EFORMAT;
-    hb_buffer_t *buf = hb_buffer_create();
-    if (!hb_buffer_allocation_successful(buf))
-        return FK_ENOMEM;
+    if (s->buf == NULL) {
+        s->buf = hb_buffer_create();
+        if (!hb_buffer_allocation_successful(s->buf)) {
+            hb_buffer_destroy(s->buf);
+            s->buf = NULL;
+            return FK_ENOMEM;
+        }
+    }
+    hb_buffer_t *buf = s->buf;
     fk_status st = FK_OK;
     size_t i = 0, seg_start = 0;
     int seg_font = -1;
@@ -321,7 +329,6 @@ fk_status fk__shape(const fk__fontset *set, fk__font_id primary, const char *utf
     }
     if (st == FK_OK && seg_font >= 0)
         st = fk__shape_segment(set, s, buf, seg_font, seg_start, len);
-    hb_buffer_destroy(buf);
     return st;
 }
 
