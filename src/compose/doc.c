@@ -26,12 +26,21 @@ typedef struct fk__slot {
     cairo_surface_t *code; /* an encoded DataMatrix or barcode, or NULL */
 } fk__slot;
 
-struct fk_doc_writer {
+/* A template in use by the writer, with its recorded fixed content and per-sheet state. */
+typedef struct fk__form {
     const fk_template *t;
-    cairo_surface_t *pdf;
-    cairo_t *cr;
     cairo_surface_t *statics; /* recording surface: the template's fixed content */
     fk__slot *slots;          /* one per element (used for variable ones) */
+} fk__form;
+
+#define FK__MAX_FORMS 8
+
+struct fk_doc_writer {
+    fk__form forms[FK__MAX_FORMS];
+    size_t nforms;
+    const fk__fontset *fonts; /* the first template's; every template loads the same fonts */
+    cairo_surface_t *pdf;
+    cairo_t *cr;
     char *watermark;
     fk__shaped watermark_shape;
     size_t sheets;
@@ -180,7 +189,7 @@ static double fk__aligned_x(const fk__elem *e, double text_width)
 /* Draws a laid-out text or paragraph element. */
 static void fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
 {
-    const fk__fontset *fonts = w->t->fonts;
+    const fk__fontset *fonts = w->fonts;
     double top = e->y * FK_MM_TO_PT;
     cairo_set_source_rgb(w->cr, 0, 0, 0);
     if (e->kind == FK_EL_TEXT) {
@@ -242,12 +251,12 @@ static fk_status fk__draw_image(cairo_t *cr, const fk__elem *e, fk_err *err)
 }
 
 /* Records the template's fixed content once; every sheet paints it as one form object. */
-static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
+static fk_status fk__record_statics(fk_doc_writer *w, fk__form *l, fk_err *err)
 {
-    const fk_template *t = w->t;
+    const fk_template *t = l->t;
     cairo_rectangle_t page = {0, 0, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT};
-    w->statics = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
-    cairo_t *cr = cairo_create(w->statics);
+    l->statics = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+    cairo_t *cr = cairo_create(l->statics);
     cairo_t *page_cr = w->cr;
     w->cr = cr;
     fk_status s = FK_OK;
@@ -258,7 +267,7 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
         switch (e->kind) {
         case FK_EL_TEXT:
         case FK_EL_PARAGRAPH: {
-            fk__slot *slot = &w->slots[i];
+            fk__slot *slot = &l->slots[i];
             s = fk__expand(e->text, NULL, &slot->text);
             if (s == FK_OK && (s = fk__layout(t->fonts, e, slot, err)) != FK_OK) {
                 char why[FK_ERR_MSG_MAX];
@@ -288,16 +297,12 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
     return s;
 }
 
-static void fk__writer_free(fk_doc_writer *w)
+static void fk__form_free(fk__form *l)
 {
-    if (w->cr != NULL)
-        cairo_destroy(w->cr);
-    if (w->statics != NULL)
-        cairo_surface_destroy(w->statics);
-    if (w->pdf != NULL)
-        cairo_surface_destroy(w->pdf);
-    for (size_t i = 0; w->slots != NULL && i < w->t->nels; i++) {
-        fk__slot *slot = &w->slots[i];
+    if (l->statics != NULL)
+        cairo_surface_destroy(l->statics);
+    for (size_t i = 0; l->slots != NULL && i < l->t->nels; i++) {
+        fk__slot *slot = &l->slots[i];
         if (slot->text.data != NULL)
             explicit_bzero(slot->text.data, slot->text.cap);
         fk_buf_free(&slot->text);
@@ -309,7 +314,17 @@ static void fk__writer_free(fk_doc_writer *w)
         if (slot->code != NULL)
             cairo_surface_destroy(slot->code);
     }
-    fk_free(w->slots);
+    fk_free(l->slots);
+}
+
+static void fk__writer_free(fk_doc_writer *w)
+{
+    if (w->cr != NULL)
+        cairo_destroy(w->cr);
+    for (size_t i = 0; i < w->nforms; i++)
+        fk__form_free(&w->forms[i]);
+    if (w->pdf != NULL)
+        cairo_surface_destroy(w->pdf);
     fk__shaped_free(&w->watermark_shape);
     fk_free(w->watermark);
     if (w->fd >= 0)
@@ -317,29 +332,49 @@ static void fk__writer_free(fk_doc_writer *w)
     fk_free(w);
 }
 
+fk_status fk_doc_writer_add_template(fk_doc_writer *w, const fk_template *t, size_t *index,
+                                     fk_err *err)
+{
+    if (w->nforms == FK__MAX_FORMS)
+        return fk_failf(err, FK_ETOOBIG, "a print file uses at most %d templates", FK__MAX_FORMS);
+    fk__form *l = &w->forms[w->nforms];
+    memset(l, 0, sizeof *l);
+    l->t = t;
+    l->slots = fk_calloc(t->nels ? t->nels : 1, sizeof *l->slots);
+    if (l->slots == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->nels; i++) {
+        fk_buf_init(&l->slots[i].text, FK__TEXT_MAX);
+        fk__shaped_init(&l->slots[i].shaped);
+    }
+    /* Counted before recording, so that a failure is cleaned up with the writer. */
+    w->nforms++;
+    fk_status s = fk__record_statics(w, l, err);
+    if (s != FK_OK) {
+        fk__form_free(l);
+        w->nforms--;
+        return s;
+    }
+    if (index != NULL)
+        *index = w->nforms - 1;
+    return FK_OK;
+}
+
 static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
                                      const fk_template *t, fk_err *err)
 {
     fk_doc_writer *w = fk_calloc(1, sizeof *w);
     if (w == NULL) {
+        if (fd >= 0)
+            close(fd);
         fk_failf(err, FK_ENOMEM, "out of memory");
         return NULL;
     }
-    w->t = t;
+    w->fonts = t->fonts;
     w->fd = fd;
     w->fn = fn;
     w->closure = closure;
     fk__shaped_init(&w->watermark_shape);
-    w->slots = fk_calloc(t->nels ? t->nels : 1, sizeof *w->slots);
-    if (w->slots == NULL) {
-        fk__writer_free(w);
-        fk_failf(err, FK_ENOMEM, "out of memory");
-        return NULL;
-    }
-    for (size_t i = 0; i < t->nels; i++) {
-        fk_buf_init(&w->slots[i].text, FK__TEXT_MAX);
-        fk__shaped_init(&w->slots[i].shaped);
-    }
     w->pdf = cairo_pdf_surface_create_for_stream(fk__cairo_write, w, t->page_w * FK_MM_TO_PT,
                                                  t->page_h * FK_MM_TO_PT);
     cairo_pdf_surface_restrict_to_version(w->pdf, CAIRO_PDF_VERSION_1_5);
@@ -350,7 +385,7 @@ static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
         fk_failf(err, FK_ENOMEM, "cannot create a PDF surface");
         return NULL;
     }
-    if (fk__record_statics(w, err) != FK_OK) {
+    if (fk_doc_writer_add_template(w, t, NULL, err) != FK_OK) {
         fk__writer_free(w);
         return NULL;
     }
@@ -378,8 +413,7 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text, fk_err
     char *copy = fk_strdup(text);
     if (copy == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
-    fk_status s =
-        fk__shape(w->t->fonts, FK_FONT_GOTHIC_BOLD, copy, strlen(copy), &w->watermark_shape);
+    fk_status s = fk__shape(w->fonts, FK_FONT_GOTHIC_BOLD, copy, strlen(copy), &w->watermark_shape);
     if (s != FK_OK) {
         fk_free(copy);
         return fk_failf(err, FK_EINVAL, "watermark cannot be shown with the configured fonts");
@@ -389,14 +423,18 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text, fk_err
     return FK_OK;
 }
 
-fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+fk_status fk_doc_writer_check_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
+                                       fk_err *err)
 {
-    const fk_template *t = w->t;
+    if (index >= w->nforms)
+        return fk_failf(err, FK_EINVAL, "template %zu not added to the writer", index);
+    fk__form *l = &w->forms[index];
+    const fk_template *t = l->t;
     for (size_t i = 0; i < t->nels; i++) {
         const fk__elem *e = &t->els[i];
         if (e->is_static)
             continue;
-        fk__slot *slot = &w->slots[i];
+        fk__slot *slot = &l->slots[i];
         fk_status s;
         switch (e->kind) {
         case FK_EL_TEXT:
@@ -437,30 +475,38 @@ fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, f
     return FK_OK;
 }
 
-static void fk__draw_watermark(fk_doc_writer *w)
+static void fk__draw_watermark(fk_doc_writer *w, const fk_template *t)
 {
     cairo_t *cr = w->cr;
-    double pw = w->t->page_w * FK_MM_TO_PT, ph = w->t->page_h * FK_MM_TO_PT;
+    double pw = t->page_w * FK_MM_TO_PT, ph = t->page_h * FK_MM_TO_PT;
     double size = 0.6 * pw / (w->watermark_shape.width > 0 ? w->watermark_shape.width : 1);
     cairo_save(cr);
     cairo_translate(cr, pw / 2, ph / 2);
     cairo_rotate(cr, -0.6);
     cairo_set_source_rgba(cr, 0.85, 0.1, 0.1, 0.25);
-    fk__shaped_draw(w->t->fonts, &w->watermark_shape, cr, -w->watermark_shape.width * size / 2,
+    fk__shaped_draw(w->fonts, &w->watermark_shape, cr, -w->watermark_shape.width * size / 2,
                     size * 0.35, size);
     cairo_restore(cr);
 }
 
-fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
 {
-    fk_status s = fk_doc_writer_check_sheet(w, fields, err);
+    return fk_doc_writer_check_sheet_as(w, 0, fields, err);
+}
+
+fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
+                                     fk_err *err)
+{
+    fk_status s = fk_doc_writer_check_sheet_as(w, index, fields, err);
     if (s != FK_OK)
         return s;
+    fk__form *l = &w->forms[index];
+    const fk_template *t = l->t;
     cairo_t *cr = w->cr;
-    cairo_set_source_surface(cr, w->statics, 0, 0);
+    cairo_pdf_surface_set_size(w->pdf, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT);
+    cairo_set_source_surface(cr, l->statics, 0, 0);
     cairo_paint(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    const fk_template *t = w->t;
     for (size_t i = 0; i < t->nels; i++) {
         const fk__elem *e = &t->els[i];
         if (e->is_static)
@@ -468,15 +514,15 @@ fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_
         switch (e->kind) {
         case FK_EL_TEXT:
         case FK_EL_PARAGRAPH:
-            fk__draw_text(w, e, &w->slots[i]);
+            fk__draw_text(w, e, &l->slots[i]);
             break;
         case FK_EL_DATAMATRIX:
-            fk__datamatrix_draw(cr, w->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+            fk__datamatrix_draw(cr, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
                                 e->module * FK_MM_TO_PT);
             break;
         case FK_EL_BARCODE:
-            if (w->slots[i].code != NULL)
-                fk__barcode_draw(cr, w->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+            if (l->slots[i].code != NULL)
+                fk__barcode_draw(cr, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
                                  e->pt);
             break;
         default:
@@ -484,12 +530,17 @@ fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_
         }
     }
     if (w->watermark != NULL)
-        fk__draw_watermark(w);
+        fk__draw_watermark(w, t);
     cairo_show_page(cr);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
         return fk_failf(err, FK_EIO, "sheet %zu: PDF output failed", w->sheets + 1);
     w->sheets++;
     return FK_OK;
+}
+
+fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+{
+    return fk_doc_writer_add_sheet_as(w, 0, fields, err);
 }
 
 size_t fk_doc_writer_sheet_count(const fk_doc_writer *w)

@@ -451,6 +451,55 @@ static void test_writer_print_file(void **state)
     fk_template_free(t);
 }
 
+/* An envelope's sheets, ① voucher then ② results, alternate in one print file. */
+static void test_writer_two_templates(void **state)
+{
+    (void)state;
+    fk_template *voucher = load("voucher-kenko.yaml");
+    fk_template *results = load("results.yaml");
+    char pdf[128];
+    snprintf(pdf, sizeof pdf, "%s/envelopes.pdf", tmpdir);
+    fk_err err = {FK_OK, ""};
+    fk_doc_writer *w = fk_doc_writer_new(pdf, voucher, &err);
+    assert_non_null(w);
+    size_t second = 0;
+    assert_int_equal(fk_doc_writer_add_template(w, results, &second, &err), FK_OK);
+    assert_int_equal(second, 1);
+    for (int i = 0; i < 2; i++) {
+        char payload[64];
+        snprintf(payload, sizeof payload, "FK1|J2025SJ01|K|%06d|1/2|0000000%d", i + 1, i);
+        fk_fields *f = sample_fields(NAMES[i], ADDRESSES[i], payload);
+        assert_int_equal(fk_doc_writer_add_sheet_as(w, 0, f, &err), FK_OK);
+        snprintf(payload, sizeof payload, "FK1|J2025SJ01|K|%06d|2/2|0000000%d", i + 1, i);
+        assert_int_equal(fk_fields_set(f, "dm_payload", payload), FK_OK);
+        assert_int_equal(fk_doc_writer_add_sheet_as(w, second, f, &err), FK_OK);
+        fk_fields_free(f);
+    }
+    assert_int_equal(fk_doc_writer_add_sheet_as(w, 2, NULL, &err), FK_EINVAL);
+    assert_int_equal(fk_doc_writer_sheet_count(w), 4);
+    assert_int_equal(fk_doc_writer_close(w, &err), FK_OK);
+    check_pdf_tools(pdf);
+    char *p1 = pdf_text(pdf, 3), *p2 = pdf_text(pdf, 4);
+    assert_non_null(strstr(p1, "健康相談利用券"));
+    assert_true(has_name(p1, NAMES[1]));
+    assert_non_null(strstr(p2, "健康診査結果のお知らせ"));
+    assert_true(has_name(p2, NAMES[1]));
+    assert_non_null(strstr(p2, "142 mmHg"));
+    fk_free(p1);
+    fk_free(p2);
+    char cmd[512];
+    snprintf(
+        cmd, sizeof cmd,
+        "pdftoppm -r 300 -png -f 4 -l 4 -singlefile '%s' '%s/env' && dmtxread -N1 '%s/env.png'",
+        pdf, tmpdir, tmpdir);
+    char *out = run(cmd);
+    assert_non_null(out);
+    assert_string_equal(out, "FK1|J2025SJ01|K|000002|2/2|00000001");
+    fk_free(out);
+    fk_template_free(voucher);
+    fk_template_free(results);
+}
+
 static fk_status collect_bytes(void *closure, const unsigned char *data, size_t len)
 {
     return fk_buf_append(closure, data, len);
@@ -709,6 +758,7 @@ int main(void)
         cmocka_unit_test(test_line_breaking),
         cmocka_unit_test(test_shaping_fallback),
         cmocka_unit_test(test_writer_print_file),
+        cmocka_unit_test(test_writer_two_templates),
         cmocka_unit_test(test_writer_stream_and_can_render),
         cmocka_unit_test(test_every_default_template_renders),
         cmocka_unit_test(test_every_element_kind),
