@@ -744,25 +744,25 @@ static void fk__read_file(fk__loader *ld, const char *path, int depth)
     struct fy_document *doc = diag != NULL ? fy_document_build_from_file(&cfg, path) : NULL;
     if (doc == NULL) {
         if (!fk_fs_exists(path)) {
-            ld->status = FK_ENOENT;
-            ld->stop = true;
-        } else if (cap.msg[0] != '\0') {
-            ld->findings++;
-            if (!ld->fn(ld->user, cap.msg))
-                ld->stop = true;
+            sub.status = FK_ENOENT;
+            sub.stop = true;
+        } else if (strncmp(cap.msg, path, strlen(path)) == 0) {
+            sub.findings++;
+            if (!sub.fn(sub.user, cap.msg))
+                sub.stop = true;
         } else {
-            fk__find(ld, 1, 1, "not a readable YAML document");
+            fk__find(&sub, 1, 1, "empty or not a YAML document");
         }
     } else {
         if (depth > FK__MAX_INCLUDE)
             fk__find(&sub, 1, 1, "an included file cannot include another");
         else
             fk__read_root(&sub, fy_document_root(doc), depth);
-        ld->findings = sub.findings;
-        ld->stop = sub.stop;
-        ld->status = sub.status;
         fy_document_destroy(doc);
     }
+    ld->findings = sub.findings;
+    ld->stop = sub.stop;
+    ld->status = sub.status;
     if (diag != NULL)
         fy_diag_destroy(diag);
 }

@@ -31,6 +31,9 @@ expect_grep 'glyph.yaml:3:6: text: character U\+F0000 not in any configured font
 printf 'page: {width: 210, height: 297}\nelements:\n  - {type: text, x: 10, y: 10, width: 10, text: "とても長い固定の文言"}\n' > long.yaml
 expect_exit 2 "$FUKAN" template check long.yaml
 expect_grep 'long.yaml:3:6: text: text does not fit in 10.0 mm' err.txt
+: > empty.yaml
+expect_exit 2 "$FUKAN" template check empty.yaml
+expect_grep '^empty.yaml:1:1: empty or not a YAML document' err.txt
 expect_exit 2 "$FUKAN" template check missing.yaml
 expect_exit 2 "$FUKAN" template
 echo ok
