@@ -13,6 +13,7 @@
  */
 #include "compose/doc.h"
 #include "compose/fields.h"
+#include "compose/report.h"
 #include "compose/template.h"
 #include "fk-config.h"
 #include "util/mem.h"
@@ -112,6 +113,47 @@ static fk_status discard(void *closure, const unsigned char *data, size_t len)
     return FK_OK;
 }
 
+/* A sample of the report writer: a handler roster as the job would print it. */
+static fk_status sample_report(const char *dir, fk_err *err)
+{
+    char pdf[512];
+    snprintf(pdf, sizeof pdf, "%s/report-roster.pdf", dir);
+    fk_report *r = fk_report_new(pdf, err);
+    if (r == NULL)
+        return err->status;
+    static const char *const cols[] = {"番号", "氏名", "役割", "登録日", "備考"};
+    static const char *const cells[] = {
+        "1", "髙橋　一郎", "取扱責任者", "令和7年6月20日", "",
+        "2", "𠮷田　花子", "取扱者",     "令和7年6月20日", "封入機オペレーター",
+        "3", "山﨑　次郎", "取扱者",     "令和7年6月21日", "印刷・突合担当（夜間作業を含む）",
+    };
+    static const double widths[] = {14, 40, 30, 36, 50};
+    fk_status s = fk_report_set_footer(r, "監査ログ先頭ハッシュ 3f9a0c1e", err);
+    if (s == FK_OK)
+        s = fk_report_title(r, "個人情報取扱者名簿", err);
+    if (s == FK_OK)
+        s = fk_report_keyvalue(r, "業務名", "令和7年度 特定保健指導利用券等 印刷・封入封緘業務",
+                               err);
+    if (s == FK_OK)
+        s = fk_report_keyvalue(r, "発注者", "新宿区健康部健康づくり課", err);
+    if (s == FK_OK)
+        s = fk_report_heading(r, "1. 取扱者", err);
+    if (s == FK_OK)
+        s = fk_report_paragraph(r,
+                                "本業務において個人情報を取り扱う者は、次のとおりとする。取扱者は"
+                                "、取扱責任者の指示に従い、所定の作業場所以外で個人情報を取り扱わ"
+                                "ない。",
+                                err);
+    if (s == FK_OK)
+        s = fk_report_table(r, 5, cols, widths, 3, cells, err);
+    fk_status c = fk_report_close(r, err);
+    if (s == FK_OK)
+        s = c;
+    if (s == FK_OK)
+        printf("%s\n", pdf);
+    return s;
+}
+
 static int samples(const char *dir)
 {
     static const struct {
@@ -140,6 +182,11 @@ static int samples(const char *dir)
         printf("%s\n", pdf);
     }
     fk_fields_free(f);
+    fk_err err = {FK_OK, ""};
+    if (sample_report(dir, &err) != FK_OK) {
+        fprintf(stderr, "bench-compose: report: %s\n", fk_err_message(&err));
+        return 1;
+    }
     return 0;
 }
 

@@ -35,33 +35,44 @@ static void fk__bit_set(unsigned char *row, int x)
 #endif
 }
 
-fk_status fk__datamatrix_draw(cairo_t *cr, const char *payload, double x, double y, double module,
-                              fk_err *err)
+/* An empty A1 surface of w × h units, or NULL when out of memory. */
+static cairo_surface_t *fk__bits_new(int w, int h)
 {
-    DmtxEncode *enc = dmtxEncodeCreate();
-    if (enc == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory encoding a DataMatrix");
-    dmtxEncodeSetProp(enc, DmtxPropModuleSize, 1);
-    dmtxEncodeSetProp(enc, DmtxPropMarginSize, 0);
-    dmtxEncodeSetProp(enc, DmtxPropSizeRequest, DmtxSymbolSquareAuto);
-    size_t len = strlen(payload);
-    if (len == 0 || len > 500 ||
-        dmtxEncodeDataMatrix(enc, (int)len, (unsigned char *)(uintptr_t)payload) == DmtxFail) {
-        dmtxEncodeDestroy(&enc);
-        return fk_failf(err, FK_EINVAL, "DataMatrix payload cannot be encoded");
-    }
-    int w = dmtxImageGetProp(enc->image, DmtxPropWidth);
-    int h = dmtxImageGetProp(enc->image, DmtxPropHeight);
     cairo_surface_t *bits = cairo_image_surface_create(CAIRO_FORMAT_A1, w, h);
     if (cairo_surface_status(bits) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(bits);
-        dmtxEncodeDestroy(&enc);
-        return fk_failf(err, FK_ENOMEM, "out of memory drawing a DataMatrix");
+        return NULL;
     }
     cairo_surface_flush(bits);
+    memset(cairo_image_surface_get_data(bits), 0,
+           (size_t)cairo_image_surface_get_stride(bits) * (size_t)h);
+    return bits;
+}
+
+fk_status fk__datamatrix_encode(const char *payload, cairo_surface_t **out)
+{
+    size_t len = strlen(payload);
+    if (len == 0 || len > FK_DATAMATRIX_MAX)
+        return FK_EINVAL;
+    DmtxEncode *enc = dmtxEncodeCreate();
+    if (enc == NULL)
+        return FK_ENOMEM;
+    dmtxEncodeSetProp(enc, DmtxPropModuleSize, 1);
+    dmtxEncodeSetProp(enc, DmtxPropMarginSize, 0);
+    dmtxEncodeSetProp(enc, DmtxPropSizeRequest, DmtxSymbolSquareAuto);
+    if (dmtxEncodeDataMatrix(enc, (int)len, (unsigned char *)(uintptr_t)payload) == DmtxFail) {
+        dmtxEncodeDestroy(&enc);
+        return FK_EINVAL;
+    }
+    int w = dmtxImageGetProp(enc->image, DmtxPropWidth);
+    int h = dmtxImageGetProp(enc->image, DmtxPropHeight);
+    cairo_surface_t *bits = fk__bits_new(w, h);
+    if (bits == NULL) {
+        dmtxEncodeDestroy(&enc);
+        return FK_ENOMEM;
+    }
     unsigned char *data = cairo_image_surface_get_data(bits);
     int stride = cairo_image_surface_get_stride(bits);
-    memset(data, 0, (size_t)stride * (size_t)h);
     for (int row = 0; row < h; row++) {
         for (int col = 0; col < w; col++) {
             int v = 255;
@@ -73,9 +84,13 @@ fk_status fk__datamatrix_draw(cairo_t *cr, const char *payload, double x, double
     }
     cairo_surface_mark_dirty(bits);
     dmtxEncodeDestroy(&enc);
-    fk__mask_draw(cr, bits, x, y, module, module);
-    cairo_surface_destroy(bits);
+    *out = bits;
     return FK_OK;
+}
+
+void fk__datamatrix_draw(cairo_t *cr, cairo_surface_t *bits, double x, double y, double module)
+{
+    fk__mask_draw(cr, bits, x, y, module, module);
 }
 
 bool fk__barcode_is_valid(const char *bars)
@@ -83,30 +98,31 @@ bool fk__barcode_is_valid(const char *bars)
     return strlen(bars) == 67 && strspn(bars, "LADT") == 67;
 }
 
-fk_status fk__barcode_draw(cairo_t *cr, const char *bars, double x, double y, double point_size)
+fk_status fk__barcode_encode(const char *bars, cairo_surface_t **out)
 {
+    if (!fk__barcode_is_valid(bars))
+        return FK_EINVAL;
     /* Three rows of timing-bar height; a bar and the space after it are one unit wide each. */
-    cairo_surface_t *bits = cairo_image_surface_create(CAIRO_FORMAT_A1, 133, 3);
-    if (cairo_surface_status(bits) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(bits);
+    cairo_surface_t *bits = fk__bits_new(133, 3);
+    if (bits == NULL)
         return FK_ENOMEM;
-    }
-    cairo_surface_flush(bits);
     unsigned char *data = cairo_image_surface_get_data(bits);
     int stride = cairo_image_surface_get_stride(bits);
-    memset(data, 0, (size_t)stride * 3);
     for (int i = 0; i < 67; i++) {
         char b = bars[i];
-        bool top = b == 'L' || b == 'A', bottom = b == 'L' || b == 'D';
-        if (top)
+        if (b == 'L' || b == 'A')
             fk__bit_set(data, 2 * i);
         fk__bit_set(data + stride, 2 * i);
-        if (bottom)
+        if (b == 'L' || b == 'D')
             fk__bit_set(data + 2 * stride, 2 * i);
     }
     cairo_surface_mark_dirty(bits);
+    *out = bits;
+    return FK_OK;
+}
+
+void fk__barcode_draw(cairo_t *cr, cairo_surface_t *bits, double x, double y, double point_size)
+{
     double unit = point_size / 10.0 * FK_MM_TO_PT;
     fk__mask_draw(cr, bits, x, y, 0.6 * unit, 1.2 * unit);
-    cairo_surface_destroy(bits);
-    return FK_OK;
 }

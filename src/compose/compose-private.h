@@ -65,6 +65,7 @@ typedef struct fk__shaped {
     size_t nclusters, clusters_cap;
     fk__segment *segs;
     size_t nsegs, segs_cap;
+    hb_buffer_t *buf; /* reused by every shaping */
     double width;     /* em units */
     uint32_t missing; /* first code point no font has, 0 if none */
 } fk__shaped;
@@ -145,20 +146,26 @@ struct fk_template {
     fk__fontset *fonts; /* loaded by fk_template_load, NULL after a check */
 };
 
-/* Codes (codes.c). */
+/* Codes (codes.c): encoded while a sheet is checked, drawn when it is written. */
+
+#define FK_DATAMATRIX_MAX 200 /* payload bytes: far more than the insert-control format needs */
 
 /*
- * Draws a DataMatrix of payload with its top-left corner at x, y (points), module in points,
- * as one 1-bit image mask. FK_EINVAL when the payload cannot be encoded.
+ * Encodes payload as a square DataMatrix: *out is a 1-bit surface, one pixel per module
+ * (caller destroys it). FK_EINVAL when the payload is empty, too long or not encodable.
  */
-fk_status fk__datamatrix_draw(cairo_t *cr, const char *payload, double x, double y, double module,
-                              fk_err *err) FK_WARN_UNUSED;
+fk_status fk__datamatrix_encode(const char *payload, cairo_surface_t **out) FK_WARN_UNUSED;
+
+/* Draws an encoded DataMatrix with its top-left corner at x, y; module size in points. */
+void fk__datamatrix_draw(cairo_t *cr, cairo_surface_t *bits, double x, double y, double module);
 
 /* True if bars is 67 characters of L, A, D, T. */
 bool fk__barcode_is_valid(const char *bars);
 
-/* Draws a customer barcode of 67 bar types at x, y (top of the long bars, points) in pt size. */
-fk_status fk__barcode_draw(cairo_t *cr, const char *bars, double x, double y,
-                           double point_size) FK_WARN_UNUSED;
+/* Encodes 67 bar types as a 1-bit surface (caller destroys it); FK_EINVAL if malformed. */
+fk_status fk__barcode_encode(const char *bars, cairo_surface_t **out) FK_WARN_UNUSED;
+
+/* Draws an encoded customer barcode at x, y (top of the long bars, points) in pt size. */
+void fk__barcode_draw(cairo_t *cr, cairo_surface_t *bits, double x, double y, double point_size);
 
 #endif

@@ -21,15 +21,26 @@ typedef struct fk__slot {
     double size;
     fk__line *lines;
     size_t nlines, lines_cap;
+    fk__shaped *line_shapes; /* a paragraph's lines, shaped */
+    size_t line_shapes_cap;
+    cairo_surface_t *code; /* an encoded DataMatrix or barcode, or NULL */
 } fk__slot;
 
-struct fk_doc_writer {
+/* A template in use by the writer, with its recorded fixed content and per-sheet state. */
+typedef struct fk__form {
     const fk_template *t;
-    cairo_surface_t *pdf;
-    cairo_t *cr;
     cairo_surface_t *statics; /* recording surface: the template's fixed content */
     fk__slot *slots;          /* one per element (used for variable ones) */
-    fk__shaped line_shape;    /* scratch for paragraph lines */
+} fk__form;
+
+#define FK__MAX_FORMS 8
+
+struct fk_doc_writer {
+    fk__form forms[FK__MAX_FORMS];
+    size_t nforms;
+    const fk__fontset *fonts; /* the first template's; every template loads the same fonts */
+    cairo_surface_t *pdf;
+    cairo_t *cr;
     char *watermark;
     fk__shaped watermark_shape;
     size_t sheets;
@@ -104,6 +115,29 @@ static fk_status fk__shape_failed(const fk__elem *e, fk_status s, uint32_t missi
     return fk_failf(err, s, "%s: %s", fk__label(e), fk_strerror(s));
 }
 
+/* Shapes each line of a broken paragraph, so that drawing it cannot fail. */
+static fk_status fk__shape_lines(const fk__fontset *fonts, const fk__elem *e, fk__slot *slot,
+                                 fk_err *err)
+{
+    if (slot->nlines > slot->line_shapes_cap) {
+        fk__shaped *p = fk_realloc(slot->line_shapes, slot->nlines * sizeof *p);
+        if (p == NULL)
+            return fk_failf(err, FK_ENOMEM, "%s: out of memory", fk__label(e));
+        for (size_t k = slot->line_shapes_cap; k < slot->nlines; k++)
+            fk__shaped_init(&p[k]);
+        slot->line_shapes = p;
+        slot->line_shapes_cap = slot->nlines;
+    }
+    const char *text = fk_buf_cstr(&slot->text);
+    for (size_t i = 0; i < slot->nlines; i++) {
+        const fk__line *l = &slot->lines[i];
+        fk_status s = fk__shape(fonts, e->font, text + l->start, l->len, &slot->line_shapes[i]);
+        if (s != FK_OK)
+            return fk__shape_failed(e, s, slot->line_shapes[i].missing, err);
+    }
+    return FK_OK;
+}
+
 /* Lays out one text or paragraph element whose text is in slot->text. */
 static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slot *slot,
                             fk_err *err)
@@ -134,7 +168,7 @@ static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slo
         double need = slot->nlines == 0 ? 0 : ((double)slot->nlines - 1) * e->leading * size + size;
         if (need <= height + 1e-9) {
             slot->size = size;
-            return FK_OK;
+            return fk__shape_lines(fonts, e, slot, err);
         }
     }
     return fk_failf(err, FK_EFINDING,
@@ -153,29 +187,24 @@ static double fk__aligned_x(const fk__elem *e, double text_width)
 }
 
 /* Draws a laid-out text or paragraph element. */
-static fk_status fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
+static void fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
 {
-    const fk__fontset *fonts = w->t->fonts;
+    const fk__fontset *fonts = w->fonts;
     double top = e->y * FK_MM_TO_PT;
     cairo_set_source_rgb(w->cr, 0, 0, 0);
     if (e->kind == FK_EL_TEXT) {
         double x = fk__aligned_x(e, slot->shaped.width * slot->size);
         fk__shaped_draw(fonts, &slot->shaped, w->cr, x, top + FK__ASCENT * slot->size, slot->size);
-        return FK_OK;
+        return;
     }
-    const char *text = fk_buf_cstr(&slot->text);
     for (size_t i = 0; i < slot->nlines; i++) {
-        const fk__line *l = &slot->lines[i];
-        if (l->len == 0)
+        fk__shaped *line = &slot->line_shapes[i];
+        if (line->nglyphs == 0)
             continue;
-        fk_status s = fk__shape(fonts, e->font, text + l->start, l->len, &w->line_shape);
-        if (s != FK_OK)
-            return s;
-        double x = fk__aligned_x(e, w->line_shape.width * slot->size);
+        double x = fk__aligned_x(e, line->width * slot->size);
         double y = top + FK__ASCENT * slot->size + (double)i * e->leading * slot->size;
-        fk__shaped_draw(fonts, &w->line_shape, w->cr, x, y, slot->size);
+        fk__shaped_draw(fonts, line, w->cr, x, y, slot->size);
     }
-    return FK_OK;
 }
 
 static void fk__draw_shape(cairo_t *cr, const fk__elem *e)
@@ -222,12 +251,12 @@ static fk_status fk__draw_image(cairo_t *cr, const fk__elem *e, fk_err *err)
 }
 
 /* Records the template's fixed content once; every sheet paints it as one form object. */
-static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
+static fk_status fk__record_statics(fk_doc_writer *w, fk__form *l, fk_err *err)
 {
-    const fk_template *t = w->t;
+    const fk_template *t = l->t;
     cairo_rectangle_t page = {0, 0, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT};
-    w->statics = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
-    cairo_t *cr = cairo_create(w->statics);
+    l->statics = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
+    cairo_t *cr = cairo_create(l->statics);
     cairo_t *page_cr = w->cr;
     w->cr = cr;
     fk_status s = FK_OK;
@@ -238,7 +267,7 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
         switch (e->kind) {
         case FK_EL_TEXT:
         case FK_EL_PARAGRAPH: {
-            fk__slot *slot = &w->slots[i];
+            fk__slot *slot = &l->slots[i];
             s = fk__expand(e->text, NULL, &slot->text);
             if (s == FK_OK && (s = fk__layout(t->fonts, e, slot, err)) != FK_OK) {
                 char why[FK_ERR_MSG_MAX];
@@ -246,7 +275,7 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
                 s = fk_failf(err, FK_EFORMAT, "%s:%d:%d: %s", t->path, e->line, e->col, why);
             }
             if (s == FK_OK)
-                s = fk__draw_text(w, e, slot);
+                fk__draw_text(w, e, slot);
             break;
         }
         case FK_EL_LINE:
@@ -268,24 +297,34 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk_err *err)
     return s;
 }
 
-static void fk__writer_free(fk_doc_writer *w)
+static void fk__form_free(fk__form *l)
 {
-    if (w->cr != NULL)
-        cairo_destroy(w->cr);
-    if (w->statics != NULL)
-        cairo_surface_destroy(w->statics);
-    if (w->pdf != NULL)
-        cairo_surface_destroy(w->pdf);
-    for (size_t i = 0; w->slots != NULL && i < w->t->nels; i++) {
-        fk__slot *slot = &w->slots[i];
+    if (l->statics != NULL)
+        cairo_surface_destroy(l->statics);
+    for (size_t i = 0; l->slots != NULL && i < l->t->nels; i++) {
+        fk__slot *slot = &l->slots[i];
         if (slot->text.data != NULL)
             explicit_bzero(slot->text.data, slot->text.cap);
         fk_buf_free(&slot->text);
         fk__shaped_free(&slot->shaped);
         fk_free(slot->lines);
+        for (size_t k = 0; k < slot->line_shapes_cap; k++)
+            fk__shaped_free(&slot->line_shapes[k]);
+        fk_free(slot->line_shapes);
+        if (slot->code != NULL)
+            cairo_surface_destroy(slot->code);
     }
-    fk_free(w->slots);
-    fk__shaped_free(&w->line_shape);
+    fk_free(l->slots);
+}
+
+static void fk__writer_free(fk_doc_writer *w)
+{
+    if (w->cr != NULL)
+        cairo_destroy(w->cr);
+    for (size_t i = 0; i < w->nforms; i++)
+        fk__form_free(&w->forms[i]);
+    if (w->pdf != NULL)
+        cairo_surface_destroy(w->pdf);
     fk__shaped_free(&w->watermark_shape);
     fk_free(w->watermark);
     if (w->fd >= 0)
@@ -293,30 +332,49 @@ static void fk__writer_free(fk_doc_writer *w)
     fk_free(w);
 }
 
+fk_status fk_doc_writer_add_template(fk_doc_writer *w, const fk_template *t, size_t *index,
+                                     fk_err *err)
+{
+    if (w->nforms == FK__MAX_FORMS)
+        return fk_failf(err, FK_ETOOBIG, "a print file uses at most %d templates", FK__MAX_FORMS);
+    fk__form *l = &w->forms[w->nforms];
+    memset(l, 0, sizeof *l);
+    l->t = t;
+    l->slots = fk_calloc(t->nels ? t->nels : 1, sizeof *l->slots);
+    if (l->slots == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < t->nels; i++) {
+        fk_buf_init(&l->slots[i].text, FK__TEXT_MAX);
+        fk__shaped_init(&l->slots[i].shaped);
+    }
+    /* Counted before recording, so that a failure is cleaned up with the writer. */
+    w->nforms++;
+    fk_status s = fk__record_statics(w, l, err);
+    if (s != FK_OK) {
+        fk__form_free(l);
+        w->nforms--;
+        return s;
+    }
+    if (index != NULL)
+        *index = w->nforms - 1;
+    return FK_OK;
+}
+
 static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
                                      const fk_template *t, fk_err *err)
 {
     fk_doc_writer *w = fk_calloc(1, sizeof *w);
     if (w == NULL) {
+        if (fd >= 0)
+            close(fd);
         fk_failf(err, FK_ENOMEM, "out of memory");
         return NULL;
     }
-    w->t = t;
+    w->fonts = t->fonts;
     w->fd = fd;
     w->fn = fn;
     w->closure = closure;
-    fk__shaped_init(&w->line_shape);
     fk__shaped_init(&w->watermark_shape);
-    w->slots = fk_calloc(t->nels ? t->nels : 1, sizeof *w->slots);
-    if (w->slots == NULL) {
-        fk__writer_free(w);
-        fk_failf(err, FK_ENOMEM, "out of memory");
-        return NULL;
-    }
-    for (size_t i = 0; i < t->nels; i++) {
-        fk_buf_init(&w->slots[i].text, FK__TEXT_MAX);
-        fk__shaped_init(&w->slots[i].shaped);
-    }
     w->pdf = cairo_pdf_surface_create_for_stream(fk__cairo_write, w, t->page_w * FK_MM_TO_PT,
                                                  t->page_h * FK_MM_TO_PT);
     cairo_pdf_surface_restrict_to_version(w->pdf, CAIRO_PDF_VERSION_1_5);
@@ -327,7 +385,7 @@ static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
         fk_failf(err, FK_ENOMEM, "cannot create a PDF surface");
         return NULL;
     }
-    if (fk__record_statics(w, err) != FK_OK) {
+    if (fk_doc_writer_add_template(w, t, NULL, err) != FK_OK) {
         fk__writer_free(w);
         return NULL;
     }
@@ -355,8 +413,7 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text, fk_err
     char *copy = fk_strdup(text);
     if (copy == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
-    fk_status s =
-        fk__shape(w->t->fonts, FK_FONT_GOTHIC_BOLD, copy, strlen(copy), &w->watermark_shape);
+    fk_status s = fk__shape(w->fonts, FK_FONT_GOTHIC_BOLD, copy, strlen(copy), &w->watermark_shape);
     if (s != FK_OK) {
         fk_free(copy);
         return fk_failf(err, FK_EINVAL, "watermark cannot be shown with the configured fonts");
@@ -366,14 +423,18 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text, fk_err
     return FK_OK;
 }
 
-fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+fk_status fk_doc_writer_check_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
+                                       fk_err *err)
 {
-    const fk_template *t = w->t;
+    if (index >= w->nforms)
+        return fk_failf(err, FK_EINVAL, "template %zu not added to the writer", index);
+    fk__form *l = &w->forms[index];
+    const fk_template *t = l->t;
     for (size_t i = 0; i < t->nels; i++) {
         const fk__elem *e = &t->els[i];
         if (e->is_static)
             continue;
-        fk__slot *slot = &w->slots[i];
+        fk__slot *slot = &l->slots[i];
         fk_status s;
         switch (e->kind) {
         case FK_EL_TEXT:
@@ -385,17 +446,26 @@ fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, f
             if (s != FK_OK)
                 return s;
             break;
-        case FK_EL_DATAMATRIX: {
-            const char *v = fk_fields_get(fields, e->field);
-            if (v == NULL || v[0] == '\0' || strlen(v) > 200)
-                return fk_failf(err, FK_EINVAL, "%s: DataMatrix payload missing or too long",
-                                e->field);
-            break;
-        }
+        case FK_EL_DATAMATRIX:
         case FK_EL_BARCODE: {
             const char *v = fk_fields_get(fields, e->field);
-            if (v != NULL && v[0] != '\0' && !fk__barcode_is_valid(v))
-                return fk_failf(err, FK_EINVAL, "%s: not 67 bar types (L, A, D, T)", e->field);
+            if (slot->code != NULL) {
+                cairo_surface_destroy(slot->code);
+                slot->code = NULL;
+            }
+            bool is_dm = e->kind == FK_EL_DATAMATRIX;
+            /* An empty barcode field means no barcode (a town's catch-all postal code). */
+            if (!is_dm && (v == NULL || v[0] == '\0'))
+                break;
+            s = is_dm ? fk__datamatrix_encode(v != NULL ? v : "", &slot->code)
+                      : fk__barcode_encode(v, &slot->code);
+            if (s == FK_EINVAL)
+                return fk_failf(err, s,
+                                is_dm ? "%s: DataMatrix payload missing, too long or not encodable"
+                                      : "%s: not 67 bar types (L, A, D, T)",
+                                e->field);
+            if (s != FK_OK)
+                return fk_failf(err, s, "%s: %s", e->field, fk_strerror(s));
             break;
         }
         default:
@@ -405,62 +475,72 @@ fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, f
     return FK_OK;
 }
 
-static void fk__draw_watermark(fk_doc_writer *w)
+static void fk__draw_watermark(fk_doc_writer *w, const fk_template *t)
 {
     cairo_t *cr = w->cr;
-    double pw = w->t->page_w * FK_MM_TO_PT, ph = w->t->page_h * FK_MM_TO_PT;
+    double pw = t->page_w * FK_MM_TO_PT, ph = t->page_h * FK_MM_TO_PT;
     double size = 0.6 * pw / (w->watermark_shape.width > 0 ? w->watermark_shape.width : 1);
     cairo_save(cr);
     cairo_translate(cr, pw / 2, ph / 2);
     cairo_rotate(cr, -0.6);
     cairo_set_source_rgba(cr, 0.85, 0.1, 0.1, 0.25);
-    fk__shaped_draw(w->t->fonts, &w->watermark_shape, cr, -w->watermark_shape.width * size / 2,
+    fk__shaped_draw(w->fonts, &w->watermark_shape, cr, -w->watermark_shape.width * size / 2,
                     size * 0.35, size);
     cairo_restore(cr);
 }
 
-fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
 {
-    fk_status s = fk_doc_writer_check_sheet(w, fields, err);
+    return fk_doc_writer_check_sheet_as(w, 0, fields, err);
+}
+
+fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
+                                     fk_err *err)
+{
+    fk_status s = fk_doc_writer_check_sheet_as(w, index, fields, err);
     if (s != FK_OK)
         return s;
+    fk__form *l = &w->forms[index];
+    const fk_template *t = l->t;
     cairo_t *cr = w->cr;
-    cairo_set_source_surface(cr, w->statics, 0, 0);
+    cairo_pdf_surface_set_size(w->pdf, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT);
+    cairo_set_source_surface(cr, l->statics, 0, 0);
     cairo_paint(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    const fk_template *t = w->t;
-    for (size_t i = 0; s == FK_OK && i < t->nels; i++) {
+    for (size_t i = 0; i < t->nels; i++) {
         const fk__elem *e = &t->els[i];
         if (e->is_static)
             continue;
-        const char *v;
         switch (e->kind) {
         case FK_EL_TEXT:
         case FK_EL_PARAGRAPH:
-            s = fk__draw_text(w, e, &w->slots[i]);
+            fk__draw_text(w, e, &l->slots[i]);
             break;
         case FK_EL_DATAMATRIX:
-            s = fk__datamatrix_draw(cr, fk_fields_get(fields, e->field), e->x * FK_MM_TO_PT,
-                                    e->y * FK_MM_TO_PT, e->module * FK_MM_TO_PT, err);
+            fk__datamatrix_draw(cr, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+                                e->module * FK_MM_TO_PT);
             break;
         case FK_EL_BARCODE:
-            v = fk_fields_get(fields, e->field);
-            if (v != NULL && v[0] != '\0')
-                s = fk__barcode_draw(cr, v, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT, e->pt);
+            if (l->slots[i].code != NULL)
+                fk__barcode_draw(cr, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+                                 e->pt);
             break;
         default:
             break;
         }
     }
-    if (s == FK_OK && w->watermark != NULL)
-        fk__draw_watermark(w);
+    if (w->watermark != NULL)
+        fk__draw_watermark(w, t);
     cairo_show_page(cr);
-    if (s != FK_OK)
-        return fk_failf(err, s, "sheet %zu: %s", w->sheets + 1, fk_strerror(s));
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
         return fk_failf(err, FK_EIO, "sheet %zu: PDF output failed", w->sheets + 1);
     w->sheets++;
     return FK_OK;
+}
+
+fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
+{
+    return fk_doc_writer_add_sheet_as(w, 0, fields, err);
 }
 
 size_t fk_doc_writer_sheet_count(const fk_doc_writer *w)

@@ -35,6 +35,15 @@ fk_doc_writer *fk_doc_writer_new(const char *pdf_path, const fk_template *t, fk_
 fk_doc_writer *fk_doc_writer_new_stream(fk_doc_write_fn fn, void *closure, const fk_template *t,
                                         fk_err *err);
 
+/*
+ * Adds another template sheets of this file can use, so that an envelope's sheets (① then ②)
+ * follow each other in mailing order; *index (if not NULL) receives its number for the
+ * _as functions (the template given at creation is 0). The template must outlive the writer
+ * and be loaded like the first (same fonts). FK_EFORMAT if its fixed text cannot be shown.
+ */
+fk_status fk_doc_writer_add_template(fk_doc_writer *w, const fk_template *t, size_t *index,
+                                     fk_err *err) FK_WARN_UNUSED;
+
 /* Prints text (e.g. "見本") large and light across every following sheet: for proof sets. */
 fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text,
                                       fk_err *err) FK_WARN_UNUSED;
@@ -48,9 +57,21 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text,
 fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields,
                                     fk_err *err) FK_WARN_UNUSED;
 
-/* Checks as above, then draws one sheet. On error nothing is drawn and the writer stays usable. */
+/* The same for the sheet of template number index (fk_doc_writer_add_template). */
+fk_status fk_doc_writer_check_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
+                                       fk_err *err) FK_WARN_UNUSED;
+
+/*
+ * Checks as above (encoding the codes and shaping every line), then draws one sheet, which
+ * cannot fail half-way. After a refused sheet nothing is drawn and the writer stays usable;
+ * FK_EIO (the output failed) leaves the file unusable.
+ */
 fk_status fk_doc_writer_add_sheet(fk_doc_writer *w, const fk_fields *fields,
                                   fk_err *err) FK_WARN_UNUSED;
+
+/* The same with the template number index. */
+fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
+                                     fk_err *err) FK_WARN_UNUSED;
 
 /* Sheets written so far. */
 size_t fk_doc_writer_sheet_count(const fk_doc_writer *w);

@@ -14,6 +14,7 @@
 
 typedef struct fk__entry {
     char *key;
+    size_t key_cap;
     char *value;
     size_t value_cap;
 } fk__entry;
@@ -88,27 +89,18 @@ fk_status fk_fields_set(fk_fields *f, const char *key, const char *value)
     if (!fk_utf8_is_valid(value, vlen))
         return FK_EINVAL;
     fk__entry *e = fk__find(f, key);
-    if (e == NULL) {
-        if (f->n == FK_FIELDS_MAX)
-            return FK_ETOOBIG;
-        e = &f->entries[f->n];
-        size_t kcap = e->key != NULL ? strlen(e->key) + 1 : 0;
-        /* A cleared entry keeps its key buffer; reuse it when the new key fits. */
-        if (e->key == NULL || kcap <= strlen(key)) {
-            char *k = fk_strdup(key);
-            if (k == NULL)
-                return FK_ENOMEM;
-            fk_free(e->key);
-            e->key = k;
-        } else {
-            memcpy(e->key, key, strlen(key) + 1);
-        }
-        if (f->n == f->alloc)
-            f->alloc++;
-        f->n++;
-    }
-    if (!fk__store(&e->value, &e->value_cap, value))
+    if (e != NULL)
+        return fk__store(&e->value, &e->value_cap, value) ? FK_OK : FK_ENOMEM;
+    if (f->n == FK_FIELDS_MAX)
+        return FK_ETOOBIG;
+    /* A cleared entry keeps its buffers for the next record. */
+    e = &f->entries[f->n];
+    bool ok = fk__store(&e->key, &e->key_cap, key);
+    if (e->key != NULL && f->n == f->alloc)
+        f->alloc++;
+    if (!ok || !fk__store(&e->value, &e->value_cap, value))
         return FK_ENOMEM;
+    f->n++;
     return FK_OK;
 }
 

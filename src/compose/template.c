@@ -81,15 +81,33 @@ static const char *fk__scalar(struct fy_node *n)
     return fy_node_get_scalar0(n);
 }
 
+/* Parses [-]digits[.digits] whatever the process's locale (strtod honours LC_NUMERIC). */
+static bool fk__parse_decimal(const char *s, double *out)
+{
+    bool neg = *s == '-';
+    if (neg)
+        s++;
+    double v = 0, scale = 1;
+    int digits = 0;
+    for (; *s >= '0' && *s <= '9'; s++, digits++)
+        v = v * 10 + (*s - '0');
+    if (*s == '.')
+        for (s++; *s >= '0' && *s <= '9'; s++, digits++)
+            v += (*s - '0') * (scale /= 10);
+    if (digits == 0 || digits > 15 || *s != '\0')
+        return false;
+    *out = neg ? -v : v;
+    return true;
+}
+
 static bool fk__number(fk__loader *ld, struct fy_node *n, const char *key, double lo, double hi,
                        double *out)
 {
     const char *s = fk__scalar(n);
     int line, col;
     fk__pos(n, &line, &col);
-    char *end = NULL;
-    double v = s != NULL ? strtod(s, &end) : 0;
-    if (s == NULL || end == s || *end != '\0') {
+    double v = 0;
+    if (s == NULL || !fk__parse_decimal(s, &v)) {
         fk__find(ld, line, col, "'%s' must be a number", key);
         return false;
     }
@@ -726,25 +744,25 @@ static void fk__read_file(fk__loader *ld, const char *path, int depth)
     struct fy_document *doc = diag != NULL ? fy_document_build_from_file(&cfg, path) : NULL;
     if (doc == NULL) {
         if (!fk_fs_exists(path)) {
-            ld->status = FK_ENOENT;
-            ld->stop = true;
-        } else if (cap.msg[0] != '\0') {
-            ld->findings++;
-            if (!ld->fn(ld->user, cap.msg))
-                ld->stop = true;
+            sub.status = FK_ENOENT;
+            sub.stop = true;
+        } else if (strncmp(cap.msg, path, strlen(path)) == 0) {
+            sub.findings++;
+            if (!sub.fn(sub.user, cap.msg))
+                sub.stop = true;
         } else {
-            fk__find(ld, 1, 1, "not a readable YAML document");
+            fk__find(&sub, 1, 1, "empty or not a YAML document");
         }
     } else {
         if (depth > FK__MAX_INCLUDE)
             fk__find(&sub, 1, 1, "an included file cannot include another");
         else
             fk__read_root(&sub, fy_document_root(doc), depth);
-        ld->findings = sub.findings;
-        ld->stop = sub.stop;
-        ld->status = sub.status;
         fy_document_destroy(doc);
     }
+    ld->findings = sub.findings;
+    ld->stop = sub.stop;
+    ld->status = sub.status;
     if (diag != NULL)
         fy_diag_destroy(diag);
 }

@@ -55,12 +55,16 @@ static bool fk__pattern_has_family(FcPattern *p, const char *family)
     return false;
 }
 
-/* The file of family at weight; fontconfig always answers, so the family is checked. */
-static char *fk__font_file(FcConfig *config, const char *family, int weight)
+/*
+ * The file of family at weight (*path, freed with fk_free, or NULL when not installed);
+ * fontconfig always answers with some font, so the family and weight are checked.
+ */
+static fk_status fk__font_file(FcConfig *config, const char *family, int weight, char **path)
 {
+    *path = NULL;
     FcPattern *pat = FcPatternCreate();
     if (pat == NULL)
-        return NULL;
+        return FK_ENOMEM;
     FcPatternAddString(pat, FC_FAMILY, (const FcChar8 *)family);
     FcPatternAddInteger(pat, FC_WEIGHT, weight);
     FcConfigSubstitute(config, pat, FcMatchPattern);
@@ -68,16 +72,17 @@ static char *fk__font_file(FcConfig *config, const char *family, int weight)
     FcResult res;
     FcPattern *match = FcFontMatch(config, pat, &res);
     FcPatternDestroy(pat);
-    char *path = NULL;
+    fk_status s = FK_OK;
     FcChar8 *file;
     int w;
     if (match != NULL && fk__pattern_has_family(match, family) &&
         FcPatternGetInteger(match, FC_WEIGHT, 0, &w) == FcResultMatch && w == weight &&
-        FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch)
-        path = fk_strdup((const char *)file);
+        FcPatternGetString(match, FC_FILE, 0, &file) == FcResultMatch &&
+        (*path = fk_strdup((const char *)file)) == NULL)
+        s = FK_ENOMEM;
     if (match != NULL)
         FcPatternDestroy(match);
-    return path;
+    return s;
 }
 
 static const cairo_user_data_key_t fk__ft_face_key;
@@ -90,7 +95,8 @@ static void fk__ft_face_done(void *face)
 static fk_status fk__font_open(FcConfig *config, fk__font *f, const char *family, int weight,
                                fk_err *err)
 {
-    f->path = fk__font_file(config, family, weight);
+    if (fk__font_file(config, family, weight, &f->path) != FK_OK)
+        return fk_failf(err, FK_ENOMEM, "out of memory looking up fonts");
     if (f->path == NULL)
         return fk_failf(err, FK_EENV, "font '%s' (weight %d) not found by fontconfig", family,
                         weight);
@@ -170,6 +176,8 @@ void fk__shaped_free(fk__shaped *s)
     fk_free(s->adv);
     fk_free(s->clusters);
     fk_free(s->segs);
+    if (s->buf != NULL)
+        hb_buffer_destroy(s->buf);
     fk__shaped_init(s);
 }
 
@@ -283,9 +291,15 @@ fk_status fk__shape(const fk__fontset *set, fk__font_id primary, const char *utf
     s->missing = 0;
     if (!fk_utf8_is_valid(utf8, len))
         return FK_EFORMAT;
-    hb_buffer_t *buf = hb_buffer_create();
-    if (!hb_buffer_allocation_successful(buf))
-        return FK_ENOMEM;
+    if (s->buf == NULL) {
+        s->buf = hb_buffer_create();
+        if (!hb_buffer_allocation_successful(s->buf)) {
+            hb_buffer_destroy(s->buf);
+            s->buf = NULL;
+            return FK_ENOMEM;
+        }
+    }
+    hb_buffer_t *buf = s->buf;
     fk_status st = FK_OK;
     size_t i = 0, seg_start = 0;
     int seg_font = -1;
@@ -315,7 +329,6 @@ fk_status fk__shape(const fk__fontset *set, fk__font_id primary, const char *utf
     }
     if (st == FK_OK && seg_font >= 0)
         st = fk__shape_segment(set, s, buf, seg_font, seg_start, len);
-    hb_buffer_destroy(buf);
     return st;
 }
 
@@ -403,7 +416,8 @@ static fk_status fk__break_paragraph(const char *text, size_t start, size_t end,
     uint32_t prev = 0, cp;
     while (i < end) {
         size_t at = i;
-        (void)fk__next_cp(text, end, &i, &cp);
+        if (!fk__next_cp(text, end, &i, &cp))
+            return FK_EFORMAT;
         if (fk__is_variation_selector(cp)) {
             w += adv[at];
             continue;

@@ -451,9 +451,66 @@ static void test_writer_print_file(void **state)
     fk_template_free(t);
 }
 
+/* An envelope's sheets, ① voucher then ② results, alternate in one print file. */
+static void test_writer_two_templates(void **state)
+{
+    (void)state;
+    fk_template *voucher = load("voucher-kenko.yaml");
+    fk_template *results = load("results.yaml");
+    char pdf[128];
+    snprintf(pdf, sizeof pdf, "%s/envelopes.pdf", tmpdir);
+    fk_err err = {FK_OK, ""};
+    fk_doc_writer *w = fk_doc_writer_new(pdf, voucher, &err);
+    assert_non_null(w);
+    size_t second = 0;
+    assert_int_equal(fk_doc_writer_add_template(w, results, &second, &err), FK_OK);
+    assert_int_equal(second, 1);
+    for (int i = 0; i < 2; i++) {
+        char payload[64];
+        snprintf(payload, sizeof payload, "FK1|J2025SJ01|K|%06d|1/2|0000000%d", i + 1, i);
+        fk_fields *f = sample_fields(NAMES[i], ADDRESSES[i], payload);
+        assert_int_equal(fk_doc_writer_add_sheet_as(w, 0, f, &err), FK_OK);
+        snprintf(payload, sizeof payload, "FK1|J2025SJ01|K|%06d|2/2|0000000%d", i + 1, i);
+        assert_int_equal(fk_fields_set(f, "dm_payload", payload), FK_OK);
+        assert_int_equal(fk_doc_writer_add_sheet_as(w, second, f, &err), FK_OK);
+        fk_fields_free(f);
+    }
+    assert_int_equal(fk_doc_writer_add_sheet_as(w, 2, NULL, &err), FK_EINVAL);
+    assert_int_equal(fk_doc_writer_sheet_count(w), 4);
+    assert_int_equal(fk_doc_writer_close(w, &err), FK_OK);
+    check_pdf_tools(pdf);
+    char *p1 = pdf_text(pdf, 3), *p2 = pdf_text(pdf, 4);
+    assert_non_null(strstr(p1, "健康相談利用券"));
+    assert_true(has_name(p1, NAMES[1]));
+    assert_non_null(strstr(p2, "健康診査結果のお知らせ"));
+    assert_true(has_name(p2, NAMES[1]));
+    assert_non_null(strstr(p2, "142 mmHg"));
+    fk_free(p1);
+    fk_free(p2);
+    char cmd[512];
+    snprintf(
+        cmd, sizeof cmd,
+        "pdftoppm -r 300 -png -f 4 -l 4 -singlefile '%s' '%s/env' && dmtxread -N1 '%s/env.png'",
+        pdf, tmpdir, tmpdir);
+    char *out = run(cmd);
+    assert_non_null(out);
+    assert_string_equal(out, "FK1|J2025SJ01|K|000002|2/2|00000001");
+    fk_free(out);
+    fk_template_free(voucher);
+    fk_template_free(results);
+}
+
 static fk_status collect_bytes(void *closure, const unsigned char *data, size_t len)
 {
     return fk_buf_append(closure, data, len);
+}
+
+static fk_status discard_bytes(void *closure, const unsigned char *data, size_t len)
+{
+    (void)closure;
+    (void)data;
+    (void)len;
+    return FK_OK;
 }
 
 static fk_status refuse_bytes(void *closure, const unsigned char *data, size_t len)
@@ -528,6 +585,122 @@ static void test_every_default_template_renders(void **state)
     }
 }
 
+/* A template of every element kind, with a PNG next to it, renders and passes the checkers. */
+static void test_every_element_kind(void **state)
+{
+    (void)state;
+    char png[128], yaml[128], pdf[128];
+    snprintf(png, sizeof png, "%s/emblem.png", tmpdir);
+    snprintf(yaml, sizeof yaml, "%s/all.yaml", tmpdir);
+    snprintf(pdf, sizeof pdf, "%s/all.pdf", tmpdir);
+    cairo_surface_t *img = cairo_image_surface_create(CAIRO_FORMAT_ARGB32, 40, 40);
+    cairo_t *cr = cairo_create(img);
+    cairo_set_source_rgb(cr, 0.1, 0.4, 0.2);
+    cairo_arc(cr, 20, 20, 18, 0, 6.3);
+    cairo_fill(cr);
+    cairo_destroy(cr);
+    assert_int_equal(cairo_surface_write_to_png(img, png), CAIRO_STATUS_SUCCESS);
+    cairo_surface_destroy(img);
+    write_file(yaml, "page: {width: 148, height: 210}\n"
+                     "elements:\n"
+                     "  - {type: image, file: emblem.png, x: 10, y: 10, width: 12, height: 12}\n"
+                     "  - {type: box, x: 8, y: 8, width: 132, height: 194, fill: 0.97}\n"
+                     "  - {type: line, x: 10, y: 30, x2: 138, y2: 30, line_width: 0.5}\n"
+                     "  - {type: text, x: 30, y: 12, text: \"{{name}}　様\", size: 14, font: "
+                     "mincho}\n"
+                     "  - type: paragraph\n"
+                     "    x: 10\n"
+                     "    y: 40\n"
+                     "    width: 60\n"
+                     "    height: 12\n"
+                     "    size: 12\n"
+                     "    min_size: 6\n"
+                     "    text: \"{{jushin_items}}\"\n"
+                     "  - type: table\n"
+                     "    x: 10\n"
+                     "    y: 60\n"
+                     "    columns: [40, 30]\n"
+                     "    header: [項目, 結果]\n"
+                     "    rows:\n"
+                     "      - [収縮期血圧, \"{{sbp}} {{sbp_mark}}\"]\n"
+                     "  - {type: datamatrix, x: 120, y: 180, module: 0.6}\n"
+                     "  - {type: barcode, x: 10, y: 190, pt: 10}\n");
+    fk_template *t = NULL;
+    fk_err err = {FK_OK, ""};
+    fk_status s = fk_template_load(yaml, &t, &err);
+    if (s != FK_OK)
+        fprintf(stderr, "%s\n", err.msg);
+    assert_int_equal(s, FK_OK);
+    fk_doc_writer *w = fk_doc_writer_new(pdf, t, &err);
+    assert_non_null(w);
+    fk_fields *f = sample_fields(NAMES[2], ADDRESSES[2], "FK1|J|S|000007|1/1|00");
+    assert_int_equal(fk_doc_writer_add_sheet(w, f, &err), FK_OK);
+    /* The two-line paragraph shrinks to fit 12 mm; eight lines cannot fit even at 6 pt. */
+    assert_int_equal(fk_fields_set(f, "jushin_items", "一\n二\n三\n四\n五\n六\n七\n八\n九"), FK_OK);
+    assert_int_equal(fk_doc_writer_add_sheet(w, f, &err), FK_EFINDING);
+    assert_non_null(strstr(err.msg, "jushin_items: paragraph does not fit"));
+    fk_fields_free(f);
+    assert_int_equal(fk_doc_writer_close(w, &err), FK_OK);
+    check_pdf_tools(pdf);
+    char *text = pdf_text(pdf, 1);
+    assert_non_null(text);
+    assert_non_null(strstr(text, "142 mmHg H"));
+    assert_non_null(strstr(text, "HbA1c 6.5 %"));
+    fk_free(text);
+    fk_template_free(t);
+}
+
+static bool ignore(void *user, const char *message)
+{
+    (void)user;
+    (void)message;
+    return true;
+}
+
+/* Every allocation that can fail is handled: the Nth failing allocation gives ENOMEM (or a
+ * finding caused by it), never a crash or a leak (the ASan build checks leaks). */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    char path[512];
+    snprintf(path, sizeof path, "%s%s", TEMPLATES, "results.yaml");
+    fk_template *t = load("voucher-tokutei.yaml");
+    bool done = false;
+    long n = 0;
+    for (; !done && n < 5000; n++) {
+        fk_err err = {FK_OK, ""};
+        fk_mem_fail_after(n);
+        fk_status s = fk_template_check(path, ignore, NULL, &err);
+        fk_fields *f = fk_fields_new();
+        fk_status fs = FK_ENOMEM;
+        if (f != NULL) {
+            fk_record r;
+            sample_record(&r, "新宿　太郎", "東京都新宿区西新宿2丁目8-1");
+            fs = fk_compose_fields_from_record(&r, f, &err);
+            fk_record_clear(&r);
+        }
+        fk_doc_writer *w = fk_doc_writer_new_stream(discard_bytes, NULL, t, &err);
+        fk_status ws = w != NULL ? FK_OK : err.status;
+        if (w != NULL && f != NULL && fs == FK_OK)
+            ws = fk_doc_writer_add_sheet(w, f, &err);
+        fk_mem_fail_after(-1);
+        fk_err close_err = {FK_OK, ""};
+        assert_int_equal(fk_doc_writer_close(w, &close_err), FK_OK);
+        fk_fields_free(f);
+        if (s != FK_OK && s != FK_ENOMEM)
+            fprintf(stderr, "allocation %ld: check: %s\n", n, err.msg);
+        assert_true(s == FK_OK || s == FK_ENOMEM);
+        assert_true(fs == FK_OK || fs == FK_ENOMEM);
+        if (ws != FK_OK && ws != FK_ENOMEM)
+            fprintf(stderr, "allocation %ld: writer: %s\n", n, err.msg);
+        assert_true(ws == FK_OK || ws == FK_ENOMEM);
+        done = s == FK_OK && fs == FK_OK && ws == FK_OK;
+    }
+    assert_true(done);
+    assert_true(n > 100); /* the loop went through many failing allocations */
+    fk_template_free(t);
+}
+
 static void test_report(void **state)
 {
     (void)state;
@@ -585,8 +758,11 @@ int main(void)
         cmocka_unit_test(test_line_breaking),
         cmocka_unit_test(test_shaping_fallback),
         cmocka_unit_test(test_writer_print_file),
+        cmocka_unit_test(test_writer_two_templates),
         cmocka_unit_test(test_writer_stream_and_can_render),
         cmocka_unit_test(test_every_default_template_renders),
+        cmocka_unit_test(test_every_element_kind),
+        cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_report),
     };
     return cmocka_run_group_tests(tests, setup_dir, teardown_dir);
