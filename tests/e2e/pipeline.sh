@@ -62,7 +62,11 @@ for pdf in print/*-1-*.pdf; do pdftotext "$pdf" - ; done > text.txt
 python3 - ward.csv text.txt planted.tsv <<'PY'
 import csv, sys
 planted = {int(l.split("\t")[0]) for l in open(sys.argv[3])}
-text = open(sys.argv[2], encoding="utf-8").read()
+# pdftotext gives the ideographic space between family and given name back as blanks:
+# compare without any spaces (every other character must come back exactly).
+def squeeze(t):
+    return "".join(t.split()).replace("\u3000", "")
+text = squeeze(open(sys.argv[2], encoding="utf-8").read())
 rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig", newline="")))
 header = rows[0]
 name = header.index("氏名")
@@ -70,7 +74,7 @@ missing, rare = [], 0
 for line, row in enumerate(rows[1:], start=2):
     if line in planted:
         continue
-    n = row[name].strip().replace(" ", "\u3000")
+    n = squeeze(row[name])
     if n not in text:
         missing.append(line)
     if "\U00020BB7" in n or "\U000E0100" in n:
