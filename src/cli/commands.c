@@ -3,9 +3,11 @@
 
 #include <stddef.h>
 
+extern const fk_command fk_cmd_seal;
 extern const fk_command fk_cmd_version;
 
 const fk_command *const fk_commands[] = {
+    &fk_cmd_seal,
     &fk_cmd_version,
     NULL,
 };
