@@ -43,7 +43,10 @@ static void test_detect(void **state)
 {
     (void)state;
     assert_int_equal(fk_encoding_detect("abc", 3), FK_ENC_UTF8);
-    assert_int_equal(fk_encoding_detect("\xEF\xBB\xBF" "abc", 6), FK_ENC_UTF8);
+    assert_int_equal(fk_encoding_detect("\xEF\xBB\xBF"
+                                        "abc",
+                                        6),
+                     FK_ENC_UTF8);
     assert_int_equal(fk_encoding_detect("山田", strlen("山田")), FK_ENC_UTF8);
     assert_int_equal(fk_encoding_detect(cp932, sizeof cp932 - 1), FK_ENC_CP932);
 }
@@ -51,7 +54,9 @@ static void test_detect(void **state)
 static void test_convert(void **state)
 {
     (void)state;
-    expect_decoded("\xEF\xBB\xBF" "a,b\r\n", 8, FK_ENC_AUTO, "a,b\r\n", FK_ENC_UTF8);
+    expect_decoded("\xEF\xBB\xBF"
+                   "a,b\r\n",
+                   8, FK_ENC_AUTO, "a,b\r\n", FK_ENC_UTF8);
     expect_decoded("山田,𠮷", strlen("山田,𠮷"), FK_ENC_AUTO, "山田,𠮷", FK_ENC_UTF8);
     expect_decoded(cp932, sizeof cp932 - 1, FK_ENC_AUTO, "山田,ﾀﾛｳ,髙\r\n", FK_ENC_CP932);
     expect_decoded(cp932, sizeof cp932 - 1, FK_ENC_CP932, "山田,ﾀﾛｳ,髙\r\n", FK_ENC_CP932);
