@@ -14,6 +14,8 @@ extern const fk_command fk_cmd_compose;
 extern const fk_command fk_cmd_export;
 extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_template;
+extern const fk_command fk_cmd_seal;
+extern const fk_command fk_cmd_open;
 extern const fk_command fk_cmd_version;
 extern const fk_command fk_cmd_sample;
 extern const fk_command fk_cmd_demo;
@@ -21,9 +23,11 @@ extern const fk_command fk_cmd_demo;
 /* clang-format off */
 const fk_command *const fk_commands[] = {
     &fk_cmd_sample,
+    &fk_cmd_seal,
     &fk_cmd_init,
     &fk_cmd_user,
     &fk_cmd_roster,
+    &fk_cmd_open,
     &fk_cmd_audit,
     &fk_cmd_rejects,
     &fk_cmd_check,

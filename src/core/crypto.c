@@ -195,6 +195,13 @@ void fk_hash(const void *data, size_t n, unsigned char out[FK_HASH_BYTES])
     crypto_generichash(out, FK_HASH_BYTES, data, n, NULL, 0);
 }
 
+void fk_sha256_hex(const void *data, size_t n, char out[65])
+{
+    unsigned char h[crypto_hash_sha256_BYTES];
+    crypto_hash_sha256(h, data, n);
+    sodium_bin2hex(out, 65, h, sizeof h);
+}
+
 void fk_mac(const fk_key *key, const void *data, size_t n, unsigned char *out, size_t out_len)
 {
     crypto_generichash(out, out_len, data, n, key->bytes, sizeof key->bytes);
