@@ -29,9 +29,9 @@ new_job() {
   make_password pw-sato 'Kx9-mangoes-Tl7'
   make_password pw-tanaka 'Rb4-harbour-Zq2'
   "$FUKAN" init "$1" --order "$SRCDIR/tests/fixtures/job.yaml" --user sato \
-    --name '佐藤 一郎' --affiliation '封緘印刷株式会社' --user-password-file pw-sato \
+    --name 'Sato Ichiro' --affiliation '封緘印刷株式会社' --user-password-file pw-sato \
     --kdf-cost interactive >/dev/null
-  "$FUKAN" user add "$1" tanaka --name '田中 花子' --affiliation '封緘印刷株式会社' \
+  "$FUKAN" user add "$1" tanaka --name 'Tanaka Hanako' --affiliation '封緘印刷株式会社' \
     --role handler --new-password-file pw-tanaka --user sato --user-password-file pw-sato \
     --kdf-cost interactive >/dev/null
 }

@@ -80,10 +80,10 @@ expect_exit 2 "$FUKAN" user add job z --name Z --role handler --new-password-fil
 # The roster for the ward: CSV and PDF with every user ever on it, with real text.
 expect_exit 0 as_sato roster job -o .
 [ "$(stat -c %a roster.csv)" = 600 ] || fail "roster.csv is not 0600"
-expect_grep '^tanaka,田中 花子,封緘印刷株式会社,取扱者,[^,]+,sato,[^,]+,sato' roster.csv
+expect_grep '^tanaka,Tanaka Hanako,封緘印刷株式会社,取扱者,[^,]+,sato,[^,]+,sato' roster.csv
 pdftotext roster.pdf roster.txt
 expect_grep '個人情報取扱者名簿' roster.txt
-expect_grep '田中 花子' roster.txt
+expect_grep 'Tanaka Hanako' roster.txt
 pdffonts roster.pdf | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { exit 1 }' \
   || fail "a font of roster.pdf is not embedded and subset"
 
