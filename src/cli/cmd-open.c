@@ -35,20 +35,19 @@ typedef struct {
     long by_category[FK_CAT_COUNT];
 } fk__open;
 
-static bool fk__on_finding(const fk_finding *f, void *ctx)
+static bool fk__on_finding(void *ctx, long line, long column, const char *column_name,
+                           const char *reason, bool is_warning)
 {
     fk__open *o = ctx;
-    if (f->is_warning) {
-        fprintf(stderr, "fukan: warning: %zu:%zu: %s: %s\n", f->line, f->column, f->column_name,
-                f->reason);
+    if (is_warning) {
+        fprintf(stderr, "fukan: warning: %ld:%ld: %s: %s\n", line, column, column_name, reason);
         return true;
     }
     fk_err err;
-    return fk_job_reject_add(o->job, o->package, (long)f->line, (long)f->column, f->column_name,
-                             f->reason, &err) == FK_OK;
+    return fk_job_reject_add(o->job, o->package, line, column, column_name, reason, &err) == FK_OK;
 }
 
-static fk_status fk__on_record(const fk_record *r, size_t line, void *ctx, fk_err *err)
+static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err *err)
 {
     fk__open *o = ctx;
     fk_status s =
@@ -62,12 +61,12 @@ static fk_status fk__on_record(const fk_record *r, size_t line, void *ctx, fk_er
                               : "postal code does not belong to the address";
         if (o->policy == FK_MISMATCH_REJECT) {
             o->postal_rejects++;
-            return fk_job_reject_add(o->job, o->package, (long)line, 0, "郵便番号", why, err);
+            return fk_job_reject_add(o->job, o->package, line, 0, "郵便番号", why, err);
         }
         o->postal_warnings++;
-        fprintf(stderr, "fukan: warning: %zu: 郵便番号: %s\n", line, why);
+        fprintf(stderr, "fukan: warning: %ld: 郵便番号: %s\n", line, why);
     }
-    s = fk_job_record_add(o->job, o->package, r, (long)line, err);
+    s = fk_job_record_add(o->job, o->package, r, line, err);
     if (s == FK_OK)
         o->by_category[r->category]++;
     return s;
@@ -79,29 +78,29 @@ typedef struct {
     fk_cli_login login;
 } fk__opts;
 
-static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package_content *pkg,
+static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package *pkg,
                             fk_ingest_counts *counts, fk_err *err)
 {
     fk_ingest_options io = {.fiscal_year = fk_order_fiscal_year(fk_job_order(o->job))};
-    fk_status s = opts->encoding ? fk_encoding_parse(opts->encoding, &io.encoding, err) : FK_OK;
+    fk_status s = FK_OK;
+    if (opts->encoding != NULL && !fk_encoding_parse(opts->encoding, &io.encoding))
+        s = fk_failf(err, FK_EINVAL, "--encoding must be cp932 or utf-8");
     if (s == FK_OK && opts->export_date != NULL &&
-        fk_date_parse(opts->export_date, &io.export_day, NULL) != FK_OK)
+        fk_date_parse(opts->export_date, &io.export_date, NULL) != FK_OK)
         s = fk_failf(err, FK_EINVAL, "--export-date: not a date");
+    size_t csv_len;
+    const char *csv = fk_package_csv(pkg, &csv_len);
     if (s == FK_OK)
-        s = fk_ingest_run(pkg->csv, pkg->csv_len, &io, fk__on_record, fk__on_finding, o, counts,
-                          err);
+        s = fk_ingest_run(csv, csv_len, &io, fk__on_record, fk__on_finding, o, counts, err);
     if (s == FK_EFORMAT || s == FK_ETOOBIG) {
         char msg[FK_ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", err->msg);
         fk_failf(err, s, "%s: %s", opts->package, msg);
     }
-    if (s == FK_OK && pkg->rows >= 0 && (size_t)pkg->rows != counts->rows)
-        s = fk_failf(err, FK_EFORMAT, "%s: the manifest announces %ld rows, the CSV has %zu",
-                     opts->package, pkg->rows, counts->rows);
     return s;
 }
 
-static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package_content *pkg,
+static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package *pkg,
                            const char *sha, fk_ingest_counts *counts, fk_err *err)
 {
     fk_status s = fk_job_begin(o->job, err);
@@ -116,7 +115,7 @@ static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package_c
         s = fk_job_package_finish(o->job, o->package, (long)counts->rows, accepted, rejected, err);
     char details[160];
     snprintf(details, sizeof details,
-             "package sha256 %.16s…: received %zu, accepted %ld,"
+             "package sha256 %.16s…: received %ld, accepted %ld,"
              " rejected %ld%s",
              sha, counts->rows, accepted, rejected,
              opts->replace ? " (replacing the earlier package)" : "");
@@ -133,7 +132,7 @@ static void fk__print_counts(const fk__open *o, const fk_ingest_counts *c)
 {
     long accepted = (long)c->accepted - o->postal_rejects;
     long rejected = (long)c->rejected + o->postal_rejects;
-    printf("received %zu, accepted %ld, rejected %ld (encoding %s)\n", c->rows, accepted, rejected,
+    printf("received %ld, accepted %ld, rejected %ld (encoding %s)\n", c->rows, accepted, rejected,
            fk_encoding_name(c->encoding));
     printf("%-16s %9s %9s %9s\n", "category", "expected", "accepted", "difference");
     for (int cat = 0; cat < FK_CAT_COUNT; cat++) {
@@ -151,7 +150,7 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_err *err
 {
     char *zip = NULL, sha[65];
     size_t zip_len;
-    fk_status s = fk_fs_read_file(opts->package, FK_PACKAGE_DEFAULT_MAX, &zip, &zip_len, err);
+    fk_status s = fk_fs_read_file(opts->package, FK_PACKAGE_MAX_CSV, &zip, &zip_len, err);
     if (s != FK_OK)
         return s;
     fk_sha256_hex(zip, zip_len, sha);
@@ -162,7 +161,7 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_err *err
         return fk_failf(err, FK_ESTATE, "%s: this package is already open in the job",
                         opts->package);
     char password[FK_PASSWORD_MAX + 1];
-    fk_package_content pkg = {0};
+    fk_package *pkg = NULL;
     if (s == FK_OK)
         s = fk_cli_read_password(opts->password_file, "Package password: ", false, password,
                                  sizeof password, err);
@@ -175,13 +174,13 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_err *err
     if (s == FK_OK && (o->postal_result = fk_malloc(sizeof *o->postal_result)) == NULL)
         s = fk_failf(err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)
-        s = fk__store(o, opts, &pkg, sha, &counts, err);
+        s = fk__store(o, opts, pkg, sha, &counts, err);
     if (s == FK_OK)
         fk__print_counts(o, &counts);
     if (s == FK_OK && (counts.rejected > 0 || o->postal_rejects > 0))
         s = fk_failf(err, FK_EFINDING, "%ld rows rejected: see 'fukan rejects'",
-                     (long)counts.rejected + o->postal_rejects);
-    fk_package_content_clear(&pkg);
+                     counts.rejected + o->postal_rejects);
+    fk_package_free(pkg);
     fk_free(o->postal_result);
     fk_postal_db_free(o->postal);
     return s;

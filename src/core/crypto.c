@@ -195,10 +195,15 @@ void fk_hash(const void *data, size_t n, unsigned char out[FK_HASH_BYTES])
     crypto_generichash(out, FK_HASH_BYTES, data, n, NULL, 0);
 }
 
+void fk_sha256(const void *data, size_t n, unsigned char out[FK_SHA256_BYTES])
+{
+    crypto_hash_sha256(out, data, n);
+}
+
 void fk_sha256_hex(const void *data, size_t n, char out[65])
 {
-    unsigned char h[crypto_hash_sha256_BYTES];
-    crypto_hash_sha256(h, data, n);
+    unsigned char h[FK_SHA256_BYTES];
+    fk_sha256(data, n, h);
     sodium_bin2hex(out, 65, h, sizeof h);
 }
 

@@ -83,7 +83,11 @@ bool fk_sign_verify(const unsigned char pk[FK_SIGN_PUBLIC_BYTES],
 /* BLAKE2b-256 of data. */
 void fk_hash(const void *data, size_t n, unsigned char out[FK_HASH_BYTES]);
 
-/* SHA-256 of data as 64 hex digits (for package identities the ward can recompute). */
+/* SHA-256 of data: for checksums others compute with standard tools (package manifests). */
+#define FK_SHA256_BYTES 32
+void fk_sha256(const void *data, size_t n, unsigned char out[FK_SHA256_BYTES]);
+
+/* The same as 64 hex digits (for package identities the ward can recompute). */
 void fk_sha256_hex(const void *data, size_t n, char out[65]);
 
 /* Keyed BLAKE2b (a MAC) of data, truncated to out_len bytes (16..32). */

@@ -1,155 +1,181 @@
 /*
- * Encoding detection and conversion: see decode.h. CP932 goes through glibc's iconv
- * ("CP932" maps the NEC and IBM extensions Windows writes, unlike plain "SHIFT_JIS").
+ * Encoding detection and CP932 conversion through glibc's iconv ("CP932", which is the
+ * Microsoft mapping: 0x815F is a backslash-like 'reverse solidus', NEC and IBM extensions
+ * decode, ～ is U+FF5E). Conversion runs in chunks into a bounded buffer.
  */
-#include "decode.h"
+#include "ingest/decode.h"
 
-#include "util/mem.h"
 #include "util/utf8.h"
 
 #include <errno.h>
 #include <iconv.h>
-#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 #include <strings.h>
 
-static const char fk__bom[] = "\xEF\xBB\xBF";
-
-fk_status fk_encoding_parse(const char *name, fk_encoding *out, fk_err *err)
+bool fk_encoding_parse(const char *s, fk_encoding *out)
 {
-    if (strcasecmp(name, "auto") == 0)
-        *out = FK_ENC_AUTO;
-    else if (strcasecmp(name, "utf-8") == 0 || strcasecmp(name, "utf8") == 0)
-        *out = FK_ENC_UTF8;
-    else if (strcasecmp(name, "cp932") == 0 || strcasecmp(name, "shift_jis") == 0 ||
-             strcasecmp(name, "sjis") == 0 || strcasecmp(name, "windows-31j") == 0)
-        *out = FK_ENC_CP932;
-    else
-        return fk_failf(err, FK_EINVAL, "unknown encoding '%s' (use auto, utf-8 or cp932)", name);
-    return FK_OK;
+    static const struct {
+        const char *name;
+        fk_encoding enc;
+    } names[] = {{"auto", FK_ENCODING_AUTO},        {"utf-8", FK_ENCODING_UTF8},
+                 {"utf8", FK_ENCODING_UTF8},        {"cp932", FK_ENCODING_CP932},
+                 {"shift_jis", FK_ENCODING_CP932},  {"sjis", FK_ENCODING_CP932},
+                 {"windows-31j", FK_ENCODING_CP932}};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        if (strcasecmp(s, names[i].name) == 0) {
+            *out = names[i].enc;
+            return true;
+        }
+    }
+    return false;
 }
 
 const char *fk_encoding_name(fk_encoding e)
 {
     switch (e) {
-    case FK_ENC_UTF8:
+    case FK_ENCODING_UTF8:
         return "UTF-8";
-    case FK_ENC_CP932:
+    case FK_ENCODING_CP932:
         return "CP932";
-    case FK_ENC_AUTO:
+    case FK_ENCODING_AUTO:
         break;
     }
     return "auto";
 }
 
-static bool fk__has_bom(const char *data, size_t n)
+static bool fk__has_bom(const char *in, size_t n)
 {
-    return n >= 3 && memcmp(data, fk__bom, 3) == 0;
+    return n >= 3 && memcmp(in, "\xEF\xBB\xBF", 3) == 0;
 }
 
-fk_encoding fk_encoding_detect(const char *data, size_t n)
+fk_encoding fk_decode_detect(const char *in, size_t n)
 {
-    if (fk__has_bom(data, n) || fk_utf8_is_valid(data, n))
-        return FK_ENC_UTF8;
-    return FK_ENC_CP932;
+    if (fk__has_bom(in, n) || fk_utf8_is_valid(in, n))
+        return FK_ENCODING_UTF8;
+    return FK_ENCODING_CP932;
 }
 
-/* Line and byte column (1-based) of offset off; in both encodings a 0x0A byte is a line feed
- * (CP932 trail bytes start at 0x40), so counting them is exact. */
-static void fk__position(const char *data, size_t off, size_t *line, size_t *col)
+/* Line and column (in characters, counting each invalid byte as one) of byte offset off. */
+static void fk__position(const char *s, size_t off, bool utf8, long *line, long *col)
 {
-    size_t l = 1, start = 0;
-    for (size_t i = 0; i < off; i++)
-        if (data[i] == '\n') {
-            l++;
-            start = i + 1;
+    *line = 1;
+    *col = 1;
+    size_t i = 0;
+    while (i < off) {
+        if (s[i] == '\n') {
+            (*line)++;
+            *col = 1;
+            i++;
+            continue;
         }
-    *line = l;
-    *col = off - start + 1;
-}
-
-static fk_status fk__copy_utf8(const char *data, size_t n, size_t max, char **out, size_t *out_len,
-                               fk_err *err)
-{
-    size_t off = 0;
-    while (off < n) {
-        uint32_t cp;
-        size_t k = fk_utf8_decode(data + off, n - off, &cp);
-        if (k == 0) {
-            size_t line, col;
-            fk__position(data, off, &line, &col);
-            return fk_failf(err, FK_EFORMAT, "%zu:%zu: byte is not valid UTF-8", line, col);
+        size_t k = 1;
+        if (utf8) {
+            uint32_t cp;
+            k = fk_utf8_decode(s + i, off - i, &cp);
+            if (k == 0)
+                k = 1;
+        } else if (((unsigned char)s[i] >= 0x81 && (unsigned char)s[i] <= 0x9F) ||
+                   ((unsigned char)s[i] >= 0xE0 && (unsigned char)s[i] <= 0xFC)) {
+            k = i + 1 < off ? 2 : 1;
         }
-        off += k;
+        i += k;
+        (*col)++;
     }
-    if (n + 1 > max)
-        return fk_failf(err, FK_ETOOBIG, "CSV larger than %zu bytes", max);
-    char *p = fk_malloc(n + 1);
-    if (p == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory decoding the CSV");
-    memcpy(p, data, n);
-    p[n] = '\0';
-    *out = p;
-    *out_len = n;
+}
+
+static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *text_len,
+                          fk_err *err)
+{
+    size_t skip = fk__has_bom(in, n) ? 3 : 0;
+    size_t i = skip;
+    while (i < n) {
+        /* ASCII runs dominate; check them without the decoder. */
+        if ((unsigned char)in[i] < 0x80) {
+            i++;
+            continue;
+        }
+        uint32_t cp;
+        size_t k = fk_utf8_decode(in + i, n - i, &cp);
+        if (k == 0) {
+            long line, col;
+            fk__position(in + skip, i - skip, true, &line, &col);
+            return fk_failf(err, FK_EFORMAT, "%ld:%ld: byte not valid in UTF-8", line, col);
+        }
+        i += k;
+    }
+    *text = in + skip;
+    *text_len = n - skip;
     return FK_OK;
 }
 
-static fk_status fk__convert_cp932(const char *data, size_t n, size_t max, char **out,
-                                   size_t *out_len, fk_err *err)
+static fk_status fk__cp932(const char *in, size_t n, fk_buf *out, const char **text,
+                           size_t *text_len, fk_err *err)
 {
     iconv_t cd = iconv_open("UTF-8", "CP932");
     if (cd == (iconv_t)-1)
         return fk_failf(err, FK_EENV, "iconv cannot convert from CP932");
-    /* CP932 needs at most 3 UTF-8 bytes per input byte pair or 3 per half-width kana byte. */
-    size_t cap = n <= (max - 1) / 3 ? n * 3 + 1 : max;
-    char *buf = fk_malloc(cap);
-    fk_status s = FK_OK;
-    if (buf == NULL) {
-        s = fk_failf(err, FK_ENOMEM, "out of memory decoding the CSV");
-        goto done;
+    fk_buf_reset(out);
+    fk_status st = FK_OK;
+    char *src = (char *)(uintptr_t)in; /* iconv's prototype lacks const */
+    size_t left = n;
+    while (left > 0) {
+        size_t chunk = left * 3 / 2 + 16;
+        if (chunk > 1 << 20)
+            chunk = 1 << 20;
+        size_t remaining = out->max > out->len ? out->max - out->len : 0;
+        if (chunk > remaining)
+            chunk = remaining;
+        char *dst = NULL;
+        st = chunk ? fk_buf_extend(out, chunk, &dst) : FK_ETOOBIG;
+        if (st != FK_OK) {
+            fk_failf(err, st,
+                     st == FK_ETOOBIG ? "decoded CSV larger than %zu bytes"
+                                      : "out of memory decoding CSV (%zu bytes)",
+                     out->max);
+            break;
+        }
+        size_t room = chunk;
+        size_t r = iconv(cd, &src, &left, &dst, &room);
+        bool stuck = r == (size_t)-1 && errno == E2BIG && room == chunk;
+        out->len -= room;
+        out->data[out->len] = '\0';
+        if (stuck) {
+            st = fk_failf(err, FK_ETOOBIG, "decoded CSV larger than %zu bytes", out->max);
+            break;
+        }
+        if (r == (size_t)-1 && errno != E2BIG) {
+            long line, col;
+            fk__position(in, (size_t)(src - in), false, &line, &col);
+            st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte sequence not valid in CP932", line, col);
+            break;
+        }
     }
-    char *in = (char *)(uintptr_t)data; /* iconv's prototype is not const-correct */
-    size_t inleft = n;
-    char *o = buf;
-    size_t oleft = cap - 1;
-    if (iconv(cd, &in, &inleft, &o, &oleft) == (size_t)-1) {
-        size_t line, col;
-        fk__position(data, (size_t)(in - data), &line, &col);
-        if (errno == E2BIG)
-            s = fk_failf(err, FK_ETOOBIG, "CSV larger than %zu bytes once decoded", max);
-        else if (errno == EINVAL)
-            s = fk_failf(err, FK_EFORMAT, "%zu:%zu: CP932 character cut off at the end", line, col);
-        else
-            s = fk_failf(err, FK_EFORMAT, "%zu:%zu: byte is not valid CP932", line, col);
-        memset(buf, 0, cap);
-        fk_free(buf);
-        goto done;
-    }
-    *o = '\0';
-    *out = buf;
-    *out_len = (size_t)(o - buf);
-done:
     iconv_close(cd);
-    return s;
+    if (st != FK_OK)
+        return st;
+    *text = fk_buf_cstr(out);
+    *text_len = out->len;
+    return FK_OK;
 }
 
-fk_status fk_decode_to_utf8(const char *data, size_t n, fk_encoding enc, size_t max, char **out,
-                            size_t *out_len, fk_encoding *used, fk_err *err)
+fk_status fk_decode_to_utf8(const char *in, size_t n, fk_encoding enc, fk_buf *out,
+                            const char **text, size_t *text_len, fk_encoding *used, fk_err *err)
 {
-    *out = NULL;
-    *out_len = 0;
-    if (enc == FK_ENC_AUTO)
-        enc = fk_encoding_detect(data, n);
-    if (used != NULL)
-        *used = enc;
-    if (max == 0)
-        return fk_failf(err, FK_ETOOBIG, "CSV larger than 0 bytes");
-    if (enc == FK_ENC_UTF8) {
-        if (fk__has_bom(data, n)) {
-            data += 3;
-            n -= 3;
+    if (enc == FK_ENCODING_AUTO) {
+        /* One pass both detects and validates UTF-8; only a BOM makes UTF-8 mandatory. */
+        enc = fk__has_bom(in, n) ? FK_ENCODING_UTF8 : FK_ENCODING_AUTO;
+        if (enc == FK_ENCODING_AUTO && fk__utf8(in, n, text, text_len, NULL) == FK_OK) {
+            if (used)
+                *used = FK_ENCODING_UTF8;
+            return FK_OK;
         }
-        return fk__copy_utf8(data, n, max, out, out_len, err);
+        if (enc == FK_ENCODING_AUTO)
+            enc = FK_ENCODING_CP932;
     }
-    return fk__convert_cp932(data, n, max, out, out_len, err);
+    if (used)
+        *used = enc;
+    if (enc == FK_ENCODING_UTF8)
+        return fk__utf8(in, n, text, text_len, err);
+    return fk__cp932(in, n, out, text, text_len, err);
 }

@@ -1,47 +1,58 @@
 /*
- * The ingest pipeline: see ingest.h. The decoded text is wiped before it is freed, since it
- * is the whole file's personal data in clear.
+ * Wires decode, csv, schema and validate together. The row arrays passed to the validator
+ * are reused from row to row; only the record's strings are allocated per accepted row.
  */
-#include "ingest.h"
+#include "ingest/ingest.h"
 
-#include "schema.h"
+#include "ingest/csv.h"
+#include "ingest/schema.h"
 #include "util/mem.h"
 
 #include <string.h>
 
-typedef struct {
+typedef struct fk__run {
     fk_finding_fn on_finding;
     void *ctx;
-    size_t count;
-} fk__header_ctx;
+    fk_ingest_counts *counts;
+    long last_rejected_line;
+} fk__run;
 
-static void fk__unknown_column(size_t column, const char *header, void *ctx)
+/* Counts findings and rejected rows on their way to the caller. */
+static bool fk__count_finding(void *ctx, long line, long column, const char *column_name,
+                              const char *reason, bool is_warning)
 {
-    (void)header; /* a header is not personal, but the finding reports positions only */
-    fk__header_ctx *h = ctx;
-    h->count++;
-    fk_finding f = {.line = 1,
-                    .column = column,
-                    .column_name = "",
-                    .reason = "unknown column, ignored",
-                    .is_warning = true};
-    (void)h->on_finding(&f, h->ctx);
+    fk__run *run = ctx;
+    if (is_warning) {
+        run->counts->warnings++;
+    } else {
+        run->counts->findings++;
+        if (line != run->last_rejected_line) {
+            run->counts->rejected++;
+            run->last_rejected_line = line;
+        }
+    }
+    return run->on_finding(run->ctx, line, column, column_name, reason, is_warning);
 }
 
-/* Gathers the current row's fields into the arrays the validator and schema take. */
+static bool fk__unknown_column(void *ctx, size_t column, const char *header_name)
+{
+    (void)header_name;
+    return fk__count_finding(ctx, 1, (long)column, header_name, "unknown column, ignored", true);
+}
+
+/* Gathers the current row's fields into the reused arrays (grown to the row's size). */
 static fk_status fk__gather(const fk_csv_reader *rd, const char ***fields, size_t **lens,
                             size_t *cap, fk_err *err)
 {
     size_t n = fk_csv_reader_field_count(rd);
     if (n > *cap) {
-        const char **f = fk_realloc(*fields, n * sizeof *f);
-        if (f == NULL)
-            return fk_failf(err, FK_ENOMEM, "out of memory reading the CSV");
-        *fields = f;
-        size_t *l = fk_realloc(*lens, n * sizeof *l);
-        if (l == NULL)
-            return fk_failf(err, FK_ENOMEM, "out of memory reading the CSV");
-        *lens = l;
+        const char **nf = fk_realloc(*fields, n * sizeof *nf);
+        if (nf)
+            *fields = nf;
+        size_t *nl = nf ? fk_realloc(*lens, n * sizeof *nl) : NULL;
+        if (!nl)
+            return fk_failf(err, FK_ENOMEM, "out of memory reading CSV");
+        *lens = nl;
         *cap = n;
     }
     for (size_t i = 0; i < n; i++)
@@ -49,86 +60,79 @@ static fk_status fk__gather(const fk_csv_reader *rd, const char ***fields, size_
     return FK_OK;
 }
 
-fk_status fk_ingest_run(const char *csv_bytes, size_t n, const fk_ingest_options *opt,
-                        fk_record_fn on_record, fk_finding_fn on_finding, void *ctx,
+fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
+                        fk_ingest_record_fn on_record, fk_finding_fn on_finding, void *ctx,
                         fk_ingest_counts *counts, fk_err *err)
 {
+    fk_ingest_counts local;
+    if (!counts)
+        counts = &local;
     memset(counts, 0, sizeof *counts);
-    char *text = NULL;
-    size_t text_len = 0;
-    fk_csv_reader *rd = NULL;
-    fk_schema *schema = NULL;
-    fk_validator *v = NULL;
+    fk__run run = {on_finding, ctx, counts, 0};
+
+    size_t max = opt->max_decoded ? opt->max_decoded : FK_INGEST_MAX_DECODED;
+    if (n > max)
+        return fk_failf(err, FK_ETOOBIG, "CSV larger than %zu bytes", max);
+    fk_buf converted;
+    fk_buf_init(&converted, max);
+    const char *text;
+    size_t text_len;
+    fk_status st = fk_decode_to_utf8(csv, n, opt->encoding, &converted, &text, &text_len,
+                                     &counts->encoding, err);
+    if (st != FK_OK) {
+        fk_buf_free(&converted);
+        return st;
+    }
+    fk_date export_date = opt->export_date.year ? opt->export_date : fk_date_today();
+    fk_csv_reader *rd = fk_csv_reader_new(text, text_len, NULL);
+    fk_validator *v = fk_validator_new(opt->fiscal_year, export_date);
     const char **fields = NULL;
     size_t *lens = NULL, cap = 0;
     fk_record rec;
     fk_record_init(&rec);
-
-    size_t max = opt->max_decoded != 0 ? opt->max_decoded : FK_INGEST_DEFAULT_MAX;
-    fk_status s = fk_decode_to_utf8(csv_bytes, n, opt->encoding, max, &text, &text_len,
-                                    &counts->encoding, err);
-    if (s != FK_OK)
-        goto done;
-    rd = fk_csv_reader_new(text, text_len, opt->limits);
-    if (rd == NULL) {
-        s = fk_failf(err, FK_ENOMEM, "out of memory reading the CSV");
+    bool has_row = false;
+    if (!rd || !v) {
+        st = fk_failf(err, FK_ENOMEM, "out of memory starting ingest");
         goto done;
     }
-    s = fk_csv_reader_next(rd, err);
-    if (s == FK_ENOENT) {
-        s = fk_failf(err, FK_EFORMAT, "the CSV is empty (no header line)");
+    st = fk_csv_reader_next(rd, &has_row, err);
+    if (st != FK_OK)
+        goto done;
+    if (!has_row) {
+        st = fk_failf(err, FK_EFORMAT, "empty CSV: no header line");
         goto done;
     }
-    if (s != FK_OK || (s = fk__gather(rd, &fields, &lens, &cap, err)) != FK_OK)
-        goto done;
-    fk__header_ctx hc = {on_finding, ctx, 0};
-    s = fk_schema_new(fields, fk_csv_reader_field_count(rd), fk__unknown_column, &hc, &schema, err);
-    counts->unknown_columns = hc.count;
-    if (s != FK_OK)
-        goto done;
-    fk_validate_options vo = {.fiscal_year = opt->fiscal_year, .export_day = opt->export_day};
-    v = fk_validator_new(schema, &vo);
-    if (v == NULL) {
-        s = fk_failf(err, FK_ENOMEM, "out of memory validating the CSV");
-        goto done;
-    }
-    while ((s = fk_csv_reader_next(rd, err)) == FK_OK) {
-        s = fk__gather(rd, &fields, &lens, &cap, err);
-        if (s != FK_OK)
-            goto done;
-        size_t line = fk_csv_reader_line(rd);
-        bool accepted;
+    fk_schema schema;
+    st = fk__gather(rd, &fields, &lens, &cap, err);
+    if (st == FK_OK)
+        st = fk_schema_map(&schema, fields, fk_csv_reader_field_count(rd), fk__unknown_column, &run,
+                           err);
+    while (st == FK_OK) {
+        st = fk_csv_reader_next(rd, &has_row, err);
+        if (st != FK_OK || !has_row)
+            break;
         counts->rows++;
-        s = fk_validator_check(v, line, fields, lens, fk_csv_reader_field_count(rd), &rec,
-                               on_finding, ctx, &accepted, err);
-        if (s != FK_OK) {
-            counts->rejected++;
-            goto done;
+        st = fk__gather(rd, &fields, &lens, &cap, err);
+        if (st != FK_OK)
+            break;
+        bool accepted;
+        long line = fk_csv_reader_line(rd);
+        st = fk_validator_check_row(v, &schema, fields, lens, fk_csv_reader_field_count(rd), line,
+                                    &rec, &accepted, fk__count_finding, &run, err);
+        if (st == FK_OK && accepted) {
+            counts->accepted++;
+            st = on_record(ctx, &rec, line, err);
         }
-        if (!accepted) {
-            counts->rejected++;
-            continue;
-        }
-        fk_category cat = rec.category;
-        s = on_record(&rec, line, ctx, err);
         fk_record_clear(&rec);
-        if (s != FK_OK)
-            goto done;
-        counts->accepted++;
-        counts->by_category[cat]++;
     }
-    if (s == FK_ENOENT)
-        s = FK_OK;
 done:
     fk_record_clear(&rec);
     fk_free(fields);
     fk_free(lens);
     fk_validator_free(v);
-    fk_schema_free(schema);
     fk_csv_reader_free(rd);
-    if (text != NULL) {
-        memset(text, 0, text_len);
-        fk_free(text);
-    }
-    return s;
+    if (converted.data)
+        memset(converted.data, 0, converted.len);
+    fk_buf_free(&converted);
+    return st;
 }

@@ -1,47 +1,58 @@
 /*
- * AES ZIP packages with libzip: see package.h. Every entry's encryption method is checked
- * before any password is tried, so an unencrypted or ZipCrypto package is refused as such
- * rather than read. libzip checks the AE-2 password verifier when an entry is opened and the
- * HMAC when it has been read, so a wrong password and a tampered entry are told apart.
+ * AES ZIP reading and writing through libzip. Each entry's encryption method is checked
+ * before anything is decrypted, so that a clear or ZipCrypto package is refused for what it
+ * is rather than by a confusing password error. Decrypted bytes live only in fk_malloc'd
+ * memory that is wiped before it is freed.
+ *
+ * libzip before 1.8 checks the CRC of AE-2 entries, whose CRC field is zero by design, and so
+ * fails every AE-2 entry (7-Zip's) at its end with a CRC error (libzip issue #261). AE-2's
+ * integrity check is the HMAC-SHA1 over the ciphertext; fk__verify_aes checks it here, from
+ * the raw entry, so that the spurious CRC error can be told from real damage.
  */
-#include "package.h"
+#include "ingest/package.h"
 
-#include "util/fsutil.h"
+#include "core/crypto.h"
+#include "ingest/csv.h"
+#include "util/buf.h"
 #include "util/mem.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
+#include <unistd.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
 #include <zip.h>
 
-static const char *fk__zip_message(int code)
+struct fk_package {
+    char *csv;
+    size_t len;
+    char *name;
+};
+
+const char *fk_package_csv(const fk_package *p, size_t *len)
 {
-    zip_error_t ze;
-    zip_error_init_with_code(&ze, code);
-    /* zip_error_strerror keeps the text inside ze; copy out before finishing it. */
-    static _Thread_local char msg[128];
-    snprintf(msg, sizeof msg, "%s", zip_error_strerror(&ze));
-    zip_error_fini(&ze);
-    return msg;
+    *len = p->len;
+    return p->csv;
 }
 
-static const char *fk__method_name(zip_uint16_t m)
+const char *fk_package_csv_name(const fk_package *p)
 {
-    switch (m) {
-    case ZIP_EM_NONE:
-        return "not encrypted";
-    case ZIP_EM_TRAD_PKWARE:
-        return "encrypted with legacy ZipCrypto";
-    case ZIP_EM_AES_128:
-        return "encrypted with AES-128";
-    case ZIP_EM_AES_192:
-        return "encrypted with AES-192";
-    default:
-        return "encrypted with an unsupported method";
-    }
+    return p->name;
+}
+
+void fk_package_free(fk_package *p)
+{
+    if (!p)
+        return;
+    if (p->csv)
+        memset(p->csv, 0, p->len);
+    fk_free(p->csv);
+    fk_free(p->name);
+    fk_free(p);
 }
 
 static bool fk__ends_with_csv(const char *name)
@@ -50,299 +61,476 @@ static bool fk__ends_with_csv(const char *name)
     return n > 4 && strcasecmp(name + n - 4, ".csv") == 0;
 }
 
-static fk_status fk__open_archive(const char *path, zip_t **za, fk_err *err)
+static const char *fk__method_name(zip_uint16_t m)
 {
-    int code = 0;
-    *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
-    if (*za != NULL)
-        return FK_OK;
-    switch (code) {
-    case ZIP_ER_NOENT:
-        return fk_failf(err, FK_ENOENT, "%s: no such file", path);
-    case ZIP_ER_OPEN:
-    case ZIP_ER_READ:
-        return fk_failf(err, FK_EIO, "%s: cannot read: %s", path, fk__zip_message(code));
-    case ZIP_ER_MEMORY:
-        return fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+    switch (m) {
+    case ZIP_EM_NONE:
+        return "not encrypted";
+    case ZIP_EM_TRAD_PKWARE:
+        return "encrypted with legacy ZipCrypto, not AES-256";
+    case ZIP_EM_AES_128:
+        return "encrypted with AES-128, not AES-256";
+    case ZIP_EM_AES_192:
+        return "encrypted with AES-192, not AES-256";
     default:
-        return fk_failf(err, FK_EFORMAT, "%s: damaged or truncated archive (%s)", path,
-                        fk__zip_message(code));
+        return "encrypted with an unsupported method, not AES-256";
     }
 }
 
-/* Reads entry idx (size bytes by its header) into a new buffer, checking the password. */
-static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, zip_uint64_t size,
-                                size_t max, const char *password, char **out, size_t *len,
+/* WinZip AES-256 entry layout: salt, password verifier, ciphertext, authentication code. */
+#define FK__AES_SALT   16
+#define FK__AES_PWV    2
+#define FK__AES_MAC    10
+#define FK__AES_KEY    32
+#define FK__AES_ROUNDS 1000
+
+/*
+ * Verifies the password verifier and the HMAC-SHA1 of an AES-256 entry from its raw bytes.
+ * FK_EAUTH when either does not match.
+ */
+static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, const char *name,
+                                const char *password, size_t comp_size, fk_err *err)
+{
+    zip_file_t *zf = zip_fopen_index(za, idx, ZIP_FL_ENCRYPTED);
+    if (!zf)
+        return fk_failf(err, FK_EFORMAT, "%s: entry %s cannot be read: %s", path, name,
+                        zip_strerror(za));
+    fk_buf raw;
+    fk_buf_init(&raw, comp_size);
+    fk_status st = FK_OK;
+    char chunk[65536];
+    for (;;) {
+        zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
+        if (n < 0) {
+            /* The same spurious CRC check runs over raw stored entries, after the last byte. */
+            if (zip_error_code_zip(zip_file_get_error(zf)) == ZIP_ER_CRC && raw.len == comp_size)
+                break;
+            st = fk_failf(err, FK_EFORMAT, "%s: entry %s is damaged (%s)", path, name,
+                          zip_file_strerror(zf));
+            break;
+        }
+        if (n == 0)
+            break;
+        st = fk_buf_append(&raw, chunk, (size_t)n);
+        if (st != FK_OK) {
+            fk_failf(err, st, "%s: entry %s longer than its directory entry says", path, name);
+            break;
+        }
+    }
+    zip_fclose(zf);
+    const unsigned char *r = (const unsigned char *)raw.data;
+    if (st == FK_OK && raw.len < FK__AES_SALT + FK__AES_PWV + FK__AES_MAC)
+        st = fk_failf(err, FK_EFORMAT, "%s: entry %s is truncated", path, name);
+    unsigned char keys[2 * FK__AES_KEY + FK__AES_PWV];
+    if (st == FK_OK && PKCS5_PBKDF2_HMAC_SHA1(password, (int)strlen(password), r, FK__AES_SALT,
+                                              FK__AES_ROUNDS, (int)sizeof keys, keys) != 1)
+        st = fk_failf(err, FK_ECRYPTO, "%s: key derivation failed", path);
+    if (st == FK_OK && memcmp(keys + 2 * FK__AES_KEY, r + FK__AES_SALT, FK__AES_PWV) != 0)
+        st = fk_failf(err, FK_EAUTH, "%s: wrong package password", path);
+    if (st == FK_OK) {
+        unsigned char mac[EVP_MAX_MD_SIZE];
+        unsigned int mac_len = 0;
+        size_t body = raw.len - FK__AES_SALT - FK__AES_PWV - FK__AES_MAC;
+        if (!HMAC(EVP_sha1(), keys + FK__AES_KEY, FK__AES_KEY, r + FK__AES_SALT + FK__AES_PWV, body,
+                  mac, &mac_len) ||
+            mac_len < FK__AES_MAC)
+            st = fk_failf(err, FK_ECRYPTO, "%s: HMAC failed", path);
+        else if (CRYPTO_memcmp(mac, r + raw.len - FK__AES_MAC, FK__AES_MAC) != 0)
+            st = fk_failf(err, FK_EAUTH,
+                          "%s: entry %s fails authentication: damaged archive or wrong "
+                          "package password",
+                          path, name);
+    }
+    memset(keys, 0, sizeof keys);
+    fk_buf_free(&raw);
+    return st;
+}
+
+/* Reads entry idx (decrypting) into a new buffer of at most max bytes. */
+static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, const char *name,
+                                const char *password, size_t max, char **out, size_t *out_len,
                                 fk_err *err)
 {
-    const char *name = zip_get_name(za, idx, 0);
-    if (size > max)
-        return fk_failf(err, FK_ETOOBIG, "%s: %s is larger than %zu bytes", path, name, max);
+    zip_stat_t sb;
+    if (zip_stat_index(za, idx, 0, &sb) != 0)
+        return fk_failf(err, FK_EFORMAT, "%s: entry %s unreadable", path, name);
+    if ((sb.valid & ZIP_STAT_SIZE) && sb.size > max)
+        return fk_failf(err, FK_ETOOBIG, "%s: entry %s larger than %zu bytes", path, name, max);
+    /* A CRC field of zero marks AE-2 (see the top of this file). */
+    bool ae2 = (sb.valid & ZIP_STAT_CRC) && sb.crc == 0;
+    if ((sb.valid & ZIP_STAT_COMP_SIZE) && sb.comp_size > max + 64)
+        return fk_failf(err, FK_ETOOBIG, "%s: entry %s larger than %zu bytes", path, name, max);
     zip_file_t *zf = zip_fopen_index_encrypted(za, idx, 0, password);
-    if (zf == NULL) {
+    if (!zf) {
         int code = zip_error_code_zip(zip_get_error(za));
-        if (code == ZIP_ER_WRONGPASSWD || code == ZIP_ER_NOPASSWD)
+        if (code == ZIP_ER_WRONGPASSWD)
             return fk_failf(err, FK_EAUTH, "%s: wrong package password", path);
         if (code == ZIP_ER_MEMORY)
             return fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
-        return fk_failf(err, FK_EFORMAT, "%s: cannot open %s: %s", path, name, zip_strerror(za));
+        return fk_failf(err, FK_EFORMAT, "%s: entry %s cannot be read: %s", path, name,
+                        zip_strerror(za));
     }
-    char *buf = fk_malloc((size_t)size + 1);
-    if (buf == NULL) {
-        zip_fclose(zf);
-        return fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
-    }
-    fk_status s = FK_OK;
-    size_t got = 0;
+    fk_buf b;
+    fk_buf_init(&b, max);
+    fk_status st = FK_OK;
+    char chunk[65536];
     for (;;) {
-        /* One byte of room past the announced size shows an entry longer than announced. */
-        char extra;
-        char *dst = got < size ? buf + got : &extra;
-        zip_uint64_t want = got < size ? size - got : 1;
-        zip_int64_t k = zip_fread(zf, dst, want);
-        if (k < 0) {
+        zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
+        if (n < 0) {
             int code = zip_error_code_zip(zip_file_get_error(zf));
-            s = fk_failf(err, FK_EFORMAT, "%s: %s is damaged (%s)", path, name,
-                         code == ZIP_ER_CRC ? "integrity check failed" : zip_file_strerror(zf));
+            if (code == ZIP_ER_CRC && ae2 && (sb.valid & ZIP_STAT_SIZE) && b.len == sb.size &&
+                (sb.valid & ZIP_STAT_COMP_SIZE)) {
+                st = fk__verify_aes(za, path, idx, name, password, (size_t)sb.comp_size, err);
+                break;
+            }
+            st = fk_failf(err, code == ZIP_ER_CRC ? FK_EAUTH : FK_EFORMAT,
+                          code == ZIP_ER_CRC ? "%s: entry %s fails authentication: damaged "
+                                               "archive or wrong package password (%s)"
+                                             : "%s: entry %s is damaged (%s)",
+                          path, name, zip_file_strerror(zf));
             break;
         }
-        if (k == 0)
+        if (n == 0)
             break;
-        if (got >= size) {
-            s = fk_failf(err, FK_EFORMAT, "%s: %s is longer than its header says", path, name);
+        st = fk_buf_append(&b, chunk, (size_t)n);
+        if (st != FK_OK) {
+            fk_failf(err, st,
+                     st == FK_ETOOBIG ? "%s: entry %s larger than %zu bytes"
+                                      : "%s: out of memory reading entry %s (%zu)",
+                     path, name, max);
             break;
         }
-        got += (size_t)k;
     }
-    if (s == FK_OK && got != size)
-        s = fk_failf(err, FK_EFORMAT, "%s: %s is truncated", path, name);
+    memset(chunk, 0, sizeof chunk);
     zip_fclose(zf);
-    if (s != FK_OK) {
-        memset(buf, 0, (size_t)size + 1);
-        fk_free(buf);
-        return s;
+    if (st != FK_OK) {
+        if (b.data)
+            memset(b.data, 0, b.cap);
+        fk_buf_free(&b);
+        return st;
     }
-    buf[size] = '\0';
-    *out = buf;
-    *len = (size_t)size;
+    *out_len = b.len;
+    *out = fk_buf_take(&b);
+    if (!*out)
+        *out = fk_strdup("");
+    if (!*out)
+        return fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
     return FK_OK;
 }
 
+static void fk__hex(const unsigned char *bytes, size_t n, char *out)
+{
+    static const char digits[] = "0123456789abcdef";
+    for (size_t i = 0; i < n; i++) {
+        out[2 * i] = digits[bytes[i] >> 4];
+        out[2 * i + 1] = digits[bytes[i] & 15];
+    }
+    out[2 * n] = '\0';
+}
+
+/* Data rows of a CSV (lines after the header; quoted line breaks do not count). */
+static fk_status fk__count_rows(const char *csv, size_t len, long *rows, fk_err *err)
+{
+    fk_csv_reader *r = fk_csv_reader_new(csv, len, NULL);
+    if (!r)
+        return fk_failf(err, FK_ENOMEM, "out of memory");
+    long n = -1;
+    bool has = true;
+    fk_status st = FK_OK;
+    while (has && (st = fk_csv_reader_next(r, &has, err)) == FK_OK)
+        if (has)
+            n++;
+    fk_csv_reader_free(r);
+    *rows = n < 0 ? 0 : n;
+    return st;
+}
+
+typedef struct fk__manifest {
+    char csv[256];
+    long rows; /* -1: not given */
+    char sha256[2 * FK_SHA256_BYTES + 1];
+} fk__manifest;
+
 /*
- * The manifest: UTF-8 lines "key: value"; "csv" (required) names the CSV entry, "rows" (optional)
- * the number of data rows. Blank lines and lines starting with '#' are ignored.
+ * Parses "key: value" lines (csv, rows, sha256); '#' starts a comment line. Unknown keys
+ * are errors, so that a typo does not silently skip a check.
  */
-static fk_status fk__parse_manifest(const char *path, char *text, char **csv_name, long *rows,
+static fk_status fk__manifest_parse(const char *path, const char *text, size_t len, fk__manifest *m,
                                     fk_err *err)
 {
-    *csv_name = NULL;
-    *rows = -1;
-    size_t lineno = 0;
-    for (char *line = text; line != NULL && *line != '\0';) {
-        char *nl = strchr(line, '\n');
-        if (nl != NULL)
-            *nl = '\0';
-        lineno++;
-        size_t n = strlen(line);
-        if (n > 0 && line[n - 1] == '\r')
-            line[--n] = '\0';
-        char *colon = strchr(line, ':');
-        char *value = colon != NULL ? colon + 1 : NULL;
-        while (value != NULL && *value == ' ')
-            value++;
-        fk_status s = FK_OK;
-        if (n == 0 || line[0] == '#') {
-        } else if (colon == NULL) {
-            s = fk_failf(err, FK_EFORMAT, "%s: %s:%zu: expected 'key: value'", path,
-                         FK_PACKAGE_MANIFEST, lineno);
-        } else if ((size_t)(colon - line) == 3 && strncmp(line, "csv", 3) == 0 &&
-                   *csv_name == NULL) {
-            *csv_name = value;
-        } else if ((size_t)(colon - line) == 4 && strncmp(line, "rows", 4) == 0 && *rows < 0) {
-            char *end;
-            errno = 0;
-            long v = strtol(value, &end, 10);
-            if (errno != 0 || end == value || *end != '\0' || v < 0)
-                s = fk_failf(err, FK_EFORMAT, "%s: %s:%zu: rows is not a count", path,
-                             FK_PACKAGE_MANIFEST, lineno);
-            *rows = v;
-        } else {
-            s = fk_failf(err, FK_EFORMAT, "%s: %s:%zu: unknown or repeated key", path,
-                         FK_PACKAGE_MANIFEST, lineno);
+    memset(m, 0, sizeof *m);
+    m->rows = -1;
+    size_t pos = 0;
+    long line = 0;
+    while (pos < len) {
+        line++;
+        const char *start = text + pos;
+        const char *nl = memchr(start, '\n', len - pos);
+        size_t n = nl ? (size_t)(nl - start) : len - pos;
+        pos += n + (nl ? 1 : 0);
+        if (n && start[n - 1] == '\r')
+            n--;
+        if (n == 0 || start[0] == '#')
+            continue;
+        const char *colon = memchr(start, ':', n);
+        if (!colon)
+            return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: expected 'key: value'", path,
+                            FK_PACKAGE_MANIFEST, line);
+        size_t klen = (size_t)(colon - start);
+        const char *v = colon + 1;
+        size_t vlen = n - klen - 1;
+        while (vlen && (*v == ' ' || *v == '\t')) {
+            v++;
+            vlen--;
         }
-        if (s != FK_OK)
-            return s;
-        line = nl != NULL ? nl + 1 : NULL;
+        while (vlen && (v[vlen - 1] == ' ' || v[vlen - 1] == '\t'))
+            vlen--;
+        if (klen == 3 && memcmp(start, "csv", 3) == 0 && vlen > 0 && vlen < sizeof m->csv) {
+            memcpy(m->csv, v, vlen);
+            m->csv[vlen] = '\0';
+        } else if (klen == 4 && memcmp(start, "rows", 4) == 0 && vlen > 0 && vlen < 12) {
+            long rows = 0;
+            for (size_t i = 0; i < vlen; i++) {
+                if (v[i] < '0' || v[i] > '9')
+                    return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: rows is not a number", path,
+                                    FK_PACKAGE_MANIFEST, line);
+                rows = rows * 10 + (v[i] - '0');
+            }
+            m->rows = rows;
+        } else if (klen == 6 && memcmp(start, "sha256", 6) == 0 && vlen == 64) {
+            for (size_t i = 0; i < vlen; i++) {
+                char c = v[i];
+                if (c >= 'A' && c <= 'F')
+                    c = (char)(c - 'A' + 'a');
+                if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
+                    return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: sha256 is not hexadecimal", path,
+                                    FK_PACKAGE_MANIFEST, line);
+                m->sha256[i] = c;
+            }
+        } else {
+            return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: unknown key or bad value", path,
+                            FK_PACKAGE_MANIFEST, line);
+        }
     }
-    if (*csv_name == NULL || **csv_name == '\0')
+    if (!m->csv[0])
         return fk_failf(err, FK_EFORMAT, "%s: %s names no csv", path, FK_PACKAGE_MANIFEST);
     return FK_OK;
 }
 
-/* Finds the CSV entry: the manifest's, or the only .csv. Checks every entry's encryption. */
-static fk_status fk__find_csv(zip_t *za, const char *path, const char *password, zip_int64_t *csv,
-                              long *rows, fk_err *err)
+static fk_status fk__check_manifest(const char *path, const fk__manifest *m, const char *csv,
+                                    size_t len, fk_err *err)
 {
-    zip_int64_t n = zip_get_num_entries(za, 0);
-    zip_int64_t manifest = -1, only_csv = -1;
-    size_t ncsv = 0;
-    for (zip_int64_t i = 0; i < n; i++) {
-        zip_stat_t st;
-        if (zip_stat_index(za, (zip_uint64_t)i, 0, &st) != 0)
-            return fk_failf(err, FK_EFORMAT, "%s: damaged archive (%s)", path, zip_strerror(za));
-        size_t len = strlen(st.name);
-        if (len > 0 && st.name[len - 1] == '/' && st.size == 0)
-            continue; /* a directory entry carries no data */
-        if (!(st.valid & ZIP_STAT_ENCRYPTION_METHOD) || st.encryption_method != ZIP_EM_AES_256)
-            return fk_failf(err, FK_EFORMAT,
-                            "%s: %s is %s; the package must be encrypted with AES-256", path,
-                            st.name, fk__method_name(st.encryption_method));
-        if (strcmp(st.name, FK_PACKAGE_MANIFEST) == 0)
-            manifest = i;
-        else if (fk__ends_with_csv(st.name)) {
-            ncsv++;
-            only_csv = i;
-        }
+    if (m->sha256[0]) {
+        unsigned char digest[FK_SHA256_BYTES];
+        char hex[2 * FK_SHA256_BYTES + 1];
+        fk_sha256(csv, len, digest);
+        fk__hex(digest, sizeof digest, hex);
+        if (strcmp(hex, m->sha256) != 0)
+            return fk_failf(err, FK_EFORMAT, "%s: %s does not match %s's SHA-256", path, m->csv,
+                            FK_PACKAGE_MANIFEST);
     }
-    *rows = -1;
-    if (manifest < 0) {
-        if (ncsv == 0)
-            return fk_failf(err, FK_EFORMAT, "%s: the package holds no CSV", path);
-        if (ncsv > 1)
-            return fk_failf(err, FK_EFORMAT, "%s: the package holds %zu CSVs and no %s naming one",
-                            path, ncsv, FK_PACKAGE_MANIFEST);
-        *csv = only_csv;
-        return FK_OK;
+    if (m->rows >= 0) {
+        long rows;
+        fk_status st = fk__count_rows(csv, len, &rows, err);
+        if (st != FK_OK)
+            return st;
+        if (rows != m->rows)
+            return fk_failf(err, FK_EFORMAT, "%s: %s has %ld rows, %s says %ld", path, m->csv, rows,
+                            FK_PACKAGE_MANIFEST, m->rows);
     }
-    zip_stat_t st;
-    if (zip_stat_index(za, (zip_uint64_t)manifest, 0, &st) != 0)
-        return fk_failf(err, FK_EFORMAT, "%s: damaged archive (%s)", path, zip_strerror(za));
-    char *text;
-    size_t len;
-    fk_status s =
-        fk__read_entry(za, path, (zip_uint64_t)manifest, st.size, 4096, password, &text, &len, err);
-    if (s != FK_OK)
-        return s;
-    char *name;
-    s = fk__parse_manifest(path, text, &name, rows, err);
-    if (s == FK_OK) {
-        *csv = zip_name_locate(za, name, 0);
-        if (*csv < 0)
-            s = fk_failf(err, FK_EFORMAT, "%s: the CSV named by %s is missing", path,
-                         FK_PACKAGE_MANIFEST);
-    }
-    fk_free(text);
-    return s;
-}
-
-fk_status fk_package_open(const char *path, const char *password, size_t max,
-                          fk_package_content *out, fk_err *err)
-{
-    memset(out, 0, sizeof *out);
-    out->rows = -1;
-    if (max == 0)
-        max = FK_PACKAGE_DEFAULT_MAX;
-    zip_t *za;
-    fk_status s = fk__open_archive(path, &za, err);
-    if (s != FK_OK)
-        return s;
-    zip_int64_t idx = -1;
-    long rows = -1;
-    s = fk__find_csv(za, path, password, &idx, &rows, err);
-    zip_stat_t st;
-    if (s == FK_OK && zip_stat_index(za, (zip_uint64_t)idx, 0, &st) != 0)
-        s = fk_failf(err, FK_EFORMAT, "%s: damaged archive (%s)", path, zip_strerror(za));
-    if (s == FK_OK)
-        s = fk__read_entry(za, path, (zip_uint64_t)idx, st.size, max, password, &out->csv,
-                           &out->csv_len, err);
-    if (s == FK_OK && (out->csv_name = fk_strdup(st.name)) == NULL)
-        s = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
-    zip_discard(za);
-    if (s != FK_OK) {
-        fk_package_content_clear(out);
-        return s;
-    }
-    out->rows = rows;
     return FK_OK;
 }
 
-void fk_package_content_clear(fk_package_content *c)
+static fk_status fk__open_error(const char *path, int code, fk_err *err)
 {
-    if (c->csv != NULL)
-        memset(c->csv, 0, c->csv_len);
-    fk_free(c->csv);
-    fk_free(c->csv_name);
-    memset(c, 0, sizeof *c);
-    c->rows = -1;
+    zip_error_t ze;
+    zip_error_init_with_code(&ze, code);
+    fk_status st;
+    switch (code) {
+    case ZIP_ER_NOENT:
+        st = fk_failf(err, FK_ENOENT, "%s: cannot read: no such file", path);
+        break;
+    case ZIP_ER_OPEN:
+    case ZIP_ER_READ:
+    case ZIP_ER_SEEK:
+        st = fk_failf(err, errno == ENOENT ? FK_ENOENT : FK_EIO, "%s: cannot read: %s", path,
+                      zip_error_strerror(&ze));
+        break;
+    case ZIP_ER_MEMORY:
+        st = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+        break;
+    default:
+        st = fk_failf(err, FK_EFORMAT, "%s: damaged or truncated archive: %s", path,
+                      zip_error_strerror(&ze));
+    }
+    zip_error_fini(&ze);
+    return st;
 }
 
-fk_status fk_package_new_password(char out[FK_PACKAGE_PASSWORD_LEN + 1], fk_err *err)
+fk_status fk_package_open(const char *path, const char *password, size_t max_csv, fk_package **out,
+                          fk_err *err)
+{
+    *out = NULL;
+    if (!max_csv)
+        max_csv = FK_PACKAGE_MAX_CSV;
+    int code = 0;
+    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (!za)
+        return fk__open_error(path, code, err);
+    fk_status st = FK_OK;
+    zip_int64_t count = zip_get_num_entries(za, 0);
+    zip_int64_t csv_idx = -1, manifest_idx = -1;
+    long csv_count = 0;
+    for (zip_int64_t i = 0; i < count && st == FK_OK; i++) {
+        zip_stat_t sb;
+        if (zip_stat_index(za, (zip_uint64_t)i, 0, &sb) != 0 || !(sb.valid & ZIP_STAT_NAME)) {
+            st = fk_failf(err, FK_EFORMAT, "%s: damaged archive: entry %lld unreadable", path,
+                          (long long)i + 1);
+            break;
+        }
+        size_t nlen = strlen(sb.name);
+        if (nlen && sb.name[nlen - 1] == '/')
+            continue; /* directories hold no data and 7-Zip does not encrypt them */
+        if (!(sb.valid & ZIP_STAT_ENCRYPTION_METHOD) || sb.encryption_method != ZIP_EM_AES_256) {
+            st = fk_failf(err, FK_EFORMAT, "%s: entry %s is %s", path, sb.name,
+                          fk__method_name((sb.valid & ZIP_STAT_ENCRYPTION_METHOD)
+                                              ? sb.encryption_method
+                                              : ZIP_EM_UNKNOWN));
+            break;
+        }
+        if (strcmp(sb.name, FK_PACKAGE_MANIFEST) == 0) {
+            manifest_idx = i;
+        } else if (fk__ends_with_csv(sb.name)) {
+            csv_count++;
+            csv_idx = i;
+        }
+    }
+    fk__manifest m;
+    char *manifest = NULL;
+    size_t manifest_len = 0;
+    if (st == FK_OK && manifest_idx >= 0) {
+        st = fk__read_entry(za, path, (zip_uint64_t)manifest_idx, FK_PACKAGE_MANIFEST, password,
+                            64 * 1024, &manifest, &manifest_len, err);
+        if (st == FK_OK)
+            st = fk__manifest_parse(path, manifest, manifest_len, &m, err);
+        if (st == FK_OK) {
+            csv_idx = zip_name_locate(za, m.csv, 0);
+            if (csv_idx < 0)
+                st = fk_failf(err, FK_EFORMAT, "%s: %s names %s, which is not in the archive", path,
+                              FK_PACKAGE_MANIFEST, m.csv);
+        }
+    } else if (st == FK_OK && csv_count == 0) {
+        st = fk_failf(err, FK_EFORMAT, "%s: no .csv entry in the archive", path);
+    } else if (st == FK_OK && csv_count > 1) {
+        st = fk_failf(err, FK_EFORMAT, "%s: %ld .csv entries and no %s saying which one to open",
+                      path, csv_count, FK_PACKAGE_MANIFEST);
+    }
+    fk_free(manifest);
+    fk_package *p = NULL;
+    if (st == FK_OK) {
+        p = fk_calloc(1, sizeof *p);
+        const char *name = zip_get_name(za, (zip_uint64_t)csv_idx, 0);
+        if (!p || !name || !(p->name = fk_strdup(name)))
+            st = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+    }
+    if (st == FK_OK && p)
+        st = fk__read_entry(za, path, (zip_uint64_t)csv_idx, p->name, password, max_csv, &p->csv,
+                            &p->len, err);
+    if (st == FK_OK && p && manifest_idx >= 0)
+        st = fk__check_manifest(path, &m, p->csv, p->len, err);
+    zip_discard(za);
+    if (st != FK_OK) {
+        fk_package_free(p);
+        return st;
+    }
+    *out = p;
+    return FK_OK;
+}
+
+fk_status fk_package_password_new(char *out, size_t size, fk_err *err)
 {
     static const char alphabet[] = FK_PACKAGE_PASSWORD_ALPHABET;
     const unsigned n = sizeof alphabet - 1;
-    /* Bytes at or above the largest multiple of n would favour the first letters. */
+    /* Bytes at or above the largest multiple of n are drawn again: no character is likelier. */
     const unsigned limit = 256 - 256 % n;
+    if (size < FK_PACKAGE_PASSWORD_LEN + 1)
+        return fk_failf(err, FK_EINVAL, "password buffer too small");
     size_t have = 0;
+    unsigned char pool[64];
     while (have < FK_PACKAGE_PASSWORD_LEN) {
-        unsigned char bytes[64];
-        ssize_t k = getrandom(bytes, sizeof bytes, 0);
-        if (k < 0) {
+        ssize_t got = getrandom(pool, sizeof pool, 0);
+        if (got < 0) {
             if (errno == EINTR)
                 continue;
-            return fk_failf(err, FK_EENV, "no system randomness: %s", strerror(errno));
+            return fk_failf(err, FK_EENV, "random source failed: %s", strerror(errno));
         }
-        for (ssize_t i = 0; i < k && have < FK_PACKAGE_PASSWORD_LEN; i++)
-            if (bytes[i] < limit)
-                out[have++] = alphabet[bytes[i] % n];
-        memset(bytes, 0, sizeof bytes);
+        for (ssize_t i = 0; i < got && have < FK_PACKAGE_PASSWORD_LEN; i++)
+            if (pool[i] < limit)
+                out[have++] = alphabet[pool[i] % n];
     }
+    memset(pool, 0, sizeof pool);
     out[have] = '\0';
     return FK_OK;
 }
 
-static const char *fk__basename(const char *path)
+static fk_status fk__add_entry(zip_t *za, const char *path, const char *name, const char *data,
+                               size_t len, const char *password, fk_err *err)
 {
-    const char *slash = strrchr(path, '/');
-    return slash != NULL ? slash + 1 : path;
+    zip_source_t *src = zip_source_buffer(za, data, len, 0);
+    if (!src)
+        return fk_failf(err, FK_ENOMEM, "%s: %s", path, zip_strerror(za));
+    zip_int64_t idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
+    if (idx < 0) {
+        zip_source_free(src);
+        return fk_failf(err, FK_EIO, "%s: cannot add %s: %s", path, name, zip_strerror(za));
+    }
+    if (zip_file_set_encryption(za, (zip_uint64_t)idx, ZIP_EM_AES_256, password) != 0)
+        return fk_failf(err, FK_ECRYPTO, "%s: cannot encrypt %s: %s", path, name, zip_strerror(za));
+    return FK_OK;
 }
 
-fk_status fk_package_seal(const char *csv_path, const char *zip_path, const char *password,
-                          fk_err *err)
+fk_status fk_package_write(const char *path, const char *csv_name, const char *csv, size_t len,
+                           const char *password, fk_err *err)
 {
-    char *data;
-    size_t len;
-    fk_status s = fk_fs_read_file(csv_path, FK_PACKAGE_DEFAULT_MAX, &data, &len, err);
-    if (s != FK_OK)
-        return s;
+    if (!password || !password[0])
+        return fk_failf(err, FK_EINVAL, "empty package password");
+    if (!csv_name[0] || strchr(csv_name, '/') || strcmp(csv_name, FK_PACKAGE_MANIFEST) == 0)
+        return fk_failf(err, FK_EINVAL, "bad entry name for the CSV");
+    if (!zip_encryption_method_supported(ZIP_EM_AES_256, 1))
+        return fk_failf(err, FK_ECRYPTO, "libzip was built without AES-256 support");
+    long rows = 0;
+    fk_status st = fk__count_rows(csv, len, &rows, err);
+    if (st != FK_OK)
+        return st;
+    unsigned char digest[FK_SHA256_BYTES];
+    char hex[2 * FK_SHA256_BYTES + 1];
+    fk_sha256(csv, len, digest);
+    fk__hex(digest, sizeof digest, hex);
+    char manifest[512];
+    int mlen = snprintf(manifest, sizeof manifest, "csv: %s\nrows: %ld\nsha256: %s\n", csv_name,
+                        rows, hex);
+    if (mlen < 0 || (size_t)mlen >= sizeof manifest)
+        return fk_failf(err, FK_EINVAL, "CSV entry name too long");
+
     int code = 0;
-    zip_t *za = zip_open(zip_path, ZIP_CREATE | ZIP_EXCL, &code);
-    if (za == NULL) {
-        s = code == ZIP_ER_EXISTS
-                ? fk_failf(err, FK_EEXIST, "%s: already exists", zip_path)
-                : fk_failf(err, FK_EIO, "%s: cannot create: %s", zip_path, fk__zip_message(code));
-        goto done;
+    zip_t *za = zip_open(path, ZIP_CREATE | ZIP_EXCL, &code);
+    if (!za) {
+        zip_error_t ze;
+        zip_error_init_with_code(&ze, code);
+        st = fk_failf(err, code == ZIP_ER_EXISTS ? FK_EEXIST : FK_EIO, "%s: %s", path,
+                      code == ZIP_ER_EXISTS ? "already exists" : zip_error_strerror(&ze));
+        zip_error_fini(&ze);
+        return st;
     }
-    zip_source_t *src = zip_source_buffer(za, data, len, 0);
-    zip_int64_t idx = src != NULL ? zip_file_add(za, fk__basename(csv_path), src, 0) : -1;
-    if (idx < 0) {
-        if (src != NULL)
-            zip_source_free(src);
-        s = fk_failf(err, FK_EIO, "%s: %s", zip_path, zip_strerror(za));
+    st = fk__add_entry(za, path, csv_name, csv, len, password, err);
+    if (st == FK_OK)
+        st = fk__add_entry(za, path, FK_PACKAGE_MANIFEST, manifest, (size_t)mlen, password, err);
+    if (st == FK_OK && zip_close(za) != 0) {
+        st = fk_failf(err, FK_EIO, "%s: cannot write: %s", path, zip_strerror(za));
         zip_discard(za);
-        goto done;
-    }
-    if (zip_file_set_encryption(za, (zip_uint64_t)idx, ZIP_EM_AES_256, password) != 0) {
-        s = fk_failf(err, FK_EENV, "%s: libzip cannot encrypt with AES-256: %s", zip_path,
-                     zip_strerror(za));
-        zip_discard(za);
-        goto done;
-    }
-    if (zip_close(za) != 0) {
-        s = fk_failf(err, FK_EIO, "%s: cannot write: %s", zip_path, zip_strerror(za));
+        unlink(path);
+    } else if (st != FK_OK) {
         zip_discard(za);
     }
-done:
-    memset(data, 0, len);
-    fk_free(data);
-    return s;
+    return st;
 }

@@ -1,8 +1,8 @@
 /*
- * The ward's package: a ZIP whose every entry is encrypted with WinZip AES-256 (AE-2, as
- * 7-Zip's `7z a -tzip -mem=AES256` and `fukan seal` make it), holding one CSV and optionally
- * a manifest (docs/ward-package.md). Opening decrypts into memory only: the clear CSV never
- * touches the disk. Sealing is the ward's side: a random password and the encrypted ZIP.
+ * The ward's package: a ZIP whose entries are encrypted with WinZip AES-256 (AE-2, as 7-Zip
+ * writes it), holding the export CSV and optionally a manifest (docs/ward-package.md). The
+ * reader decrypts into memory only, so the clear CSV never touches the disk; the writer is
+ * the ward's side (fukan seal) and also makes the strong random password.
  */
 #ifndef FK_PACKAGE_H
 #define FK_PACKAGE_H
@@ -11,50 +11,59 @@
 
 #include <stddef.h>
 
-/* The largest CSV a package may hold once decompressed, unless the caller says otherwise. */
-#define FK_PACKAGE_DEFAULT_MAX ((size_t)1 << 30)
+typedef struct fk_package fk_package;
 
-/* The name of the optional manifest entry. */
+/* The manifest's entry name. */
 #define FK_PACKAGE_MANIFEST "manifest.txt"
 
-typedef struct fk_package_content {
-    char *csv; /* the CSV's bytes as stored (any encoding), NUL-terminated */
-    size_t csv_len;
-    char *csv_name; /* the entry's name inside the ZIP */
-    long rows;      /* the manifest's row count, -1 without manifest or without a count */
-} fk_package_content;
+/* Decompressed CSV larger than this is refused (FK_ETOOBIG). */
+#define FK_PACKAGE_MAX_CSV ((size_t)1 << 30)
 
 /*
- * Opens the package at path with password and reads its CSV (at most max bytes; 0 means
- * FK_PACKAGE_DEFAULT_MAX) into out, which the caller releases with
- * fk_package_content_clear() (it wipes the clear text). Errors, each naming path:
- * FK_EAUTH "wrong package password"; FK_EFORMAT for an entry not encrypted, encrypted with
- * ZipCrypto or AES-128/192, a damaged or truncated archive, no CSV, several CSVs without a
- * manifest, a bad manifest; FK_ETOOBIG; FK_ENOENT; FK_EIO; FK_ENOMEM. On error out is empty.
+ * Opens the ZIP at path with password and reads its CSV into memory. Every file entry must
+ * be encrypted with AES-256; the CSV is the only *.csv entry, or the one the manifest names
+ * (then its row count and SHA-256, when given, must match). max_csv (0: FK_PACKAGE_MAX_CSV)
+ * bounds the CSV's size. Errors: FK_EAUTH "wrong package password"; FK_EFORMAT for an
+ * archive that is damaged, truncated or not a ZIP, an entry not encrypted or encrypted with
+ * ZipCrypto or a weaker AES, no CSV, several CSVs without a manifest, a bad manifest or a
+ * mismatch with it; FK_ETOOBIG; FK_EIO when the file cannot be read; FK_ENOMEM. Messages
+ * name the archive's path and the entry. On success caller frees *out with
+ * fk_package_free(), which wipes the clear data.
  */
-fk_status fk_package_open(const char *path, const char *password, size_t max,
-                          fk_package_content *out, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_package_open(const char *path, const char *password, size_t max_csv, fk_package **out,
+                          fk_err *err) FK_WARN_UNUSED;
 
-/* Wipes and frees what fk_package_open() stored; out may be cleared again. */
-void fk_package_content_clear(fk_package_content *c);
+/* The CSV's bytes (in its original encoding) and length; valid until fk_package_free. */
+const char *fk_package_csv(const fk_package *p, size_t *len);
 
-/* Length of the passwords fk_package_new_password() makes (about 138 bits). */
+/* The CSV's entry name inside the archive. */
+const char *fk_package_csv_name(const fk_package *p);
+
+void fk_package_free(fk_package *p);
+
+/* Length of passwords made by fk_package_password_new (not counting the NUL). */
 #define FK_PACKAGE_PASSWORD_LEN 24
 
-/* The alphabet of generated passwords: no 0/O/o, 1/l/I, which are misread on paper. */
-#define FK_PACKAGE_PASSWORD_ALPHABET "23456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz"
-
-/* Writes a random password of FK_PACKAGE_PASSWORD_LEN characters and a NUL into out, drawn
- * uniformly from the alphabet with getrandom(2). FK_EENV if the system has no randomness. */
-fk_status fk_package_new_password(char out[FK_PACKAGE_PASSWORD_LEN + 1],
-                                  fk_err *err) FK_WARN_UNUSED;
+/*
+ * The alphabet of generated passwords: letters and digits that cannot be mistaken for one
+ * another when read aloud or from paper (no 0/O, 1/l/I).
+ */
+#define FK_PACKAGE_PASSWORD_ALPHABET "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789"
 
 /*
- * Writes a new package at zip_path (which must not exist: FK_EEXIST) holding the CSV at
- * csv_path (at most FK_PACKAGE_DEFAULT_MAX bytes) encrypted with AES-256 under password.
- * On error no package is left behind.
+ * Writes a new random password of FK_PACKAGE_PASSWORD_LEN characters, uniformly drawn from
+ * the alphabet, into out (at least FK_PACKAGE_PASSWORD_LEN + 1 bytes). FK_EENV when the
+ * system's random source fails.
  */
-fk_status fk_package_seal(const char *csv_path, const char *zip_path, const char *password,
-                          fk_err *err) FK_WARN_UNUSED;
+fk_status fk_package_password_new(char *out, size_t size, fk_err *err) FK_WARN_UNUSED;
+
+/*
+ * Creates the ZIP at path (which must not exist) holding csv (len bytes) as entry csv_name
+ * and a manifest naming it with its row count and SHA-256, every entry encrypted with
+ * AES-256 under password. On error nothing is left at path. FK_EEXIST, FK_EIO, FK_ECRYPTO
+ * when libzip lacks AES, FK_EINVAL for an empty password or a csv_name with a path.
+ */
+fk_status fk_package_write(const char *path, const char *csv_name, const char *csv, size_t len,
+                           const char *password, fk_err *err) FK_WARN_UNUSED;
 
 #endif

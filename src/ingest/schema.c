@@ -1,24 +1,21 @@
 /*
- * Header mapping: see schema.h. The table below is ward-export.md's column list; aliases
- * are the older names some ward systems still write.
+ * The column table of ward-export.md. Matching is on normalised names so that the harmless
+ * variants spreadsheets produce (full-width letters, padding) do not reject a whole file.
  */
-#include "schema.h"
+#include "ingest/schema.h"
 
 #include "util/buf.h"
-#include "util/mem.h"
 #include "util/utf8.h"
 
 #include <string.h>
 
-typedef struct {
+static const struct {
     const char *name;
     const char *alias; /* NULL if none */
     bool required;
-} fk__column_info;
-
-static const fk__column_info fk__columns[FK_COL_COUNT] = {
+} fk__columns[FK_COL_COUNT] = {
     [FK_COL_CATEGORY] = {"利用券種別", NULL, true},
-    [FK_COL_LEVEL] = {"保健指導区分", NULL, false},
+    [FK_COL_GUIDANCE] = {"保健指導区分", NULL, false},
     [FK_COL_RESIDENT] = {"個人番号", "住民番号", true},
     [FK_COL_NAME] = {"氏名", NULL, true},
     [FK_COL_KANA] = {"氏名カナ", NULL, true},
@@ -61,111 +58,73 @@ static const fk__column_info fk__columns[FK_COL_COUNT] = {
     [FK_COL_MED_LIPID] = {"服薬_脂質", NULL, true},
 };
 
-struct fk_schema {
-    long index[FK_COL_COUNT];
-    size_t width;
-};
-
 const char *fk_column_name(fk_column c)
 {
-    return (unsigned)c < FK_COL_COUNT ? fk__columns[c].name : "?";
+    return c < FK_COL_COUNT ? fk__columns[c].name : "?";
 }
 
 bool fk_column_is_required(fk_column c)
 {
-    return (unsigned)c < FK_COL_COUNT && fk__columns[c].required;
+    return c < FK_COL_COUNT && fk__columns[c].required;
 }
 
-/* Folds a header name for comparison: trimmed, full-width ASCII to half-width, ASCII case
- * ignored (HBA1C, hba1c and ＨｂＡ１ｃ are the same column). */
-static fk_status fk__fold(fk_buf *b, const char *s)
+/* The comparison form of a header name; false if it is not valid UTF-8 or too long. */
+static bool fk__fold(const char *s, fk_buf *out)
 {
-    fk_buf_reset(b);
-    fk_status st = fk_utf8_append_halfwidth(b, s, strlen(s));
-    if (st != FK_OK)
-        return st;
-    for (size_t i = 0; i < b->len; i++)
-        if (b->data[i] >= 'A' && b->data[i] <= 'Z')
-            b->data[i] = (char)(b->data[i] - 'A' + 'a');
-    return FK_OK;
+    fk_buf_reset(out);
+    return fk_utf8_append_halfwidth(out, s, strlen(s)) == FK_OK;
 }
 
-static long fk__lookup(fk_buf *key, fk_buf *tmp, fk_status *st)
+static bool fk__same(const char *header_folded, const char *table_name, fk_buf *tmp)
 {
-    for (int c = 0; c < FK_COL_COUNT; c++) {
-        for (int a = 0; a < 2; a++) {
-            const char *name = a == 0 ? fk__columns[c].name : fk__columns[c].alias;
-            if (name == NULL)
-                continue;
-            *st = fk__fold(tmp, name);
-            if (*st != FK_OK)
-                return -1;
-            if (strcmp(fk_buf_cstr(tmp), fk_buf_cstr(key)) == 0)
-                return c;
-        }
-    }
-    return -1;
+    return table_name && fk__fold(table_name, tmp) && strcmp(header_folded, fk_buf_cstr(tmp)) == 0;
 }
 
-fk_status fk_schema_new(const char *const *headers, size_t n, fk_schema_unknown_fn on_unknown,
-                        void *ctx, fk_schema **out, fk_err *err)
+fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfields,
+                        fk_schema_unknown_fn on_unknown, void *ctx, fk_err *err)
 {
-    *out = NULL;
-    fk_schema *s = fk_calloc(1, sizeof *s);
-    if (s == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory reading the header");
-    for (int c = 0; c < FK_COL_COUNT; c++)
-        s->index[c] = -1;
-    s->width = n;
-    fk_buf key, tmp;
-    fk_buf_init(&key, 4096);
-    fk_buf_init(&tmp, 4096);
+    for (size_t c = 0; c < FK_COL_COUNT; c++)
+        schema->index[c] = -1;
+    schema->nfields = nfields;
+    fk_buf folded, tmp;
+    fk_buf_init(&folded, 1024);
+    fk_buf_init(&tmp, 1024);
     fk_status st = FK_OK;
-    for (size_t i = 0; i < n && st == FK_OK; i++) {
-        st = fk__fold(&key, headers[i]);
-        if (st != FK_OK)
-            break;
-        long c = fk__lookup(&key, &tmp, &st);
-        if (st != FK_OK)
-            break;
-        if (c < 0) {
-            if (on_unknown != NULL)
-                on_unknown(i + 1, headers[i], ctx);
-            continue;
+    for (size_t i = 0; i < nfields && st == FK_OK; i++) {
+        size_t match = FK_COL_COUNT;
+        if (fk__fold(names[i], &folded)) {
+            for (size_t c = 0; c < FK_COL_COUNT && match == FK_COL_COUNT; c++)
+                if (fk__same(fk_buf_cstr(&folded), fk__columns[c].name, &tmp) ||
+                    fk__same(fk_buf_cstr(&folded), fk__columns[c].alias, &tmp))
+                    match = c;
         }
-        if (s->index[c] >= 0) {
-            st = fk_failf(err, FK_EFORMAT, "1:%zu: column %s given twice (first in column %ld)",
-                          i + 1, fk__columns[c].name, s->index[c] + 1);
-            break;
+        if (match == FK_COL_COUNT) {
+            if (on_unknown && !on_unknown(ctx, i + 1, names[i]))
+                st = fk_failf(err, FK_EFINDING, "stopped at an unknown column");
+        } else if (schema->index[match] >= 0) {
+            st = fk_failf(err, FK_EFORMAT, "1:%zu: column %s appears twice (first in column %d)",
+                          i + 1, fk__columns[match].name, schema->index[match] + 1);
+        } else {
+            schema->index[match] = (int)i;
         }
-        s->index[c] = (long)i;
     }
-    if (st == FK_ENOMEM || st == FK_ETOOBIG)
-        st = fk_failf(err, st, "cannot read the header");
-    for (int c = 0; c < FK_COL_COUNT && st == FK_OK; c++)
-        if (fk__columns[c].required && s->index[c] < 0)
-            st = fk_failf(err, FK_EFORMAT, "1: required column %s missing", fk__columns[c].name);
-    fk_buf_free(&key);
-    fk_buf_free(&tmp);
+    fk_buf_free(&folded);
     if (st != FK_OK) {
-        fk_free(s);
+        fk_buf_free(&tmp);
         return st;
     }
-    *out = s;
-    return FK_OK;
-}
-
-void fk_schema_free(fk_schema *s)
-{
-    fk_free(s);
-}
-
-long fk_schema_index(const fk_schema *s, fk_column c)
-{
-    return (unsigned)c < FK_COL_COUNT ? s->index[c] : -1;
-}
-
-size_t fk_schema_width(const fk_schema *s)
-{
-    return s->width;
+    fk_buf_reset(&tmp);
+    for (size_t c = 0; c < FK_COL_COUNT; c++) {
+        if (fk__columns[c].required && schema->index[c] < 0) {
+            if (tmp.len && fk_buf_append_str(&tmp, ", ") != FK_OK)
+                break;
+            if (fk_buf_append_str(&tmp, fk__columns[c].name) != FK_OK)
+                break;
+        }
+    }
+    if (tmp.len)
+        st = fk_failf(err, FK_EFORMAT, "1: missing required column%s: %s",
+                      strchr(tmp.data, ',') ? "s" : "", fk_buf_cstr(&tmp));
+    fk_buf_free(&tmp);
+    return st;
 }

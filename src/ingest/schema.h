@@ -1,7 +1,7 @@
 /*
- * The columns of the ward's export (ward-export.md) and the mapping of a CSV header onto
- * them: Japanese names and their aliases, free column order, unknown columns reported as
- * warnings and ignored, a missing required column or a column given twice an error.
+ * The columns of the ward's export (ward-export.md) and the mapping of a header row onto
+ * them: Japanese names with their aliases, in any order. Unknown columns are reported as
+ * warnings and ignored; a missing required column or a column named twice is an error.
  */
 #ifndef FK_SCHEMA_H
 #define FK_SCHEMA_H
@@ -13,7 +13,7 @@
 
 typedef enum {
     FK_COL_CATEGORY,   /* 利用券種別 */
-    FK_COL_LEVEL,      /* 保健指導区分 */
+    FK_COL_GUIDANCE,   /* 保健指導区分 */
     FK_COL_RESIDENT,   /* 個人番号 [住民番号] */
     FK_COL_NAME,       /* 氏名 */
     FK_COL_KANA,       /* 氏名カナ */
@@ -60,28 +60,28 @@ typedef enum {
 /* The column's name as ward-export.md writes it (利用券種別). */
 const char *fk_column_name(fk_column c);
 
-/* True if the column must be present in the header (its cells may still be conditional). */
+/* True when the header must contain the column (conditional columns, *, are not). */
 bool fk_column_is_required(fk_column c);
 
-typedef struct fk_schema fk_schema;
+/*
+ * Which CSV field holds which column: index[c] is the 0-based field index of column c, or -1
+ * when the header lacks it. Plain data, filled by fk_schema_map.
+ */
+typedef struct fk_schema {
+    int index[FK_COL_COUNT];
+    size_t nfields; /* fields in the header row */
+} fk_schema;
 
-/* Called for each header cell that names no known column (1-based column number). */
-typedef void (*fk_schema_unknown_fn)(size_t column, const char *header, void *ctx);
+/* Called for each unknown column (column is 1-based); returns false to stop. */
+typedef bool (*fk_schema_unknown_fn)(void *ctx, size_t column, const char *header_name);
 
 /*
- * Maps the n header cells onto the columns. Header cells are compared after trimming spaces
- * and folding full-width ASCII. on_unknown (may be NULL) hears about unknown columns. Returns
- * FK_EFORMAT naming the column for a missing required column or a duplicated one, FK_ENOMEM.
- * On success *out is freed with fk_schema_free().
+ * Maps the nfields header names (UTF-8, untrimmed) onto the columns. Names are compared after
+ * trimming and folding full-width ASCII to half-width, so "ＢＭＩ" is BMI. Unknown names go
+ * to on_unknown (may be NULL). FK_EFORMAT when a required column is missing (the message
+ * names every missing column) or a column appears twice; FK_EFINDING when on_unknown stops.
  */
-fk_status fk_schema_new(const char *const *headers, size_t n, fk_schema_unknown_fn on_unknown,
-                        void *ctx, fk_schema **out, fk_err *err) FK_WARN_UNUSED;
-void fk_schema_free(fk_schema *s);
-
-/* The 0-based CSV field index of column c, or -1 when the (optional) column is absent. */
-long fk_schema_index(const fk_schema *s, fk_column c);
-
-/* The number of fields every row must have (the header's). */
-size_t fk_schema_width(const fk_schema *s);
+fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfields,
+                        fk_schema_unknown_fn on_unknown, void *ctx, fk_err *err) FK_WARN_UNUSED;
 
 #endif

@@ -1,207 +1,190 @@
 /*
- * The rules of ward-export.md, one checker per kind of field: see validate.h. Every checker
- * reports through fk__report() with a fixed reason text (docs/ingest.md lists them), so no
- * value from the file can reach a message. The duplicate sets hold fixed-size keys (at most
- * 15 digits) in open addressing, so they allocate only when they double.
+ * The rules of ward-export.md, one helper per kind of field. Each helper reads its column,
+ * normalises it as the contract allows (trim, full-width digits, half-width kana), and either
+ * stores the value or reports one finding for that column. Numbers are parsed by hand, not
+ * with strtod, so that the decimal point does not depend on the locale.
  */
-#include "validate.h"
+#include "ingest/validate.h"
 
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/utf8.h"
 
-#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#define FK__KEY_MAX 16
-
-typedef struct {
-    char key[FK__KEY_MAX]; /* NUL-terminated digits; empty slot when key[0] == 0 */
-    size_t line;
-} fk__slot;
-
-typedef struct {
-    fk__slot *slots;
-    size_t cap; /* power of two */
-    size_t used;
-} fk__set;
+/* Open-addressing set of numbers (encoded exactly in 64 bits) with the line they were on. */
+typedef struct fk__numset {
+    uint64_t *keys; /* 0 = empty slot */
+    long *lines;
+    size_t cap, count;
+} fk__numset;
 
 struct fk_validator {
-    const fk_schema *schema;
-    fk_validate_options opt;
-    fk__set residents;
-    fk__set vouchers;
+    int fiscal_year;
+    fk_date export_date;
+    fk__numset residents, vouchers;
     fk_buf tmp; /* the normalised form of the field being checked */
-};
-
-/* The state of the row being checked. */
-typedef struct {
-    fk_validator *v;
-    size_t line;
+    /* per row */
+    const fk_schema *schema;
     const char *const *fields;
     const size_t *lens;
-    size_t n;
-    fk_finding_fn fn;
+    long line;
+    bool rejected, stopped, oom;
+    fk_finding_fn on_finding;
     void *ctx;
-    bool rejected;
-    bool stop;
-    fk_status status; /* FK_ENOMEM once an allocation failed */
-} fk__row;
+};
 
-static uint64_t fk__hash(const char *s)
-{
-    uint64_t h = 1469598103934665603u; /* FNV-1a */
-    for (; *s != '\0'; s++) {
-        h ^= (unsigned char)*s;
-        h *= 1099511628211u;
-    }
-    return h;
-}
+#define FK__FIELD_MAX 4096
 
-static fk__slot *fk__set_find(fk__set *set, const char *key)
-{
-    size_t mask = set->cap - 1;
-    for (size_t i = (size_t)fk__hash(key) & mask;; i = (i + 1) & mask) {
-        fk__slot *sl = &set->slots[i];
-        if (sl->key[0] == '\0' || strcmp(sl->key, key) == 0)
-            return sl;
-    }
-}
-
-static fk_status fk__set_grow(fk__set *set)
-{
-    size_t cap = set->cap == 0 ? 1024 : set->cap * 2;
-    fk__set bigger = {fk_calloc(cap, sizeof(fk__slot)), cap, set->used};
-    if (bigger.slots == NULL)
-        return FK_ENOMEM;
-    for (size_t i = 0; i < set->cap; i++)
-        if (set->slots[i].key[0] != '\0')
-            *fk__set_find(&bigger, set->slots[i].key) = set->slots[i];
-    if (set->slots != NULL) {
-        memset(set->slots, 0, set->cap * sizeof(fk__slot));
-        fk_free(set->slots);
-    }
-    *set = bigger;
-    return FK_OK;
-}
-
-/* Adds key seen on line; *first is 0 if new, else the line where it was first seen. */
-static fk_status fk__set_add(fk__set *set, const char *key, size_t line, size_t *first)
-{
-    if ((set->used + 1) * 2 > set->cap) {
-        fk_status s = fk__set_grow(set);
-        if (s != FK_OK)
-            return s;
-    }
-    fk__slot *sl = fk__set_find(set, key);
-    if (sl->key[0] != '\0') {
-        *first = sl->line;
-        return FK_OK;
-    }
-    *first = 0;
-    memcpy(sl->key, key, strlen(key) + 1);
-    sl->line = line;
-    set->used++;
-    return FK_OK;
-}
-
-static void fk__set_free(fk__set *set)
-{
-    if (set->slots != NULL)
-        memset(set->slots, 0, set->cap * sizeof(fk__slot));
-    fk_free(set->slots);
-}
-
-fk_validator *fk_validator_new(const fk_schema *schema, const fk_validate_options *opt)
+fk_validator *fk_validator_new(int fiscal_year, fk_date export_date)
 {
     fk_validator *v = fk_calloc(1, sizeof *v);
-    if (v == NULL)
+    if (!v)
         return NULL;
-    v->schema = schema;
-    v->opt = *opt;
-    if (v->opt.export_day.year == 0)
-        v->opt.export_day = fk_date_today();
-    fk_buf_init(&v->tmp, 8192);
-    if (fk__set_grow(&v->residents) != FK_OK || fk__set_grow(&v->vouchers) != FK_OK) {
-        fk_validator_free(v);
-        return NULL;
-    }
+    v->fiscal_year = fiscal_year;
+    v->export_date = export_date;
+    fk_buf_init(&v->tmp, FK__FIELD_MAX * 4);
     return v;
+}
+
+static void fk__numset_free(fk__numset *s)
+{
+    fk_free(s->keys);
+    fk_free(s->lines);
+    memset(s, 0, sizeof *s);
 }
 
 void fk_validator_free(fk_validator *v)
 {
-    if (v == NULL)
+    if (!v)
         return;
-    fk__set_free(&v->residents);
-    fk__set_free(&v->vouchers);
-    if (v->tmp.data != NULL)
+    fk__numset_free(&v->residents);
+    fk__numset_free(&v->vouchers);
+    if (v->tmp.data)
         memset(v->tmp.data, 0, v->tmp.cap);
     fk_buf_free(&v->tmp);
     fk_free(v);
 }
 
-static void fk__report(fk__row *r, fk_column c, const char *reason)
+/* A digit string of up to 18 digits as a key: the length keeps leading zeros distinct. */
+static uint64_t fk__number_key(const char *digits)
 {
-    r->rejected = true;
-    if (r->stop)
-        return;
-    long idx = (unsigned)c < FK_COL_COUNT ? fk_schema_index(r->v->schema, c) : -1;
-    fk_finding f = {
-        .line = r->line,
-        .column = idx >= 0 ? (size_t)idx + 1 : 0,
-        .column_name = (unsigned)c < FK_COL_COUNT ? fk_column_name(c) : "",
-        .reason = reason,
-        .is_warning = false,
-    };
-    if (!r->fn(&f, r->ctx))
-        r->stop = true;
+    size_t n = strlen(digits);
+    uint64_t value = 0;
+    for (size_t i = 0; i < n; i++)
+        value = value * 10 + (uint64_t)(digits[i] - '0');
+    return (value << 5 | n) + 1;
 }
 
-static void fk__fail_status(fk__row *r, fk_status s, fk_column c)
+static size_t fk__slot(const fk__numset *s, uint64_t key)
 {
-    if (s == FK_ENOMEM) {
-        r->status = FK_ENOMEM;
-        r->rejected = true;
-    } else {
-        fk__report(r, c, s == FK_ETOOBIG ? "too long" : "invalid character");
+    uint64_t h = key * 0x9E3779B97F4A7C15u;
+    size_t i = (size_t)(h >> 17) & (s->cap - 1);
+    while (s->keys[i] && s->keys[i] != key)
+        i = (i + 1) & (s->cap - 1);
+    return i;
+}
+
+static fk_status fk__numset_grow(fk__numset *s)
+{
+    size_t cap = s->cap ? s->cap * 2 : 1024;
+    uint64_t *keys = fk_calloc(cap, sizeof *keys);
+    long *lines = fk_calloc(cap, sizeof *lines);
+    if (!keys || !lines) {
+        fk_free(keys);
+        fk_free(lines);
+        return FK_ENOMEM;
     }
+    fk__numset old = *s;
+    s->keys = keys;
+    s->lines = lines;
+    s->cap = cap;
+    for (size_t i = 0; i < old.cap; i++) {
+        if (old.keys[i]) {
+            size_t j = fk__slot(s, old.keys[i]);
+            s->keys[j] = old.keys[i];
+            s->lines[j] = old.lines[i];
+        }
+    }
+    fk__numset_free(&old);
+    return FK_OK;
 }
 
-/* The raw cell of column c ("" when the column is absent). */
-static void fk__raw(const fk__row *r, fk_column c, const char **s, size_t *len)
+/* Adds digits first seen on line; *first_line receives the earlier line of a duplicate or 0. */
+static fk_status fk__numset_add(fk__numset *s, const char *digits, long line, long *first_line)
 {
-    long idx = fk_schema_index(r->v->schema, c);
-    if (idx < 0 || (size_t)idx >= r->n) {
-        *s = "";
+    *first_line = 0;
+    if (s->count * 2 >= s->cap) {
+        fk_status st = fk__numset_grow(s);
+        if (st != FK_OK)
+            return st;
+    }
+    uint64_t key = fk__number_key(digits);
+    size_t i = fk__slot(s, key);
+    if (s->keys[i]) {
+        *first_line = s->lines[i];
+        return FK_OK;
+    }
+    s->keys[i] = key;
+    s->lines[i] = line;
+    s->count++;
+    return FK_OK;
+}
+
+static void fk__find(fk_validator *v, fk_column c, const char *reason)
+{
+    v->rejected = true;
+    if (v->stopped)
+        return;
+    int idx = v->schema->index[c];
+    if (!v->on_finding(v->ctx, v->line, idx >= 0 ? idx + 1 : 0, fk_column_name(c), reason, false))
+        v->stopped = true;
+}
+
+static const char *fk__raw(const fk_validator *v, fk_column c, size_t *len)
+{
+    int idx = v->schema->index[c];
+    if (idx < 0) {
         *len = 0;
-        return;
+        return "";
     }
-    *s = r->fields[idx];
-    *len = r->lens[idx];
+    *len = v->lens[idx];
+    return v->fields[idx];
 }
 
-/* False (reported) when the cell holds invalid UTF-8 or a control character. */
-static bool fk__clean(fk__row *r, fk_column c, const char *s, size_t len)
+/*
+ * Checks the raw field for bytes that cannot be in any field (control characters, line
+ * breaks, invalid UTF-8). Reports and returns false if found.
+ */
+static bool fk__clean(fk_validator *v, fk_column c, bool *ascii)
 {
+    size_t n;
+    const char *s = fk__raw(v, c, &n);
     size_t i = 0;
-    while (i < len) {
+    *ascii = true;
+    while (i < n) {
         unsigned char b = (unsigned char)s[i];
-        if (b >= 0x20 && b < 0x7F) {
+        if (b < 0x80) {
+            if (b < 0x20 || b == 0x7F) {
+                fk__find(v, c,
+                         b == '\n' || b == '\r' ? "line break in field"
+                                                : "control character in field");
+                return false;
+            }
             i++;
             continue;
         }
+        *ascii = false;
         uint32_t cp;
-        size_t k = fk_utf8_decode(s + i, len - i, &cp);
+        size_t k = fk_utf8_decode(s + i, n - i, &cp);
         if (k == 0) {
-            fk__report(r, c, "invalid character");
+            fk__find(v, c, "invalid UTF-8 in field");
             return false;
         }
-        if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0)) {
-            fk__report(r, c, "control character");
+        if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFEFF || (cp >= 0x2028 && cp <= 0x2029)) {
+            fk__find(v, c, "control character in field");
             return false;
         }
         i += k;
@@ -209,484 +192,510 @@ static bool fk__clean(fk__row *r, fk_column c, const char *s, size_t len)
     return true;
 }
 
-enum fk__norm { FK__TRIM, FK__HALF, FK__KANA };
+typedef enum { FK__TRIM, FK__HALF, FK__KANA } fk__norm;
 
-/* Normalises column c into v->tmp; false if reported (or out of memory). */
-static bool fk__cell(fk__row *r, fk_column c, enum fk__norm how)
+/*
+ * Normalises column c into v->tmp. Returns false (after reporting) when the field is not
+ * clean, or when it is empty and required; *empty says whether it is empty.
+ */
+static bool fk__get(fk_validator *v, fk_column c, fk__norm norm, bool required, bool *empty)
 {
-    const char *s;
-    size_t len;
-    fk__raw(r, c, &s, &len);
-    fk_buf_reset(&r->v->tmp);
-    if (!fk__clean(r, c, s, len))
+    fk_buf_reset(&v->tmp);
+    *empty = true;
+    bool ascii;
+    if (!fk__clean(v, c, &ascii))
         return false;
-    fk_status st = how == FK__TRIM   ? fk_utf8_append_trimmed(&r->v->tmp, s, len)
-                   : how == FK__HALF ? fk_utf8_append_halfwidth(&r->v->tmp, s, len)
-                                     : fk_utf8_append_fullwidth_kana(&r->v->tmp, s, len);
+    size_t n;
+    const char *s = fk__raw(v, c, &n);
+    /* Most fields are plain ASCII (numbers, codes), where folding changes nothing. */
+    if (ascii && norm == FK__HALF)
+        norm = FK__TRIM;
+    fk_status st = norm == FK__TRIM   ? fk_utf8_append_trimmed(&v->tmp, s, n)
+                   : norm == FK__HALF ? fk_utf8_append_halfwidth(&v->tmp, s, n)
+                                      : fk_utf8_append_fullwidth_kana(&v->tmp, s, n);
+    if (st == FK_ENOMEM) {
+        v->oom = true;
+        return false;
+    }
     if (st != FK_OK) {
-        fk__fail_status(r, st, c);
+        fk__find(v, c, "field too long");
+        return false;
+    }
+    *empty = v->tmp.len == 0;
+    if (*empty && required) {
+        fk__find(v, c,
+                 v->schema->index[c] < 0 ? "column missing from the file"
+                                         : "required field is empty");
         return false;
     }
     return true;
 }
 
-static const char *fk__tmp(const fk__row *r)
+static bool fk__all_digits(const char *s, size_t n)
 {
-    return fk_buf_cstr(&r->v->tmp);
-}
-
-static bool fk__is_digits(const char *s, size_t min, size_t max)
-{
-    size_t n = strlen(s);
-    return n >= min && n <= max && strspn(s, "0123456789") == n;
-}
-
-/* A copy of v->tmp for the record. */
-static char *fk__dup(fk__row *r)
-{
-    char *p = fk_strdup(fk__tmp(r));
-    if (p == NULL) {
-        r->status = FK_ENOMEM;
-        r->rejected = true;
-    }
-    return p;
-}
-
-static bool fk__required_present(fk__row *r, fk_column c)
-{
-    if (r->v->tmp.len == 0) {
-        fk__report(r, c, "required");
+    if (n == 0)
         return false;
-    }
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
     return true;
 }
 
-/* A non-negative decimal with at most one decimal point, parsed without the locale. */
-static bool fk__parse_number(const char *s, double *out)
+/* Exactly-n or min..max digits into dst (size max + 1). Empty allowed unless required. */
+static void fk__digits(fk_validator *v, fk_column c, size_t min, size_t max, bool required,
+                       char *dst, const char *what)
 {
-    double v = 0, scale = 0;
-    size_t digits = 0;
-    for (; *s != '\0'; s++) {
-        if (*s >= '0' && *s <= '9') {
-            if (++digits > 7)
+    bool empty;
+    dst[0] = '\0';
+    if (!fk__get(v, c, FK__HALF, required, &empty) || empty)
+        return;
+    if (!fk__all_digits(v->tmp.data, v->tmp.len) || v->tmp.len < min || v->tmp.len > max) {
+        fk__find(v, c, what);
+        return;
+    }
+    memcpy(dst, v->tmp.data, v->tmp.len + 1);
+}
+
+/* Parses digits with at most one decimal point, without the locale. */
+static bool fk__parse_decimal(const char *s, size_t n, double *out)
+{
+    double value = 0, scale = 1;
+    bool seen_point = false, seen_digit = false;
+    for (size_t i = 0; i < n; i++) {
+        if (s[i] == '.') {
+            if (seen_point || !seen_digit)
                 return false;
-            v = v * 10 + (*s - '0');
-            if (scale > 0)
-                scale *= 10;
-        } else if (*s == '.' && scale == 0 && digits > 0) {
-            scale = 1;
+            seen_point = true;
+        } else if (s[i] >= '0' && s[i] <= '9') {
+            if (i > 12)
+                return false; /* far beyond any plausible measurement */
+            if (seen_point) {
+                scale /= 10;
+                value += (s[i] - '0') * scale;
+            } else {
+                value = value * 10 + (s[i] - '0');
+            }
+            seen_digit = true;
         } else {
             return false;
         }
     }
-    if (digits == 0 || scale == 1)
-        return false;
-    *out = scale > 0 ? v / scale : v;
-    return true;
+    *out = value;
+    return seen_digit && s[n - 1] != '.';
 }
 
-/* Checks a measurement: required or not, a number within [lo, hi]; NAN when empty. */
-static double fk__measure(fk__row *r, fk_column c, bool required, double lo, double hi)
+static double fk__number(fk_validator *v, fk_column c, double lo, double hi, bool required,
+                         const char *range_text)
 {
-    if (!fk__cell(r, c, FK__HALF))
+    bool empty;
+    if (!fk__get(v, c, FK__HALF, required, &empty) || empty)
         return FK_NOT_MEASURED;
-    if (r->v->tmp.len == 0) {
-        if (required)
-            fk__report(r, c, "required");
-        return FK_NOT_MEASURED;
-    }
     double x;
-    if (!fk__parse_number(fk__tmp(r), &x)) {
-        fk__report(r, c, "not a number");
+    if (!fk__parse_decimal(v->tmp.data, v->tmp.len, &x)) {
+        fk__find(v, c, "not a number");
         return FK_NOT_MEASURED;
     }
     if (x < lo || x > hi) {
-        char reason[96];
-        snprintf(reason, sizeof reason, "outside the plausible range %g–%g", lo, hi);
-        fk__report(r, c, reason);
+        fk__find(v, c, range_text);
         return FK_NOT_MEASURED;
     }
     return x;
 }
 
-static bool fk__date(fk__row *r, fk_column c, fk_date *out)
+/* True when column c is absent or blank after trimming (cleanliness is checked elsewhere). */
+static bool fk__is_empty(const fk_validator *v, fk_column c)
 {
-    if (!fk__cell(r, c, FK__HALF) || !fk__required_present(r, c))
-        return false;
-    fk_err e;
-    fk_err_clear(&e);
-    if (fk_date_parse(fk__tmp(r), out, &e) != FK_OK) {
-        /* jdate's messages name the problem, never the value. */
-        fk__report(r, c, e.msg[0] != '\0' ? e.msg : "invalid date");
-        return false;
-    }
-    return true;
-}
-
-static bool fk__yes_no(fk__row *r, fk_column c)
-{
-    if (!fk__cell(r, c, FK__HALF) || !fk__required_present(r, c))
-        return false;
-    const char *s = fk__tmp(r);
-    if (strcmp(s, "1") == 0 || strcmp(s, "はい") == 0)
-        return true;
-    if (strcmp(s, "2") != 0 && strcmp(s, "いいえ") != 0)
-        fk__report(r, c, "must be はい/いいえ or 1/2");
-    return false;
-}
-
-static fk_urine fk__urine(fk__row *r, fk_column c)
-{
-    static const struct {
-        const char *text;
-        fk_urine grade;
-    } forms[] = {
-        {"-", FK_URINE_NEG}, {"±", FK_URINE_TRACE}, {"+-", FK_URINE_TRACE}, {"+", FK_URINE_1P},
-        {"1+", FK_URINE_1P}, {"2+", FK_URINE_2P},   {"3+", FK_URINE_3P},    {"4+", FK_URINE_4P},
-    };
-    if (!fk__cell(r, c, FK__HALF) || !fk__required_present(r, c))
-        return FK_URINE_NEG;
-    for (size_t i = 0; i < sizeof forms / sizeof forms[0]; i++)
-        if (strcmp(fk__tmp(r), forms[i].text) == 0)
-            return forms[i].grade;
-    fk__report(r, c, "must be −, ±, +, 2+, 3+ or 4+");
-    return FK_URINE_NEG;
-}
-
-/* A digits-only number into a fixed field (ticket, voucher, branch). */
-static void fk__digits_into(fk__row *r, fk_column c, size_t min, size_t max, char *out, size_t size,
-                            const char *reason)
-{
-    if (!fk__cell(r, c, FK__HALF))
-        return;
-    if (r->v->tmp.len == 0 && min > 0) {
-        fk__report(r, c, "required");
-        return;
-    }
-    if (r->v->tmp.len > 0 && !fk__is_digits(fk__tmp(r), min, max)) {
-        fk__report(r, c, reason);
-        return;
-    }
-    if (r->v->tmp.len < size)
-        memcpy(out, fk__tmp(r), r->v->tmp.len + 1);
-}
-
-static void fk__unique(fk__row *r, fk_column c, fk__set *set, const char *key, const char *what)
-{
-    size_t first;
-    if (fk__set_add(set, key, r->line, &first) != FK_OK) {
-        r->status = FK_ENOMEM;
-        r->rejected = true;
-        return;
-    }
-    if (first != 0) {
-        char reason[96];
-        snprintf(reason, sizeof reason, "duplicate %s (first on line %zu)", what, first);
-        fk__report(r, c, reason);
-    }
-}
-
-/* 利用券種別 and 保健指導区分 together decide the category. */
-static bool fk__category(fk__row *r, fk_category *cat)
-{
-    bool ok = true;
-    if (!fk__cell(r, FK_COL_CATEGORY, FK__TRIM) || !fk__required_present(r, FK_COL_CATEGORY))
-        ok = false;
-    const char *s = fk__tmp(r);
-    bool tokutei = false;
-    if (!ok) {
-    } else if (strcmp(s, "特定保健指導") == 0)
-        tokutei = true;
-    else if (strcmp(s, "非肥満保健指導") == 0)
-        *cat = FK_CAT_HIHIMAN;
-    else if (strcmp(s, "健康相談") == 0)
-        *cat = FK_CAT_KENKO;
-    else if (strcmp(s, "受診勧奨通知") == 0)
-        *cat = FK_CAT_JUSHIN;
-    else {
-        fk__report(r, FK_COL_CATEGORY,
-                   "must be 特定保健指導, 非肥満保健指導, 健康相談 or 受診勧奨通知");
-        ok = false;
-    }
-    if (!fk__cell(r, FK_COL_LEVEL, FK__TRIM))
-        return false;
-    s = fk__tmp(r);
-    if (!ok)
-        return false;
-    if (!tokutei) {
-        if (*s != '\0') {
-            fk__report(r, FK_COL_LEVEL, "must be empty unless 利用券種別 is 特定保健指導");
-            return false;
-        }
-        return true;
-    }
-    if (strcmp(s, "積極的支援") == 0)
-        *cat = FK_CAT_SEKKYOKU;
-    else if (strcmp(s, "動機付け支援") == 0 || strcmp(s, "動機づけ支援") == 0)
-        *cat = FK_CAT_DOUKI;
-    else {
-        fk__report(r, FK_COL_LEVEL,
-                   *s == '\0' ? "required for 特定保健指導" : "must be 積極的支援 or 動機付け支援");
-        return false;
-    }
-    return true;
-}
-
-/* Two words separated by exactly one U+3000, as fk_utf8_append_fullwidth_kana left it. */
-static bool fk__two_words(const char *s)
-{
-    const char *sp = strstr(s, "\u3000");
-    return sp != NULL && sp != s && sp[3] != '\0' && strstr(sp + 3, "\u3000") == NULL;
-}
-
-static void fk__name(fk__row *r, fk_record *rec)
-{
-    if (!fk__cell(r, FK_COL_NAME, FK__KANA) || !fk__required_present(r, FK_COL_NAME))
-        return;
-    if (!fk__two_words(fk__tmp(r)))
-        fk__report(r, FK_COL_NAME, "must be family and given name separated by one space");
-    else if (fk_utf8_char_count(fk__tmp(r)) > 30)
-        fk__report(r, FK_COL_NAME, "longer than 30 characters");
-    else
-        rec->name = fk__dup(r);
-}
-
-static bool fk__is_katakana(const char *s)
-{
-    size_t n = strlen(s), i = 0;
-    while (i < n) {
+    size_t n;
+    const char *s = fk__raw(v, c, &n);
+    for (size_t i = 0; i < n;) {
         uint32_t cp;
         size_t k = fk_utf8_decode(s + i, n - i, &cp);
-        if (k == 0 || !((cp >= 0x30A1 && cp <= 0x30FA) || cp == 0x30FC || cp == 0x3000))
+        if (k == 0 || !fk_utf8_is_space(cp))
             return false;
         i += k;
     }
     return true;
 }
 
-static void fk__kana(fk__row *r, fk_record *rec)
+static char *fk__take_text(fk_validator *v)
 {
-    if (!fk__cell(r, FK_COL_KANA, FK__KANA) || !fk__required_present(r, FK_COL_KANA))
+    return fk_strndup(v->tmp.data ? v->tmp.data : "", v->tmp.len);
+}
+
+/* Trimmed text of at most max characters; NULL with a finding, or a copy (caller frees). */
+static char *fk__text(fk_validator *v, fk_column c, size_t max, bool required, bool *oom)
+{
+    bool empty;
+    if (!fk__get(v, c, FK__TRIM, required, &empty))
+        return NULL;
+    if (fk_utf8_char_count(fk_buf_cstr(&v->tmp)) > max) {
+        fk__find(v, c,
+                 max == 80   ? "longer than 80 characters"
+                 : max == 40 ? "longer than 40 characters"
+                             : "longer than 20 characters");
+        return NULL;
+    }
+    char *s = fk__take_text(v);
+    if (!s)
+        *oom = true;
+    return s;
+}
+
+/*
+ * Rewrites v->tmp (already trimmed, spaces folded to U+3000 where wanted) so that runs of
+ * spaces become one U+3000; returns the number of space-separated parts.
+ */
+static size_t fk__one_space(fk_validator *v)
+{
+    char *s = v->tmp.data;
+    size_t n = v->tmp.len, w = 0, parts = 0;
+    bool in_space = true;
+    size_t i = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = fk_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            k = 1;
+        if (cp == ' ' || cp == 0x3000) {
+            if (!in_space) {
+                memcpy(s + w, "\xE3\x80\x80", 3); /* never longer than what it replaces */
+                w += 3;
+            }
+            in_space = true;
+            i += k;
+            continue;
+        }
+        if (in_space)
+            parts++;
+        in_space = false;
+        memmove(s + w, s + i, k);
+        w += k;
+        i += k;
+    }
+    v->tmp.len = w;
+    s[w] = '\0';
+    return parts;
+}
+
+static bool fk__is_katakana(uint32_t cp)
+{
+    return (cp >= 0x30A1 && cp <= 0x30FA) || (cp >= 0x30FC && cp <= 0x30FE) || cp == 0x3000;
+}
+
+static char *fk__name(fk_validator *v, bool *oom)
+{
+    bool empty;
+    if (!fk__get(v, FK_COL_NAME, FK__KANA, true, &empty))
+        return NULL;
+    if (fk__one_space(v) != 2) {
+        fk__find(v, FK_COL_NAME, "family and given name must be separated by one space");
+        return NULL;
+    }
+    if (fk_utf8_char_count(v->tmp.data) > 30) {
+        fk__find(v, FK_COL_NAME, "longer than 30 characters");
+        return NULL;
+    }
+    char *s = fk__take_text(v);
+    if (!s)
+        *oom = true;
+    return s;
+}
+
+static char *fk__kana(fk_validator *v, bool *oom)
+{
+    bool empty;
+    if (!fk__get(v, FK_COL_KANA, FK__KANA, true, &empty))
+        return NULL;
+    if (fk__one_space(v) != 2) {
+        fk__find(v, FK_COL_KANA, "family and given name must be separated by one space");
+        return NULL;
+    }
+    for (size_t i = 0; i < v->tmp.len;) {
+        uint32_t cp;
+        size_t k = fk_utf8_decode(v->tmp.data + i, v->tmp.len - i, &cp);
+        if (k == 0 || !fk__is_katakana(cp)) {
+            fk__find(v, FK_COL_KANA, "not full-width katakana");
+            return NULL;
+        }
+        i += k;
+    }
+    if (fk_utf8_char_count(v->tmp.data) > 60) {
+        fk__find(v, FK_COL_KANA, "longer than 60 characters");
+        return NULL;
+    }
+    char *s = fk__take_text(v);
+    if (!s)
+        *oom = true;
+    return s;
+}
+
+static bool fk__date(fk_validator *v, fk_column c, fk_date *out)
+{
+    bool empty;
+    if (!fk__get(v, c, FK__HALF, true, &empty))
+        return false;
+    fk_err derr;
+    fk_err_clear(&derr);
+    if (fk_date_parse(v->tmp.data, out, &derr) != FK_OK) {
+        fk__find(v, c, fk_err_message(&derr));
+        return false;
+    }
+    return true;
+}
+
+/* Matches v->tmp against a list of accepted words; returns the index or -1. */
+static int fk__word(const fk_validator *v, const char *const *words, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(v->tmp.data, words[i]) == 0)
+            return (int)i;
+    return -1;
+}
+
+static int fk__choice(fk_validator *v, fk_column c, const char *const *words, size_t n,
+                      const char *reason)
+{
+    bool empty;
+    if (!fk__get(v, c, FK__HALF, true, &empty))
+        return -1;
+    int i = fk__word(v, words, n);
+    if (i < 0)
+        fk__find(v, c, reason);
+    return i;
+}
+
+static bool fk__yes_no(fk_validator *v, fk_column c)
+{
+    static const char *const words[] = {"はい", "1", "いいえ", "2"};
+    int i = fk__choice(v, c, words, 4, "not はい/いいえ or 1/2");
+    return i == 0 || i == 1;
+}
+
+static fk_urine fk__urine(fk_validator *v, fk_column c)
+{
+    /* After half-width folding − and － are '-', ＋ is '+'. */
+    static const char *const words[] = {"-", "±", "+", "1+", "2+", "3+", "4+"};
+    static const fk_urine grades[] = {FK_URINE_NEG, FK_URINE_TRACE, FK_URINE_1P, FK_URINE_1P,
+                                      FK_URINE_2P,  FK_URINE_3P,    FK_URINE_4P};
+    int i = fk__choice(v, c, words, 7, "not one of −, ±, +, 2+, 3+, 4+");
+    return i < 0 ? FK_URINE_NEG : grades[i];
+}
+
+static void fk__category(fk_validator *v, fk_record *r)
+{
+    static const char *const kinds[] = {"特定保健指導", "非肥満保健指導", "健康相談",
+                                        "受診勧奨通知"};
+    static const char *const levels[] = {"積極的支援", "動機付け支援", "動機づけ支援"};
+    int kind = fk__choice(v, FK_COL_CATEGORY, kinds, 4,
+                          "not 特定保健指導, 非肥満保健指導, 健康相談 or 受診勧奨通知");
+    bool empty;
+    if (!fk__get(v, FK_COL_GUIDANCE, FK__HALF, false, &empty))
         return;
-    if (!fk__is_katakana(fk__tmp(r)))
-        fk__report(r, FK_COL_KANA, "must be katakana");
-    else if (!fk__two_words(fk__tmp(r)))
-        fk__report(r, FK_COL_KANA, "must be family and given name separated by one space");
+    if (kind == 0) {
+        if (empty) {
+            fk__find(v, FK_COL_GUIDANCE, "required for 特定保健指導");
+            return;
+        }
+        int level = fk__word(v, levels, 3);
+        if (level < 0)
+            fk__find(v, FK_COL_GUIDANCE, "not 積極的支援 or 動機付け支援");
+        else
+            r->category = level == 0 ? FK_CAT_SEKKYOKU : FK_CAT_DOUKI;
+        return;
+    }
+    if (kind > 0 && !empty)
+        fk__find(v, FK_COL_GUIDANCE, "must be empty unless 特定保健指導");
+    static const fk_category cats[] = {FK_CAT_SEKKYOKU, FK_CAT_HIHIMAN, FK_CAT_KENKO,
+                                       FK_CAT_JUSHIN};
+    if (kind > 0)
+        r->category = cats[kind];
     else
-        rec->kana = fk__dup(r);
+        r->category = FK_CAT_COUNT; /* unknown kind: the voucher rule below is skipped */
 }
 
-static void fk__text(fk__row *r, fk_column c, bool required, size_t max, char **out)
+static void fk__identity(fk_validator *v, fk_record *r, bool *oom)
 {
-    if (!fk__cell(r, c, FK__TRIM))
-        return;
-    if (required && !fk__required_present(r, c))
-        return;
-    if (fk_utf8_char_count(fk__tmp(r)) > max) {
-        char reason[64];
-        snprintf(reason, sizeof reason, "longer than %zu characters", max);
-        fk__report(r, c, reason);
-        return;
+    char resident[16];
+    fk__digits(v, FK_COL_RESIDENT, 1, 15, true, resident, "not 1–15 digits");
+    if (resident[0]) {
+        long first;
+        if (fk__numset_add(&v->residents, resident, v->line, &first) != FK_OK)
+            *oom = true;
+        else if (first) {
+            char reason[80];
+            snprintf(reason, sizeof reason, "duplicate resident number (first on line %ld)", first);
+            fk__find(v, FK_COL_RESIDENT, reason);
+        } else if (!(r->resident_no = fk_strdup(resident)))
+            *oom = true;
     }
-    *out = fk__dup(r);
+    r->name = fk__name(v, oom);
+    r->kana = fk__kana(v, oom);
+
+    bool birth_ok = fk__date(v, FK_COL_BIRTH, &r->birth);
+    static const char *const sexes[] = {"1", "男", "2", "女"};
+    int sex = fk__choice(v, FK_COL_SEX, sexes, 4, "not 1/男 or 2/女");
+    r->sex = sex >= 2 ? FK_SEX_FEMALE : FK_SEX_MALE;
+
+    char age[4];
+    fk__digits(v, FK_COL_AGE, 1, 3, true, age, "not an integer");
+    if (age[0]) {
+        int a = 0;
+        for (size_t i = 0; age[i]; i++)
+            a = a * 10 + (age[i] - '0');
+        r->age = a;
+        if (a < 40 || a > 74)
+            fk__find(v, FK_COL_AGE, "outside 40–74");
+        else if (birth_ok && fk_date_fiscal_year_end_age(r->birth, v->fiscal_year) != a)
+            fk__find(v, FK_COL_AGE, "does not match 生年月日 and the fiscal year");
+    }
 }
 
-static void fk__ids(fk__row *r, fk_record *rec)
+static void fk__address(fk_validator *v, fk_record *r, bool *oom)
 {
-    if (fk__cell(r, FK_COL_RESIDENT, FK__HALF) && fk__required_present(r, FK_COL_RESIDENT)) {
-        if (!fk__is_digits(fk__tmp(r), 1, 15))
-            fk__report(r, FK_COL_RESIDENT, "must be 1 to 15 digits");
-        else if ((rec->resident_no = fk__dup(r)) != NULL)
-            fk__unique(r, FK_COL_RESIDENT, &r->v->residents, rec->resident_no, "resident number");
+    bool empty;
+    if (fk__get(v, FK_COL_POSTAL, FK__HALF, true, &empty)) {
+        const char *p = v->tmp.data;
+        bool plain = v->tmp.len == 7 && fk__all_digits(p, 7);
+        bool hyphen =
+            v->tmp.len == 8 && fk__all_digits(p, 3) && p[3] == '-' && fk__all_digits(p + 4, 4);
+        if (plain)
+            memcpy(r->postal, p, 8);
+        else if (hyphen) {
+            memcpy(r->postal, p, 3);
+            memcpy(r->postal + 3, p + 4, 5);
+        } else
+            fk__find(v, FK_COL_POSTAL, "not a 7-digit postal code");
     }
-    if (fk__cell(r, FK_COL_POSTAL, FK__HALF) && fk__required_present(r, FK_COL_POSTAL)) {
-        const char *s = fk__tmp(r);
-        char digits[8] = "";
-        if (strlen(s) == 8 && s[3] == '-' && fk__is_digits(s + 4, 4, 4) &&
-            strspn(s, "0123456789") == 3) {
-            memcpy(digits, s, 3);
-            memcpy(digits + 3, s + 4, 5);
-        } else if (fk__is_digits(s, 7, 7)) {
-            memcpy(digits, s, 8);
+    r->address = fk__text(v, FK_COL_ADDRESS, 80, true, oom);
+    r->building = fk__text(v, FK_COL_BUILDING, 40, false, oom);
+}
+
+static void fk__insurance(fk_validator *v, fk_record *r, bool *oom)
+{
+    r->ins_symbol = fk__text(v, FK_COL_INS_SYMBOL, 20, true, oom);
+    bool empty;
+    if (fk__get(v, FK_COL_INS_NUMBER, FK__HALF, true, &empty)) {
+        bool ok = v->tmp.len <= 20;
+        for (size_t i = 0; ok && i < v->tmp.len; i++) {
+            char ch = v->tmp.data[i];
+            ok = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
         }
-        if (digits[0] == '\0')
-            fk__report(r, FK_COL_POSTAL, "must be 7 digits (NNN-NNNN)");
-        else
-            memcpy(rec->postal, digits, sizeof rec->postal);
-    }
-    fk__text(r, FK_COL_INS_SYMBOL, true, 20, &rec->ins_symbol);
-    if (fk__cell(r, FK_COL_INS_NUMBER, FK__HALF) && fk__required_present(r, FK_COL_INS_NUMBER)) {
-        const char *s = fk__tmp(r);
-        size_t n = strlen(s);
-        bool ok = n <= 20;
-        for (size_t i = 0; i < n && ok; i++)
-            ok = (s[i] >= '0' && s[i] <= '9') || (s[i] >= 'A' && s[i] <= 'Z') ||
-                 (s[i] >= 'a' && s[i] <= 'z');
         if (!ok)
-            fk__report(r, FK_COL_INS_NUMBER, "must be at most 20 letters and digits");
-        else
-            rec->ins_number = fk__dup(r);
+            fk__find(v, FK_COL_INS_NUMBER, "not up to 20 letters and digits");
+        else if (!(r->ins_number = fk__take_text(v)))
+            *oom = true;
     }
-    fk__digits_into(r, FK_COL_INS_BRANCH, 0, 2, rec->ins_branch, sizeof rec->ins_branch,
-                    "must be 2 digits");
-    if (rec->ins_branch[0] != '\0' && rec->ins_branch[1] == '\0') {
-        fk__report(r, FK_COL_INS_BRANCH, "must be 2 digits");
-        rec->ins_branch[0] = '\0';
-    }
-    fk__digits_into(r, FK_COL_TICKET, 11, 11, rec->ticket_no, sizeof rec->ticket_no,
-                    "must be 11 digits");
+    fk__digits(v, FK_COL_INS_BRANCH, 2, 2, false, r->ins_branch, "not 2 digits");
 }
 
-static void fk__voucher(fk__row *r, fk_record *rec, bool category_ok)
+static void fk__exam(fk_validator *v, fk_record *r, bool *oom)
 {
-    if (!fk__cell(r, FK_COL_VOUCHER, FK__HALF))
-        return;
-    bool empty = r->v->tmp.len == 0;
-    if (!category_ok)
-        return;
-    if (rec->category == FK_CAT_JUSHIN) {
-        if (!empty)
-            fk__report(r, FK_COL_VOUCHER, "must be empty for 受診勧奨通知");
-        return;
+    fk__digits(v, FK_COL_TICKET, 11, 11, true, r->ticket_no, "not 11 digits");
+    if (fk__date(v, FK_COL_EXAM_DATE, &r->exam_date)) {
+        if (fk_date_fiscal_year(r->exam_date) != v->fiscal_year)
+            fk__find(v, FK_COL_EXAM_DATE, "outside the job's fiscal year");
+        else if (fk_date_cmp(r->exam_date, v->export_date) > 0)
+            fk__find(v, FK_COL_EXAM_DATE, "after the export date");
     }
-    if (empty) {
-        fk__report(r, FK_COL_VOUCHER, "required unless 利用券種別 is 受診勧奨通知");
-        return;
+    if (r->category == FK_CAT_JUSHIN) {
+        bool empty;
+        if (fk__get(v, FK_COL_VOUCHER, FK__HALF, false, &empty) && !empty)
+            fk__find(v, FK_COL_VOUCHER, "must be empty for 受診勧奨通知");
+    } else if (r->category != FK_CAT_COUNT) {
+        fk__digits(v, FK_COL_VOUCHER, 11, 11, true, r->voucher_no, "not 11 digits");
     }
-    if (!fk__is_digits(fk__tmp(r), 11, 11)) {
-        fk__report(r, FK_COL_VOUCHER, "must be 11 digits");
-        return;
-    }
-    memcpy(rec->voucher_no, fk__tmp(r), 12);
-    fk__unique(r, FK_COL_VOUCHER, &r->v->vouchers, rec->voucher_no, "voucher number");
-}
-
-static void fk__person(fk__row *r, fk_record *rec)
-{
-    fk__name(r, rec);
-    fk__kana(r, rec);
-    bool birth_ok = fk__date(r, FK_COL_BIRTH, &rec->birth);
-    if (fk__cell(r, FK_COL_SEX, FK__HALF) && fk__required_present(r, FK_COL_SEX)) {
-        const char *s = fk__tmp(r);
-        if (strcmp(s, "1") == 0 || strcmp(s, "男") == 0)
-            rec->sex = FK_SEX_MALE;
-        else if (strcmp(s, "2") == 0 || strcmp(s, "女") == 0)
-            rec->sex = FK_SEX_FEMALE;
-        else
-            fk__report(r, FK_COL_SEX, "must be 1/男 or 2/女");
-    }
-    if (fk__cell(r, FK_COL_AGE, FK__HALF) && fk__required_present(r, FK_COL_AGE)) {
-        if (!fk__is_digits(fk__tmp(r), 1, 3)) {
-            fk__report(r, FK_COL_AGE, "not an integer");
-        } else {
-            int age = (int)strtol(fk__tmp(r), NULL, 10);
-            if (age < 40 || age > 74)
-                fk__report(r, FK_COL_AGE, "outside 40–74");
-            else if (birth_ok &&
-                     age != fk_date_fiscal_year_end_age(rec->birth, r->v->opt.fiscal_year))
-                fk__report(r, FK_COL_AGE, "does not match 生年月日 and the fiscal year");
-            else
-                rec->age = age;
+    if (r->voucher_no[0]) {
+        long first;
+        if (fk__numset_add(&v->vouchers, r->voucher_no, v->line, &first) != FK_OK)
+            *oom = true;
+        else if (first) {
+            char reason[80];
+            snprintf(reason, sizeof reason, "duplicate voucher number (first on line %ld)", first);
+            fk__find(v, FK_COL_VOUCHER, reason);
         }
     }
-    fk__text(r, FK_COL_ADDRESS, true, 80, &rec->address);
-    fk__text(r, FK_COL_BUILDING, false, 40, &rec->building);
-    fk_date exam;
-    if (fk__date(r, FK_COL_EXAM_DATE, &exam)) {
-        if (fk_date_fiscal_year(exam) != r->v->opt.fiscal_year)
-            fk__report(r, FK_COL_EXAM_DATE, "outside the job's fiscal year");
-        else if (fk_date_cmp(exam, r->v->opt.export_day) > 0)
-            fk__report(r, FK_COL_EXAM_DATE, "after the export date");
-        else
-            rec->exam_date = exam;
-    }
 }
 
-static void fk__results(fk__row *r, fk_record *rec)
+static void fk__results(fk_validator *v, fk_record *r)
 {
-    rec->height = fk__measure(r, FK_COL_HEIGHT, true, 100.0, 220.0);
-    rec->weight = fk__measure(r, FK_COL_WEIGHT, true, 20.0, 250.0);
-    rec->bmi = fk__measure(r, FK_COL_BMI, true, 10.0, 100.0);
-    if (fk_is_measured(rec->height) && fk_is_measured(rec->weight) && fk_is_measured(rec->bmi)) {
-        double m = rec->height / 100.0;
-        if (fabs(rec->weight / (m * m) - rec->bmi) > 0.2 + 1e-9)
-            fk__report(r, FK_COL_BMI, "does not agree with 体重/身長² within 0.2");
+    r->height = fk__number(v, FK_COL_HEIGHT, 100, 220, true, "outside 100.0–220.0 cm");
+    r->weight = fk__number(v, FK_COL_WEIGHT, 20, 250, true, "outside 20.0–250.0 kg");
+    r->bmi = fk__number(v, FK_COL_BMI, 5, 100, true, "outside 5–100");
+    if (fk_is_measured(r->height) && fk_is_measured(r->weight) && fk_is_measured(r->bmi)) {
+        double m = r->height / 100;
+        if (fabs(r->weight / (m * m) - r->bmi) > 0.2 + 1e-9)
+            fk__find(v, FK_COL_BMI, "does not agree with 体重/身長² within 0.2");
     }
-    rec->waist = fk__measure(r, FK_COL_WAIST, true, 40.0, 200.0);
-    rec->sbp = fk__measure(r, FK_COL_SBP, true, 60, 300);
-    rec->dbp = fk__measure(r, FK_COL_DBP, true, 30, 200);
-    if (fk_is_measured(rec->sbp) && fk_is_measured(rec->dbp) && rec->sbp <= rec->dbp)
-        fk__report(r, FK_COL_DBP, "not lower than 収縮期血圧");
-    if (fk__cell(r, FK_COL_FASTING, FK__TRIM) && fk__required_present(r, FK_COL_FASTING)) {
-        const char *s = fk__tmp(r);
-        if (strcmp(s, "空腹時") == 0)
-            rec->fasting = FK_FAST_FASTING;
-        else if (strcmp(s, "随時") == 0)
-            rec->fasting = FK_FAST_CASUAL;
-        else if (strcmp(s, "食直後") == 0)
-            rec->fasting = FK_FAST_AFTER_MEAL;
-        else
-            fk__report(r, FK_COL_FASTING, "must be 空腹時, 随時 or 食直後");
-    }
-    rec->tg = fk__measure(r, FK_COL_TG, true, 10, 5000);
-    rec->hdl = fk__measure(r, FK_COL_HDL, true, 5, 200);
-    rec->ldl = fk__measure(r, FK_COL_LDL, false, 10, 600);
-    rec->non_hdl = fk__measure(r, FK_COL_NON_HDL, false, 10, 700);
-    if (!r->rejected && !fk_is_measured(rec->ldl) && !fk_is_measured(rec->non_hdl))
-        fk__report(r, FK_COL_LDL, "required when Non-HDLコレステロール is empty");
-    rec->ast = fk__measure(r, FK_COL_AST, true, 1, 5000);
-    rec->alt = fk__measure(r, FK_COL_ALT, true, 1, 5000);
-    rec->ggt = fk__measure(r, FK_COL_GGT, true, 1, 5000);
-    rec->glucose = fk__measure(r, FK_COL_GLUCOSE, false, 20, 1000);
-    rec->hba1c = fk__measure(r, FK_COL_HBA1C, false, 3.0, 20.0);
-    if (!fk_is_measured(rec->glucose) && !fk_is_measured(rec->hba1c))
-        fk__report(r, FK_COL_GLUCOSE, "at least one of 血糖 and HbA1c is required");
-    rec->urine_glucose = fk__urine(r, FK_COL_URINE_GLUCOSE);
-    rec->urine_protein = fk__urine(r, FK_COL_URINE_PROTEIN);
-    rec->hb = fk__measure(r, FK_COL_HB, false, 3.0, 25.0);
-    rec->creatinine = fk__measure(r, FK_COL_CREATININE, false, 0.1, 20.0);
-    rec->egfr = fk__measure(r, FK_COL_EGFR, false, 1, 200);
-    rec->smoker = fk__yes_no(r, FK_COL_SMOKER);
-    rec->med_bp = fk__yes_no(r, FK_COL_MED_BP);
-    rec->med_glucose = fk__yes_no(r, FK_COL_MED_GLUCOSE);
-    rec->med_lipid = fk__yes_no(r, FK_COL_MED_LIPID);
+    r->waist = fk__number(v, FK_COL_WAIST, 40, 200, true, "outside 40.0–200.0 cm");
+    r->sbp = fk__number(v, FK_COL_SBP, 60, 300, true, "outside 60–300 mmHg");
+    r->dbp = fk__number(v, FK_COL_DBP, 30, 200, true, "outside 30–200 mmHg");
+    if (fk_is_measured(r->sbp) && fk_is_measured(r->dbp) && r->sbp <= r->dbp)
+        fk__find(v, FK_COL_SBP, "not greater than 拡張期血圧");
+    static const char *const fasting[] = {"空腹時", "随時", "食直後"};
+    int f = fk__choice(v, FK_COL_FASTING, fasting, 3, "not 空腹時, 随時 or 食直後");
+    r->fasting = f == 1 ? FK_FAST_CASUAL : f == 2 ? FK_FAST_AFTER_MEAL : FK_FAST_FASTING;
+    r->tg = fk__number(v, FK_COL_TG, 10, 5000, true, "outside 10–5000 mg/dl");
+    r->hdl = fk__number(v, FK_COL_HDL, 5, 200, true, "outside 5–200 mg/dl");
+    r->ldl = fk__number(v, FK_COL_LDL, 10, 600, false, "outside 10–600 mg/dl");
+    r->non_hdl = fk__number(v, FK_COL_NON_HDL, 10, 700, false, "outside 10–700 mg/dl");
+    if (fk__is_empty(v, FK_COL_LDL) && fk__is_empty(v, FK_COL_NON_HDL))
+        fk__find(v, FK_COL_LDL, "LDLコレステロール or Non-HDLコレステロール required");
+    r->ast = fk__number(v, FK_COL_AST, 1, 5000, true, "outside 1–5000 U/L");
+    r->alt = fk__number(v, FK_COL_ALT, 1, 5000, true, "outside 1–5000 U/L");
+    r->ggt = fk__number(v, FK_COL_GGT, 1, 5000, true, "outside 1–5000 U/L");
+    r->glucose = fk__number(v, FK_COL_GLUCOSE, 20, 1000, false, "outside 20–1000 mg/dl");
+    r->hba1c = fk__number(v, FK_COL_HBA1C, 3, 20, false, "outside 3.0–20.0 %");
+    if (fk__is_empty(v, FK_COL_GLUCOSE) && fk__is_empty(v, FK_COL_HBA1C))
+        fk__find(v, FK_COL_GLUCOSE, "血糖 or HbA1c required");
+    r->urine_glucose = fk__urine(v, FK_COL_URINE_GLUCOSE);
+    r->urine_protein = fk__urine(v, FK_COL_URINE_PROTEIN);
+    r->hb = fk__number(v, FK_COL_HB, 3, 25, false, "outside 3.0–25.0 g/dl");
+    r->creatinine = fk__number(v, FK_COL_CREATININE, 0.1, 20, false, "outside 0.1–20.0 mg/dl");
+    r->egfr = fk__number(v, FK_COL_EGFR, 1, 200, false, "outside 1–200");
+    r->smoker = fk__yes_no(v, FK_COL_SMOKER);
+    r->med_bp = fk__yes_no(v, FK_COL_MED_BP);
+    r->med_glucose = fk__yes_no(v, FK_COL_MED_GLUCOSE);
+    r->med_lipid = fk__yes_no(v, FK_COL_MED_LIPID);
 }
 
-fk_status fk_validator_check(fk_validator *v, size_t line, const char *const *fields,
-                             const size_t *lens, size_t n, fk_record *out, fk_finding_fn on_finding,
-                             void *ctx, bool *accepted, fk_err *err)
+fk_status fk_validator_check_row(fk_validator *v, const fk_schema *schema,
+                                 const char *const *fields, const size_t *lens, size_t nfields,
+                                 long line, fk_record *out, bool *accepted,
+                                 fk_finding_fn on_finding, void *ctx, fk_err *err)
 {
-    fk__row r = {.v = v,
-                 .line = line,
-                 .fields = fields,
-                 .lens = lens,
-                 .n = n,
-                 .fn = on_finding,
-                 .ctx = ctx,
-                 .status = FK_OK};
     *accepted = false;
     fk_record_clear(out);
-    if (n != fk_schema_width(v->schema)) {
+    v->schema = schema;
+    v->fields = fields;
+    v->lens = lens;
+    v->line = line;
+    v->rejected = false;
+    v->stopped = false;
+    v->oom = false;
+    v->on_finding = on_finding;
+    v->ctx = ctx;
+    if (nfields != schema->nfields) {
         char reason[96];
-        snprintf(reason, sizeof reason, "%zu fields where the header has %zu", n,
-                 fk_schema_width(v->schema));
-        fk__report(&r, FK_COL_COUNT, reason);
-    } else {
-        bool category_ok = fk__category(&r, &out->category);
-        fk__ids(&r, out);
-        fk__voucher(&r, out, category_ok);
-        fk__person(&r, out);
-        fk__results(&r, out);
-        if (out->building == NULL && !r.rejected && r.status == FK_OK &&
-            (out->building = fk_strdup("")) == NULL)
-            r.status = FK_ENOMEM;
+        snprintf(reason, sizeof reason, "expected %zu fields, found %zu", schema->nfields, nfields);
+        v->rejected = true;
+        if (!on_finding(ctx, line, 0, "", reason, false))
+            return fk_failf(err, FK_EFINDING, "stopped after line %ld", line);
+        return FK_OK;
     }
-    if (r.status != FK_OK || r.rejected)
+    bool oom = false;
+    fk__category(v, out);
+    fk__identity(v, out, &oom);
+    fk__address(v, out, &oom);
+    fk__insurance(v, out, &oom);
+    fk__exam(v, out, &oom);
+    fk__results(v, out);
+    oom = oom || v->oom;
+    if (oom || v->rejected || v->stopped)
         fk_record_clear(out);
-    if (r.status != FK_OK)
-        return fk_failf(err, r.status, "out of memory validating line %zu", line);
-    if (r.stop)
-        return fk_failf(err, FK_EFINDING, "stopped at line %zu", line);
-    *accepted = !r.rejected;
+    if (oom)
+        return fk_failf(err, FK_ENOMEM, "out of memory validating line %ld", line);
+    if (v->stopped)
+        return fk_failf(err, FK_EFINDING, "stopped after line %ld", line);
+    *accepted = !v->rejected;
     return FK_OK;
 }

@@ -3,8 +3,14 @@
 . "$SRCDIR/tests/e2e/lib.sh"
 new_job job
 "$FUKAN" sample -o ward.csv --encoding utf-8 --dirty 50 --dirty-report planted.tsv >/dev/null
-"$FUKAN" seal ward.csv -o package.zip --password-out package-pw.txt >/dev/null
+"$FUKAN" seal ward.csv -o package.zip --password-out package-pw.txt --notice notice.pdf \
+  2>/dev/null
 [ "$(stat -c %a package-pw.txt)" = 600 ] || fail "package password file is not 0600"
+# The password notice carries the password and the package's checksum, as real text.
+pdftotext notice.pdf notice.txt
+expect_grep 'パスワード通知書' notice.txt
+grep -qF "$(cat package-pw.txt)" notice.txt || fail "the notice does not hold the password"
+grep -qF "$(sha256sum package.zip | cut -d' ' -f1)" notice.txt || fail "no checksum on the notice"
 
 # Open: exactly the 50 planted rows are rejected, the 4,413 others accepted.
 expect_exit 1 as_tanaka open job package.zip --package-password-file package-pw.txt
