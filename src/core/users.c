@@ -52,8 +52,10 @@ void fk_role_describe(unsigned mask, char *out, size_t size)
             continue;
         int n = snprintf(out + used, size - used, "%s%s (%s)", used ? ", " : "", fk__roles[i].title,
                          fk__roles[i].name);
-        if (n < 0 || (size_t)n >= size - used)
+        if (n < 0 || (size_t)n >= size - used) {
+            out[used] = '\0'; /* whole entries only: never a title cut inside a character */
             return;
+        }
         used += (size_t)n;
     }
 }
