@@ -221,8 +221,10 @@ static fk_status fk__unseal_row(fk_job *job, const fk_key *k, sqlite3_stmt *st, 
     fk_buf_reset(plain);
     fk_status s = fk_unseal(k, ad, ad_len, sqlite3_column_blob(st, 7),
                             (size_t)sqlite3_column_bytes(st, 7), plain, err);
-    if (s != FK_OK)
+    if (s == FK_ECRYPTO)
         return fk_failf(err, FK_ETAMPER, "%s: record %ld failed authentication", job->dir, m->id);
+    if (s != FK_OK)
+        return s; /* out of memory is not tampering */
     s = fk_record_decode(plain->data, plain->len, r, err);
     if (s == FK_OK && r->category != m->category) {
         fk_record_clear(r);

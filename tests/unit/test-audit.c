@@ -15,6 +15,7 @@
 
 #include "core/audit.h"
 #include "job-fixture.h"
+#include "util/mem.h"
 
 /* The fixture writes three entries: the job's creation and two users added. */
 #define FX_ENTRIES 3
@@ -361,6 +362,40 @@ static void test_unsigned_before_signed(void **state)
     fx_destroy(&fx);
 }
 
+/* Every allocation in turn fails while verifying and appending: FK_ENOMEM, never a false
+ * FK_ETAMPER, and nothing half-written. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    fx_job fx;
+    fx_create(&fx, true);
+    fk_err err;
+    fk_audit_report report;
+    long n;
+    for (n = 0;; n++) {
+        fk_mem_fail_after(n);
+        fk_status s = fk_audit_verify(fx.job, NULL, NULL, &report, &err);
+        fk_mem_fail_after(-1);
+        if (s == FK_OK)
+            break;
+        if (s != FK_ENOMEM)
+            fail_msg("%s: %s", fk_status_name(s), fk_err_message(&err));
+    }
+    assert_true(n > 0);
+    for (n = 0;; n++) {
+        fk_mem_fail_after(n);
+        fk_status s = fk_job_audit(fx.job, "-", FK_OK, "under memory pressure", &err);
+        fk_mem_fail_after(-1);
+        if (s == FK_OK)
+            break;
+        if (s != FK_ENOMEM)
+            fail_msg("%s: %s", fk_status_name(s), fk_err_message(&err));
+    }
+    verify_ok(&fx, NULL, NULL, &report);
+    assert_int_equal(report.entries, FX_ENTRIES + 1);
+    fx_destroy(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -373,6 +408,7 @@ int main(void)
         cmocka_unit_test(test_replaced_key),
         cmocka_unit_test(test_unsigned_tail),
         cmocka_unit_test(test_unsigned_before_signed),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

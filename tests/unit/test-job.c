@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 
 #include "job-fixture.h"
+#include "util/mem.h"
 
 static void expect_status(fk_status got, fk_status want, const fk_err *err)
 {
@@ -468,6 +469,49 @@ static void test_password_rules(void **state)
     expect_strong("Tanaka-2025-xyz", NULL);
 }
 
+/* Every allocation in turn fails while opening a job and logging in: each attempt fails
+ * cleanly with FK_ENOMEM (no leak under ASan), and none counts as a failed login. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    fx_job fx;
+    fx_create(&fx, true);
+    fk_job_close(fx.job);
+    fx.job = NULL;
+    fk_err err;
+    long n;
+    for (n = 0;; n++) {
+        fk_job *job = NULL;
+        fk_mem_fail_after(n);
+        fk_status s = fk_job_open(fx.dir, &job, &err);
+        fk_mem_fail_after(-1);
+        if (s == FK_OK) {
+            fk_job_close(job);
+            break;
+        }
+        expect_status(s, FK_ENOMEM, &err);
+        assert_null(job);
+    }
+    assert_true(n > 2);
+    for (n = 0;; n++) {
+        FX_OK(fk_job_open(fx.dir, &fx.job, &err), &err);
+        fk_mem_fail_after(n);
+        fk_status s = fk_job_login(fx.job, FX_HANDLER, FX_HANDLER_PW, "test", FK_ROLES_STAFF, &err);
+        fk_mem_fail_after(-1);
+        fk_job_close(fx.job);
+        fx.job = NULL;
+        if (s == FK_OK)
+            break;
+        expect_status(s, FK_ENOMEM, &err);
+    }
+    assert_true(n > 2);
+    fx_reopen(&fx);
+    roster r = users_of(fx.job, 0);
+    assert_int_equal(r.info[1].failures, 0);
+    assert_false(r.info[1].locked);
+    fx_destroy(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -475,7 +519,7 @@ int main(void)
         cmocka_unit_test(test_login),          cmocka_unit_test(test_lockout),
         cmocka_unit_test(test_roster_changes), cmocka_unit_test(test_passwd),
         cmocka_unit_test(test_users_foreach),  cmocka_unit_test(test_roles),
-        cmocka_unit_test(test_password_rules),
+        cmocka_unit_test(test_password_rules), cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

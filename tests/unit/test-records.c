@@ -472,6 +472,49 @@ static void test_nothing_in_clear(void **state)
     fx_destroy(&fx);
 }
 
+/* Every allocation in turn fails while sealing and unsealing: FK_ENOMEM, never a false
+ * FK_ETAMPER, and no leak under ASan. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    fx_job fx;
+    new_job(&fx);
+    store_package(&fx, "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", false);
+    fk_err err;
+    seen s;
+    long n;
+    for (n = 0;; n++) {
+        fk_mem_fail_after(n);
+        fk_status st = walk(&fx, &s, 0, &err);
+        fk_mem_fail_after(-1);
+        if (st == FK_OK)
+            break;
+        expect_status(st, FK_ENOMEM, &err);
+    }
+    assert_int_equal(s.count, 3);
+    assert_true(n > 3);
+
+    long pkg;
+    FX_OK(fk_job_begin(fx.job, &err), &err);
+    FX_OK(fk_job_package_start(fx.job, SHA_B, true, &pkg, &err), &err);
+    fk_record r;
+    fill(&r, FK_CAT_DOUKI, "100000000001", NAME_1, ADDRESS_1);
+    for (n = 0;; n++) {
+        fk_mem_fail_after(n);
+        fk_status st = fk_job_record_add(fx.job, pkg, &r, 2, &err);
+        fk_mem_fail_after(-1);
+        if (st == FK_OK)
+            break;
+        expect_status(st, FK_ENOMEM, &err);
+    }
+    fk_record_clear(&r);
+    FX_OK(fk_job_package_finish(fx.job, pkg, 1, 1, 0, &err), &err);
+    FX_OK(fk_job_commit(fx.job, &err), &err);
+    FX_OK(walk(&fx, &s, 0, &err), &err);
+    assert_int_equal(s.count, 1);
+    fx_destroy(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -483,6 +526,7 @@ int main(void)
         cmocka_unit_test(test_tag),
         cmocka_unit_test(test_tamper),
         cmocka_unit_test(test_nothing_in_clear),
+        cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
