@@ -37,10 +37,14 @@ typedef struct fx_job {
             fail_msg("%s: %s", fk_status_name(fx_s_), fk_err_message(err));                        \
     } while (0)
 
+/* A new private directory, in memory where there is one: the store syncs every commit. */
 static inline void fx_tmpdir(fx_job *fx)
 {
-    snprintf(fx->tmp, sizeof fx->tmp, "/tmp/fukan-test-XXXXXX");
-    assert_non_null(mkdtemp(fx->tmp));
+    snprintf(fx->tmp, sizeof fx->tmp, "/dev/shm/fukan-test-XXXXXX");
+    if (mkdtemp(fx->tmp) == NULL) {
+        snprintf(fx->tmp, sizeof fx->tmp, "/tmp/fukan-test-XXXXXX");
+        assert_non_null(mkdtemp(fx->tmp));
+    }
     snprintf(fx->dir, sizeof fx->dir, "%s/job", fx->tmp);
 }
 

@@ -99,13 +99,6 @@ static long store_package(fx_job *fx, const char *sha, bool replace)
     return pkg;
 }
 
-static void new_job(fx_job *fx)
-{
-    fk_err err;
-    fx_create(fx, true);
-    FX_OK(fx_login(fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), &err);
-}
-
 typedef struct {
     fx_job *fx;
     int count;
@@ -175,7 +168,7 @@ static void test_round_trip(void **state)
 {
     (void)state;
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, true);
     store_package(&fx, SHA_A, false);
     fk_err err;
     seen s;
@@ -205,7 +198,7 @@ static void test_round_trip(void **state)
     assert_false(opened);
 
     /* Another staff member's login opens the same records. */
-    FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
+    FX_OK(fx_login(&fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), &err);
     FX_OK(walk(&fx, &s, 0, &err), &err);
     assert_int_equal(s.count, 3);
 
@@ -224,7 +217,7 @@ static void test_counts(void **state)
 {
     (void)state;
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, false);
     fk_err err;
     fk_job_counts c;
     FX_OK(fk_job_counts_get(fx.job, &c, &err), &err);
@@ -250,7 +243,7 @@ static void test_counts(void **state)
     assert_int_equal(c.by_category[FK_CAT_SEKKYOKU], 0);
     assert_int_equal(c.held, 1);
 
-    FX_OK(fx_login(&fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), &err);
+    FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
     FX_OK(fk_job_record_hold(fx.job, s.ids[0], false, &err), &err);
     FX_OK(fk_job_counts_get(fx.job, &c, &err), &err);
     assert_int_equal(c.held, 0);
@@ -261,7 +254,7 @@ static void test_counts_must_add_up(void **state)
 {
     (void)state;
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, false);
     fk_err err;
     long pkg;
     FX_OK(fk_job_begin(fx.job, &err), &err);
@@ -281,7 +274,7 @@ static void test_replace(void **state)
 {
     (void)state;
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, false);
     store_package(&fx, SHA_A, false);
     fk_err err;
     long pkg;
@@ -328,7 +321,7 @@ static void test_duplicate_resident(void **state)
 {
     (void)state;
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, false);
     fk_err err;
     long pkg;
     FX_OK(fk_job_begin(fx.job, &err), &err);
@@ -351,8 +344,8 @@ static void test_tag(void **state)
 {
     (void)state;
     fx_job a, b;
-    new_job(&a);
-    new_job(&b);
+    fx_create(&a, false);
+    fx_create(&b, false);
     fk_err err;
     char t1[FK_TAG_HEX], t2[FK_TAG_HEX], t3[FK_TAG_HEX], other[FK_TAG_HEX];
     FX_OK(fk_job_tag(a.job, "100000000001", t1, &err), &err);
@@ -361,7 +354,7 @@ static void test_tag(void **state)
         assert_non_null(strchr("0123456789abcdef", t1[i]));
     FX_OK(fk_job_tag(a.job, "100000000002", t3, &err), &err);
     assert_string_not_equal(t1, t3);
-    /* Stable across logins and users of the same job. */
+    /* Stable across logins to the same job. */
     FX_OK(fx_login(&a, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
     FX_OK(fk_job_tag(a.job, "100000000001", t2, &err), &err);
     assert_string_equal(t1, t2);
@@ -376,7 +369,7 @@ static void test_tag(void **state)
 static void expect_tamper_caught(const char *sql, const char *what)
 {
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, false);
     store_package(&fx, SHA_A, false);
     fk_job_close(fx.job);
     fx.job = NULL;
@@ -389,7 +382,7 @@ static void expect_tamper_caught(const char *sql, const char *what)
         fail_msg("%s: %s", sql, msg);
     sqlite3_close(db);
     fk_err err;
-    FX_OK(fx_login(&fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), &err);
+    FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
     seen s;
     fk_err_clear(&err);
     fk_status st = walk(&fx, &s, 0, &err);
@@ -449,7 +442,7 @@ static void test_nothing_in_clear(void **state)
 {
     (void)state;
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, false);
     store_package(&fx, SHA_A, false);
     static const char *const secrets[] = {
         NAME_1,     "𠮷田",         "髙橋\u3000一郎", "山田\u3000花子", ADDRESS_1,
@@ -464,7 +457,7 @@ static void test_nothing_in_clear(void **state)
 
     /* A replaced package's records are deleted without leaving their bytes behind. */
     fk_err err;
-    FX_OK(fx_login(&fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), &err);
+    FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
     store_package(&fx, SHA_B, true);
     fk_job_close(fx.job);
     fx.job = NULL;
@@ -478,7 +471,7 @@ static void test_out_of_memory(void **state)
 {
     (void)state;
     fx_job fx;
-    new_job(&fx);
+    fx_create(&fx, false);
     store_package(&fx, "cccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccccc", false);
     fk_err err;
     seen s;
