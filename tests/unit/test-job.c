@@ -39,6 +39,21 @@ static void test_create_private(void **state)
     snprintf(db, sizeof db, "%s/job.db", fx.dir);
     assert_int_equal(mode_of(fx.dir), 0700);
     assert_int_equal(mode_of(db) & 077, 0);
+    /* SQLite's side files (WAL, shared memory) hold pages of the database too. */
+    DIR *d = opendir(fx.dir);
+    assert_non_null(d);
+    int files = 0;
+    for (struct dirent *e; (e = readdir(d)) != NULL;) {
+        if (e->d_name[0] == '.')
+            continue;
+        char path[400];
+        snprintf(path, sizeof path, "%s/%s", fx.dir, e->d_name);
+        if ((mode_of(path) & 077) != 0)
+            fail_msg("%s is accessible by others", e->d_name);
+        files++;
+    }
+    closedir(d);
+    assert_true(files >= 2); /* job.db and its WAL while the job is open */
     assert_string_equal(fk_job_user(fx.job), FX_MANAGER);
     assert_int_equal(fk_job_role(fx.job), FK_ROLE_MANAGER);
     assert_string_equal(fk_job_dir(fx.job), fx.dir);
