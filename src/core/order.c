@@ -122,7 +122,7 @@ static fk_status fk__double(const fk__ctx *c, struct fy_node *node, const char *
         return st;
     char *end;
     double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || v < 0 || v > 1000)
+    if (*s == '\0' || *end != '\0' || !(v >= 0 && v <= 1000)) /* NaN fails both */
         return fk__fail_at(c, node, "%s must be a length in mm", key);
     *out = v;
     return FK_OK;
@@ -159,6 +159,8 @@ static fk_status fk__expected(const fk__ctx *c, fk_order *o, struct fy_node *map
         fk_category cat;
         if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
             return fk__fail_at(c, k, "%s: unknown category", "expected");
+        if (o->expected[cat] != -1) /* a label and its code are the same category */
+            return fk__fail_at(c, k, "%s: category given twice", "expected");
         fk_status st = fk__long(c, fy_node_pair_value(p), "count", 0, 100000000, &o->expected[cat]);
         if (st != FK_OK)
             return st;
@@ -196,6 +198,8 @@ static fk_status fk__enclosures(const fk__ctx *c, fk_order *o, struct fy_node *m
         fk_category cat;
         if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
             return fk__fail_at(c, k, "%s: unknown category", "enclosures");
+        if (o->stock_count[cat] != 0)
+            return fk__fail_at(c, k, "%s: category given twice", "enclosures");
         if (!fy_node_is_sequence(v))
             return fk__fail_at(c, k, "%s: expected a list of stock items", "enclosures");
         void *it2 = NULL;
@@ -384,8 +388,8 @@ static fk_status fk__syntax_error(const fk__ctx *c, struct fy_diag *diag)
     if (e == NULL)
         return fk_failf(c->err, FK_EFORMAT, "%s:1:1: no settings (empty, or not valid YAML)",
                         c->path);
-    return fk_failf(c->err, FK_EFORMAT, "%s:%d:%d: %s", c->path, e->line + 1, e->column + 1,
-                    e->msg);
+    /* libfyaml's collected errors count lines and columns from 1 already. */
+    return fk_failf(c->err, FK_EFORMAT, "%s:%d:%d: %s", c->path, e->line, e->column, e->msg);
 }
 
 fk_status fk_order_parse(const char *path, const char *text, size_t len, fk_order **out,

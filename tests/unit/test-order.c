@@ -195,6 +195,12 @@ static void test_wrong_type(void **state)
     expect_error(MINIMAL "window: 5\n", 7, 9, "window must have");
     expect_error(MINIMAL "window:\n  x: 1\n  y: 1\n  width: wide\n  height: 1\n", 10, 10,
                  "width must be a length in mm");
+    expect_error(MINIMAL "window: {x: nan, y: 1, width: 1, height: 1}\n", 7, 13,
+                 "x must be a length in mm");
+    expect_error(MINIMAL "window: {x: 1, y: -1, width: 1, height: 1}\n", 7, 19,
+                 "y must be a length in mm");
+    expect_error(MINIMAL "window: {x: 1, y: 1, width: 1000.5, height: 1}\n", 7, 29,
+                 "width must be a length in mm");
     expect_error(MINIMAL "enclosures:\n  健康相談: 利用のご案内\n", 8, 3, "expected a list");
     expect_error(MINIMAL "enclosures:\n  健康相談: [{a: b}]\n", 8, 3, "stock item must be");
     expect_error(MINIMAL "templates: [a]\n", 7, 1, "templates must map");
@@ -235,6 +241,11 @@ static void test_unknown_category(void **state)
     expect_error(MINIMAL "expected:\n  X: 2\n", 8, 3, "expected: unknown category");
     expect_error(MINIMAL "enclosures:\n  受診勧奨: [リーフレット]\n", 8, 3,
                  "enclosures: unknown category");
+    /* A label and its code name the same category: given twice, one would be lost. */
+    expect_error(MINIMAL "expected:\n  健康相談: 1\n  K: 2\n", 9, 3,
+                 "expected: category given twice");
+    expect_error(MINIMAL "enclosures:\n  K: [a]\n  健康相談: [b]\n", 9, 3,
+                 "enclosures: category given twice");
 }
 
 static void test_job_code(void **state)
@@ -268,7 +279,10 @@ static void test_postal_mismatch(void **state)
 static void test_syntax_error(void **state)
 {
     (void)state;
-    /* libfyaml's own positions: only the form "file:line:col: reason" is ours. */
+    expect_error("ward: a\nward: b\n", 2, 1, "duplicate key");
+    expect_error("window: {x: 1, x: 2}\n", 1, 16, "duplicate key");
+    expect_error("a: [1, 2\n", 2, 1, "without a closing bracket");
+    /* Other syntax errors: at least the form "file:line:col: reason". */
     expect_error(MINIMAL "expected:\n  健康相談: [1, 2\n", 0, 0, "");
     expect_error("ward: \"新宿区\n", 0, 0, "");
     expect_error(MINIMAL "  ward: x\n", 0, 0, "");
