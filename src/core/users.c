@@ -423,6 +423,11 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
 fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, const char *command,
                        unsigned allowed_roles, fk_err *err)
 {
+    /* A second login on the same handle starts from nothing: an auditor or a refused user
+     * must not inherit the job key of whoever logged in before. */
+    fk_key_free(job->key);
+    job->key = NULL;
+    job->role = 0;
     fk_status s = fk__set_string(&job->command, command, err);
     if (s == FK_OK)
         s = fk__set_string(&job->user, user_id, err);

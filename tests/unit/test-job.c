@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "core/audit.h"
 #include "job-fixture.h"
 #include "util/mem.h"
 
@@ -176,6 +177,28 @@ static void test_login(void **state)
     FX_OK(fx_login(&fx, FX_AUDITOR, FX_AUDITOR_PW, FK_ROLES_ALL, &err), &err);
     assert_int_equal(fk_job_role(fx.job), FK_ROLE_AUDITOR);
     const fk_user_spec extra = {"extra", "追加\u3000次郎", "", FK_ROLE_HANDLER};
+    expect_status(fk_job_user_add(fx.job, &extra, "Umi-no-Soko-de-55", fk_kdf_interactive(), &err),
+                  FK_EPERM, &err);
+
+    /* Logging in again on the same handle drops what the previous login opened. */
+    FX_OK(fk_job_login(fx.job, FX_MANAGER, FX_MANAGER_PW, "test", FK_ROLES_STAFF, &err), &err);
+    FX_OK(fk_job_login(fx.job, FX_AUDITOR, FX_AUDITOR_PW, "test", FK_ROLES_ALL, &err), &err);
+    /* Without the job key the auditor's entries stay unsigned. */
+    FX_OK(fk_job_audit(fx.job, "-", FK_OK, "auditor at work", &err), &err);
+    fk_audit_report report;
+    FX_OK(fk_audit_verify(fx.job, NULL, NULL, &report, &err), &err);
+    assert_int_equal(report.unsigned_tail, 2); /* the login and the entry */
+    expect_status(fk_job_user_add(fx.job, &extra, "Umi-no-Soko-de-55", fk_kdf_interactive(), &err),
+                  FK_EPERM, &err);
+    expect_status(
+        fk_job_user_passwd(fx.job, FX_HANDLER, "Umi-no-Soko-de-55", fk_kdf_interactive(), &err),
+        FK_EPERM, &err);
+    FX_OK(fk_job_login(fx.job, FX_MANAGER, FX_MANAGER_PW, "test", FK_ROLES_STAFF, &err), &err);
+    expect_status(
+        fk_job_login(fx.job, FX_HANDLER, "wrong-password-1", "test", FK_ROLES_STAFF, &err),
+        FK_EAUTH, &err);
+    assert_null(fk_job_user(fx.job));
+    assert_int_equal(fk_job_role(fx.job), 0);
     expect_status(fk_job_user_add(fx.job, &extra, "Umi-no-Soko-de-55", fk_kdf_interactive(), &err),
                   FK_EPERM, &err);
     fx_destroy(&fx);
