@@ -1,6 +1,7 @@
 /* The handler roster, key slots and logins: see job.h. */
 #include "job-private.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -106,7 +107,8 @@ static size_t fk__distinct(const char *p)
 
 fk_status fk_password_check(const char *password, const char *user_id, fk_err *err)
 {
-    if (strlen(password) < FK_PASSWORD_MIN)
+    /* Characters, as the message says: four kanji are twelve bytes but not a long password. */
+    if (fk_utf8_length(password) < FK_PASSWORD_MIN)
         return fk_failf(err, FK_EINVAL, "password too short: at least %d characters",
                         FK_PASSWORD_MIN);
     if (strlen(password) > 1024)

@@ -471,6 +471,10 @@ static void test_password_rules(void **state)
     expect_weak("Hoshi-Tsuki", NULL, "too short");
     expect_strong("Hoshi-Tsuki!", NULL);
     expect_weak("", NULL, "too short");
+    /* Characters, not bytes: four kanji are twelve bytes. */
+    expect_weak("山川空海", NULL, "too short");
+    expect_weak("山川空海森林雲雨雪花月", NULL, "too short");
+    expect_strong("山川空海森林雲雨雪花月星", NULL);
     char longpw[1100];
     for (size_t i = 0; i < sizeof longpw - 1; i++)
         longpw[i] = (char)('a' + (i * 7) % 26);
