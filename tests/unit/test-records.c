@@ -210,6 +210,17 @@ static void test_round_trip(void **state)
     expect_status(fk_job_tag(fx.job, "100000000001", tag, &err), FK_EPERM, &err);
     long pkg;
     expect_status(fk_job_package_start(fx.job, SHA_B, true, &pkg, &err), FK_EPERM, &err);
+    expect_status(fk_job_reject_add(fx.job, 1, 9, 1, "氏名", "empty", &err), FK_EPERM, &err);
+    expect_status(fk_job_package_finish(fx.job, 1, 0, 0, 0, &err), FK_EPERM, &err);
+    expect_status(fk_job_record_hold(fx.job, 1, true, &err), FK_EPERM, &err);
+    /* The counts and the reject list stay readable. */
+    fk_job_counts c;
+    FX_OK(fk_job_counts_get(fx.job, &c, &err), &err);
+    assert_int_equal(c.accepted, 3);
+    assert_int_equal(c.held, 0);
+    memset(&x, 0, sizeof x);
+    FX_OK(fk_job_rejects_foreach(fx.job, visit_reject, &x, &err), &err);
+    assert_int_equal(x.count, 2);
     fx_destroy(&fx);
 }
 
