@@ -295,8 +295,12 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         o->batch_size = (int)n;
         return st;
     }
-    if (strcmp(key, "ward") == 0)
-        return fk__string(c, v, key, &o->ward);
+    if (strcmp(key, "ward") == 0) {
+        st = fk__string(c, v, key, &o->ward);
+        if (st == FK_OK && o->ward[0] == '\0') /* as good as missing */
+            st = fk__fail_at(c, v, "%s must not be empty", key);
+        return st;
+    }
     if (strcmp(key, "job_code") == 0) {
         st = fk__string(c, v, key, &o->job_code);
         if (st == FK_OK && !fk__is_job_code(o->job_code))

@@ -302,6 +302,7 @@ static void test_missing(void **state)
                  "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n",
                  1, 1, "missing job_code");
     expect_error("fiscal_year: 2025\nward: 新宿区\njob_code: A\n", 1, 1, "missing voucher");
+    expect_error("ward: ''\n", 1, 0, "ward must not be empty");
     expect_error("# comments only\n", 1, 1, "no settings");
     expect_error("", 1, 1, "no settings");
 }
