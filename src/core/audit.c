@@ -331,10 +331,6 @@ fk_status fk_audit_verify(fk_job *job, const unsigned char *pubkey, const char *
     if (s == FK_OK && pubkey == NULL) {
         s = fk_audit_pubkey(job, own, err);
         v.pk = own;
-    } else if (s == FK_OK && fk_audit_pubkey(job, own, NULL) == FK_OK &&
-               !fk_equal(own, pubkey, FK_SIGN_PUBLIC_BYTES)) {
-        s = fk_failf(err, FK_ETAMPER, "%s: the job's audit public key is not the one given",
-                     job->dir);
     }
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
@@ -345,6 +341,12 @@ fk_status fk_audit_verify(fk_job *job, const unsigned char *pubkey, const char *
     if (s == FK_OK && rc != SQLITE_DONE)
         s = fk__job_db_fail(job, err);
     sqlite3_finalize(st);
+    /* Checked after the entries, so that entries re-signed under a substituted key are
+     * named first. */
+    if (s == FK_OK && pubkey != NULL && fk_audit_pubkey(job, own, NULL) == FK_OK &&
+        !fk_equal(own, pubkey, FK_SIGN_PUBLIC_BYTES))
+        s = fk_failf(err, FK_ETAMPER, "%s: the job's audit public key is not the one given",
+                     job->dir);
     if (s == FK_OK && report->entries == 0)
         s = fk_failf(err, FK_ETAMPER, "%s: the audit log is empty", job->dir);
     if (s == FK_OK && v.cp.has_checkpoint && !v.cp.seen)

@@ -138,9 +138,13 @@ fk_status fk_slot_unwrap(const char *password, fk_kdf_params params,
     fk_buf_init(&plain, FK_KEY_BYTES + 1);
     fk_status s = kek && key ? fk__derive_kek(password, params, salt, kek->bytes, err)
                              : fk_failf(err, FK_ENOMEM, "out of memory for a key");
-    if (s == FK_OK && (fk_unseal(kek, salt, FK_SALT_BYTES, wrapped, n, &plain, NULL) != FK_OK ||
-                       plain.len != FK_KEY_BYTES))
-        s = fk_failf(err, FK_EAUTH, "wrong password");
+    if (s == FK_OK) {
+        /* Only a failed authentication means a wrong password: running out of memory must
+         * not count as a failed login (five of those lock the user). */
+        s = fk_unseal(kek, salt, FK_SALT_BYTES, wrapped, n, &plain, err);
+        if (s == FK_ECRYPTO || (s == FK_OK && plain.len != FK_KEY_BYTES))
+            s = fk_failf(err, FK_EAUTH, "wrong password");
+    }
     if (s == FK_OK) {
         memcpy(key->bytes, plain.data, FK_KEY_BYTES);
         *job_key = key;

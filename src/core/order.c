@@ -41,11 +41,39 @@ typedef struct {
 static fk_status fk__fail_at(const fk__ctx *c, struct fy_node *node, const char *fmt, ...)
     FK_PRINTF(3, 4);
 
+/* Where a node starts. libfyaml keeps marks only on scalar tokens, so a mapping or sequence
+ * is placed at the key that names it (or its parent's key), and a mapping without one (the
+ * document's root) at its first key. */
+static const struct fy_mark *fk__mark(struct fy_node *node)
+{
+    struct fy_node *root = node;
+    for (; node != NULL; node = fy_node_get_parent(node)) {
+        struct fy_token *t = fy_node_get_scalar_token(node);
+        if (t != NULL)
+            return fy_token_start_mark(t);
+        struct fy_node *parent = fy_node_get_parent(node);
+        if (parent == NULL || !fy_node_is_mapping(parent))
+            continue;
+        void *it = NULL;
+        struct fy_node_pair *p;
+        while ((p = fy_node_mapping_iterate(parent, &it)) != NULL) {
+            t = fy_node_pair_value(p) == node ? fy_node_get_scalar_token(fy_node_pair_key(p))
+                                              : NULL;
+            if (t != NULL)
+                return fy_token_start_mark(t);
+        }
+    }
+    struct fy_node_pair *first =
+        root && fy_node_is_mapping(root) ? fy_node_mapping_get_by_index(root, 0) : NULL;
+    struct fy_token *t = first ? fy_node_get_scalar_token(fy_node_pair_key(first)) : NULL;
+    return t ? fy_token_start_mark(t) : NULL;
+}
+
 static fk_status fk__fail_at(const fk__ctx *c, struct fy_node *node, const char *fmt, ...)
 {
-    int line = 0, col = 0;
-    struct fy_token *t = node ? fy_node_get_scalar_token(node) : NULL;
-    const struct fy_mark *m = t ? fy_token_start_mark(t) : NULL;
+    /* An empty document has no node at all: its settings would start at 1:1. */
+    int line = 1, col = 1;
+    const struct fy_mark *m = fk__mark(node);
     if (m != NULL) {
         line = m->line + 1;
         col = m->column + 1;
@@ -94,7 +122,7 @@ static fk_status fk__double(const fk__ctx *c, struct fy_node *node, const char *
         return st;
     char *end;
     double v = strtod(s, &end);
-    if (*s == '\0' || *end != '\0' || v < 0 || v > 1000)
+    if (*s == '\0' || *end != '\0' || !(v >= 0 && v <= 1000)) /* NaN fails both */
         return fk__fail_at(c, node, "%s must be a length in mm", key);
     *out = v;
     return FK_OK;
@@ -131,6 +159,8 @@ static fk_status fk__expected(const fk__ctx *c, fk_order *o, struct fy_node *map
         fk_category cat;
         if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
             return fk__fail_at(c, k, "%s: unknown category", "expected");
+        if (o->expected[cat] != -1) /* a label and its code are the same category */
+            return fk__fail_at(c, k, "%s: category given twice", "expected");
         fk_status st = fk__long(c, fy_node_pair_value(p), "count", 0, 100000000, &o->expected[cat]);
         if (st != FK_OK)
             return st;
@@ -168,6 +198,8 @@ static fk_status fk__enclosures(const fk__ctx *c, fk_order *o, struct fy_node *m
         fk_category cat;
         if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
             return fk__fail_at(c, k, "%s: unknown category", "enclosures");
+        if (o->stock_count[cat] != 0)
+            return fk__fail_at(c, k, "%s: category given twice", "enclosures");
         if (!fy_node_is_sequence(v))
             return fk__fail_at(c, k, "%s: expected a list of stock items", "enclosures");
         void *it2 = NULL;
@@ -184,11 +216,32 @@ static fk_status fk__enclosures(const fk__ctx *c, fk_order *o, struct fy_node *m
     return FK_OK;
 }
 
+/* Rejects a key of map outside keys, so that a misspelt setting is never ignored. */
+static fk_status fk__only_keys(const fk__ctx *c, struct fy_node *map, const char *what,
+                               const char *const keys[], size_t n)
+{
+    void *it = NULL;
+    struct fy_node_pair *p;
+    while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
+        struct fy_node *k = fy_node_pair_key(p);
+        const char *name = fy_node_is_scalar(k) ? fy_node_get_scalar0(k) : NULL;
+        size_t i = 0;
+        while (name != NULL && i < n && strcmp(name, keys[i]) != 0)
+            i++;
+        if (name == NULL || i == n)
+            return fk__fail_at(c, k, "%s: unknown setting", what);
+    }
+    return FK_OK;
+}
+
 static fk_status fk__window(const fk__ctx *c, fk_order *o, struct fy_node *map)
 {
     static const char *const keys[] = {"x", "y", "width", "height"};
     if (!fy_node_is_mapping(map))
         return fk__fail_at(c, map, "%s must have x, y, width and height", "window");
+    fk_status only = fk__only_keys(c, map, "window", keys, 4);
+    if (only != FK_OK)
+        return only;
     for (int i = 0; i < 4; i++) {
         struct fy_node *v = fy_node_mapping_lookup_by_string(map, keys[i], FY_NT);
         if (v == NULL)
@@ -242,8 +295,12 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         o->batch_size = (int)n;
         return st;
     }
-    if (strcmp(key, "ward") == 0)
-        return fk__string(c, v, key, &o->ward);
+    if (strcmp(key, "ward") == 0) {
+        st = fk__string(c, v, key, &o->ward);
+        if (st == FK_OK && o->ward[0] == '\0') /* as good as missing */
+            st = fk__fail_at(c, v, "%s must not be empty", key);
+        return st;
+    }
     if (strcmp(key, "job_code") == 0) {
         st = fk__string(c, v, key, &o->job_code);
         if (st == FK_OK && !fk__is_job_code(o->job_code))
@@ -269,8 +326,15 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         struct fy_node *until = fy_node_mapping_lookup_by_string(v, "valid_until", FY_NT);
         if (!fy_node_is_mapping(v) || from == NULL || until == NULL)
             return fk__fail_at(c, k, "%s needs valid_from and valid_until", key);
-        st = fk__date(c, from, "valid_from", &o->valid_from);
-        return st != FK_OK ? st : fk__date(c, until, "valid_until", &o->valid_until);
+        static const char *const keys[] = {"valid_from", "valid_until"};
+        st = fk__only_keys(c, v, key, keys, 2);
+        if (st == FK_OK)
+            st = fk__date(c, from, "valid_from", &o->valid_from);
+        if (st == FK_OK)
+            st = fk__date(c, until, "valid_until", &o->valid_until);
+        if (st == FK_OK && fk_date_cmp(o->valid_from, o->valid_until) > 0)
+            st = fk__fail_at(c, until, "%s: valid_until is before valid_from", key);
+        return st;
     }
     return fk__fail_at(c, k, "unknown setting '%s'", key);
 }
@@ -288,19 +352,17 @@ static void fk__defaults(fk_order *o)
     o->window[3] = 45;
 }
 
-static fk_status fk__check_complete(const fk__ctx *c, fk_order *o)
+/* A missing setting has no position of its own: it is reported where the settings start. */
+static fk_status fk__check_complete(const fk__ctx *c, fk_order *o, struct fy_node *root)
 {
     if (o->fiscal_year == 0)
-        return fk_failf(c->err, FK_EFORMAT, "%s: missing fiscal_year", c->path);
+        return fk__fail_at(c, root, "missing fiscal_year");
     if (o->ward == NULL)
-        return fk_failf(c->err, FK_EFORMAT, "%s: missing ward", c->path);
+        return fk__fail_at(c, root, "missing ward");
     if (o->job_code == NULL)
-        return fk_failf(c->err, FK_EFORMAT, "%s: missing job_code", c->path);
+        return fk__fail_at(c, root, "missing job_code");
     if (o->valid_from.year == 0)
-        return fk_failf(c->err, FK_EFORMAT, "%s: missing voucher validity", c->path);
-    if (fk_date_cmp(o->valid_from, o->valid_until) > 0)
-        return fk_failf(c->err, FK_EFORMAT, "%s: voucher valid_until is before valid_from",
-                        c->path);
+        return fk__fail_at(c, root, "missing voucher (valid_from and valid_until)");
     return FK_OK;
 }
 
@@ -319,7 +381,7 @@ static fk_status fk__parse_root(const fk__ctx *c, fk_order *o, struct fy_node *r
         if (st != FK_OK)
             return st;
     }
-    return fk__check_complete(c, o);
+    return fk__check_complete(c, o, root);
 }
 
 /* The first error libfyaml collected, as file:line:col: message. */
@@ -328,9 +390,10 @@ static fk_status fk__syntax_error(const fk__ctx *c, struct fy_diag *diag)
     void *it = NULL;
     struct fy_diag_error *e = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
     if (e == NULL)
-        return fk_failf(c->err, FK_EFORMAT, "%s: not valid YAML", c->path);
-    return fk_failf(c->err, FK_EFORMAT, "%s:%d:%d: %s", c->path, e->line + 1, e->column + 1,
-                    e->msg);
+        return fk_failf(c->err, FK_EFORMAT, "%s:1:1: no settings (empty, or not valid YAML)",
+                        c->path);
+    /* libfyaml's collected errors count lines and columns from 1 already. */
+    return fk_failf(c->err, FK_EFORMAT, "%s:%d:%d: %s", c->path, e->line, e->column, e->msg);
 }
 
 fk_status fk_order_parse(const char *path, const char *text, size_t len, fk_order **out,

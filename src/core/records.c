@@ -19,6 +19,12 @@ fk_status fk_job_tag(fk_job *job, const char *resident_no, char out[FK_TAG_HEX],
     return FK_OK;
 }
 
+/* Changes to the records need the job key, like the records themselves (see records.h). */
+static fk_status fk__need_key(const fk_job *job, fk_err *err)
+{
+    return job->key != NULL ? FK_OK : fk_failf(err, FK_EPERM, "the job key is not open");
+}
+
 /* Runs a statement with one text and up to two integer parameters, expecting no rows. */
 static fk_status fk__run(fk_job *job, const char *sql, const char *text, long a, long b,
                          fk_err *err)
@@ -165,10 +171,12 @@ fk_status fk_job_reject_add(fk_job *job, long package, long line, long column,
                             const char *column_name, const char *reason, fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(job,
-                                  "INSERT INTO rejects (package_id, line, col, column_name,"
-                                  " reason) VALUES (?, ?, ?, ?, ?)",
-                                  &st, err);
+    fk_status s = fk__need_key(job, err);
+    if (s == FK_OK)
+        s = fk__job_prepare(job,
+                            "INSERT INTO rejects (package_id, line, col, column_name,"
+                            " reason) VALUES (?, ?, ?, ?, ?)",
+                            &st, err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_int64(st, 1, package);
@@ -189,8 +197,11 @@ fk_status fk_job_package_finish(fk_job *job, long package, long received, long a
         return fk_failf(err, FK_EINVAL, "counts do not add up: %ld received, %ld + %ld", received,
                         accepted, rejected);
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(
-        job, "UPDATE packages SET received = ?, accepted = ?, rejected = ? WHERE id = ?", &st, err);
+    fk_status s = fk__need_key(job, err);
+    if (s == FK_OK)
+        s = fk__job_prepare(
+            job, "UPDATE packages SET received = ?, accepted = ?, rejected = ? WHERE id = ?", &st,
+            err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_int64(st, 1, received);
@@ -221,8 +232,10 @@ static fk_status fk__unseal_row(fk_job *job, const fk_key *k, sqlite3_stmt *st, 
     fk_buf_reset(plain);
     fk_status s = fk_unseal(k, ad, ad_len, sqlite3_column_blob(st, 7),
                             (size_t)sqlite3_column_bytes(st, 7), plain, err);
-    if (s != FK_OK)
+    if (s == FK_ECRYPTO)
         return fk_failf(err, FK_ETAMPER, "%s: record %ld failed authentication", job->dir, m->id);
+    if (s != FK_OK)
+        return s; /* out of memory is not tampering */
     s = fk_record_decode(plain->data, plain->len, r, err);
     if (s == FK_OK && r->category != m->category) {
         fk_record_clear(r);
@@ -329,8 +342,10 @@ fk_status fk_job_counts_get(fk_job *job, fk_job_counts *out, fk_err *err)
 fk_status fk_job_record_set_checked(fk_job *job, long id, bool held, fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(
-        job, "UPDATE records SET held = ?, stage = 'checked' WHERE id = ?", &st, err);
+    fk_status s = fk__need_key(job, err);
+    if (s == FK_OK)
+        s = fk__job_prepare(job, "UPDATE records SET held = ?, stage = 'checked' WHERE id = ?", &st,
+                            err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_int(st, 1, held);

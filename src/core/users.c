@@ -1,6 +1,7 @@
 /* The handler roster, key slots and logins: see job.h. */
 #include "job-private.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -52,8 +53,10 @@ void fk_role_describe(unsigned mask, char *out, size_t size)
             continue;
         int n = snprintf(out + used, size - used, "%s%s (%s)", used ? ", " : "", fk__roles[i].title,
                          fk__roles[i].name);
-        if (n < 0 || (size_t)n >= size - used)
+        if (n < 0 || (size_t)n >= size - used) {
+            out[used] = '\0'; /* whole entries only: never a title cut inside a character */
             return;
+        }
         used += (size_t)n;
     }
 }
@@ -104,7 +107,8 @@ static size_t fk__distinct(const char *p)
 
 fk_status fk_password_check(const char *password, const char *user_id, fk_err *err)
 {
-    if (strlen(password) < FK_PASSWORD_MIN)
+    /* Characters, as the message says: four kanji are twelve bytes but not a long password. */
+    if (fk_utf8_length(password) < FK_PASSWORD_MIN)
         return fk_failf(err, FK_EINVAL, "password too short: at least %d characters",
                         FK_PASSWORD_MIN);
     if (strlen(password) > 1024)
@@ -421,6 +425,11 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
 fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, const char *command,
                        unsigned allowed_roles, fk_err *err)
 {
+    /* A second login on the same handle starts from nothing: an auditor or a refused user
+     * must not inherit the job key of whoever logged in before. */
+    fk_key_free(job->key);
+    job->key = NULL;
+    job->role = 0;
     fk_status s = fk__set_string(&job->command, command, err);
     if (s == FK_OK)
         s = fk__set_string(&job->user, user_id, err);

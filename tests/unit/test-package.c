@@ -113,7 +113,7 @@ static void test_7zip_aes256(void **state)
     fk_package_free(p);
     /* Inverting the byte (not overwriting it) guarantees that it changes. */
     sh("cp big.zip big-flipped.zip && b=$(od -An -tu1 -j5000 -N1 big.zip) && "
-       "printf \"\\\\$(printf %o $((b ^ 255)))\" | dd of=big-flipped.zip bs=1 seek=5000 "
+       "printf \"\\\\$(printf %%o $((b ^ 255)))\" | dd of=big-flipped.zip bs=1 seek=5000 "
        "conv=notrunc 2>/dev/null && ! cmp -s big.zip big-flipped.zip");
     p = NULL;
     fk_status st = open_pkg("big-flipped.zip", "S3cretPass", 0, &p, &err);

@@ -1,0 +1,351 @@
+/*
+ * Unit tests for core/order: a complete job.yaml parses into every setting, defaults fill
+ * what the order leaves out, and each error names the file, line and column it is about.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <cmocka.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/order.h"
+#include "fk-config.h"
+#include "util/mem.h"
+
+/* The shape of tests/fixtures/job.yaml, with templates and rules added. */
+static const char full[] = "# A print order\n"
+                           "fiscal_year: 2025\n"
+                           "ward: 新宿区\n"
+                           "job_code: SJK25A\n"
+                           "expected:\n"
+                           "  積極的支援: 613\n"
+                           "  動機付け支援: 1130\n"
+                           "  H: 2387\n"
+                           "  健康相談: 0\n"
+                           "voucher:\n"
+                           "  valid_from: 2025-07-01\n"
+                           "  valid_until: 2026-03-31\n"
+                           "printer: fukan-print\n"
+                           "batch_size: 250\n"
+                           "postal_mismatch: warn\n"
+                           "rules: rules-2025.yaml\n"
+                           "templates:\n"
+                           "  voucher-tokutei: tpl/voucher.yaml\n"
+                           "  results: tpl/results.yaml\n"
+                           "enclosures:\n"
+                           "  積極的支援: [利用のご案内, 返信用封筒]\n"
+                           "  受診勧奨通知: [リーフレット]\n"
+                           "window:\n"
+                           "  x: 21.5\n"
+                           "  y: 12\n"
+                           "  width: 90\n"
+                           "  height: 45\n";
+
+/* The four settings every order must have. */
+#define MINIMAL                                                                                    \
+    "fiscal_year: 2025\n"                                                                          \
+    "ward: 新宿区\n"                                                                            \
+    "job_code: SJK25A\n"                                                                           \
+    "voucher:\n"                                                                                   \
+    "  valid_from: 2025-07-01\n"                                                                   \
+    "  valid_until: 2026-03-31\n"
+
+static fk_order *parse_ok(const char *text)
+{
+    fk_order *o = NULL;
+    fk_err err;
+    fk_err_clear(&err);
+    fk_status s = fk_order_parse("job.yaml", text, strlen(text), &o, &err);
+    if (s != FK_OK)
+        fail_msg("unexpected error: %s", fk_err_message(&err));
+    return o;
+}
+
+/*
+ * Parses text and expects FK_EFORMAT with a message "job.yaml:LINE:COL: ..." holding what
+ * (any line or column where they are 0).
+ */
+static void expect_error(const char *text, int line, int col, const char *what)
+{
+    fk_order *o = NULL;
+    fk_err err;
+    fk_err_clear(&err);
+    assert_int_equal(fk_order_parse("job.yaml", text, strlen(text), &o, &err), FK_EFORMAT);
+    assert_null(o);
+    const char *msg = fk_err_message(&err);
+    int got_line = 0, got_col = 0, end = 0;
+    bool placed = sscanf(msg, "job.yaml:%d:%d: %n", &got_line, &got_col, &end) == 2 && end > 0 &&
+                  got_line > 0 && got_col > 0;
+    if (!placed || (line != 0 && got_line != line) || (col != 0 && got_col != col) ||
+        strstr(msg + end, what) == NULL)
+        fail_msg("expected \"job.yaml:%d:%d: ...%s\", got \"%s\"", line, col, what, msg);
+}
+
+static void test_full(void **state)
+{
+    (void)state;
+    fk_order *o = parse_ok(full);
+    assert_int_equal(fk_order_fiscal_year(o), 2025);
+    assert_string_equal(fk_order_ward(o), "新宿区");
+    assert_string_equal(fk_order_job_code(o), "SJK25A");
+    assert_int_equal(fk_order_expected(o, FK_CAT_SEKKYOKU), 613);
+    assert_int_equal(fk_order_expected(o, FK_CAT_DOUKI), 1130);
+    assert_int_equal(fk_order_expected(o, FK_CAT_HIHIMAN), 2387);
+    assert_int_equal(fk_order_expected(o, FK_CAT_KENKO), 0);
+    assert_int_equal(fk_order_expected(o, FK_CAT_JUSHIN), -1);
+    assert_int_equal(fk_order_expected(o, FK_CAT_COUNT), -1);
+    fk_date from = fk_order_valid_from(o), until = fk_order_valid_until(o);
+    assert_int_equal(from.year, 2025);
+    assert_int_equal(from.month, 7);
+    assert_int_equal(from.day, 1);
+    assert_int_equal(until.year, 2026);
+    assert_int_equal(until.month, 3);
+    assert_int_equal(until.day, 31);
+    assert_string_equal(fk_order_printer(o), "fukan-print");
+    assert_int_equal(fk_order_batch_size(o), 250);
+    assert_int_equal(fk_order_postal_mismatch(o), FK_MISMATCH_WARN);
+    assert_string_equal(fk_order_rules(o), "rules-2025.yaml");
+    assert_string_equal(fk_order_template(o, "voucher-tokutei"), "tpl/voucher.yaml");
+    assert_string_equal(fk_order_template(o, "results"), "tpl/results.yaml");
+    assert_null(fk_order_template(o, "voucher-douki"));
+
+    const char *items[FK_ORDER_MAX_STOCK];
+    assert_int_equal(fk_order_stock_items(o, FK_CAT_SEKKYOKU, items), 2);
+    assert_string_equal(items[0], "利用のご案内");
+    assert_string_equal(items[1], "返信用封筒");
+    assert_int_equal(fk_order_stock_items(o, FK_CAT_JUSHIN, items), 1);
+    assert_string_equal(items[0], "リーフレット");
+    assert_int_equal(fk_order_stock_items(o, FK_CAT_DOUKI, items), 0);
+    assert_int_equal(fk_order_stock_items(o, FK_CAT_COUNT, items), 0);
+
+    double x, y, w, h;
+    fk_order_window(o, &x, &y, &w, &h);
+    assert_true(x == 21.5 && y == 12 && w == 90 && h == 45);
+    fk_order_free(o);
+    fk_order_free(NULL);
+}
+
+static void test_defaults(void **state)
+{
+    (void)state;
+    fk_order *o = parse_ok(MINIMAL);
+    assert_int_equal(fk_order_batch_size(o), 500);
+    assert_int_equal(fk_order_postal_mismatch(o), FK_MISMATCH_REJECT);
+    for (int c = 0; c < FK_CAT_COUNT; c++)
+        assert_int_equal(fk_order_expected(o, (fk_category)c), -1);
+    double x, y, w, h;
+    fk_order_window(o, &x, &y, &w, &h);
+    assert_true(x == 20 && y == 12 && w == 90 && h == 45);
+    assert_null(fk_order_printer(o));
+    assert_null(fk_order_rules(o));
+    assert_null(fk_order_template(o, "results"));
+    const char *items[FK_ORDER_MAX_STOCK];
+    assert_int_equal(fk_order_stock_items(o, FK_CAT_KENKO, items), 0);
+    fk_order_free(o);
+
+    /* A one-day validity is allowed. */
+    o = parse_ok("fiscal_year: 2025\nward: 新宿区\njob_code: A\n"
+                 "voucher: {valid_from: 2026-03-31, valid_until: 2026-03-31}\n");
+    fk_order_free(o);
+}
+
+static void test_fixture(void **state)
+{
+    (void)state;
+    fk_order *o = NULL;
+    fk_err err;
+    assert_int_equal(fk_order_load(FK_SOURCE_ROOT "/tests/fixtures/job.yaml", &o, &err), FK_OK);
+    assert_int_equal(fk_order_expected(o, FK_CAT_JUSHIN), 283);
+    const char *items[FK_ORDER_MAX_STOCK];
+    assert_int_equal(fk_order_stock_items(o, FK_CAT_HIHIMAN, items), 3);
+    fk_order_free(o);
+
+    assert_int_equal(fk_order_load(FK_SOURCE_ROOT "/tests/fixtures/no-such.yaml", &o, &err),
+                     FK_ENOENT);
+}
+
+static void test_unknown_setting(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "batchsize: 400\n", 7, 1, "unknown setting 'batchsize'");
+    expect_error(MINIMAL "window:\n  x: 1\n  y: 1\n  width: 1\n  height: 1\n  depth: 3\n", 12, 3,
+                 "window: unknown setting");
+    expect_error(MINIMAL "window:\n  x: 1\n  y: 1\n  Width: 1\n  height: 1\n", 10, 3,
+                 "window: unknown setting");
+    expect_error("voucher:\n  valid_from: 2025-07-01\n  valid_until: 2026-03-31\n"
+                 "  valid_to: 2026-03-31\n",
+                 4, 3, "voucher: unknown setting");
+}
+
+static void test_wrong_type(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "batch_size: many\n", 7, 13, "batch_size must be a whole number");
+    expect_error(MINIMAL "batch_size: 0\n", 7, 13, "from 1 to 100000");
+    expect_error(MINIMAL "batch_size: 100001\n", 7, 13, "from 1 to 100000");
+    expect_error(MINIMAL "batch_size: 12abc\n", 7, 13, "whole number");
+    expect_error("fiscal_year: 1999\n", 1, 14, "fiscal_year must be a whole number");
+    expect_error(MINIMAL "printer: [a, b]\n", 7, 1, "printer must be a single value");
+    expect_error(MINIMAL "printer:\n  name: x\n", 7, 1, "printer must be a single value");
+    expect_error(MINIMAL "expected: 5\n", 7, 11, "expected must map categories");
+    expect_error(MINIMAL "expected:\n  健康相談: -1\n", 8, 9, "count must be a whole number");
+    expect_error(MINIMAL "window: 5\n", 7, 9, "window must have");
+    expect_error(MINIMAL "window:\n  x: 1\n  y: 1\n  width: wide\n  height: 1\n", 10, 10,
+                 "width must be a length in mm");
+    expect_error(MINIMAL "window: {x: nan, y: 1, width: 1, height: 1}\n", 7, 13,
+                 "x must be a length in mm");
+    expect_error(MINIMAL "window: {x: 1, y: -1, width: 1, height: 1}\n", 7, 19,
+                 "y must be a length in mm");
+    expect_error(MINIMAL "window: {x: 1, y: 1, width: 1000.5, height: 1}\n", 7, 29,
+                 "width must be a length in mm");
+    expect_error(MINIMAL "enclosures:\n  健康相談: 利用のご案内\n", 8, 3, "expected a list");
+    expect_error(MINIMAL "enclosures:\n  健康相談: [{a: b}]\n", 8, 3, "stock item must be");
+    expect_error(MINIMAL "templates: [a]\n", 7, 1, "templates must map");
+    expect_error("- fiscal_year: 2025\n", 1, 1, "expected a mapping of settings");
+}
+
+static void test_missing_window_side(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "window:\n  x: 1\n  y: 1\n  width: 1\n", 7, 1, "window: missing height");
+}
+
+static void test_bad_date(void **state)
+{
+    (void)state;
+    expect_error("voucher:\n  valid_from: 2025-02-30\n  valid_until: 2026-03-31\n", 2, 15,
+                 "valid_from must be a date");
+    expect_error("voucher:\n  valid_from: 2025-07-01\n  valid_until: 31/03/2026\n", 3, 16,
+                 "valid_until must be a date");
+    expect_error("voucher:\n  valid_from: 2025-07-01\n", 1, 1,
+                 "voucher needs valid_from and valid_until");
+    expect_error("voucher: 2025-07-01\n", 1, 1, "voucher needs valid_from and valid_until");
+}
+
+static void test_validity_order(void **state)
+{
+    (void)state;
+    expect_error("fiscal_year: 2025\nward: 新宿区\njob_code: A\n"
+                 "voucher:\n  valid_from: 2025-07-01\n  valid_until: 2025-06-30\n",
+                 6, 16, "valid_until is before valid_from");
+}
+
+static void test_unknown_category(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "expected:\n  積極的支援: 1\n  特定保健指導: 2\n", 9, 3,
+                 "expected: unknown category");
+    expect_error(MINIMAL "expected:\n  X: 2\n", 8, 3, "expected: unknown category");
+    expect_error(MINIMAL "enclosures:\n  受診勧奨: [リーフレット]\n", 8, 3,
+                 "enclosures: unknown category");
+    /* A label and its code name the same category: given twice, one would be lost. */
+    expect_error(MINIMAL "expected:\n  健康相談: 1\n  K: 2\n", 9, 3,
+                 "expected: category given twice");
+    expect_error(MINIMAL "enclosures:\n  K: [a]\n  健康相談: [b]\n", 9, 3,
+                 "enclosures: category given twice");
+}
+
+static void test_job_code(void **state)
+{
+    (void)state;
+    static const char *const bad[] = {"sjk25a", "SJK-25A", "ABCDEFGHI", "新宿"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        char text[256];
+        snprintf(text, sizeof text, "fiscal_year: 2025\nward: 新宿区\njob_code: %s\n", bad[i]);
+        expect_error(text, 3, 11, "job_code must be 1-8 capital letters or digits");
+    }
+    /* libfyaml places a quoted scalar after its opening quote. */
+    expect_error("job_code: \"\"\n", 1, 0, "job_code must be 1-8 capital letters or digits");
+    fk_order *o = parse_ok("fiscal_year: 2025\nward: x\njob_code: ABCDEFGH\n"
+                           "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n");
+    assert_string_equal(fk_order_job_code(o), "ABCDEFGH");
+    fk_order_free(o);
+}
+
+static void test_postal_mismatch(void **state)
+{
+    (void)state;
+    expect_error(MINIMAL "postal_mismatch: ignore\n", 7, 18,
+                 "postal_mismatch must be reject or warn");
+    expect_error(MINIMAL "postal_mismatch: [warn]\n", 7, 1, "postal_mismatch must be a single");
+    fk_order *o = parse_ok(MINIMAL "postal_mismatch: reject\n");
+    assert_int_equal(fk_order_postal_mismatch(o), FK_MISMATCH_REJECT);
+    fk_order_free(o);
+}
+
+static void test_syntax_error(void **state)
+{
+    (void)state;
+    expect_error("ward: a\nward: b\n", 2, 1, "duplicate key");
+    expect_error("window: {x: 1, x: 2}\n", 1, 16, "duplicate key");
+    expect_error("a: [1, 2\n", 2, 1, "without a closing bracket");
+    /* Other syntax errors: at least the form "file:line:col: reason". */
+    expect_error(MINIMAL "expected:\n  健康相談: [1, 2\n", 0, 0, "");
+    expect_error("ward: \"新宿区\n", 0, 0, "");
+    expect_error(MINIMAL "  ward: x\n", 0, 0, "");
+    expect_error("a: b\n\tc: d\n", 0, 0, "");
+}
+
+static void test_missing(void **state)
+{
+    (void)state;
+    expect_error("# nothing but a comment\nward: 新宿区\njob_code: A\n"
+                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n",
+                 2, 1, "missing fiscal_year");
+    expect_error("fiscal_year: 2025\njob_code: A\n"
+                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n",
+                 1, 1, "missing ward");
+    expect_error("fiscal_year: 2025\nward: 新宿区\n"
+                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n",
+                 1, 1, "missing job_code");
+    expect_error("fiscal_year: 2025\nward: 新宿区\njob_code: A\n", 1, 1, "missing voucher");
+    expect_error("ward: ''\n", 1, 0, "ward must not be empty");
+    expect_error("# comments only\n", 1, 1, "no settings");
+    expect_error("", 1, 1, "no settings");
+}
+
+/* Every allocation in turn fails: the parser reports FK_ENOMEM and leaks nothing. */
+static void test_out_of_memory(void **state)
+{
+    (void)state;
+    long n;
+    for (n = 0;; n++) {
+        fk_order *o = NULL;
+        fk_err err;
+        fk_mem_fail_after(n);
+        fk_status s = fk_order_parse("job.yaml", full, sizeof full - 1, &o, &err);
+        fk_mem_fail_after(-1);
+        if (s == FK_OK) {
+            assert_int_equal(fk_order_batch_size(o), 250);
+            fk_order_free(o);
+            break;
+        }
+        assert_int_equal(s, FK_ENOMEM);
+        assert_null(o);
+    }
+    assert_true(n > 10); /* every string setting is a copy */
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_full),
+        cmocka_unit_test(test_defaults),
+        cmocka_unit_test(test_fixture),
+        cmocka_unit_test(test_unknown_setting),
+        cmocka_unit_test(test_wrong_type),
+        cmocka_unit_test(test_missing_window_side),
+        cmocka_unit_test(test_bad_date),
+        cmocka_unit_test(test_validity_order),
+        cmocka_unit_test(test_unknown_category),
+        cmocka_unit_test(test_job_code),
+        cmocka_unit_test(test_postal_mismatch),
+        cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_missing),
+        cmocka_unit_test(test_out_of_memory),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
