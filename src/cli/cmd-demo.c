@@ -157,32 +157,44 @@ static int fk__steps(fk__demo *d)
     return FK_EXIT_OK;
 }
 
+/* Prints the lines of a step's log that start with one of the prefixes (all if NULL). */
+static void fk__show(const char *label, const char *log, const char *const *prefixes)
+{
+    FILE *f = fopen(log, "r");
+    char line[512];
+    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
+        bool wanted = prefixes == NULL;
+        for (size_t i = 0; !wanted && prefixes[i] != NULL; i++)
+            wanted = strncmp(line, prefixes[i], strlen(prefixes[i])) == 0;
+        if (wanted)
+            printf("  %-8s %s", label, line);
+    }
+    if (f != NULL)
+        fclose(f);
+}
+
 static void fk__summary(const fk__demo *d)
 {
+    static const char *const check[] = {"4", "3", "2", "1", "0", "5", "6", "7", "8", "9", NULL};
+    static const char *const compose[] = {"composed", NULL};
+    static const char *const audit[] = {"audit log", NULL};
     printf("\nfukan demo in %s\n", d->dir);
-    static const char *const logs[][2] = {{"open", "logs/07-open.txt"},
-                                          {"rejects", "logs/08-rejects.txt"},
-                                          {"check", "logs/09-check.txt"},
-                                          {"compose", "logs/12-compose.txt"},
-                                          {"audit", "logs/15-audit-verify.txt"}};
-    for (size_t i = 0; i < sizeof logs / sizeof logs[0]; i++) {
-        FILE *f = fopen(logs[i][1], "r");
-        char line[512];
-        while (f != NULL && fgets(line, sizeof line, f) != NULL)
-            if (strstr(line, "received") || strstr(line, "composed") || strstr(line, "checked") ||
-                strstr(line, "intact") || strstr(line, "accepted"))
-                printf("  %-8s %s", logs[i][0], line);
-        if (f != NULL)
-            fclose(f);
-    }
-    printf("\n  the ward's export     %s/ward.csv (CP932), sealed as package.zip\n"
-           "  passwords             %s/password-*.txt (demo users sato, tanaka, kansa)\n"
-           "  job store             %s/job/ (sealed: records, print files)\n"
-           "  proofs for approval   %s/proof/\n"
-           "  print files, run file %s/print/ (clear export, audited)\n"
-           "  roster                %s/roster.csv\n"
-           "  step logs             %s/logs/\n",
-           d->dir, d->dir, d->dir, d->dir, d->dir, d->dir, d->dir);
+    fk__show("open", "logs/07-open.txt", NULL);
+    fk__show("check", "logs/09-check.txt", check);
+    fk__show("compose", "logs/12-compose.txt", compose);
+    fk__show("audit", "logs/15-audit-verify.txt", audit);
+    printf(
+        "\n  the ward's export     %s/ward.csv (CP932), sealed as package.zip; the password\n"
+        "                        in package-password.txt and password-notice.pdf\n"
+        "  rejected rows         %s/logs/08-rejects.txt (planted: planted-rejects.tsv)\n"
+        "  user passwords        %s/password-*.txt (sato 取扱責任者, tanaka 取扱者, kansa 監査)\n"
+        "  job store             %s/job/ (records and print files sealed with the job key)\n"
+        "  proofs for approval   %s/proof/ (PDF and PNG)\n"
+        "  print files, run file %s/print/ (clear export, audited)\n"
+        "  roster                %s/roster.pdf, roster.csv\n"
+        "  audit public key      %s/audit-pubkey.hex\n"
+        "  step logs             %s/logs/\n",
+        d->dir, d->dir, d->dir, d->dir, d->dir, d->dir, d->dir, d->dir, d->dir);
 }
 
 static int fk__run(int argc, char **argv)
