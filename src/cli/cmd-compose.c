@@ -3,7 +3,9 @@
 #include "cli.h"
 #include "core/files.h"
 #include "core/records.h"
+#include "compose/report.h"
 #include "mailing.h"
+#include "postal/mailsort.h"
 #include "session.h"
 #include "util/mem.h"
 
@@ -17,7 +19,8 @@ static const char fk__usage[] =
     "Sorts the checked records into mailing order (postal code, then address), assigns the\n"
     "serial numbers per category, and renders the print files per category, document\n"
     "(① voucher or notice, ② results) and batch (the order's batch_size envelopes), each\n"
-    "with its designated sheet count, plus the run file (one line per sheet). Everything is\n"
+    "with its designated sheet count, plus the run file (one line per sheet) and the\n"
+    "bulk-mail summary (pieces per postal code, CSV and PDF). Everything is\n"
     "sealed in the job; `fukan export JOBDIR --proof` writes clear copies on request.\n"
     "Requires `fukan check` to have run and the proof set to be approved (`fukan proof`).\n"
     "A record that cannot be printed exactly (a character no font has, text that does not\n"
@@ -30,6 +33,7 @@ typedef struct {
     char *sealed_plain; /* the record's serialisation, wiped and freed at the end */
     size_t len;
     char sort_key[160]; /* postal code, then address */
+    char postal[8];
 } fk__entry;
 
 typedef struct {
@@ -72,6 +76,7 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
     e->len = b.len;
     e->sealed_plain = fk_buf_take(&b);
     snprintf(e->sort_key, sizeof e->sort_key, "%s|%s", r->postal, r->address);
+    memcpy(e->postal, r->postal, sizeof e->postal);
     l->n++;
     return 0;
 }
@@ -229,12 +234,90 @@ static fk_status fk__compose_category(fk__compose *c, fk_category cat, fk__entry
     return s;
 }
 
+/* A summary table: keys and pieces as rows of two cells. */
+static fk_status fk__summary_table(fk_report *r, const char *title, const fk_mailsort_count *rows,
+                                   size_t n, fk_err *err)
+{
+    static const char *const columns[] = {"郵便番号", "通数"};
+    static const double widths[] = {60, 40};
+    char **cells = fk_calloc(2 * n + 1, sizeof *cells);
+    fk_status s =
+        cells ? fk_report_heading(r, title, err) : fk_failf(err, FK_ENOMEM, "out of memory");
+    for (size_t i = 0; s == FK_OK && i < n; i++) {
+        char pieces[24];
+        snprintf(pieces, sizeof pieces, "%zu", rows[i].pieces);
+        cells[2 * i] = fk_strdup(rows[i].key[0] ? rows[i].key : "(不正)");
+        cells[2 * i + 1] = fk_strdup(pieces);
+        if (cells[2 * i] == NULL || cells[2 * i + 1] == NULL)
+            s = fk_failf(err, FK_ENOMEM, "out of memory");
+    }
+    if (s == FK_OK)
+        s = fk_report_table(r, 2, columns, widths, n, (const char *const *)cells, err);
+    for (size_t i = 0; cells != NULL && i < 2 * n; i++)
+        fk_free(cells[i]);
+    fk_free(cells);
+    return s;
+}
+
+/* The bulk-mail summary (区分郵便物 / 料金別納・後納 application): pieces per postal code and per
+ * first three digits, as CSV and PDF files of the job (no personal data). */
+static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
+{
+    const char **codes = fk_calloc(n + 1, sizeof *codes);
+    if (codes == NULL)
+        return fk_failf(c->err, FK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        codes[i] = env[i]->postal;
+    fk_mailsort_summary sum = {0};
+    fk_buf csv, pdf;
+    fk_buf_init(&csv, 1 << 24);
+    fk_buf_init(&pdf, 1 << 26);
+    fk_status s = fk_mailsort_summarise(codes, n, &sum);
+    if (s == FK_OK)
+        s = fk_mailsort_write_csv(&sum, &csv);
+    if (s != FK_OK)
+        s = fk_failf(c->err, s, "mailing summary: %s", fk_strerror(s));
+    fk_report *r = s == FK_OK ? fk_report_new_stream(fk__buf_write, &pdf, c->err) : NULL;
+    if (s == FK_OK && r == NULL)
+        s = c->err->status;
+    char total[96];
+    snprintf(total, sizeof total, "%zu 通（%s）", sum.total,
+             fk_order_job_code(fk_job_order(c->job)));
+    if (s == FK_OK)
+        s = fk_report_title(r, "郵便番号別差出通数表", c->err);
+    if (s == FK_OK)
+        s = fk_report_keyvalue(r, "差出通数", total, c->err);
+    if (s == FK_OK)
+        s = fk__summary_table(r, "郵便番号上3桁別", sum.prefixes, sum.n_prefixes, c->err);
+    if (s == FK_OK)
+        s = fk__summary_table(r, "郵便番号別", sum.codes, sum.n_codes, c->err);
+    fk_status closed = r ? fk_report_close(r, c->err) : FK_OK;
+    if (s == FK_OK)
+        s = closed;
+    fk_job_file fcsv = {"mailing-summary.csv", "summary", -1, 0, (long)n, 0};
+    fk_job_file fpdf = {"mailing-summary.pdf", "summary", -1, 0, (long)n, 0};
+    if (s == FK_OK)
+        s = fk_job_file_put(c->job, &fcsv, csv.data, csv.len, c->err);
+    if (s == FK_OK)
+        s = fk_job_file_put(c->job, &fpdf, pdf.data, pdf.len, c->err);
+    fk_mailsort_summary_free(&sum);
+    fk_buf_free(&csv);
+    fk_buf_free(&pdf);
+    fk_free(codes);
+    return s;
+}
+
 static fk_status fk__compose_all(fk__compose *c)
 {
     qsort(c->list.items, c->list.n, sizeof *c->list.items, fk__by_mailing_order);
     fk__entry **env = fk_calloc(c->list.n + 1, sizeof *env);
-    if (env == NULL)
+    fk__entry **all = fk_calloc(c->list.n + 1, sizeof *all);
+    size_t n_all = 0;
+    if (env == NULL || all == NULL) {
+        fk_free(env);
+        fk_free(all);
         return fk_failf(c->err, FK_ENOMEM, "out of memory");
+    }
     fk_status s = fk_job_files_clear(c->job, c->err);
     if (s == FK_OK)
         s = fk_buf_append_str(&c->run, "batch,serial,category,sheet,sheets,document,payload,"
@@ -252,6 +335,7 @@ static fk_status fk__compose_all(fk__compose *c)
                 s = fk_job_record_set_checked(c->job, e->id, true, c->err);
             } else {
                 env[n++] = e;
+                all[n_all++] = e;
             }
         }
         if (s == FK_OK && n > 0)
@@ -260,7 +344,10 @@ static fk_status fk__compose_all(fk__compose *c)
     fk_job_file run = {"run.csv", "run", -1, 0, 0, 0};
     if (s == FK_OK)
         s = fk_job_file_put(c->job, &run, c->run.data, c->run.len, c->err);
+    if (s == FK_OK)
+        s = fk__mail_summary(c, all, n_all);
     fk_free(env);
+    fk_free(all);
     return s;
 }
 

@@ -55,6 +55,10 @@ expect_exit 0 as_tanaka export job --proof -o print
 sheets=$(( (613 + 1130 + 2387) * 2 + 283 ))
 [ "$(($(wc -l < print/run.csv) - 1))" = "$sheets" ] || fail "run file does not list $sheets sheets"
 
+# The bulk-mail summary counts every envelope once, by postal code.
+[ "$(awk -F, '$1 == "code" { s += $3 } END { print s }' print/mailing-summary.csv)" = 4413 ] \
+  || fail "the mailing summary does not count 4413 pieces"
+
 # Every print file: fonts embedded and subset, structurally sound.
 for pdf in print/*.pdf; do
   pdffonts "$pdf" | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { exit 1 }' \
