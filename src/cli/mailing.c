@@ -221,7 +221,7 @@ fk_status fk_mailing_specimen(fk_category c, int fiscal_year, fk_record *r, fk_e
     r->age = fk_date_fiscal_year_end_age(r->birth, fiscal_year);
     memcpy(r->postal, "1600021", 8);
     memcpy(r->ticket_no, "00000000000", 12);
-    memcpy(r->voucher_no, c == FK_CAT_JUSHIN ? "" : "00000000000", 12);
+    snprintf(r->voucher_no, sizeof r->voucher_no, "%s", c == FK_CAT_JUSHIN ? "" : "00000000000");
     r->exam_date = (fk_date){fiscal_year, 6, 2};
     r->height = 170.0;
     r->bmi = v[c].bmi;
