@@ -98,7 +98,7 @@ PY
 # The insert-control codes read back with an independent decoder at 300 dpi: sampled pages of
 # every print file, cropped to the code's corner (the templates put it at 186 × 262 mm), since
 # dmtxread takes minutes to search a whole A4 page.
-for pdf in print/*.pdf; do
+for pdf in print/*-[SDHKJ]-[12]-*.pdf; do
   pages=$(pdfinfo "$pdf" | awk '/^Pages:/ { print $2 }')
   for page in 1 $(( (pages + 1) / 2 )) "$pages"; do
     rm -f code-*.png
