@@ -35,6 +35,28 @@ cp pkg-pw loose-pw; chmod 644 loose-pw
 expect_exit 2 as_tanaka open job good.zip --package-password-file loose-pw
 expect_grep 'accessible by others' err.txt
 
+# A kill in the middle of opening leaves the previous state: nothing half-stored.
+"$FUKAN" sample -o big.csv --count 3000 --seed 5 >/dev/null
+7zz a -tzip -mem=AES256 -p"$pw" big.zip big.csv >/dev/null
+new_job job2
+as_tanaka open job2 big.zip --package-password-file pkg-pw >/dev/null 2>&1 &
+pid=$!
+sleep 0.4
+kill -9 "$pid" 2>/dev/null || true
+wait "$pid" 2>/dev/null || true
+set +e
+as_tanaka rejects job2 >out.txt 2>err.txt
+rc=$?
+set -e
+if [ "$rc" = 2 ]; then
+  expect_grep 'no package has been opened' err.txt
+else
+  expect_grep 'received 3000, accepted 3000, rejected 0' out.txt
+fi
+records=$(sqlite3 job2/job.db 'SELECT count(*) FROM records')
+[ "$records" = 0 ] || [ "$records" = 3000 ] || fail "a killed open left $records records"
+expect_exit 0 as_sato audit verify job2
+
 # The good package (7-Zip, AES-256, a CP932 CSV with CRLF and no BOM) opens.
 expect_exit 0 as_tanaka open job good.zip --package-password-file pkg-pw
 expect_grep 'received 120, accepted 120, rejected 0 \(encoding CP932\)' out.txt
