@@ -14,9 +14,11 @@ all: setup
 setup:
 	@$(SETUP)
 
-# Builds fukan and runs the whole job on freshly generated sample data into $(DEMO_DIR)/.
+# Builds fukan and runs the whole job on freshly generated sample data into $(DEMO_DIR)/
+# (synthetic people only, so an earlier demo folder is simply replaced).
 demo: all
-	$(BUILD)/fukan demo $(DEMO_DIR)
+	rm -rf $(DEMO_DIR)
+	$(BUILD)/src/cli/fukan demo $(DEMO_DIR)
 
 # Every test (unit, end-to-end, independent-tool checks) under ASan + UBSan.
 check: setup
