@@ -1,5 +1,6 @@
 /* Shared front-end helpers: see cli.h. */
 #include "cli.h"
+#include "util/utf8.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -71,4 +72,20 @@ bool fk_cli_wants_help(const fk_command *cmd, int argc, char **argv)
 bool fk_cli_stderr_is_tty(void)
 {
     return isatty(STDERR_FILENO) == 1;
+}
+
+void fk_cli_print_cell(const char *s, int width)
+{
+    size_t n = strlen(s), i = 0;
+    int cells = 0;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = fk_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            k = 1;
+        /* Wide: CJK, kana, full-width forms (a close enough rule for labels). */
+        cells += cp >= 0x1100 && !(cp >= 0xFF61 && cp <= 0xFF9F) ? 2 : 1;
+        i += k;
+    }
+    printf("%s%*s", s, width > cells ? width - cells : 0, "");
 }

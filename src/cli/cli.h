@@ -42,6 +42,10 @@ int fk_cli_exit_code(fk_status s);
 /* True if argv has --help or -h; prints the command's usage then. */
 bool fk_cli_wants_help(const fk_command *cmd, int argc, char **argv);
 
+/* Prints s left-aligned in a column of `width` terminal cells (East Asian wide characters
+ * take two cells, so that Japanese labels line up). */
+void fk_cli_print_cell(const char *s, int width);
+
 /* True when stderr is a terminal (progress bars are drawn only then). */
 bool fk_cli_stderr_is_tty(void);
 

@@ -134,15 +134,16 @@ static void fk__print_counts(const fk__open *o, const fk_ingest_counts *c)
     long rejected = (long)c->rejected + o->postal_rejects;
     printf("received %ld, accepted %ld, rejected %ld (encoding %s)\n", c->rows, accepted, rejected,
            fk_encoding_name(c->encoding));
-    printf("%-16s %9s %9s %9s\n", "category", "expected", "accepted", "difference");
+    fk_cli_print_cell("category", 16);
+    printf(" %9s %9s %10s\n", "expected", "accepted", "difference");
     for (int cat = 0; cat < FK_CAT_COUNT; cat++) {
         long want = fk_order_expected(fk_job_order(o->job), (fk_category)cat);
         long got = o->by_category[cat];
+        fk_cli_print_cell(fk_category_label((fk_category)cat), 16);
         if (want < 0)
-            printf("%-16s %9s %9ld %9s\n", fk_category_label((fk_category)cat), "-", got, "-");
+            printf(" %9s %9ld %10s\n", "-", got, "-");
         else
-            printf("%-16s %9ld %9ld %+9ld\n", fk_category_label((fk_category)cat), want, got,
-                   got - want);
+            printf(" %9ld %9ld %+10ld\n", want, got, got - want);
     }
 }
 
