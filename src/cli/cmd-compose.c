@@ -391,23 +391,16 @@ static fk_status fk__compose_job(fk__compose *c)
 
 static int fk__run(int argc, char **argv)
 {
-    static const struct option options[] = {FK_CLI_LOGIN_OPTIONS, {NULL, 0, NULL, 0}};
     fk_cli_login login = {0};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
-        if (!fk_cli_login_option(&login, opt, optarg))
-            return FK_EXIT_USAGE;
-    if (optind + 1 != argc) {
-        fputs(fk__usage, stderr);
+    int dir = fk_cli_parse_jobdir(argc, argv, &login, fk__usage);
+    if (dir < 0)
         return FK_EXIT_USAGE;
-    }
     fk_err err;
     fk_err_clear(&err);
     fk__compose c = {.err = &err};
     c.list.err = &err;
     fk_buf_init(&c.run, (size_t)1 << 30);
-    int rc = fk_cli_open_job(argv[optind], &login, "compose", FK_ROLES_STAFF, &c.job);
+    int rc = fk_cli_open_job(argv[dir], &login, "compose", FK_ROLES_STAFF, &c.job);
     if (rc != FK_EXIT_OK)
         return rc;
     fk_status s = fk__compose_job(&c);

@@ -21,19 +21,12 @@ static int fk__print(const fk_reject *r, void *ctx)
 
 static int fk__run(int argc, char **argv)
 {
-    static const struct option options[] = {FK_CLI_LOGIN_OPTIONS, {NULL, 0, NULL, 0}};
     fk_cli_login login = {0};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1)
-        if (!fk_cli_login_option(&login, opt, optarg))
-            return FK_EXIT_USAGE;
-    if (optind + 1 != argc) {
-        fputs(fk__usage, stderr);
+    int dir = fk_cli_parse_jobdir(argc, argv, &login, fk__usage);
+    if (dir < 0)
         return FK_EXIT_USAGE;
-    }
     fk_job *job;
-    int rc = fk_cli_open_job(argv[optind], &login, "rejects", FK_ROLES_ALL, &job);
+    int rc = fk_cli_open_job(argv[dir], &login, "rejects", FK_ROLES_ALL, &job);
     if (rc != FK_EXIT_OK)
         return rc;
     fk_err err;
@@ -41,7 +34,7 @@ static int fk__run(int argc, char **argv)
     fk_job_counts counts;
     fk_status s = fk_job_counts_get(job, &counts, &err);
     if (s == FK_OK && !counts.opened)
-        s = fk_failf(&err, FK_ESTATE, "%s: no package has been opened yet", argv[optind]);
+        s = fk_failf(&err, FK_ESTATE, "%s: no package has been opened yet", argv[dir]);
     if (s == FK_OK)
         s = fk_job_rejects_foreach(job, fk__print, NULL, &err);
     char details[128];

@@ -28,6 +28,24 @@ bool fk_cli_login_option(fk_cli_login *login, int opt, const char *arg)
     }
 }
 
+int fk_cli_parse_jobdir(int argc, char **argv, fk_cli_login *login, const char *usage)
+{
+    static const struct option options[] = {FK_CLI_LOGIN_OPTIONS, {NULL, 0, NULL, 0}};
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+        if (!fk_cli_login_option(login, opt, optarg)) {
+            fputs(usage, stderr);
+            return -1;
+        }
+    }
+    if (optind + 1 != argc) {
+        fputs(usage, stderr);
+        return -1;
+    }
+    return optind;
+}
+
 void fk_cli_login_defaults(fk_cli_login *login)
 {
     if (login->user == NULL)

@@ -29,6 +29,12 @@ typedef struct fk_cli_login {
 /* Handles a login option (U, P or K); false for any other. */
 bool fk_cli_login_option(fk_cli_login *login, int opt, const char *arg);
 
+/*
+ * Parses the arguments of a command that takes only JOBDIR and the login options. Returns
+ * the index of JOBDIR in argv, or -1 after printing usage to stderr.
+ */
+int fk_cli_parse_jobdir(int argc, char **argv, fk_cli_login *login, const char *usage);
+
 /* Fills in FUKAN_USER and FUKAN_USER_PASSWORD_FILE where options did not say. */
 void fk_cli_login_defaults(fk_cli_login *login);
 
