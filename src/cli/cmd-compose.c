@@ -9,12 +9,14 @@
 #include "session.h"
 #include "util/mem.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char fk__usage[] =
-    "usage: fukan compose JOBDIR\n"
+    "usage: fukan compose JOBDIR [--jobs N]\n"
     "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
     "Sorts the checked records into mailing order (postal code, then address), assigns the\n"
     "serial numbers per category, and renders the print files per category, document\n"
@@ -23,6 +25,7 @@ static const char fk__usage[] =
     "bulk-mail summary (pieces per postal code, CSV and PDF). Everything is\n"
     "sealed in the job; `fukan export JOBDIR --proof` writes clear copies on request.\n"
     "Requires `fukan check` to have run and the proof set to be approved (`fukan proof`).\n"
+    "Print files are rendered N at a time in parallel (default: the number of cores).\n"
     "A record that cannot be printed exactly (a character no font has, text that does not\n"
     "fit) is held back and listed; the rest are composed, and the exit code is 1.\n";
 
@@ -118,6 +121,7 @@ typedef struct {
     fk__list list;
     long held, files, sheets;
     long composed[FK_CAT_COUNT];
+    int jobs; /* print files rendered in parallel */
     fk_buf run;
     fk_err *err;
 } fk__compose;
@@ -157,67 +161,150 @@ static fk_status fk__preflight(fk__compose *c, fk__entry *e, bool *printable)
     return s;
 }
 
-static fk_status fk__run_line(fk__compose *c, int batch, long serial, fk_category cat, int sheet,
-                              int sheets, const char *doc, const char *payload)
+static fk_status fk__run_line(const fk_job *job, fk_buf *run, int batch, long serial,
+                              fk_category cat, int sheet, int sheets, const char *doc,
+                              const char *payload)
 {
     const char *items[FK_ORDER_MAX_STOCK];
-    int n = fk_order_stock_items(fk_job_order(c->job), cat, items);
-    fk_status s = fk_buf_appendf(&c->run, "%d,%06ld,%c,%d,%d,%s,%s,", batch, serial,
+    int n = fk_order_stock_items(fk_job_order(job), cat, items);
+    fk_status s = fk_buf_appendf(run, "%d,%06ld,%c,%d,%d,%s,%s,", batch, serial,
                                  fk_category_code(cat), sheet, sheets, doc, payload);
     for (int i = 0; s == FK_OK && i < n; i++)
-        s = fk_buf_appendf(&c->run, "%s%s", i ? ";" : "", items[i]);
-    return s == FK_OK ? fk_buf_append_str(&c->run, "\r\n") : s;
+        s = fk_buf_appendf(run, "%s%s", i ? ";" : "", items[i]);
+    return s == FK_OK ? fk_buf_append_str(run, "\r\n") : s;
 }
 
-/* One print file: envelopes [from, to) of the category's list, sheet `sheet` of each. */
-static fk_status fk__print_file(fk__compose *c, fk__entry **env, size_t from, size_t to, int batch,
-                                int sheet, const char *doc, int sheets)
+/* One print file: envelopes [from, to) of a category, sheet `sheet` of each, rendered into
+ * pdf with its lines of the run file. */
+typedef struct {
+    fk__entry **env; /* the category's envelopes in mailing order */
+    size_t from, to;
+    int batch, sheet, sheets;
+    const char *doc;
+    fk_buf pdf, run;
+    fk_status status;
+    fk_err err;
+} fk__task;
+
+/* A worker's own templates, rules and postal table: fonts and shapers are never shared
+ * between threads. */
+typedef struct {
+    fk_job *job;
+    fk_mailing *mailing;
+    fk_fields *fields;
+    fk__task *task;
+} fk__worker;
+
+static fk_status fk__render(fk__worker *w, fk__task *t)
 {
-    fk_buf pdf;
-    fk_buf_init(&pdf, (size_t)1 << 31);
-    fk_category cat = env[from]->category;
-    fk_doc_writer *w =
-        fk_doc_writer_new_stream(fk__buf_write, &pdf, fk_mailing_template(c->mailing, doc), c->err);
-    fk_status s = w ? FK_OK : c->err->status;
-    for (size_t i = from; s == FK_OK && i < to; i++) {
+    fk_category cat = t->env[t->from]->category;
+    fk_doc_writer *doc = fk_doc_writer_new_stream(fk__buf_write, &t->pdf,
+                                                  fk_mailing_template(w->mailing, t->doc), &t->err);
+    fk_status s = doc ? FK_OK : t->err.status;
+    for (size_t i = t->from; s == FK_OK && i < t->to; i++) {
         fk_record r;
         long serial = (long)i + 1;
         char payload[96];
-        s = fk__decode(env[i], &r, c->err);
+        s = fk__decode(t->env[i], &r, &t->err);
         if (s == FK_OK)
-            s = fk_mailing_fill(c->mailing, &r, serial, sheet, sheets, c->fields, c->err);
+            s = fk_mailing_fill(w->mailing, &r, serial, t->sheet, t->sheets, w->fields, &t->err);
         if (s == FK_OK)
-            s = fk_doc_writer_add_sheet(w, c->fields, c->err);
+            s = fk_doc_writer_add_sheet(doc, w->fields, &t->err);
         if (s == FK_OK)
-            s = fk_mailing_payload(c->mailing, &r, serial, sheet, sheets, payload, sizeof payload,
-                                   c->err);
+            s = fk_mailing_payload(w->mailing, &r, serial, t->sheet, t->sheets, payload,
+                                   sizeof payload, &t->err);
         if (s == FK_OK)
-            s = fk__run_line(c, batch, serial, cat, sheet, sheets, doc, payload);
+            s = fk__run_line(w->job, &t->run, t->batch, serial, cat, t->sheet, t->sheets, t->doc,
+                             payload);
         fk_record_clear(&r);
     }
-    fk_status closed = w ? fk_doc_writer_close(w, c->err) : FK_OK;
-    if (s == FK_OK)
-        s = closed;
+    fk_status closed = doc ? fk_doc_writer_close(doc, &t->err) : FK_OK;
+    return s == FK_OK ? closed : s;
+}
+
+static void *fk__worker_main(void *arg)
+{
+    fk__worker *w = arg;
+    w->task->status = fk__render(w, w->task);
+    return NULL;
+}
+
+/* Stores a rendered print file (sealed) and its run-file lines, in task order. */
+static fk_status fk__store_task(fk__compose *c, fk__task *t)
+{
+    if (t->status != FK_OK)
+        return fk_failf(c->err, t->status, "%s", fk_err_message(&t->err));
+    fk_category cat = t->env[t->from]->category;
     char name[96];
     snprintf(name, sizeof name, "%s-%c-%d-%03d.pdf", fk_order_job_code(fk_job_order(c->job)),
-             fk_category_code(cat), sheet, batch);
-    fk_job_file file = {name,
-                        sheet == 1 ? "voucher" : "results",
-                        (int)cat,
-                        batch,
-                        (long)(to - from),
-                        (long)(to - from)};
+             fk_category_code(cat), t->sheet, t->batch);
+    long n = (long)(t->to - t->from);
+    fk_job_file file = {name, t->sheet == 1 ? "voucher" : "results", (int)cat, t->batch, n, n};
+    fk_status s = fk_job_file_put(c->job, &file, t->pdf.data, t->pdf.len, c->err);
     if (s == FK_OK)
-        s = fk_job_file_put(c->job, &file, pdf.data, pdf.len, c->err);
+        s = fk_buf_append(&c->run, t->run.data, t->run.len);
     if (s == FK_OK) {
         c->files++;
-        c->sheets += file.sheets;
+        c->sheets += n;
     }
-    fk_buf_free(&pdf);
     return s;
 }
 
-static fk_status fk__compose_category(fk__compose *c, fk_category cat, fk__entry **env, size_t n)
+static void fk__task_release(fk__task *t)
+{
+    if (t->run.data != NULL)
+        fk_wipe(t->run.data, t->run.cap);
+    fk_buf_free(&t->pdf);
+    fk_buf_free(&t->run);
+}
+
+/* Renders the tasks in waves of one per worker, in parallel, then stores each wave in order,
+ * so that memory holds at most one print file per worker. */
+static fk_status fk__render_all(fk__compose *c, fk__task *tasks, size_t n)
+{
+    fk__worker *workers = fk_calloc((size_t)c->jobs, sizeof *workers);
+    pthread_t *threads = fk_calloc((size_t)c->jobs, sizeof *threads);
+    fk_status s = workers && threads ? FK_OK : fk_failf(c->err, FK_ENOMEM, "out of memory");
+    int ready = 0;
+    for (; s == FK_OK && ready < c->jobs; ready++) {
+        workers[ready].job = c->job;
+        s = fk_mailing_new(c->job, &workers[ready].mailing, c->err);
+        if (s == FK_OK && (workers[ready].fields = fk_fields_new()) == NULL)
+            s = fk_failf(c->err, FK_ENOMEM, "out of memory");
+    }
+    for (size_t wave = 0; s == FK_OK && wave < n; wave += (size_t)c->jobs) {
+        size_t count = n - wave < (size_t)c->jobs ? n - wave : (size_t)c->jobs;
+        size_t started = 0;
+        for (; started < count; started++) {
+            workers[started].task = &tasks[wave + started];
+            if (count > 1 &&
+                pthread_create(&threads[started], NULL, fk__worker_main, &workers[started]) != 0)
+                break;
+            if (count == 1)
+                fk__worker_main(&workers[started]);
+        }
+        for (size_t k = 0; count > 1 && k < started; k++)
+            pthread_join(threads[k], NULL);
+        if (started < count)
+            s = fk_failf(c->err, FK_EENV, "cannot start a composing thread");
+        for (size_t k = 0; k < count; k++) {
+            if (s == FK_OK)
+                s = fk__store_task(c, &tasks[wave + k]);
+            fk__task_release(&tasks[wave + k]);
+        }
+    }
+    for (int k = 0; workers != NULL && k < c->jobs; k++) {
+        fk_fields_free(workers[k].fields);
+        fk_mailing_free(workers[k].mailing);
+    }
+    fk_free(workers);
+    fk_free(threads);
+    return s;
+}
+
+/* Assigns a category's serial numbers and lists its print files: per batch, ① then ②. */
+static fk_status fk__plan_category(fk__compose *c, fk_category cat, fk__entry **env, size_t n,
+                                   fk__task *tasks, size_t *n_tasks)
 {
     fk_status s = FK_OK;
     for (size_t i = 0; s == FK_OK && i < n; i++)
@@ -226,9 +313,19 @@ static fk_status fk__compose_category(fk__compose *c, fk_category cat, fk__entry
     int sheets = fk_mailing_documents(cat, docs);
     size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
     for (size_t from = 0; s == FK_OK && from < n; from += per) {
-        size_t to = from + per < n ? from + per : n;
-        for (int d = 0; s == FK_OK && d < sheets; d++)
-            s = fk__print_file(c, env, from, to, (int)(from / per) + 1, d + 1, docs[d], sheets);
+        for (int d = 0; d < sheets; d++) {
+            fk__task *t = &tasks[(*n_tasks)++];
+            *t = (fk__task){.env = env,
+                            .from = from,
+                            .to = from + per < n ? from + per : n,
+                            .batch = (int)(from / per) + 1,
+                            .sheet = d + 1,
+                            .sheets = sheets,
+                            .doc = docs[d]};
+            fk_buf_init(&t->pdf, (size_t)1 << 31);
+            fk_buf_init(&t->run, (size_t)1 << 28);
+            fk_err_clear(&t->err);
+        }
     }
     c->composed[cat] = (long)n;
     return s;
@@ -310,20 +407,19 @@ static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
 static fk_status fk__compose_all(fk__compose *c)
 {
     qsort(c->list.items, c->list.n, sizeof *c->list.items, fk__by_mailing_order);
-    fk__entry **env = fk_calloc(c->list.n + 1, sizeof *env);
+    size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
+    /* At most two print files per batch of every category. */
+    size_t max_tasks = 2 * (c->list.n / per + FK_CAT_COUNT) + 2;
     fk__entry **all = fk_calloc(c->list.n + 1, sizeof *all);
-    size_t n_all = 0;
-    if (env == NULL || all == NULL) {
-        fk_free(env);
-        fk_free(all);
-        return fk_failf(c->err, FK_ENOMEM, "out of memory");
-    }
-    fk_status s = fk_job_files_clear(c->job, c->err);
+    fk__task *tasks = fk_calloc(max_tasks, sizeof *tasks);
+    size_t n_all = 0, n_tasks = 0;
+    fk_status s = all && tasks ? fk_job_files_clear(c->job, c->err)
+                               : fk_failf(c->err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)
         s = fk_buf_append_str(&c->run, "batch,serial,category,sheet,sheets,document,payload,"
                                        "stock_items\r\n");
     for (int cat = 0; s == FK_OK && cat < FK_CAT_COUNT; cat++) {
-        size_t n = 0;
+        size_t first = n_all;
         for (size_t i = 0; s == FK_OK && i < c->list.n; i++) {
             fk__entry *e = &c->list.items[i];
             if (e->category != (fk_category)cat)
@@ -334,19 +430,23 @@ static fk_status fk__compose_all(fk__compose *c)
                 c->held++;
                 s = fk_job_record_set_checked(c->job, e->id, true, c->err);
             } else {
-                env[n++] = e;
                 all[n_all++] = e;
             }
         }
-        if (s == FK_OK && n > 0)
-            s = fk__compose_category(c, (fk_category)cat, env, n);
+        if (s == FK_OK && n_all > first)
+            s = fk__plan_category(c, (fk_category)cat, all + first, n_all - first, tasks, &n_tasks);
     }
+    if (s == FK_OK)
+        s = fk__render_all(c, tasks, n_tasks);
+    else
+        for (size_t i = 0; i < n_tasks; i++)
+            fk__task_release(&tasks[i]);
     fk_job_file run = {"run.csv", "run", -1, 0, 0, 0};
     if (s == FK_OK)
         s = fk_job_file_put(c->job, &run, c->run.data, c->run.len, c->err);
     if (s == FK_OK)
         s = fk__mail_summary(c, all, n_all);
-    fk_free(env);
+    fk_free(tasks);
     fk_free(all);
     return s;
 }
@@ -391,13 +491,34 @@ static fk_status fk__compose_job(fk__compose *c)
 
 static int fk__run(int argc, char **argv)
 {
+    static const struct option options[] = {
+        {"jobs", required_argument, NULL, 'j'}, FK_CLI_LOGIN_OPTIONS, {NULL, 0, NULL, 0}};
     fk_cli_login login = {0};
-    int dir = fk_cli_parse_jobdir(argc, argv, &login, fk__usage);
-    if (dir < 0)
+    long cores = sysconf(_SC_NPROCESSORS_ONLN);
+    int jobs = cores > 0 && cores < 64 ? (int)cores : 1;
+    int opt;
+    optind = 1;
+    while ((opt = getopt_long(argc, argv, "j:", options, NULL)) != -1) {
+        char *end;
+        if (opt == 'j') {
+            long n = strtol(optarg, &end, 10);
+            if (*end != '\0' || n < 1 || n > 64) {
+                fk_cli_error("--jobs must be a number from 1 to 64");
+                return FK_EXIT_USAGE;
+            }
+            jobs = (int)n;
+        } else if (!fk_cli_login_option(&login, opt, optarg)) {
+            return FK_EXIT_USAGE;
+        }
+    }
+    if (optind + 1 != argc) {
+        fputs(fk__usage, stderr);
         return FK_EXIT_USAGE;
+    }
+    int dir = optind;
     fk_err err;
     fk_err_clear(&err);
-    fk__compose c = {.err = &err};
+    fk__compose c = {.err = &err, .jobs = jobs};
     c.list.err = &err;
     fk_buf_init(&c.run, (size_t)1 << 30);
     int rc = fk_cli_open_job(argv[dir], &login, "compose", FK_ROLES_STAFF, &c.job);

@@ -50,6 +50,11 @@ expect_grep '1 held$' out.txt
 expect_exit 0 as_tanaka export job --proof -o print
 [ "$(($(wc -l < print/run.csv) - 1))" -gt 0 ] || fail "empty run file"
 
+# Parallel composing gives the same run file as one worker.
+expect_exit 1 as_tanaka compose job --jobs 1
+expect_exit 0 as_tanaka export job --proof -o print-1
+cmp print/run.csv print-1/run.csv || fail "--jobs 1 and the default differ"
+
 # The results sheets and notices carry the marks of the rules, as real text.
 for pdf in print/*-2-*.pdf; do pdftotext -layout "$pdf" -; done > results.txt
 expect_grep '要受診' results.txt
