@@ -65,7 +65,9 @@ static fk_status fk__load_template(const fk_order *o, const char *doc, fk_templa
             return fk_failf(err, FK_ENOENT, "template %s not found (set FUKAN_DATA_DIR)", rel);
         path = found;
     }
-    return fk_template_load(path, out, err);
+    double window[2], w, h;
+    fk_order_window(o, &window[0], &window[1], &w, &h);
+    return fk_template_load_at(path, window, out, err);
 }
 
 fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)

@@ -22,9 +22,10 @@
 
 typedef struct fk__loader {
     fk_template *t;
-    const char *file; /* the file being read, for messages */
-    char dir[4096];   /* its folder, for relative paths */
-    double ox, oy;    /* origin of the elements (an include's window) */
+    const char *file;     /* the file being read, for messages */
+    char dir[4096];       /* its folder, for relative paths */
+    double ox, oy;        /* origin of the elements (an include's window) */
+    const double *window; /* the order's window {x, y}, replacing an include's own */
     fk_template_finding_fn fn;
     void *user;
     size_t findings;
@@ -681,8 +682,11 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
             struct fy_node *y = fy_node_mapping_lookup_by_string(v, "y", FY_NT);
             if (fy_node_get_type(v) != FYNT_MAPPING || x == NULL || y == NULL)
                 fk__find(ld, kl, kc, "'window' must be {x: MM, y: MM, ...}");
-            else if (fk__number(ld, x, "x", 0, 1000, &ld->ox))
-                (void)fk__number(ld, y, "y", 0, 1000, &ld->oy);
+            else if (fk__number(ld, x, "x", 0, 1000, &ld->ox) &&
+                     fk__number(ld, y, "y", 0, 1000, &ld->oy) && depth > 0 && ld->window) {
+                ld->ox = ld->window[0];
+                ld->oy = ld->window[1];
+            }
         } else if (strcmp(key, "include") == 0 && depth == 0) {
             include = v;
         } else if (strcmp(key, "elements") == 0) {
@@ -783,15 +787,15 @@ void fk_template_free(fk_template *t)
     fk_free(t);
 }
 
-static fk_status fk__load(const char *path, fk_template_finding_fn fn, void *user,
-                          fk_template **out, fk_err *err)
+static fk_status fk__load(const char *path, const double *window, fk_template_finding_fn fn,
+                          void *user, fk_template **out, fk_err *err)
 {
     fk_template *t = fk_calloc(1, sizeof *t);
     if (t == NULL || (t->path = fk_strdup(path)) == NULL) {
         fk_free(t);
         return fk_failf(err, FK_ENOMEM, "out of memory");
     }
-    fk__loader ld = {.t = t, .fn = fn, .user = user, .status = FK_OK};
+    fk__loader ld = {.t = t, .window = window, .fn = fn, .user = user, .status = FK_OK};
     fk__read_file(&ld, path, 0);
     fk_status s = ld.status;
     if (s == FK_ENOENT)
@@ -817,9 +821,15 @@ static bool fk__first_finding(void *user, const char *message)
 
 fk_status fk_template_load(const char *path, fk_template **out, fk_err *err)
 {
+    return fk_template_load_at(path, NULL, out, err);
+}
+
+fk_status fk_template_load_at(const char *path, const double window[2], fk_template **out,
+                              fk_err *err)
+{
     fk_err first = {FK_OK, ""};
     fk_template *t = NULL;
-    fk_status s = fk__load(path, fk__first_finding, &first, &t, err);
+    fk_status s = fk__load(path, window, fk__first_finding, &first, &t, err);
     if (s == FK_EFINDING)
         return fk_failf(err, FK_EFORMAT, "%s", first.msg);
     if (s != FK_OK)
@@ -835,5 +845,5 @@ fk_status fk_template_load(const char *path, fk_template **out, fk_err *err)
 
 fk_status fk_template_check(const char *path, fk_template_finding_fn fn, void *user, fk_err *err)
 {
-    return fk__load(path, fn, user, NULL, err);
+    return fk__load(path, NULL, fn, user, NULL, err);
 }

@@ -21,6 +21,14 @@ typedef struct fk_template fk_template;
  * is not installed. Caller frees with fk_template_free, after closing every writer using it.
  */
 fk_status fk_template_load(const char *path, fk_template **out, fk_err *err) FK_WARN_UNUSED;
+/*
+ * Like fk_template_load, with the included address block placed at window {x, y} (mm from
+ * the sheet's top-left corner: the window of the envelope in the order) instead of the
+ * include's own `window`. NULL keeps the include's.
+ */
+fk_status fk_template_load_at(const char *path, const double window[2], fk_template **out,
+                              fk_err *err) FK_WARN_UNUSED;
+
 void fk_template_free(fk_template *t);
 
 /* Called with each finding ("file:line:col: reason"); return false to stop checking. */

@@ -345,9 +345,10 @@ static void fk__defaults(fk_order *o)
         o->expected[i] = -1;
     o->batch_size = 500;
     o->postal_mismatch = FK_MISMATCH_REJECT;
-    /* 長形3号 window envelope: a common window 90 x 45 mm, 20 mm from the left, 12 mm down. */
-    o->window[0] = 20;
-    o->window[1] = 12;
+    /* 長形3号 window envelope: a common window 90 x 45 mm, 23 mm from the left, 13 mm down
+     * (where templates/address-block.yaml places it). */
+    o->window[0] = 23;
+    o->window[1] = 13;
     o->window[2] = 90;
     o->window[3] = 45;
 }

@@ -95,6 +95,45 @@ if rare == 0:
 print(f"{rare} rare-character names round-tripped")
 PY
 
+# The address block shows through the window: nothing within 2 mm of the window's edge
+# (job.yaml: 23, 13, 90 × 45 mm), the customer barcode's 67 bars inside it.
+pdftoppm -r 300 -gray -f 1 -l 1 "$(ls print/*-S-1-001.pdf)" window
+python3 - window-*.pgm <<'PY'
+import sys
+data = open(sys.argv[1], "rb").read()
+fields, pos = [], 0
+while len(fields) < 4:  # P5 width height maxval, separated by white space
+    while data[pos:pos + 1].isspace():
+        pos += 1
+    end = pos
+    while not data[end:end + 1].isspace():
+        end += 1
+    fields.append(data[pos:end])
+    pos = end
+width, height = int(fields[1]), int(fields[2])
+pixels = data[pos + 1:]
+px = lambda mm: int(round(mm * 300 / 25.4))
+x0, y0, x1, y1 = px(23), px(13), px(23 + 90), px(13 + 45)
+band = px(2)
+dark = lambda x, y: pixels[y * width + x] < 128
+for y in range(y0, y1):
+    for x in range(x0, x1):
+        if (x < x0 + band or x >= x1 - band or y < y0 + band or y >= y1 - band) and dark(x, y):
+            sys.exit(f"something printed within 2 mm of the window's edge at {x},{y} px")
+# The barcode: a row inside the window crossing 67 separate bars.
+best = 0
+for y in range(y0 + band, y1 - band):
+    runs, inside = 0, False
+    for x in range(x0 + band, x1 - band):
+        if dark(x, y) and not inside:
+            runs += 1
+        inside = dark(x, y)
+    if runs == 67:
+        best = 67
+if best != 67:
+    sys.exit("no row of 67 bars (the customer barcode) inside the window")
+PY
+
 # The insert-control codes read back with an independent decoder at 300 dpi: sampled pages of
 # every print file, cropped to the code's corner (the templates put it at 186 × 262 mm), since
 # dmtxread takes minutes to search a whole A4 page.

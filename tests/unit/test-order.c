@@ -138,7 +138,7 @@ static void test_defaults(void **state)
         assert_int_equal(fk_order_expected(o, (fk_category)c), -1);
     double x, y, w, h;
     fk_order_window(o, &x, &y, &w, &h);
-    assert_true(x == 20 && y == 12 && w == 90 && h == 45);
+    assert_true(x == 23 && y == 13 && w == 90 && h == 45);
     assert_null(fk_order_printer(o));
     assert_null(fk_order_rules(o));
     assert_null(fk_order_template(o, "results"));
