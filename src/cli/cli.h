@@ -49,4 +49,7 @@ void fk_cli_print_cell(const char *s, int width);
 /* True when stderr is a terminal (progress bars are drawn only then). */
 bool fk_cli_stderr_is_tty(void);
 
+/* Draws "label: [####    ]  45%" on stderr when it is a terminal; ends the line at total. */
+void fk_cli_progress(const char *label, size_t done, size_t total);
+
 #endif

@@ -292,6 +292,8 @@ static fk_status fk__render_all(fk__compose *c, fk__task *tasks, size_t n)
                 s = fk__store_task(c, &tasks[wave + k]);
             fk__task_release(&tasks[wave + k]);
         }
+        if (s == FK_OK)
+            fk_cli_progress("compose", wave + count, n);
     }
     for (int k = 0; workers != NULL && k < c->jobs; k++) {
         fk_fields_free(workers[k].fields);

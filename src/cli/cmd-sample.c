@@ -34,14 +34,7 @@ static bool fk__parse_u64(const char *s, uint64_t max, uint64_t *out)
 static void fk__progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
-    int pct = total == 0 ? 100 : (int)((uint64_t)done * 100 / total);
-    char bar[41];
-    memset(bar, ' ', 40);
-    memset(bar, '#', (size_t)pct * 40 / 100);
-    bar[40] = '\0';
-    fprintf(stderr, "\rsample: [%s] %3d%%", bar, pct);
-    if (done == total)
-        fputc('\n', stderr);
+    fk_cli_progress("sample", done, total);
 }
 
 /* Writes the sample to a 0600 temporary file next to path, then moves it into place. */
