@@ -84,11 +84,7 @@ static fk_status fk__check_all(fk__check *c)
         s = c->status;
     if (s == FK_OK && c->accept_tag != NULL && !c->accept_done)
         s = fk_failf(c->err, FK_ENOENT, "no disagreement for tag %s", c->accept_tag);
-    if (s == FK_OK)
-        s = fk_job_commit(c->job, c->err);
-    if (s != FK_OK)
-        fk_job_rollback(c->job);
-    return s;
+    return fk_job_end(c->job, s, c->err);
 }
 
 static int fk__run(int argc, char **argv)

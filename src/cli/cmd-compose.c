@@ -484,11 +484,7 @@ static fk_status fk__compose_job(fk__compose *c)
     if (s != FK_OK)
         return s;
     s = fk__compose_all(c);
-    if (s == FK_OK)
-        s = fk_job_commit(c->job, c->err);
-    if (s != FK_OK)
-        fk_job_rollback(c->job);
-    return s;
+    return fk_job_end(c->job, s, c->err);
 }
 
 static int fk__run(int argc, char **argv)

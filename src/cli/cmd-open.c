@@ -121,11 +121,7 @@ static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package *
              opts->replace ? " (replacing the earlier package)" : "");
     if (s == FK_OK)
         s = fk_job_audit(o->job, opts->package, FK_OK, details, err);
-    if (s == FK_OK)
-        s = fk_job_commit(o->job, err);
-    if (s != FK_OK)
-        fk_job_rollback(o->job);
-    return s;
+    return fk_job_end(o->job, s, err);
 }
 
 static void fk__print_counts(const fk__open *o, const fk_ingest_counts *c)

@@ -405,3 +405,12 @@ void fk_job_rollback(fk_job *job)
 {
     (void)sqlite3_exec(job->db, "ROLLBACK", NULL, NULL, NULL);
 }
+
+fk_status fk_job_end(fk_job *job, fk_status s, fk_err *err)
+{
+    if (s == FK_OK)
+        s = fk_job_commit(job, err);
+    if (s != FK_OK)
+        fk_job_rollback(job);
+    return s;
+}

@@ -115,4 +115,8 @@ fk_status fk_job_begin(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 fk_status fk_job_commit(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 void fk_job_rollback(fk_job *job);
 
+/* Ends the transaction: commits when s is FK_OK, rolls back otherwise; returns the outcome
+ * (s, or the commit's failure). */
+fk_status fk_job_end(fk_job *job, fk_status s, fk_err *err) FK_WARN_UNUSED;
+
 #endif

@@ -224,11 +224,7 @@ static fk_status fk__audited(fk_job *job, fk_status s, const char *object, const
 {
     if (s == FK_OK)
         s = fk_job_audit(job, object, FK_OK, details, err);
-    if (s == FK_OK)
-        s = fk_job_commit(job, err);
-    if (s != FK_OK)
-        fk_job_rollback(job);
-    return s;
+    return fk_job_end(job, s, err);
 }
 
 fk_status fk_job_user_add(fk_job *job, const fk_user_spec *user, const char *password,
