@@ -33,9 +33,7 @@ typedef struct {
     long id, line;
     fk_category category;
     char tag[FK_TAG_HEX];
-    char *sealed_plain; /* the record's serialisation, wiped and freed at the end */
-    size_t len;
-    char sort_key[160]; /* postal code, then address */
+    char sort_key[160]; /* postal code, then address: the only personal data kept per entry */
     char postal[8];
 } fk__entry;
 
@@ -65,19 +63,10 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
         l->cap = cap;
     }
     fk__entry *e = &l->items[l->n];
-    fk_buf b;
-    fk_buf_init(&b, 1 << 16);
-    if (fk_record_encode(r, &b) != FK_OK) {
-        fk_buf_free(&b);
-        l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
-        return 1;
-    }
     e->id = m->id;
     e->line = m->line;
     e->category = m->category;
     memcpy(e->tag, m->tag, sizeof e->tag);
-    e->len = b.len;
-    e->sealed_plain = fk_buf_take(&b);
     snprintf(e->sort_key, sizeof e->sort_key, "%s|%s", r->postal, r->address);
     memcpy(e->postal, r->postal, sizeof e->postal);
     l->n++;
@@ -86,11 +75,8 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
 
 static void fk__list_free(fk__list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        if (l->items[i].sealed_plain != NULL)
-            fk_wipe(l->items[i].sealed_plain, l->items[i].len);
-        fk_free(l->items[i].sealed_plain);
-    }
+    if (l->items != NULL)
+        fk_wipe(l->items, l->cap * sizeof *l->items);
     fk_free(l->items);
 }
 
@@ -126,19 +112,14 @@ typedef struct {
     fk_err *err;
 } fk__compose;
 
-static fk_status fk__decode(const fk__entry *e, fk_record *r, fk_err *err)
-{
-    fk_record_init(r);
-    return fk_record_decode(e->sealed_plain, e->len, r, err);
-}
-
 /* Lays out every sheet of an envelope without drawing; a finding holds the record back. */
 static fk_status fk__preflight(fk__compose *c, fk__entry *e, bool *printable)
 {
     const char *docs[FK_MAILING_MAX_DOCS];
     int n = fk_mailing_documents(e->category, docs);
     fk_record r;
-    fk_status s = fk__decode(e, &r, c->err);
+    fk_record_init(&r);
+    fk_status s = fk_job_record_get(c->job, e->id, &r, c->err);
     *printable = true;
     for (int i = 0; s == FK_OK && *printable && i < n; i++) {
         fk_doc_writer *w = fk_doc_writer_new_stream(
@@ -181,6 +162,7 @@ typedef struct {
     size_t from, to;
     int batch, sheet, sheets;
     const char *doc;
+    fk_record *records; /* [from, to), unsealed by the main thread just before rendering */
     fk_buf pdf, run;
     fk_status status;
     fk_err err;
@@ -202,21 +184,18 @@ static fk_status fk__render(fk__worker *w, fk__task *t)
                                                   fk_mailing_template(w->mailing, t->doc), &t->err);
     fk_status s = doc ? FK_OK : t->err.status;
     for (size_t i = t->from; s == FK_OK && i < t->to; i++) {
-        fk_record r;
+        const fk_record *r = &t->records[i - t->from];
         long serial = (long)i + 1;
         char payload[96];
-        s = fk__decode(t->env[i], &r, &t->err);
-        if (s == FK_OK)
-            s = fk_mailing_fill(w->mailing, &r, serial, t->sheet, t->sheets, w->fields, &t->err);
+        s = fk_mailing_fill(w->mailing, r, serial, t->sheet, t->sheets, w->fields, &t->err);
         if (s == FK_OK)
             s = fk_doc_writer_add_sheet(doc, w->fields, &t->err);
         if (s == FK_OK)
-            s = fk_mailing_payload(w->mailing, &r, serial, t->sheet, t->sheets, payload,
+            s = fk_mailing_payload(w->mailing, r, serial, t->sheet, t->sheets, payload,
                                    sizeof payload, &t->err);
         if (s == FK_OK)
             s = fk__run_line(w->job, &t->run, t->batch, serial, cat, t->sheet, t->sheets, t->doc,
                              payload);
-        fk_record_clear(&r);
     }
     fk_status closed = doc ? fk_doc_writer_close(doc, &t->err) : FK_OK;
     return s == FK_OK ? closed : s;
@@ -250,8 +229,27 @@ static fk_status fk__store_task(fk__compose *c, fk__task *t)
     return s;
 }
 
+/* Unseals the task's records: the job store is used by the main thread only. */
+static fk_status fk__task_load(fk__compose *c, fk__task *t)
+{
+    size_t n = t->to - t->from;
+    t->records = fk_calloc(n, sizeof *t->records);
+    if (t->records == NULL)
+        return fk_failf(c->err, FK_ENOMEM, "out of memory");
+    for (size_t i = 0; i < n; i++)
+        fk_record_init(&t->records[i]);
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < n; i++)
+        s = fk_job_record_get(c->job, t->env[t->from + i]->id, &t->records[i], c->err);
+    return s;
+}
+
 static void fk__task_release(fk__task *t)
 {
+    for (size_t i = 0; t->records != NULL && i < t->to - t->from; i++)
+        fk_record_clear(&t->records[i]);
+    fk_free(t->records);
+    t->records = NULL;
     if (t->run.data != NULL)
         fk_wipe(t->run.data, t->run.cap);
     fk_buf_free(&t->pdf);
@@ -274,7 +272,11 @@ static fk_status fk__render_all(fk__compose *c, fk__task *tasks, size_t n)
     }
     for (size_t wave = 0; s == FK_OK && wave < n; wave += (size_t)c->jobs) {
         size_t count = n - wave < (size_t)c->jobs ? n - wave : (size_t)c->jobs;
+        for (size_t k = 0; s == FK_OK && k < count; k++)
+            s = fk__task_load(c, &tasks[wave + k]);
         size_t started = 0;
+        if (s != FK_OK)
+            count = 0;
         for (; started < count; started++) {
             workers[started].task = &tasks[wave + started];
             if (count > 1 &&
@@ -295,6 +297,8 @@ static fk_status fk__render_all(fk__compose *c, fk__task *tasks, size_t n)
         if (s == FK_OK)
             fk_cli_progress("compose", wave + count, n);
     }
+    for (size_t i = 0; i < n; i++)
+        fk__task_release(&tasks[i]); /* those a failure left unstored */
     for (int k = 0; workers != NULL && k < c->jobs; k++) {
         fk_fields_free(workers[k].fields);
         fk_mailing_free(workers[k].mailing);

@@ -244,27 +244,44 @@ static fk_status fk__unseal_row(fk_job *job, const fk_key *k, sqlite3_stmt *st, 
     return s;
 }
 
+/* What unsealing records needs: the subkey and a buffer for the plaintext (wiped after). */
+typedef struct {
+    fk_key *key;
+    fk_buf plain;
+} fk__unsealer;
+
+static fk_status fk__unsealer_open(fk_job *job, fk__unsealer *u, fk_err *err)
+{
+    fk_buf_init(&u->plain, 1 << 16);
+    return fk__job_subkey(job, "records_", &u->key, err);
+}
+
+static void fk__unsealer_close(fk__unsealer *u)
+{
+    if (u->plain.data != NULL)
+        fk_wipe(u->plain.data, u->plain.cap);
+    fk_buf_free(&u->plain);
+    fk_key_free(u->key);
+}
+
+#define FK__SELECT_RECORDS                                                                         \
+    "SELECT id, line, category, tag, coalesce(serial, 0), stage, held, sealed FROM records"
+
 fk_status fk_job_records_foreach(fk_job *job,
                                  int (*visit)(const fk_record *, const fk_record_meta *, void *),
                                  void *ctx, fk_err *err)
 {
-    fk_key *k;
-    fk_status s = fk__job_subkey(job, "records_", &k, err);
-    if (s != FK_OK)
-        return s;
-    sqlite3_stmt *st;
-    s = fk__job_prepare(job,
-                        "SELECT id, line, category, tag, coalesce(serial, 0), stage, held, sealed"
-                        " FROM records ORDER BY line",
-                        &st, err);
-    fk_buf plain;
-    fk_buf_init(&plain, 1 << 16);
+    fk__unsealer u;
+    fk_status s = fk__unsealer_open(job, &u, err);
+    sqlite3_stmt *st = NULL;
+    if (s == FK_OK)
+        s = fk__job_prepare(job, FK__SELECT_RECORDS " ORDER BY line", &st, err);
     int rc = SQLITE_DONE;
     while (s == FK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
         fk_record r;
         fk_record_meta m;
         fk_record_init(&r);
-        s = fk__unseal_row(job, k, st, &m, &r, &plain, err);
+        s = fk__unseal_row(job, u.key, st, &m, &r, &u.plain, err);
         int stop = s == FK_OK ? visit(&r, &m, ctx) : 0;
         fk_record_clear(&r);
         if (stop)
@@ -273,10 +290,30 @@ fk_status fk_job_records_foreach(fk_job *job,
     if (s == FK_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
         s = fk__job_db_fail(job, err);
     sqlite3_finalize(st);
-    if (plain.data != NULL)
-        fk_wipe(plain.data, plain.cap);
-    fk_buf_free(&plain);
-    fk_key_free(k);
+    fk__unsealer_close(&u);
+    return s;
+}
+
+fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err)
+{
+    fk__unsealer u;
+    fk_status s = fk__unsealer_open(job, &u, err);
+    sqlite3_stmt *st = NULL;
+    if (s == FK_OK)
+        s = fk__job_prepare(job, FK__SELECT_RECORDS " WHERE id = ?", &st, err);
+    if (s == FK_OK) {
+        sqlite3_bind_int64(st, 1, id);
+        int rc = sqlite3_step(st);
+        fk_record_meta m;
+        if (rc == SQLITE_ROW)
+            s = fk__unseal_row(job, u.key, st, &m, out, &u.plain, err);
+        else if (rc == SQLITE_DONE)
+            s = fk_failf(err, FK_ENOENT, "no record %ld", id);
+        else
+            s = fk__job_db_fail(job, err);
+    }
+    sqlite3_finalize(st);
+    fk__unsealer_close(&u);
     return s;
 }
 

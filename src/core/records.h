@@ -53,6 +53,9 @@ fk_status fk_job_records_foreach(fk_job *job,
                                  int (*visit)(const fk_record *, const fk_record_meta *, void *),
                                  void *ctx, fk_err *err) FK_WARN_UNUSED;
 
+/* Unseals one record into out (initialised; caller clears it). FK_ENOENT if there is none. */
+fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err) FK_WARN_UNUSED;
+
 typedef struct fk_reject {
     long line, column;
     const char *column_name, *reason;
