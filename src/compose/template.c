@@ -720,6 +720,18 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
     }
 }
 
+/* libfyaml 0.7.12 loops forever on some invalid UTF-8, so a file is checked before parsing. */
+static bool fk__has_invalid_utf8(const char *path, size_t *line, size_t *col)
+{
+    char *data;
+    size_t len;
+    if (fk_fs_read_file(path, (size_t)1 << 24, &data, &len, NULL) != FK_OK)
+        return false; /* the parser reports a missing or unreadable file */
+    bool bad = fk_utf8_find_invalid(data, len, line, col);
+    fk_free(data);
+    return bad;
+}
+
 static void fk__read_file(fk__loader *ld, const char *path, int depth)
 {
     fk__loader sub = *ld;
@@ -745,8 +757,13 @@ static void fk__read_file(fk__loader *ld, const char *path, int depth)
     struct fy_parse_cfg cfg = {0};
     cfg.diag = diag;
     cfg.flags = FYPCF_QUIET;
-    struct fy_document *doc = diag != NULL ? fy_document_build_from_file(&cfg, path) : NULL;
-    if (doc == NULL) {
+    size_t bad_line = 0, bad_col = 0;
+    bool bad_text = fk__has_invalid_utf8(path, &bad_line, &bad_col);
+    struct fy_document *doc =
+        diag != NULL && !bad_text ? fy_document_build_from_file(&cfg, path) : NULL;
+    if (bad_text) {
+        fk__find(&sub, (int)bad_line, (int)bad_col, "not valid UTF-8");
+    } else if (doc == NULL) {
         if (!fk_fs_exists(path)) {
             sub.status = FK_ENOENT;
             sub.stop = true;

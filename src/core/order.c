@@ -2,6 +2,7 @@
 #include "order.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -401,6 +402,9 @@ fk_status fk_order_parse(const char *path, const char *text, size_t len, fk_orde
                          fk_err *err)
 {
     fk__ctx c = {path, err};
+    size_t bad_line, bad_col;
+    if (fk_utf8_find_invalid(text, len, &bad_line, &bad_col))
+        return fk_failf(err, FK_EFORMAT, "%s:%zu:%zu: not valid UTF-8", path, bad_line, bad_col);
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);
     dcfg.fp = NULL;

@@ -11,6 +11,7 @@
 #include "util/datapath.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/utf8.h"
 
 #include <libfyaml.h>
 #include <math.h>
@@ -1000,6 +1001,11 @@ static fk_status fk__apply_file(fk_rules *r, const char *path, bool full, fk_err
     fk_status s = fk_fs_read_file(path, FK__RULES_MAX_FILE, &data, &len, err);
     if (s != FK_OK)
         return s;
+    size_t bad_line, bad_col;
+    if (fk_utf8_find_invalid(data, len, &bad_line, &bad_col)) {
+        fk_free(data);
+        return fk_failf(err, FK_EFORMAT, "%s:%zu:%zu: not valid UTF-8", path, bad_line, bad_col);
+    }
 
     struct fy_diag_cfg dcfg;
     fy_diag_cfg_default(&dcfg);

@@ -74,6 +74,27 @@ bool fk_utf8_is_valid(const char *s, size_t n)
     return true;
 }
 
+bool fk_utf8_find_invalid(const char *s, size_t n, size_t *line, size_t *col)
+{
+    size_t i = 0;
+    *line = 1;
+    *col = 1;
+    while (i < n) {
+        uint32_t cp;
+        size_t k = fk_utf8_decode(s + i, n - i, &cp);
+        if (k == 0)
+            return true;
+        if (cp == '\n') {
+            (*line)++;
+            *col = 1;
+        } else {
+            (*col)++;
+        }
+        i += k;
+    }
+    return false;
+}
+
 static bool fk__is_variation_selector(uint32_t cp)
 {
     return (cp >= 0xFE00 && cp <= 0xFE0F) || (cp >= 0xE0100 && cp <= 0xE01EF);

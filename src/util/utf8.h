@@ -25,6 +25,13 @@ size_t fk_utf8_encode(uint32_t cp, char *out);
 /* True if the n bytes of s are well-formed UTF-8. */
 bool fk_utf8_is_valid(const char *s, size_t n);
 
+/*
+ * Finds the first invalid UTF-8 sequence in the n bytes of s; false if there is none, else
+ * true with its 1-based line and column (in code points). YAML files are checked with it
+ * before parsing: libfyaml 0.7.12 loops forever on a directive followed by invalid UTF-8.
+ */
+bool fk_utf8_find_invalid(const char *s, size_t n, size_t *line, size_t *col);
+
 /* Number of code points in a valid UTF-8 string (variation selectors count too). */
 size_t fk_utf8_length(const char *s);
 

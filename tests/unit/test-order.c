@@ -289,6 +289,15 @@ static void test_syntax_error(void **state)
     expect_error("a: b\n\tc: d\n", 0, 0, "");
 }
 
+/* libfyaml 0.7.12 never returns on a directive followed by invalid UTF-8 (found by fuzzing):
+ * such text must be refused before it reaches the parser. */
+static void test_invalid_utf8(void **state)
+{
+    (void)state;
+    expect_error("%\x83", 1, 2, "not valid UTF-8");
+    expect_error("fiscal_year: 2025\nward: \xff\n", 2, 7, "not valid UTF-8");
+}
+
 static void test_missing(void **state)
 {
     (void)state;
@@ -344,6 +353,7 @@ int main(void)
         cmocka_unit_test(test_job_code),
         cmocka_unit_test(test_postal_mismatch),
         cmocka_unit_test(test_syntax_error),
+        cmocka_unit_test(test_invalid_utf8),
         cmocka_unit_test(test_missing),
         cmocka_unit_test(test_out_of_memory),
     };
