@@ -10,8 +10,9 @@ static void fk__print_help(FILE *out)
 {
     fprintf(out, "usage: fukan COMMAND [options]\n\n"
                  "fukan prepares health-guidance mailings for a ward: it opens the ward's\n"
-                 "encrypted package, checks and composes the documents, logs every print and\n"
-                 "handover, and erases the personal data at the end.\n\ncommands:\n");
+                 "encrypted package, checks every record and composes the print-ready\n"
+                 "documents, with every step authenticated and written to a tamper-evident\n"
+                 "audit log.\n\ncommands:\n");
     for (const fk_command *const *c = fk_commands; *c != NULL; c++)
         fprintf(out, "  %-10s %s\n", (*c)->name, (*c)->summary);
     fprintf(out, "\n`fukan COMMAND --help` describes one command.\n"
