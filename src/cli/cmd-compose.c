@@ -100,47 +100,18 @@ static fk_status fk__discard(void *closure, const unsigned char *data, size_t le
     return FK_OK;
 }
 
+typedef struct fk__worker fk__worker;
+
 typedef struct {
     fk_job *job;
-    fk_mailing *mailing;
-    fk_fields *fields;
     fk__list list;
     long held, files, sheets;
     long composed[FK_CAT_COUNT];
-    int jobs; /* print files rendered in parallel */
+    int jobs;            /* print files checked and rendered in parallel */
+    fk__worker *workers; /* one per job */
     fk_buf run;
     fk_err *err;
 } fk__compose;
-
-/* Lays out every sheet of an envelope without drawing; a finding holds the record back. */
-static fk_status fk__preflight(fk__compose *c, fk__entry *e, bool *printable)
-{
-    const char *docs[FK_MAILING_MAX_DOCS];
-    int n = fk_mailing_documents(e->category, docs);
-    fk_record r;
-    fk_record_init(&r);
-    fk_status s = fk_job_record_get(c->job, e->id, &r, c->err);
-    *printable = true;
-    for (int i = 0; s == FK_OK && *printable && i < n; i++) {
-        fk_doc_writer *w = fk_doc_writer_new_stream(
-            fk__discard, NULL, fk_mailing_template(c->mailing, docs[i]), c->err);
-        if (w == NULL)
-            return c->err->status;
-        s = fk_mailing_fill(c->mailing, &r, 0, i + 1, n, c->fields, c->err);
-        fk_err finding;
-        fk_err_clear(&finding);
-        if (s == FK_OK && fk_doc_writer_check_sheet(w, c->fields, &finding) != FK_OK) {
-            *printable = false;
-            printf("line %ld [%s] held back: %s: %s\n", e->line, e->tag, docs[i],
-                   fk_err_message(&finding));
-        }
-        fk_err ignored;
-        if (fk_doc_writer_close(w, &ignored) != FK_OK && s == FK_OK)
-            s = fk_failf(c->err, FK_EIO, "preflight failed");
-    }
-    fk_record_clear(&r);
-    return s;
-}
 
 static fk_status fk__run_line(const fk_job *job, fk_buf *run, int batch, long serial,
                               fk_category cat, int sheet, int sheets, const char *doc,
@@ -155,14 +126,20 @@ static fk_status fk__run_line(const fk_job *job, fk_buf *run, int batch, long se
     return s == FK_OK ? fk_buf_append_str(run, "\r\n") : s;
 }
 
-/* One print file: envelopes [from, to) of a category, sheet `sheet` of each, rendered into
- * pdf with its lines of the run file. */
+/*
+ * A unit of parallel work over envelopes [from, to) of a category: either the preflight that
+ * lays out every sheet without drawing (a finding holds the record back: printable[i] false,
+ * the reason in `run`), or one print file, sheet `sheet` of each envelope, rendered into pdf
+ * with its lines of the run file.
+ */
 typedef struct {
+    bool is_preflight;
+    bool *printable; /* preflight: one flag per envelope of [from, to) */
     fk__entry **env; /* the category's envelopes in mailing order */
     size_t from, to;
     int batch, sheet, sheets;
     const char *doc;
-    fk_record *records; /* [from, to), unsealed by the main thread just before rendering */
+    fk_record *records; /* [from, to), unsealed by the main thread just before the work */
     fk_buf pdf, run;
     fk_status status;
     fk_err err;
@@ -170,12 +147,12 @@ typedef struct {
 
 /* A worker's own templates, rules and postal table: fonts and shapers are never shared
  * between threads. */
-typedef struct {
+struct fk__worker {
     fk_job *job;
     fk_mailing *mailing;
     fk_fields *fields;
     fk__task *task;
-} fk__worker;
+};
 
 static fk_status fk__render(fk__worker *w, fk__task *t)
 {
@@ -201,18 +178,57 @@ static fk_status fk__render(fk__worker *w, fk__task *t)
     return s == FK_OK ? closed : s;
 }
 
+static fk_status fk__check(fk__worker *w, fk__task *t)
+{
+    const char *docs[FK_MAILING_MAX_DOCS];
+    int n = fk_mailing_documents(t->env[t->from]->category, docs);
+    fk_doc_writer *writers[FK_MAILING_MAX_DOCS] = {NULL};
+    fk_status s = FK_OK;
+    for (int d = 0; s == FK_OK && d < n; d++) {
+        writers[d] = fk_doc_writer_new_stream(fk__discard, NULL,
+                                              fk_mailing_template(w->mailing, docs[d]), &t->err);
+        s = writers[d] ? FK_OK : t->err.status;
+    }
+    for (size_t i = t->from; s == FK_OK && i < t->to; i++) {
+        bool *ok = &t->printable[i - t->from];
+        *ok = true;
+        for (int d = 0; s == FK_OK && *ok && d < n; d++) {
+            fk_err finding;
+            fk_err_clear(&finding);
+            s = fk_mailing_fill(w->mailing, &t->records[i - t->from], 0, d + 1, n, w->fields,
+                                &t->err);
+            if (s == FK_OK && fk_doc_writer_check_sheet(writers[d], w->fields, &finding) != FK_OK) {
+                *ok = false;
+                s = fk_buf_appendf(&t->run, "line %ld [%s] held back: %s: %s\n", t->env[i]->line,
+                                   t->env[i]->tag, docs[d], fk_err_message(&finding));
+            }
+        }
+    }
+    for (int d = 0; d < n; d++) {
+        fk_err ignored;
+        if (writers[d] != NULL && fk_doc_writer_close(writers[d], &ignored) != FK_OK && s == FK_OK)
+            s = fk_failf(&t->err, FK_EIO, "preflight failed");
+    }
+    return s;
+}
+
 static void *fk__worker_main(void *arg)
 {
     fk__worker *w = arg;
-    w->task->status = fk__render(w, w->task);
+    w->task->status = w->task->is_preflight ? fk__check(w, w->task) : fk__render(w, w->task);
     return NULL;
 }
 
-/* Stores a rendered print file (sealed) and its run-file lines, in task order. */
+/* Stores a rendered print file (sealed) and its run-file lines, in task order; for a
+ * preflight, lists the records held back. */
 static fk_status fk__store_task(fk__compose *c, fk__task *t)
 {
     if (t->status != FK_OK)
         return fk_failf(c->err, t->status, "%s", fk_err_message(&t->err));
+    if (t->is_preflight) {
+        fputs(fk_buf_cstr(&t->run), stdout);
+        return FK_OK;
+    }
     fk_category cat = t->env[t->from]->category;
     char name[96];
     snprintf(name, sizeof name, "%s-%c-%d-%03d.pdf", fk_order_job_code(fk_job_order(c->job)),
@@ -256,20 +272,37 @@ static void fk__task_release(fk__task *t)
     fk_buf_free(&t->run);
 }
 
-/* Renders the tasks in waves of one per worker, in parallel, then stores each wave in order,
- * so that memory holds at most one print file per worker. */
-static fk_status fk__render_all(fk__compose *c, fk__task *tasks, size_t n)
+/* Creates the workers: each loads its own rules, postal table and templates. */
+static fk_status fk__workers_new(fk__compose *c)
 {
-    fk__worker *workers = fk_calloc((size_t)c->jobs, sizeof *workers);
-    pthread_t *threads = fk_calloc((size_t)c->jobs, sizeof *threads);
-    fk_status s = workers && threads ? FK_OK : fk_failf(c->err, FK_ENOMEM, "out of memory");
-    int ready = 0;
-    for (; s == FK_OK && ready < c->jobs; ready++) {
-        workers[ready].job = c->job;
-        s = fk_mailing_new(c->job, &workers[ready].mailing, c->err);
-        if (s == FK_OK && (workers[ready].fields = fk_fields_new()) == NULL)
+    c->workers = fk_calloc((size_t)c->jobs, sizeof *c->workers);
+    if (c->workers == NULL)
+        return fk_failf(c->err, FK_ENOMEM, "out of memory");
+    fk_status s = FK_OK;
+    for (int k = 0; s == FK_OK && k < c->jobs; k++) {
+        c->workers[k].job = c->job;
+        s = fk_mailing_new(c->job, &c->workers[k].mailing, c->err);
+        if (s == FK_OK && (c->workers[k].fields = fk_fields_new()) == NULL)
             s = fk_failf(c->err, FK_ENOMEM, "out of memory");
     }
+    return s;
+}
+
+static void fk__workers_free(fk__compose *c)
+{
+    for (int k = 0; c->workers != NULL && k < c->jobs; k++) {
+        fk_fields_free(c->workers[k].fields);
+        fk_mailing_free(c->workers[k].mailing);
+    }
+    fk_free(c->workers);
+}
+
+/* Runs the tasks in waves of one per worker, in parallel, then stores each wave in order,
+ * so that memory holds at most one print file (or batch of records) per worker. */
+static fk_status fk__run_tasks(fk__compose *c, fk__task *tasks, size_t n, const char *label)
+{
+    pthread_t *threads = fk_calloc((size_t)c->jobs, sizeof *threads);
+    fk_status s = threads ? FK_OK : fk_failf(c->err, FK_ENOMEM, "out of memory");
     for (size_t wave = 0; s == FK_OK && wave < n; wave += (size_t)c->jobs) {
         size_t count = n - wave < (size_t)c->jobs ? n - wave : (size_t)c->jobs;
         for (size_t k = 0; s == FK_OK && k < count; k++)
@@ -278,12 +311,12 @@ static fk_status fk__render_all(fk__compose *c, fk__task *tasks, size_t n)
         if (s != FK_OK)
             count = 0;
         for (; started < count; started++) {
-            workers[started].task = &tasks[wave + started];
+            c->workers[started].task = &tasks[wave + started];
             if (count > 1 &&
-                pthread_create(&threads[started], NULL, fk__worker_main, &workers[started]) != 0)
+                pthread_create(&threads[started], NULL, fk__worker_main, &c->workers[started]) != 0)
                 break;
             if (count == 1)
-                fk__worker_main(&workers[started]);
+                fk__worker_main(&c->workers[started]);
         }
         for (size_t k = 0; count > 1 && k < started; k++)
             pthread_join(threads[k], NULL);
@@ -295,16 +328,53 @@ static fk_status fk__render_all(fk__compose *c, fk__task *tasks, size_t n)
             fk__task_release(&tasks[wave + k]);
         }
         if (s == FK_OK)
-            fk_cli_progress("compose", wave + count, n);
+            fk_cli_progress(label, wave + count, n);
     }
     for (size_t i = 0; i < n; i++)
         fk__task_release(&tasks[i]); /* those a failure left unstored */
-    for (int k = 0; workers != NULL && k < c->jobs; k++) {
-        fk_fields_free(workers[k].fields);
-        fk_mailing_free(workers[k].mailing);
-    }
-    fk_free(workers);
     fk_free(threads);
+    return s;
+}
+
+/* Splits envelopes [0, n) of a category into tasks of at most `per` envelopes. */
+static size_t fk__split(fk__entry **env, size_t n, size_t per, bool *printable, fk__task *tasks)
+{
+    size_t count = 0;
+    for (size_t from = 0; from < n; from += per) {
+        fk__task *t = &tasks[count++];
+        *t = (fk__task){.is_preflight = true,
+                        .printable = printable + from,
+                        .env = env,
+                        .from = from,
+                        .to = from + per < n ? from + per : n};
+        fk_buf_init(&t->pdf, 0);
+        fk_buf_init(&t->run, (size_t)1 << 24);
+        fk_err_clear(&t->err);
+    }
+    return count;
+}
+
+/* Lays out every sheet of the category's envelopes in parallel; appends the printable ones
+ * to all and holds the others back. */
+static fk_status fk__preflight(fk__compose *c, fk__entry **cand, size_t n, fk__entry **all,
+                               size_t *n_all)
+{
+    size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
+    bool *printable = fk_calloc(n + 1, sizeof *printable);
+    fk__task *tasks = fk_calloc(n / per + 2, sizeof *tasks);
+    fk_status s = printable && tasks ? FK_OK : fk_failf(c->err, FK_ENOMEM, "out of memory");
+    if (s == FK_OK)
+        s = fk__run_tasks(c, tasks, fk__split(cand, n, per, printable, tasks), "preflight");
+    for (size_t i = 0; s == FK_OK && i < n; i++) {
+        if (printable[i]) {
+            all[(*n_all)++] = cand[i];
+        } else {
+            c->held++;
+            s = fk_job_record_set_checked(c->job, cand[i]->id, true, c->err);
+        }
+    }
+    fk_free(tasks);
+    fk_free(printable);
     return s;
 }
 
@@ -424,29 +494,28 @@ static fk_status fk__compose_all(fk__compose *c)
     if (s == FK_OK)
         s = fk_buf_append_str(&c->run, "batch,serial,category,sheet,sheets,document,payload,"
                                        "stock_items\r\n");
+    fk__entry **cand = fk_calloc(c->list.n + 1, sizeof *cand);
+    if (s == FK_OK && cand == NULL)
+        s = fk_failf(c->err, FK_ENOMEM, "out of memory");
+    if (s == FK_OK)
+        s = fk__workers_new(c);
     for (int cat = 0; s == FK_OK && cat < FK_CAT_COUNT; cat++) {
-        size_t first = n_all;
-        for (size_t i = 0; s == FK_OK && i < c->list.n; i++) {
-            fk__entry *e = &c->list.items[i];
-            if (e->category != (fk_category)cat)
-                continue;
-            bool printable;
-            s = fk__preflight(c, e, &printable);
-            if (s == FK_OK && !printable) {
-                c->held++;
-                s = fk_job_record_set_checked(c->job, e->id, true, c->err);
-            } else {
-                all[n_all++] = e;
-            }
-        }
+        size_t first = n_all, n_cand = 0;
+        for (size_t i = 0; i < c->list.n; i++)
+            if (c->list.items[i].category == (fk_category)cat)
+                cand[n_cand++] = &c->list.items[i];
+        if (n_cand > 0)
+            s = fk__preflight(c, cand, n_cand, all, &n_all);
         if (s == FK_OK && n_all > first)
             s = fk__plan_category(c, (fk_category)cat, all + first, n_all - first, tasks, &n_tasks);
     }
+    fk_free(cand);
     if (s == FK_OK)
-        s = fk__render_all(c, tasks, n_tasks);
+        s = fk__run_tasks(c, tasks, n_tasks, "compose");
     else
         for (size_t i = 0; i < n_tasks; i++)
             fk__task_release(&tasks[i]);
+    fk__workers_free(c);
     fk_job_file run = {"run.csv", "run", -1, 0, 0, 0};
     if (s == FK_OK)
         s = fk_job_file_put(c->job, &run, c->run.data, c->run.len, c->err);
@@ -479,10 +548,6 @@ static fk_status fk__compose_job(fk__compose *c)
         s = c->list.status;
     if (s == FK_OK)
         s = fk__check_ready(c->job, &c->list, c->err);
-    if (s == FK_OK)
-        s = fk_mailing_new(c->job, &c->mailing, c->err);
-    if (s == FK_OK && (c->fields = fk_fields_new()) == NULL)
-        s = fk_failf(c->err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)
         s = fk_job_begin(c->job, c->err);
     if (s != FK_OK)
@@ -527,8 +592,6 @@ static int fk__run(int argc, char **argv)
     if (rc != FK_EXIT_OK)
         return rc;
     fk_status s = fk__compose_job(&c);
-    fk_fields_free(c.fields);
-    fk_mailing_free(c.mailing);
     fk__list_free(&c.list);
     fk_buf_free(&c.run);
     char details[256];
