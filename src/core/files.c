@@ -123,7 +123,7 @@ fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, vo
 {
     sqlite3_stmt *st;
     fk_status s = fk__job_prepare(job,
-                                  "SELECT name, document, category, batch, envelopes, sheets"
+                                  "SELECT name, document, category, batch, envelopes, sheets, state"
                                   " FROM files ORDER BY rowid",
                                   &st, err);
     if (s != FK_OK)
@@ -135,8 +135,10 @@ fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, vo
                          sqlite3_column_int(st, 2),
                          sqlite3_column_int(st, 3),
                          (long)sqlite3_column_int64(st, 4),
-                         (long)sqlite3_column_int64(st, 5)};
-        if (f.name == NULL || f.document == NULL) {
+                         (long)sqlite3_column_int64(st, 5),
+                         FK_FILE_COMPOSED};
+        if (f.name == NULL || f.document == NULL ||
+            !fk_file_state_parse((const char *)sqlite3_column_text(st, 6), &f.state)) {
             s = fk_failf(err, FK_ETAMPER, "%s: the file list is damaged", job->dir);
             break;
         }
@@ -162,21 +164,6 @@ fk_status fk_job_files_clear(fk_job *job, fk_err *err)
 {
     fk_status s = fk_job_files_foreach(job, fk__unlink_file, job, err);
     return s == FK_OK ? fk__job_exec(job, "DELETE FROM files", err) : s;
-}
-
-fk_status fk_job_record_set_serial(fk_job *job, long id, long serial, fk_err *err)
-{
-    sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(
-        job, "UPDATE records SET serial = ?, stage = 'composed' WHERE id = ?", &st, err);
-    if (s != FK_OK)
-        return s;
-    sqlite3_bind_int64(st, 1, serial);
-    sqlite3_bind_int64(st, 2, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        s = fk__job_db_fail(job, err);
-    sqlite3_finalize(st);
-    return s;
 }
 
 fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],

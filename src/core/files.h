@@ -8,6 +8,7 @@
 #define FK_FILES_H
 
 #include "job.h"
+#include "state.h"
 #include "util/buf.h"
 
 typedef struct fk_job_file {
@@ -16,6 +17,7 @@ typedef struct fk_job_file {
     int category;         /* fk_category, or -1 for a file of the whole job */
     int batch;
     long envelopes, sheets;
+    fk_file_state state; /* stored files start composed; moves.h moves them on */
 } fk_job_file;
 
 /* Seals data and stores it as file->name (replacing a file of that name). */
@@ -31,9 +33,6 @@ fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, vo
 
 /* Removes every file (before composing again). */
 fk_status fk_job_files_clear(fk_job *job, fk_err *err) FK_WARN_UNUSED;
-
-/* Sets a record's per-category serial number and its stage to "composed". */
-fk_status fk_job_record_set_serial(fk_job *job, long id, long serial, fk_err *err) FK_WARN_UNUSED;
 
 /*
  * The insert-control check value: a keyed hash (subkey of the job key) over the person's

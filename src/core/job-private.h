@@ -3,6 +3,7 @@
 #define FK_JOB_PRIVATE_H
 
 #include "job.h"
+#include "state.h"
 
 #include <sqlite3.h>
 
@@ -19,6 +20,9 @@ struct fk_job {
     fk_role role;
     char *command; /* the command being run, for the audit log */
     char host[256];
+    /* Moves through the state machine since the last fk_job_moves_audit (moves.c). */
+    long moves[FK_REC_STATE_COUNT][FK_REC_STATE_COUNT];
+    long file_moves[FK_FILE_STATE_COUNT][FK_FILE_STATE_COUNT];
 };
 
 /* Runs SQL without results. */
@@ -55,5 +59,8 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
 /* The subkey that seals the audit signing key. */
 fk_status fk__job_subkey(fk_job *job, const char context[8], fk_key **out,
                          fk_err *err) FK_WARN_UNUSED;
+
+/* Forgets the moves counted so far (a new transaction starts). */
+void fk__job_moves_reset(fk_job *job);
 
 #endif

@@ -55,6 +55,11 @@ static const char *const fk__migrations[] = {
     "  batch INTEGER NOT NULL, envelopes INTEGER NOT NULL, sheets INTEGER NOT NULL,"
     "  bytes INTEGER NOT NULL, created_at TEXT NOT NULL);"
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 4 (issue 10): typed states (core/state.h): held is a state of its own with the reason
+     * that held the record back; print files have a state. */
+    "ALTER TABLE records ADD COLUMN held_reason TEXT;"
+    "UPDATE records SET stage = 'held', held_reason = 'quality gate' WHERE held = 1;"
+    "ALTER TABLE files ADD COLUMN state TEXT NOT NULL DEFAULT 'composed';",
 };
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))
@@ -393,6 +398,7 @@ fk_role fk_job_role(const fk_job *job)
 
 fk_status fk_job_begin(fk_job *job, fk_err *err)
 {
+    fk__job_moves_reset(job);
     return fk__job_exec(job, "BEGIN IMMEDIATE", err);
 }
 

@@ -222,9 +222,9 @@ static fk_status fk__unseal_row(fk_job *job, const fk_key *k, sqlite3_stmt *st, 
     m->category = (fk_category)sqlite3_column_int(st, 2);
     const char *tag = (const char *)sqlite3_column_text(st, 3);
     m->serial = (long)sqlite3_column_int64(st, 4);
-    m->stage = (const char *)sqlite3_column_text(st, 5);
-    m->held = sqlite3_column_int(st, 6) != 0;
-    if (tag == NULL || strlen(tag) != FK_TAG_HEX - 1 || m->stage == NULL)
+    bool known = fk_record_state_parse((const char *)sqlite3_column_text(st, 5), &m->state);
+    m->held = m->state == FK_REC_HELD;
+    if (tag == NULL || strlen(tag) != FK_TAG_HEX - 1 || !known)
         return fk_failf(err, FK_ETAMPER, "%s: record %ld is damaged", job->dir, m->id);
     memcpy(m->tag, tag, FK_TAG_HEX);
     unsigned char ad[64];
@@ -374,25 +374,6 @@ fk_status fk_job_counts_get(fk_job *job, fk_job_counts *out, fk_err *err)
         out->rejected_rows_stored = (long)sqlite3_column_int64(st, 0);
     sqlite3_finalize(st);
     return FK_OK;
-}
-
-fk_status fk_job_record_set_checked(fk_job *job, long id, bool held, fk_err *err)
-{
-    sqlite3_stmt *st;
-    fk_status s = fk__need_key(job, err);
-    if (s == FK_OK)
-        s = fk__job_prepare(job, "UPDATE records SET held = ?, stage = 'checked' WHERE id = ?", &st,
-                            err);
-    if (s != FK_OK)
-        return s;
-    sqlite3_bind_int(st, 1, held);
-    sqlite3_bind_int64(st, 2, id);
-    if (sqlite3_step(st) != SQLITE_DONE)
-        s = fk__job_db_fail(job, err);
-    else if (sqlite3_changes(job->db) == 0)
-        s = fk_failf(err, FK_ENOENT, "no record %ld", id);
-    sqlite3_finalize(st);
-    return s;
 }
 
 fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind, const char *reason,

@@ -9,6 +9,7 @@
 #define FK_RECORDS_H
 
 #include "job.h"
+#include "state.h"
 
 #define FK_TAG_HEX 33 /* 16-byte keyed hash of the resident number, as hex */
 
@@ -43,8 +44,8 @@ fk_status fk_job_package_finish(fk_job *job, long package, long received, long a
 typedef struct fk_record_meta {
     long id, line, serial; /* serial 0 until compose assigns one */
     fk_category category;
-    const char *stage;
-    bool held;
+    fk_record_state state; /* accepted, held, checked, composed, ... (state.h) */
+    bool held;             /* state == FK_REC_HELD */
     char tag[FK_TAG_HEX];
 } fk_record_meta;
 
@@ -74,9 +75,6 @@ typedef struct fk_job_counts {
 } fk_job_counts;
 
 fk_status fk_job_counts_get(fk_job *job, fk_job_counts *out, fk_err *err) FK_WARN_UNUSED;
-
-/* Marks a record as checked by the quality gate, held back from composing or released. */
-fk_status fk_job_record_set_checked(fk_job *job, long id, bool held, fk_err *err) FK_WARN_UNUSED;
 
 /* Records a responsible manager's acceptance of a disagreement for the person with tag. */
 fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind, const char *reason,

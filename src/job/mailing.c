@@ -1,7 +1,6 @@
 /* One mailing's documents and sheet fields: see mailing.h. */
 #include "mailing.h"
 #include "compose/template.h"
-#include "core/files.h"
 #include "health/health.h"
 #include "postal/postal.h"
 #include "util/datapath.h"
@@ -20,7 +19,6 @@ struct fk_mailing {
     fk_postal_db *postal;
     fk_template *templates[FK__NDOCS];
     fk_postal_result postal_result; /* about 2 KB: one, reused */
-    char barcode_note[160];
     char valid_until[64], issue_date[64];
 };
 
@@ -105,16 +103,12 @@ void fk_mailing_free(fk_mailing *m)
     fk_free(m);
 }
 
-fk_status fk_mailing_payload(fk_mailing *m, const fk_record *r, long serial, int sheet, int sheets,
-                             char *out, size_t size, fk_err *err)
+void fk_mailing_payload(const fk_mailing *m, fk_category c, const char *check, long serial,
+                        int sheet, int sheets, char out[FK_MAILING_PAYLOAD_MAX])
 {
-    char check[FK_CHECK_VALUE_HEX];
-    fk_status s = fk_job_check_value(m->job, r, check, err);
-    if (s != FK_OK)
-        return s;
-    snprintf(out, size, "FK1|%s|%c|%06ld|%d/%d|%s", fk_order_job_code(fk_job_order(m->job)),
-             fk_category_code(r->category), serial, sheet, sheets, check);
-    return FK_OK;
+    snprintf(out, FK_MAILING_PAYLOAD_MAX, "FK1|%s|%c|%06ld|%d/%d|%s",
+             fk_order_job_code(fk_job_order(m->job)), fk_category_code(c), serial, sheet, sheets,
+             check);
 }
 
 /* The 受診勧奨通知's list: one line per value at a doctor-visit threshold. */
@@ -147,34 +141,29 @@ static fk_status fk__health_fields(fk_mailing *m, const fk_record *r, fk_fields 
     return s == FK_OK ? fk__jushin_items(&a, out) : s;
 }
 
-static fk_status fk__barcode(fk_mailing *m, const fk_record *r, fk_fields *out, fk_err *err)
+static fk_status fk__barcode(fk_mailing *m, const fk_record *r, fk_fields *out,
+                             const char **missing, fk_err *err)
 {
     fk_postal_result *pr = &m->postal_result;
     fk_status s = fk_postal_compute(m->postal, r->postal, r->address, r->building, pr, err);
     if (s != FK_OK)
         return s;
-    m->barcode_note[0] = '\0';
-    if (pr->verdict != FK_POSTAL_OK)
-        snprintf(m->barcode_note, sizeof m->barcode_note, "%s", fk_postal_verdict_reason(pr));
+    *missing = pr->verdict == FK_POSTAL_OK ? NULL : fk_postal_verdict_reason(pr);
     return fk_fields_set(out, "customer_barcode",
                          pr->verdict == FK_POSTAL_OK ? pr->barcode.bars : "");
 }
 
-const char *fk_mailing_barcode_note(const fk_mailing *m)
+fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, const char *payload, int sheet,
+                          int sheets, fk_fields *out, const char **barcode_missing, fk_err *err)
 {
-    return m->barcode_note;
-}
-
-fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, long serial, int sheet, int sheets,
-                          fk_fields *out, fk_err *err)
-{
-    char payload[96], sheet_text[16];
+    char sheet_text[16];
+    const char *missing = NULL;
     fk_fields_clear(out);
     fk_status s = fk_compose_fields_from_record(r, out, err);
     if (s == FK_OK)
-        s = fk_mailing_payload(m, r, serial, sheet, sheets, payload, sizeof payload, err);
-    if (s == FK_OK)
-        s = fk__barcode(m, r, out, err);
+        s = fk__barcode(m, r, out, &missing, err);
+    if (barcode_missing != NULL)
+        *barcode_missing = missing;
     snprintf(sheet_text, sizeof sheet_text, "%d/%d", sheet, sheets);
     const char *pairs[][2] = {{"dm_payload", payload},
                               {"dm_text", payload},

@@ -15,7 +15,8 @@
 
 typedef struct fk_mailing fk_mailing;
 
-/* Loads rules, postal table and templates for the job's order. Caller frees. */
+/* Loads rules, postal table and templates for the job's order (only the order is used from
+ * the job). Caller frees. */
 fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err) FK_WARN_UNUSED;
 void fk_mailing_free(fk_mailing *m);
 
@@ -25,16 +26,22 @@ int fk_mailing_documents(fk_category c, const char *docs[FK_MAILING_MAX_DOCS]);
 /* The loaded template of a document ("voucher-tokutei", "results", ...). */
 const fk_template *fk_mailing_template(const fk_mailing *m, const char *doc);
 
-/* The insert-control payload: FK1|JOBCODE|C|SERIAL|i/n|CHECK (docs/insert-control.md). */
-fk_status fk_mailing_payload(fk_mailing *m, const fk_record *r, long serial, int sheet, int sheets,
-                             char *out, size_t size, fk_err *err) FK_WARN_UNUSED;
+/* The insert-control payload FK1|JOBCODE|C|SERIAL|i/n|CHECK (docs/insert-control.md), with
+ * the person's check value (fk_job_check_value, computed by the caller: the job store is
+ * not touched here, so that composing threads may call this). */
+#define FK_MAILING_PAYLOAD_MAX 96
+void fk_mailing_payload(const fk_mailing *m, fk_category c, const char *check, long serial,
+                        int sheet, int sheets, char out[FK_MAILING_PAYLOAD_MAX]);
 
-/* Fills the fields of sheet `sheet` of `sheets` of the envelope with `serial`. */
-fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, long serial, int sheet, int sheets,
-                          fk_fields *out, fk_err *err) FK_WARN_UNUSED;
-
-/* Whether the postal barcode could be computed for the last filled record, and why not. */
-const char *fk_mailing_barcode_note(const fk_mailing *m);
+/*
+ * Fills the fields of sheet `sheet` of `sheets` of an envelope, with its insert-control
+ * payload. Thread-safe for distinct fk_mailing objects (each has its own rules, postal table
+ * and templates). *barcode_missing is set to why no customer barcode could be computed for
+ * the address (Japan Post prints none then), or NULL when there is one.
+ */
+fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, const char *payload, int sheet,
+                          int sheets, fk_fields *out, const char **barcode_missing,
+                          fk_err *err) FK_WARN_UNUSED;
 
 /*
  * A fictitious person (見本 太郎) for the proof set, with results typical of the category, so

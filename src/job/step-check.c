@@ -1,24 +1,13 @@
-/* fukan check: the quality gate — recompute each record's guidance level and doctor-visit
- * flags from its results and compare them with the ward's category. */
-#include "cli.h"
+/* fk_step_check: the quality gate — recompute each record's guidance level and doctor-visit
+ * flags from its results and compare them with the ward's category; a disagreement not
+ * accepted by a responsible manager holds the record back. See fukan.h. */
+#include "fukan.h"
+#include "core/moves.h"
 #include "core/records.h"
 #include "health/health.h"
-#include "session.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const char fk__usage[] =
-    "usage: fukan check JOBDIR [--accept TAG --reason TEXT]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "For every accepted record, computes the guidance level (階層化, 第4期 rules) and the values\n"
-    "at doctor-visit thresholds from the results, sex and 年度末年齢, and compares them with the\n"
-    "ward's 利用券種別 and 保健指導区分 (rules/health-4.yaml, overridable by the order's "
-    "`rules`).\n"
-    "Each disagreement is listed by source line and the person's tag (a keyed hash of the\n"
-    "resident number), never by name, and the record is held back from composing. Exit 1 when\n"
-    "any disagreement is not accepted. A responsible manager accepts one with --accept TAG\n"
-    "--reason TEXT (audited); the record is then released.\n";
 
 typedef struct {
     fk_job *job;
@@ -26,6 +15,7 @@ typedef struct {
     const char *accept_tag, *reason;
     long checked, disagreements, accepted_count, held;
     bool accept_done;
+    const fk_callbacks *cb;
     fk_status status;
     fk_err *err;
 } fk__check;
@@ -45,25 +35,33 @@ static bool fk__is_accepted(fk__check *c, const fk_record_meta *m, const char *k
 static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
 {
     fk__check *c = ctx;
+    /* Composed and later records stay as they are: compose --replace takes them back. */
+    if (m->state != FK_REC_ACCEPTED && m->state != FK_REC_CHECKED && m->state != FK_REC_HELD)
+        return 0;
     fk_health_assessment a;
     char why[256];
     fk_health_assess(c->rules, r, &a);
     fk_health_check result = fk_health_check_category(c->rules, r, &a, why, sizeof why);
     bool held = false;
+    const char *kind = NULL;
     c->checked++;
     if (result != FK_CHECK_AGREE) {
-        const char *kind = fk_health_check_name(result);
+        kind = fk_health_check_name(result);
         c->disagreements++;
         bool accepted = fk__is_accepted(c, m, kind);
         if (c->status != FK_OK)
             return 1;
         held = !accepted;
         c->accepted_count += accepted;
-        printf("line %ld [%s] %s: %s%s\n", m->line, m->tag, kind, why,
-               accepted ? " (accepted)" : " (held back)");
+        fk_finding f = {FK_FINDING_DISAGREEMENT, m->line, 0, NULL, m->tag, kind, why, accepted};
+        if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f)) {
+            c->status = fk_failf(c->err, FK_EFINDING, "stopped at line %ld", m->line);
+            return 1;
+        }
     }
     c->held += held;
-    c->status = fk_job_record_set_checked(c->job, m->id, held, c->err);
+    c->status =
+        fk_job_record_move(c->job, m->id, held ? FK_REC_HELD : FK_REC_CHECKED, kind, c->err);
     return c->status != FK_OK;
 }
 
@@ -84,58 +82,31 @@ static fk_status fk__check_all(fk__check *c)
         s = c->status;
     if (s == FK_OK && c->accept_tag != NULL && !c->accept_done)
         s = fk_failf(c->err, FK_ENOENT, "no disagreement for tag %s", c->accept_tag);
+    if (s == FK_OK)
+        s = fk_job_moves_audit(c->job, c->err);
     return fk_job_end(c->job, s, c->err);
 }
 
-static int fk__run(int argc, char **argv)
+fk_status fk_step_check(fk_job *job, const fk_check_options *opts, const fk_callbacks *cb,
+                        fk_check_result *out, fk_err *err)
 {
-    static const struct option options[] = {{"accept", required_argument, NULL, 'a'},
-                                            {"reason", required_argument, NULL, 'r'},
-                                            FK_CLI_LOGIN_OPTIONS,
-                                            {NULL, 0, NULL, 0}};
-    fk_cli_login login = {0};
-    fk__check c = {0};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'a')
-            c.accept_tag = optarg;
-        else if (opt == 'r')
-            c.reason = optarg;
-        else if (!fk_cli_login_option(&login, opt, optarg))
-            return FK_EXIT_USAGE;
-    }
-    if (optind + 1 != argc || (c.accept_tag != NULL) != (c.reason != NULL)) {
-        fputs(fk__usage, stderr);
-        return FK_EXIT_USAGE;
-    }
-    unsigned roles = c.accept_tag ? FK_ROLE_MANAGER : FK_ROLES_STAFF;
-    int rc = fk_cli_open_job(argv[optind], &login, "check", roles, &c.job);
-    if (rc != FK_EXIT_OK)
-        return rc;
-    fk_err err;
-    fk_err_clear(&err);
-    c.err = &err;
+    memset(out, 0, sizeof *out);
+    if ((opts->accept_tag != NULL) != (opts->reason != NULL))
+        return fk_failf(err, FK_EINVAL, "accepting a disagreement needs its tag and a reason");
+    fk__check c = {
+        .job = job, .accept_tag = opts->accept_tag, .reason = opts->reason, .cb = cb, .err = err};
+    fk_job_counts counts;
+    fk_status s = fk_job_counts_get(job, &counts, err);
+    if (s == FK_OK && !counts.opened)
+        s = fk_failf(err, FK_ESTATE,
+                     "nothing is opened yet: run 'fukan open JOBDIR PACKAGE' first");
     fk_rules *rules = NULL;
-    fk_status s = fk__load_rules(c.job, &rules, &err);
+    if (s == FK_OK)
+        s = fk__load_rules(job, &rules, err);
     c.rules = rules;
     if (s == FK_OK)
         s = fk__check_all(&c);
     fk_rules_free(rules);
-    char details[160];
-    snprintf(details, sizeof details, "%ld checked, %ld disagreements, %ld accepted, %ld held",
-             c.checked, c.disagreements, c.accepted_count, c.held);
-    if (s == FK_OK) {
-        printf("%s\n", details);
-        if (c.held > 0)
-            s = fk_failf(&err, FK_EFINDING, "%ld records held back from composing", c.held);
-    }
-    return fk_cli_finish(c.job, c.accept_tag ? c.accept_tag : "records", s, details, &err);
+    *out = (fk_check_result){c.checked, c.disagreements, c.accepted_count, c.held};
+    return s;
 }
-
-const fk_command fk_cmd_check = {
-    .name = "check",
-    .summary = "quality gate: recompute guidance levels and doctor-visit flags",
-    .usage = fk__usage,
-    .run = fk__run,
-};

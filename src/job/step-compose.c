@@ -1,46 +1,36 @@
-/* fukan compose: print files in mailing order, per category, document and batch, with the
- * run file the inserter and the enclosure check work from; all sealed in the job. */
-#include "cli.h"
-#include "core/files.h"
-#include "core/records.h"
+/* fk_step_compose: print files in mailing order, per category, document and batch, with the
+ * run file the inserter and the enclosure check work from, and the bulk-mail summary; all
+ * sealed in the job. See fukan.h.
+ *
+ * Threads: the main thread alone uses the job store. It unseals each task's records and
+ * computes their insert-control check values (fk_job_check_value) before handing the task
+ * to a worker; a worker has its own templates, rules and postal table (fk_mailing) and
+ * writes only into its task. Each sheet's payload is computed once. */
+#include "fukan.h"
 #include "compose/report.h"
+#include "core/files.h"
+#include "core/moves.h"
+#include "core/records.h"
 #include "mailing.h"
 #include "postal/mailsort.h"
-#include "session.h"
 #include "util/mem.h"
 
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-static const char fk__usage[] =
-    "usage: fukan compose JOBDIR [--jobs N]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Sorts the checked records into mailing order (postal code, then address), assigns the\n"
-    "serial numbers per category, and renders the print files per category, document\n"
-    "(① voucher or notice, ② results) and batch (the order's batch_size envelopes), each\n"
-    "with its designated sheet count, plus the run file (one line per sheet) and the\n"
-    "bulk-mail summary (pieces per postal code, CSV and PDF). Everything is\n"
-    "sealed in the job; `fukan export JOBDIR --proof` writes clear copies on request.\n"
-    "Requires `fukan check` to have run and the proof set to be approved (`fukan proof`).\n"
-    "Print files are rendered N at a time in parallel (default: the number of cores).\n"
-    "A record that cannot be printed exactly (a character no font has, text that does not\n"
-    "fit) is held back and listed; the rest are composed, and the exit code is 1.\n";
 
 typedef struct {
     long id, line;
     fk_category category;
     char tag[FK_TAG_HEX];
-    char sort_key[160]; /* postal code, then address: the only personal data kept per entry */
-    char postal[8];
+    char postal[8];    /* postal code and address: the only personal data kept per entry, */
+    char address[152]; /* for the mailing order (wiped after) */
 } fk__entry;
 
 typedef struct {
     fk__entry *items;
     size_t n, cap;
-    long unchecked;
     fk_status status;
     fk_err *err;
 } fk__list;
@@ -48,10 +38,8 @@ typedef struct {
 static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
 {
     fk__list *l = ctx;
-    if (strcmp(m->stage, "accepted") == 0)
-        l->unchecked++;
-    if (m->held)
-        return 0;
+    if (m->state != FK_REC_CHECKED)
+        return 0; /* held back, or not checked (fk__check_ready refused that) */
     if (l->n == l->cap) {
         size_t cap = l->cap ? 2 * l->cap : 1024;
         fk__entry *items = fk_realloc(l->items, cap * sizeof *items);
@@ -67,8 +55,8 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
     e->line = m->line;
     e->category = m->category;
     memcpy(e->tag, m->tag, sizeof e->tag);
-    snprintf(e->sort_key, sizeof e->sort_key, "%s|%s", r->postal, r->address);
     memcpy(e->postal, r->postal, sizeof e->postal);
+    snprintf(e->address, sizeof e->address, "%s", r->address ? r->address : "");
     l->n++;
     return 0;
 }
@@ -80,11 +68,32 @@ static void fk__list_free(fk__list *l)
     fk_free(l->items);
 }
 
-static int fk__by_mailing_order(const void *a, const void *b)
+/* Sorts the list into mailing order (postal/mailsort.c computes it). */
+static fk_status fk__sort(fk__list *l, fk_err *err)
 {
-    const fk__entry *x = a, *y = b;
-    int c = strcmp(x->sort_key, y->sort_key);
-    return c != 0 ? c : (x->line > y->line) - (x->line < y->line);
+    size_t n = l->n;
+    const char **codes = fk_calloc(n + 1, sizeof *codes);
+    const char **addresses = fk_calloc(n + 1, sizeof *addresses);
+    size_t *order = fk_calloc(n + 1, sizeof *order);
+    fk__entry *sorted = fk_calloc(n + 1, sizeof *sorted);
+    fk_status s = codes && addresses && order && sorted ? FK_OK : FK_ENOMEM;
+    for (size_t i = 0; s == FK_OK && i < n; i++) {
+        codes[i] = l->items[i].postal;
+        addresses[i] = l->items[i].address;
+    }
+    if (s == FK_OK)
+        s = fk_mailsort_order(codes, addresses, n, order);
+    for (size_t i = 0; s == FK_OK && i < n; i++)
+        sorted[i] = l->items[order[i]];
+    if (s == FK_OK) {
+        memcpy(l->items, sorted, n * sizeof *sorted);
+        fk_wipe(sorted, n * sizeof *sorted);
+    }
+    fk_free(sorted);
+    fk_free(order);
+    fk_free(addresses);
+    fk_free(codes);
+    return s == FK_OK ? FK_OK : fk_failf(err, s, "out of memory sorting into mailing order");
 }
 
 static fk_status fk__buf_write(void *closure, const unsigned char *data, size_t len)
@@ -110,8 +119,17 @@ typedef struct {
     int jobs;            /* print files checked and rendered in parallel */
     fk__worker *workers; /* one per job */
     fk_buf run;
+    const fk_callbacks *cb;
     fk_err *err;
 } fk__compose;
+
+/* A finding of a worker, reported by the main thread through the callbacks. */
+typedef struct {
+    size_t index; /* envelope */
+    bool is_held;
+    const char *doc;
+    char reason[FK_ERR_MSG_MAX];
+} fk__note;
 
 static fk_status fk__run_line(const fk_job *job, fk_buf *run, int batch, long serial,
                               fk_category cat, int sheet, int sheets, const char *doc,
@@ -140,6 +158,9 @@ typedef struct {
     int batch, sheet, sheets;
     const char *doc;
     fk_record *records; /* [from, to), unsealed by the main thread just before the work */
+    char (*checks)[FK_CHECK_VALUE_HEX]; /* their check values, by the main thread too */
+    fk__note *notes;                    /* preflight: findings, in envelope order */
+    size_t n_notes, cap_notes;
     fk_buf pdf, run;
     fk_status status;
     fk_err err;
@@ -163,19 +184,37 @@ static fk_status fk__render(fk__worker *w, fk__task *t)
     for (size_t i = t->from; s == FK_OK && i < t->to; i++) {
         const fk_record *r = &t->records[i - t->from];
         long serial = (long)i + 1;
-        char payload[96];
-        s = fk_mailing_fill(w->mailing, r, serial, t->sheet, t->sheets, w->fields, &t->err);
+        char payload[FK_MAILING_PAYLOAD_MAX];
+        fk_mailing_payload(w->mailing, cat, t->checks[i - t->from], serial, t->sheet, t->sheets,
+                           payload);
+        s = fk_mailing_fill(w->mailing, r, payload, t->sheet, t->sheets, w->fields, NULL, &t->err);
         if (s == FK_OK)
             s = fk_doc_writer_add_sheet(doc, w->fields, &t->err);
-        if (s == FK_OK)
-            s = fk_mailing_payload(w->mailing, r, serial, t->sheet, t->sheets, payload,
-                                   sizeof payload, &t->err);
         if (s == FK_OK)
             s = fk__run_line(w->job, &t->run, t->batch, serial, cat, t->sheet, t->sheets, t->doc,
                              payload);
     }
     fk_status closed = doc ? fk_doc_writer_close(doc, &t->err) : FK_OK;
     return s == FK_OK ? closed : s;
+}
+
+static fk_status fk__note_add(fk__task *t, size_t i, bool is_held, const char *doc,
+                              const char *reason)
+{
+    if (t->n_notes == t->cap_notes) {
+        size_t cap = t->cap_notes ? 2 * t->cap_notes : 16;
+        fk__note *notes = fk_realloc(t->notes, cap * sizeof *notes);
+        if (notes == NULL)
+            return fk_failf(&t->err, FK_ENOMEM, "out of memory");
+        t->notes = notes;
+        t->cap_notes = cap;
+    }
+    fk__note *n = &t->notes[t->n_notes++];
+    n->index = i;
+    n->is_held = is_held;
+    n->doc = doc;
+    snprintf(n->reason, sizeof n->reason, "%s", reason);
+    return FK_OK;
 }
 
 static fk_status fk__check(fk__worker *w, fk__task *t)
@@ -195,12 +234,18 @@ static fk_status fk__check(fk__worker *w, fk__task *t)
         for (int d = 0; s == FK_OK && *ok && d < n; d++) {
             fk_err finding;
             fk_err_clear(&finding);
-            s = fk_mailing_fill(w->mailing, &t->records[i - t->from], 0, d + 1, n, w->fields,
-                                &t->err);
+            const char *no_barcode = NULL;
+            /* The serial is not known yet; a payload of the same length lays out the same. */
+            char payload[FK_MAILING_PAYLOAD_MAX];
+            fk_mailing_payload(w->mailing, t->env[i]->category, t->checks[i - t->from], 0, d + 1, n,
+                               payload);
+            s = fk_mailing_fill(w->mailing, &t->records[i - t->from], payload, d + 1, n, w->fields,
+                                &no_barcode, &t->err);
+            if (s == FK_OK && d == 0 && no_barcode != NULL)
+                s = fk__note_add(t, i, false, docs[d], no_barcode);
             if (s == FK_OK && fk_doc_writer_check_sheet(writers[d], w->fields, &finding) != FK_OK) {
                 *ok = false;
-                s = fk_buf_appendf(&t->run, "line %ld [%s] held back: %s: %s\n", t->env[i]->line,
-                                   t->env[i]->tag, docs[d], fk_err_message(&finding));
+                s = fk__note_add(t, i, true, docs[d], fk_err_message(&finding));
             }
         }
     }
@@ -226,7 +271,20 @@ static fk_status fk__store_task(fk__compose *c, fk__task *t)
     if (t->status != FK_OK)
         return fk_failf(c->err, t->status, "%s", fk_err_message(&t->err));
     if (t->is_preflight) {
-        fputs(fk_buf_cstr(&t->run), stdout);
+        for (size_t k = 0; k < t->n_notes; k++) {
+            const fk__note *n = &t->notes[k];
+            const fk__entry *e = t->env[n->index];
+            fk_finding f = {
+                n->is_held ? FK_FINDING_HELD : FK_FINDING_WARNING, e->line, 0, NULL, e->tag, n->doc,
+                n->is_held ? n->reason : "no customer barcode",    false};
+            char why[FK_ERR_MSG_MAX + 32];
+            if (!n->is_held) {
+                snprintf(why, sizeof why, "no customer barcode: %s", n->reason);
+                f.reason = why;
+            }
+            if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f))
+                return fk_failf(c->err, FK_EFINDING, "stopped at line %ld", e->line);
+        }
         return FK_OK;
     }
     fk_category cat = t->env[t->from]->category;
@@ -234,7 +292,8 @@ static fk_status fk__store_task(fk__compose *c, fk__task *t)
     snprintf(name, sizeof name, "%s-%c-%d-%03d.pdf", fk_order_job_code(fk_job_order(c->job)),
              fk_category_code(cat), t->sheet, t->batch);
     long n = (long)(t->to - t->from);
-    fk_job_file file = {name, t->sheet == 1 ? "voucher" : "results", (int)cat, t->batch, n, n};
+    fk_job_file file = {
+        name, t->sheet == 1 ? "voucher" : "results", (int)cat, t->batch, n, n, FK_FILE_COMPOSED};
     fk_status s = fk_job_file_put(c->job, &file, t->pdf.data, t->pdf.len, c->err);
     if (s == FK_OK)
         s = fk_buf_append(&c->run, t->run.data, t->run.len);
@@ -245,18 +304,23 @@ static fk_status fk__store_task(fk__compose *c, fk__task *t)
     return s;
 }
 
-/* Unseals the task's records: the job store is used by the main thread only. */
+/* Unseals the task's records and computes their check values: the job store is used by the
+ * main thread only. */
 static fk_status fk__task_load(fk__compose *c, fk__task *t)
 {
     size_t n = t->to - t->from;
     t->records = fk_calloc(n, sizeof *t->records);
-    if (t->records == NULL)
+    t->checks = fk_calloc(n, sizeof *t->checks);
+    if (t->records == NULL || t->checks == NULL)
         return fk_failf(c->err, FK_ENOMEM, "out of memory");
     for (size_t i = 0; i < n; i++)
         fk_record_init(&t->records[i]);
     fk_status s = FK_OK;
-    for (size_t i = 0; s == FK_OK && i < n; i++)
+    for (size_t i = 0; s == FK_OK && i < n; i++) {
         s = fk_job_record_get(c->job, t->env[t->from + i]->id, &t->records[i], c->err);
+        if (s == FK_OK)
+            s = fk_job_check_value(c->job, &t->records[i], t->checks[i], c->err);
+    }
     return s;
 }
 
@@ -266,6 +330,11 @@ static void fk__task_release(fk__task *t)
         fk_record_clear(&t->records[i]);
     fk_free(t->records);
     t->records = NULL;
+    fk_free(t->checks);
+    t->checks = NULL;
+    fk_free(t->notes);
+    t->notes = NULL;
+    t->n_notes = t->cap_notes = 0;
     if (t->run.data != NULL)
         fk_wipe(t->run.data, t->run.cap);
     fk_buf_free(&t->pdf);
@@ -327,8 +396,8 @@ static fk_status fk__run_tasks(fk__compose *c, fk__task *tasks, size_t n, const 
                 s = fk__store_task(c, &tasks[wave + k]);
             fk__task_release(&tasks[wave + k]);
         }
-        if (s == FK_OK)
-            fk_cli_progress(label, wave + count, n);
+        if (s == FK_OK && c->cb != NULL && c->cb->progress != NULL)
+            c->cb->progress(c->cb->ctx, label, wave + count, n);
     }
     for (size_t i = 0; i < n; i++)
         fk__task_release(&tasks[i]); /* those a failure left unstored */
@@ -370,7 +439,7 @@ static fk_status fk__preflight(fk__compose *c, fk__entry **cand, size_t n, fk__e
             all[(*n_all)++] = cand[i];
         } else {
             c->held++;
-            s = fk_job_record_set_checked(c->job, cand[i]->id, true, c->err);
+            s = fk_job_record_move(c->job, cand[i]->id, FK_REC_HELD, "not printable", c->err);
         }
     }
     fk_free(tasks);
@@ -384,7 +453,7 @@ static fk_status fk__plan_category(fk__compose *c, fk_category cat, fk__entry **
 {
     fk_status s = FK_OK;
     for (size_t i = 0; s == FK_OK && i < n; i++)
-        s = fk_job_record_set_serial(c->job, env[i]->id, (long)i + 1, c->err);
+        s = fk_job_record_compose(c->job, env[i]->id, (long)i + 1, c->err);
     const char *docs[FK_MAILING_MAX_DOCS];
     int sheets = fk_mailing_documents(cat, docs);
     size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
@@ -467,8 +536,8 @@ static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
     fk_status closed = r ? fk_report_close(r, c->err) : FK_OK;
     if (s == FK_OK)
         s = closed;
-    fk_job_file fcsv = {"mailing-summary.csv", "summary", -1, 0, (long)n, 0};
-    fk_job_file fpdf = {"mailing-summary.pdf", "summary", -1, 0, (long)n, 0};
+    fk_job_file fcsv = {"mailing-summary.csv", "summary", -1, 0, (long)n, 0, FK_FILE_COMPOSED};
+    fk_job_file fpdf = {"mailing-summary.pdf", "summary", -1, 0, (long)n, 0, FK_FILE_COMPOSED};
     if (s == FK_OK)
         s = fk_job_file_put(c->job, &fcsv, csv.data, csv.len, c->err);
     if (s == FK_OK)
@@ -482,15 +551,17 @@ static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
 
 static fk_status fk__compose_all(fk__compose *c)
 {
-    qsort(c->list.items, c->list.n, sizeof *c->list.items, fk__by_mailing_order);
+    fk_status s = fk__sort(&c->list, c->err);
+    if (s != FK_OK)
+        return s;
     size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
     /* At most two print files per batch of every category. */
     size_t max_tasks = 2 * (c->list.n / per + FK_CAT_COUNT) + 2;
     fk__entry **all = fk_calloc(c->list.n + 1, sizeof *all);
     fk__task *tasks = fk_calloc(max_tasks, sizeof *tasks);
     size_t n_all = 0, n_tasks = 0;
-    fk_status s = all && tasks ? fk_job_files_clear(c->job, c->err)
-                               : fk_failf(c->err, FK_ENOMEM, "out of memory");
+    s = all && tasks ? fk_job_files_clear(c->job, c->err)
+                     : fk_failf(c->err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)
         s = fk_buf_append_str(&c->run, "batch,serial,category,sheet,sheets,document,payload,"
                                        "stock_items\r\n");
@@ -516,7 +587,7 @@ static fk_status fk__compose_all(fk__compose *c)
         for (size_t i = 0; i < n_tasks; i++)
             fk__task_release(&tasks[i]);
     fk__workers_free(c);
-    fk_job_file run = {"run.csv", "run", -1, 0, 0, 0};
+    fk_job_file run = {"run.csv", "run", -1, 0, 0, 0, FK_FILE_COMPOSED};
     if (s == FK_OK)
         s = fk_job_file_put(c->job, &run, c->run.data, c->run.len, c->err);
     if (s == FK_OK)
@@ -526,90 +597,93 @@ static fk_status fk__compose_all(fk__compose *c)
     return s;
 }
 
-static fk_status fk__check_ready(fk_job *job, const fk__list *l, fk_err *err)
+/* Refuses a compose the job is not ready for, naming the missing step and its command. */
+static fk_status fk__check_ready(fk_job *job, const fk_compose_options *opts,
+                                 const fk_job_states *st, fk_err *err)
 {
+    fk_job_counts counts;
     char approved[128];
-    if (l->unchecked > 0)
-        return fk_failf(err, FK_ESTATE, "%ld records are not checked yet: run 'fukan check'",
-                        l->unchecked);
+    fk_status s = fk_job_counts_get(job, &counts, err);
+    if (s != FK_OK)
+        return s;
+    if (!counts.opened)
+        return fk_failf(err, FK_ESTATE,
+                        "nothing is opened yet: run 'fukan open JOBDIR PACKAGE' first");
+    if (st->by_state[FK_REC_ACCEPTED] > 0)
+        return fk_failf(err, FK_ESTATE, "%ld records are not checked yet: run 'fukan check JOBDIR'",
+                        st->by_state[FK_REC_ACCEPTED]);
     if (fk_job_setting_get(job, "proof_approved_by", approved, sizeof approved, NULL) != FK_OK)
         return fk_failf(err, FK_ESTATE,
                         "the proof set is not approved: a responsible manager runs"
                         " 'fukan proof JOBDIR --approve'");
-    if (l->n == 0)
-        return fk_failf(err, FK_ESTATE, "no records to compose (open a package first)");
+    long composed = st->by_state[FK_REC_COMPOSED] + st->by_state[FK_REC_PRINTED] +
+                    st->by_state[FK_REC_VERIFIED] + st->by_state[FK_REC_DELIVERED];
+    if (composed > 0 && !opts->replace)
+        return fk_failf(err, FK_ESTATE,
+                        "the job is composed already (%ld records): composing again reassigns"
+                        " the serial numbers, so an earlier export no longer matches; give"
+                        " --replace --reason TEXT to compose again",
+                        composed);
+    if (opts->replace && (opts->reason == NULL || opts->reason[0] == '\0'))
+        return fk_failf(err, FK_EINVAL, "--replace needs --reason TEXT (audited)");
+    if (st->by_state[FK_REC_CHECKED] + composed == 0)
+        return fk_failf(err, FK_ESTATE,
+                        "no records to compose: every record is held back (see 'fukan status"
+                        " JOBDIR') or none was accepted");
     return FK_OK;
 }
 
-static fk_status fk__compose_job(fk__compose *c)
+/* compose --replace: the earlier composition is taken back and the replacement audited. */
+static fk_status fk__replace(fk__compose *c, const fk_compose_options *opts, long *moved)
 {
-    fk_status s = fk_job_records_foreach(c->job, fk__collect, &c->list, c->err);
-    if (s == FK_OK)
-        s = c->list.status;
-    if (s == FK_OK)
-        s = fk__check_ready(c->job, &c->list, c->err);
-    if (s == FK_OK)
-        s = fk_job_begin(c->job, c->err);
-    if (s != FK_OK)
-        return s;
-    s = fk__compose_all(c);
-    return fk_job_end(c->job, s, c->err);
+    fk_status s = fk_job_records_uncompose(c->job, moved, c->err);
+    char details[512];
+    snprintf(details, sizeof details, "replacing the earlier composition (%ld records): %s", *moved,
+             opts->reason);
+    if (s == FK_OK && *moved > 0)
+        s = fk_job_audit(c->job, "print files", FK_OK, details, c->err);
+    return s;
 }
 
-static int fk__run(int argc, char **argv)
+fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_callbacks *cb,
+                          fk_compose_result *out, fk_err *err)
 {
-    static const struct option options[] = {
-        {"jobs", required_argument, NULL, 'j'}, FK_CLI_LOGIN_OPTIONS, {NULL, 0, NULL, 0}};
-    fk_cli_login login = {0};
-    long cores = sysconf(_SC_NPROCESSORS_ONLN);
-    int jobs = cores > 0 && cores < 64 ? (int)cores : 1;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "j:", options, NULL)) != -1) {
-        char *end;
-        if (opt == 'j') {
-            long n = strtol(optarg, &end, 10);
-            if (*end != '\0' || n < 1 || n > 64) {
-                fk_cli_error("--jobs must be a number from 1 to 64");
-                return FK_EXIT_USAGE;
-            }
-            jobs = (int)n;
-        } else if (!fk_cli_login_option(&login, opt, optarg)) {
-            return FK_EXIT_USAGE;
-        }
-    }
-    if (optind + 1 != argc) {
-        fputs(fk__usage, stderr);
-        return FK_EXIT_USAGE;
-    }
-    int dir = optind;
-    fk_err err;
-    fk_err_clear(&err);
-    fk__compose c = {.err = &err, .jobs = jobs};
-    c.list.err = &err;
+    memset(out, 0, sizeof *out);
+    if (opts->jobs < 1 || opts->jobs > 64)
+        return fk_failf(err, FK_EINVAL, "the number of parallel jobs must be from 1 to 64");
+    fk__compose c = {.job = job, .jobs = opts->jobs, .cb = cb, .err = err};
+    c.list.err = err;
     fk_buf_init(&c.run, (size_t)1 << 30);
-    int rc = fk_cli_open_job(argv[dir], &login, "compose", FK_ROLES_STAFF, &c.job);
-    if (rc != FK_EXIT_OK)
-        return rc;
-    fk_status s = fk__compose_job(&c);
+    fk_job_states st;
+    fk_status s = fk_job_states_get(job, &st, err);
+    if (s == FK_OK)
+        s = fk__check_ready(job, opts, &st, err);
+    if (s == FK_OK)
+        s = fk_job_begin(job, err);
+    if (s != FK_OK) {
+        fk_buf_free(&c.run);
+        return s;
+    }
+    if (opts->replace)
+        s = fk__replace(&c, opts, &out->replaced);
+    if (s == FK_OK)
+        s = fk_job_records_foreach(job, fk__collect, &c.list, err);
+    if (s == FK_OK)
+        s = c.list.status;
+    if (s == FK_OK && c.list.n == 0)
+        s = fk_failf(err, FK_ESTATE,
+                     "no records to compose: every record is held back (see"
+                     " 'fukan status JOBDIR')");
+    if (s == FK_OK)
+        s = fk__compose_all(&c);
+    if (s == FK_OK)
+        s = fk_job_moves_audit(job, err);
+    s = fk_job_end(job, s, err);
     fk__list_free(&c.list);
     fk_buf_free(&c.run);
-    char details[256];
-    snprintf(details, sizeof details,
-             "composed S %ld, D %ld, H %ld, K %ld, J %ld; %ld print files, %ld sheets; %ld held",
-             c.composed[0], c.composed[1], c.composed[2], c.composed[3], c.composed[4], c.files,
-             c.sheets, c.held);
-    if (s == FK_OK) {
-        printf("%s\n", details);
-        if (c.held > 0)
-            s = fk_failf(&err, FK_EFINDING, "%ld records held back from printing", c.held);
-    }
-    return fk_cli_finish(c.job, "print files", s, details, &err);
+    memcpy(out->composed, c.composed, sizeof out->composed);
+    out->files = c.files;
+    out->sheets = c.sheets;
+    out->held = c.held;
+    return s;
 }
-
-const fk_command fk_cmd_compose = {
-    .name = "compose",
-    .summary = "render the print files and the run file in mailing order",
-    .usage = fk__usage,
-    .run = fk__run,
-};

@@ -1,29 +1,16 @@
-/* fukan open: decrypt the ward's package, validate every row, seal the accepted records into
- * the job store in one transaction, and compare the counts with the order. */
-#include "cli.h"
+/* fk_step_open: decrypt the ward's package, validate every row, check each postal code
+ * against its address (the order's postal-mismatch policy), seal the accepted records into
+ * the job store in one transaction, and count them per category. See fukan.h. */
+#include "fukan.h"
 #include "core/records.h"
 #include "ingest/ingest.h"
 #include "ingest/package.h"
 #include "postal/postal.h"
-#include "session.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const char fk__usage[] =
-    "usage: fukan open JOBDIR PACKAGE [--package-password-file FILE] [--encoding cp932|utf-8]\n"
-    "                  [--export-date DATE] [--replace]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Opens the ward's package (a ZIP encrypted with AES-256 holding one CSV, or a manifest\n"
-    "naming it). Its password is read from the terminal or from FILE (mode 0600); it is not\n"
-    "the user's own. Every row is validated (docs/ingest.md); a row with any error is\n"
-    "rejected whole (see `fukan rejects`). The postal code must belong to the address (the\n"
-    "order's postal_mismatch: reject or warn). Accepted records are sealed with the job key;\n"
-    "nothing is stored unless the whole package was read. The counts per category are\n"
-    "compared with the order's; received = accepted + rejected is recorded. A package\n"
-    "already opened is refused unless --replace (audited). Exit 1 when rows were rejected.\n";
 
 typedef struct {
     fk_job *job;
@@ -33,18 +20,32 @@ typedef struct {
     fk_mismatch_policy policy;
     long postal_rejects, postal_warnings;
     long by_category[FK_CAT_COUNT];
+    const fk_callbacks *cb;
 } fk__open;
+
+static bool fk__report(const fk__open *o, const fk_finding *f)
+{
+    return o->cb == NULL || o->cb->finding == NULL || o->cb->finding(o->cb->ctx, f);
+}
 
 static bool fk__on_finding(void *ctx, long line, long column, const char *column_name,
                            const char *reason, bool is_warning)
 {
     fk__open *o = ctx;
-    if (is_warning) {
-        fprintf(stderr, "fukan: warning: %ld:%ld: %s: %s\n", line, column, column_name, reason);
-        return true;
-    }
+    fk_finding f = {is_warning ? FK_FINDING_WARNING : FK_FINDING_REJECT,
+                    line,
+                    column,
+                    column_name,
+                    NULL,
+                    NULL,
+                    reason,
+                    false};
+    if (is_warning)
+        return fk__report(o, &f);
     fk_err err;
-    return fk_job_reject_add(o->job, o->package, line, column, column_name, reason, &err) == FK_OK;
+    return fk_job_reject_add(o->job, o->package, line, column, column_name, reason, &err) ==
+               FK_OK &&
+           fk__report(o, &f);
 }
 
 static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err *err)
@@ -59,12 +60,25 @@ static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err 
         const char *why = v == FK_POSTAL_UNKNOWN_CODE
                               ? "postal code is not in Japan Post's list"
                               : "postal code does not belong to the address";
-        if (o->policy == FK_MISMATCH_REJECT) {
+        bool reject = o->policy == FK_MISMATCH_REJECT;
+        fk_finding f = {reject ? FK_FINDING_REJECT : FK_FINDING_WARNING,
+                        line,
+                        0,
+                        "郵便番号",
+                        NULL,
+                        NULL,
+                        why,
+                        false};
+        if (reject) {
             o->postal_rejects++;
-            return fk_job_reject_add(o->job, o->package, line, 0, "郵便番号", why, err);
+            s = fk_job_reject_add(o->job, o->package, line, 0, "郵便番号", why, err);
+        } else {
+            o->postal_warnings++;
         }
-        o->postal_warnings++;
-        fprintf(stderr, "fukan: warning: %ld: 郵便番号: %s\n", line, why);
+        if (s == FK_OK && !fk__report(o, &f))
+            s = fk_failf(err, FK_EFINDING, "stopped at line %ld", line);
+        if (s != FK_OK || reject)
+            return s;
     }
     s = fk_job_record_add(o->job, o->package, r, line, err);
     if (s == FK_OK)
@@ -72,11 +86,10 @@ static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err 
     return s;
 }
 
-typedef struct {
-    const char *package, *password_file, *encoding, *export_date;
-    bool replace;
-    fk_cli_login login;
-} fk__opts;
+/* A package password as typed or read from a file: the ward may choose a longer one. */
+#define FK__PASSWORD_MAX 1025
+
+typedef fk_open_options fk__opts;
 
 static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package *pkg,
                             fk_ingest_counts *counts, fk_err *err)
@@ -124,26 +137,18 @@ static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package *
     return fk_job_end(o->job, s, err);
 }
 
-static void fk__print_counts(const fk__open *o, const fk_ingest_counts *c)
+static void fk__result(const fk__open *o, const fk_ingest_counts *c, fk_open_result *out)
 {
-    long accepted = (long)c->accepted - o->postal_rejects;
-    long rejected = (long)c->rejected + o->postal_rejects;
-    printf("received %ld, accepted %ld, rejected %ld (encoding %s)\n", c->rows, accepted, rejected,
-           fk_encoding_name(c->encoding));
-    fk_cli_print_cell("category", 16);
-    printf(" %9s %9s %10s\n", "expected", "accepted", "difference");
-    for (int cat = 0; cat < FK_CAT_COUNT; cat++) {
-        long want = fk_order_expected(fk_job_order(o->job), (fk_category)cat);
-        long got = o->by_category[cat];
-        fk_cli_print_cell(fk_category_label((fk_category)cat), 16);
-        if (want < 0)
-            printf(" %9s %9ld %10s\n", "-", got, "-");
-        else
-            printf(" %9ld %9ld %+10ld\n", want, got, got - want);
-    }
+    out->received = (long)c->rows;
+    out->accepted = (long)c->accepted - o->postal_rejects;
+    out->rejected = (long)c->rejected + o->postal_rejects;
+    out->postal_warnings = o->postal_warnings;
+    out->encoding = c->encoding;
+    memcpy(out->by_category, o->by_category, sizeof out->by_category);
 }
 
-static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_err *err)
+static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_result *out,
+                                  fk_err *err)
 {
     char *zip = NULL, sha[65];
     size_t zip_len;
@@ -157,11 +162,12 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_err *err
     if (s == FK_OK && seen && !opts->replace)
         return fk_failf(err, FK_ESTATE, "%s: this package is already open in the job",
                         opts->package);
-    char password[FK_PASSWORD_MAX + 1];
+    char password[FK__PASSWORD_MAX];
     fk_package *pkg = NULL;
+    if (s == FK_OK && opts->read_password == NULL)
+        s = fk_failf(err, FK_EINVAL, "no way to read the package's password");
     if (s == FK_OK)
-        s = fk_cli_read_password(opts->password_file, "Package password: ", false, password,
-                                 sizeof password, err);
+        s = opts->read_password(opts->password_ctx, password, sizeof password, err);
     if (s == FK_OK)
         s = fk_package_open(opts->package, password, 0, &pkg, err);
     fk_wipe(password, sizeof password);
@@ -173,69 +179,18 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_err *err
     if (s == FK_OK)
         s = fk__store(o, opts, pkg, sha, &counts, err);
     if (s == FK_OK)
-        fk__print_counts(o, &counts);
-    if (s == FK_OK && (counts.rejected > 0 || o->postal_rejects > 0))
-        s = fk_failf(err, FK_EFINDING, "%ld rows rejected: see 'fukan rejects'",
-                     counts.rejected + o->postal_rejects);
+        fk__result(o, &counts, out);
     fk_package_free(pkg);
     fk_free(o->postal_result);
     fk_postal_db_free(o->postal);
     return s;
 }
 
-static int fk__parse(int argc, char **argv, fk__opts *o)
+fk_status fk_step_open(fk_job *job, const fk_open_options *opts, const fk_callbacks *cb,
+                       fk_open_result *out, fk_err *err)
 {
-    static const struct option options[] = {{"package-password-file", required_argument, NULL, 'p'},
-                                            {"encoding", required_argument, NULL, 'e'},
-                                            {"export-date", required_argument, NULL, 'd'},
-                                            {"replace", no_argument, NULL, 'r'},
-                                            FK_CLI_LOGIN_OPTIONS,
-                                            {NULL, 0, NULL, 0}};
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
-        if (opt == 'p')
-            o->password_file = optarg;
-        else if (opt == 'e')
-            o->encoding = optarg;
-        else if (opt == 'd')
-            o->export_date = optarg;
-        else if (opt == 'r')
-            o->replace = true;
-        else if (!fk_cli_login_option(&o->login, opt, optarg))
-            return -1;
-    }
-    return optind + 2 == argc ? optind : -1;
+    memset(out, 0, sizeof *out);
+    fk__open o = {.job = job, .cb = cb};
+    o.policy = fk_order_postal_mismatch(fk_job_order(job));
+    return fk__open_package(&o, opts, out, err);
 }
-
-static int fk__run(int argc, char **argv)
-{
-    fk__opts opts = {0};
-    int first = fk__parse(argc, argv, &opts);
-    if (first < 0) {
-        fputs(fk__usage, stderr);
-        return FK_EXIT_USAGE;
-    }
-    opts.package = argv[first + 1];
-    fk__open o = {0};
-    int rc = fk_cli_open_job(argv[first], &opts.login, "open", FK_ROLES_STAFF, &o.job);
-    if (rc != FK_EXIT_OK)
-        return rc;
-    o.policy = fk_order_postal_mismatch(fk_job_order(o.job));
-    fk_err err;
-    fk_err_clear(&err);
-    fk_status s = fk__open_package(&o, &opts, &err);
-    if (s == FK_OK || s == FK_EFINDING) {
-        /* The package's own audit entry was committed with the records. */
-        fk_job_close(o.job);
-        return s == FK_OK ? FK_EXIT_OK : fk_cli_fail(&err);
-    }
-    return fk_cli_finish(o.job, opts.package, s, "", &err);
-}
-
-const fk_command fk_cmd_open = {
-    .name = "open",
-    .summary = "open the ward's package: decrypt, validate, seal the records",
-    .usage = fk__usage,
-    .run = fk__run,
-};

@@ -1,9 +1,9 @@
-/* fukan proof: the proof set for the ward's approval — one specimen of each document and
- * category with a 見本 watermark and PNG previews — and its approval. */
-#include "cli.h"
+/* fk_step_proof and fk_step_approve: the proof set for the ward's approval — one specimen of
+ * each document and category with a 見本 watermark and PNG previews — and its approval by a
+ * responsible manager. See fukan.h. */
+#include "fukan.h"
 #include "core/files.h"
 #include "mailing.h"
-#include "session.h"
 #include "util/fsutil.h"
 
 #include <errno.h>
@@ -15,15 +15,8 @@
 
 extern char **environ;
 
-static const char fk__usage[] =
-    "usage: fukan proof JOBDIR -o DIR\n"
-    "       fukan proof JOBDIR --approve\n"
-    "  login: --user ID, --user-password-file FILE\n\n"
-    "Renders one specimen of every document of every category, with a fictitious person\n"
-    "(見本 太郎) and a 見本 watermark, as DIR/proof-DOCUMENT-C.pdf, and PNG previews next to\n"
-    "them (pdftoppm). The proofs hold no resident's data. After the ward approves them, a\n"
-    "responsible manager (取扱責任者) records the approval with --approve; composing for\n"
-    "print requires it.\n";
+/* The watermark every proof carries, so a proof can never pass for a print file. */
+#define FK__WATERMARK "見本"
 
 /* Runs pdftoppm for a preview; a missing tool only costs the preview. */
 static bool fk__preview(const char *pdf)
@@ -40,26 +33,31 @@ static bool fk__preview(const char *pdf)
     return waitpid(pid, &status, 0) == pid && WIFEXITED(status) && WEXITSTATUS(status) == 0;
 }
 
-static fk_status fk__render(fk_mailing *m, fk_category c, int fiscal_year, const char *dir,
-                            int *files, fk_err *err)
+static fk_status fk__render(fk_job *job, fk_mailing *m, fk_category c, const char *dir,
+                            const fk_callbacks *cb, int *files, fk_err *err)
 {
     const char *docs[FK_MAILING_MAX_DOCS];
     int n = fk_mailing_documents(c, docs);
     fk_record r;
     fk_fields *f = fk_fields_new();
+    int fiscal_year = fk_order_fiscal_year(fk_job_order(job));
     fk_status s = f ? fk_mailing_specimen(c, fiscal_year, &r, err)
                     : fk_failf(err, FK_ENOMEM, "out of memory");
     if (s != FK_OK) {
         fk_fields_free(f);
         return s;
     }
+    char check[FK_CHECK_VALUE_HEX];
+    s = fk_job_check_value(job, &r, check, err);
     for (int i = 0; s == FK_OK && i < n; i++) {
         char path[4096];
         snprintf(path, sizeof path, "%s/proof-%s-%c.pdf", dir, docs[i], fk_category_code(c));
         fk_doc_writer *w = fk_doc_writer_new(path, fk_mailing_template(m, docs[i]), err);
-        s = w ? fk_doc_writer_set_watermark(w, "見本", err) : err->status;
+        s = w ? fk_doc_writer_set_watermark(w, FK__WATERMARK, err) : err->status;
+        char payload[FK_MAILING_PAYLOAD_MAX];
+        fk_mailing_payload(m, c, check, /*serial*/ 1, i + 1, n, payload);
         if (s == FK_OK)
-            s = fk_mailing_fill(m, &r, 1, i + 1, n, f, err);
+            s = fk_mailing_fill(m, &r, payload, i + 1, n, f, NULL, err);
         if (s == FK_OK)
             s = fk_doc_writer_add_sheet(w, f, err);
         fk_status closed = w ? fk_doc_writer_close(w, err) : FK_OK;
@@ -67,7 +65,9 @@ static fk_status fk__render(fk_mailing *m, fk_category c, int fiscal_year, const
             s = closed;
         if (s == FK_OK) {
             (*files)++;
-            printf("%s%s\n", path, fk__preview(path) ? " (+ .png)" : "");
+            bool preview = fk__preview(path);
+            if (cb != NULL && cb->file != NULL)
+                cb->file(cb->ctx, path, preview ? "+ .png" : NULL);
         }
     }
     fk_record_clear(&r);
@@ -75,72 +75,32 @@ static fk_status fk__render(fk_mailing *m, fk_category c, int fiscal_year, const
     return s;
 }
 
-static fk_status fk__proof(fk_job *job, const char *dir, int *files, fk_err *err)
+static fk_status fk__proof(fk_job *job, const char *dir, const fk_callbacks *cb, int *files,
+                           fk_err *err)
 {
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return fk_failf(err, FK_EIO, "%s: %s", dir, strerror(errno));
     fk_mailing *m;
     fk_status s = fk_mailing_new(job, &m, err);
-    int fy = fk_order_fiscal_year(fk_job_order(job));
     for (int c = 0; s == FK_OK && c < FK_CAT_COUNT; c++)
-        s = fk__render(m, (fk_category)c, fy, dir, files, err);
+        s = fk__render(job, m, (fk_category)c, dir, cb, files, err);
     fk_mailing_free(m);
     if (s == FK_OK)
         s = fk_job_setting_set(job, "proof_rendered_by", fk_job_user(job), err);
     return s;
 }
 
-static fk_status fk__approve(fk_job *job, fk_err *err)
+fk_status fk_step_approve(fk_job *job, fk_err *err)
 {
     char who[128];
     if (fk_job_setting_get(job, "proof_rendered_by", who, sizeof who, NULL) != FK_OK)
         return fk_failf(err, FK_ESTATE, "no proof set has been rendered: run 'fukan proof -o'");
-    fk_status s = fk_job_setting_set(job, "proof_approved_by", fk_job_user(job), err);
-    if (s == FK_OK)
-        printf("proof set approved by %s\n", fk_job_user(job));
-    return s;
+    return fk_job_setting_set(job, "proof_approved_by", fk_job_user(job), err);
 }
 
-static int fk__run(int argc, char **argv)
+fk_status fk_step_proof(fk_job *job, const fk_proof_options *opts, const fk_callbacks *cb,
+                        fk_proof_result *out, fk_err *err)
 {
-    static const struct option options[] = {{"output", required_argument, NULL, 'o'},
-                                            {"approve", no_argument, NULL, 'a'},
-                                            FK_CLI_LOGIN_OPTIONS,
-                                            {NULL, 0, NULL, 0}};
-    fk_cli_login login = {0};
-    const char *dir = NULL;
-    bool approve = false;
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        if (opt == 'o')
-            dir = optarg;
-        else if (opt == 'a')
-            approve = true;
-        else if (!fk_cli_login_option(&login, opt, optarg))
-            return FK_EXIT_USAGE;
-    }
-    if (optind + 1 != argc || (dir == NULL) == !approve) {
-        fputs(fk__usage, stderr);
-        return FK_EXIT_USAGE;
-    }
-    fk_job *job;
-    int rc = fk_cli_open_job(argv[optind], &login, approve ? "proof approve" : "proof",
-                             approve ? FK_ROLE_MANAGER : FK_ROLES_STAFF, &job);
-    if (rc != FK_EXIT_OK)
-        return rc;
-    fk_err err;
-    fk_err_clear(&err);
-    int files = 0;
-    fk_status s = approve ? fk__approve(job, &err) : fk__proof(job, dir, &files, &err);
-    char details[64];
-    snprintf(details, sizeof details, approve ? "proof set approved" : "%d proofs rendered", files);
-    return fk_cli_finish(job, "proof set", s, details, &err);
+    out->files = 0;
+    return fk__proof(job, opts->dir, cb, &out->files, err);
 }
-
-const fk_command fk_cmd_proof = {
-    .name = "proof",
-    .summary = "render the proof set for the ward; approve it",
-    .usage = fk__usage,
-    .run = fk__run,
-};

@@ -1,21 +1,14 @@
-/* fukan roster: the handler roster (名簿) for submission to the ward, as CSV (and PDF). */
-#include "cli.h"
+/* fk_step_roster: the handler roster (取扱者名簿) for submission to the ward, as CSV and PDF.
+ * See fukan.h. */
+#include "fukan.h"
 #include "compose/report.h"
 #include "core/audit.h"
-#include "session.h"
-#include "util/mem.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/mem.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static const char fk__usage[] =
-    "usage: fukan roster JOBDIR [-o DIR]\n"
-    "  login: --user ID, --user-password-file FILE (any role)\n\n"
-    "Writes the handler roster (取扱者名簿: ID, name, affiliation, role, added, added by,\n"
-    "removed, removed by) as DIR/roster.csv (UTF-8 with BOM, for spreadsheet programs) and\n"
-    "DIR/roster.pdf. DIR defaults to the current directory. Files are written mode 0600.\n";
 
 /* One CSV field, quoted as RFC 4180 says when needed. */
 static fk_status fk__csv_field(fk_buf *b, const char *s, bool last)
@@ -104,7 +97,7 @@ static fk_status fk__write_pdf(fk_job *job, const fk__roster *r, const char *pat
     return s == FK_OK ? closed : s;
 }
 
-static fk_status fk__write(fk_job *job, const char *dir, fk_err *err)
+static fk_status fk__write(fk_job *job, const char *dir, const fk_callbacks *cb, fk_err *err)
 {
     fk__roster r = {0};
     fk_buf_init(&r.csv, 1 << 20);
@@ -122,43 +115,16 @@ static fk_status fk__write(fk_job *job, const char *dir, fk_err *err)
         s = fk_fs_write_atomic(csv, r.csv.data, r.csv.len, err);
     if (s == FK_OK)
         s = fk__write_pdf(job, &r, pdf, err);
-    if (s == FK_OK)
-        printf("%s\n%s\n", csv, pdf);
+    if (s == FK_OK && cb != NULL && cb->file != NULL) {
+        cb->file(cb->ctx, csv, NULL);
+        cb->file(cb->ctx, pdf, NULL);
+    }
     fk__roster_free(&r);
     return s;
 }
 
-static int fk__run(int argc, char **argv)
+fk_status fk_step_roster(fk_job *job, const fk_roster_options *opts, const fk_callbacks *cb,
+                         fk_err *err)
 {
-    static const struct option options[] = {
-        {"output", required_argument, NULL, 'o'}, FK_CLI_LOGIN_OPTIONS, {NULL, 0, NULL, 0}};
-    fk_cli_login login = {0};
-    const char *dir = ".";
-    int opt;
-    optind = 1;
-    while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
-        if (opt == 'o')
-            dir = optarg;
-        else if (!fk_cli_login_option(&login, opt, optarg))
-            return FK_EXIT_USAGE;
-    }
-    if (optind + 1 != argc) {
-        fputs(fk__usage, stderr);
-        return FK_EXIT_USAGE;
-    }
-    fk_job *job;
-    int rc = fk_cli_open_job(argv[optind], &login, "roster", FK_ROLES_ALL, &job);
-    if (rc != FK_EXIT_OK)
-        return rc;
-    fk_err err;
-    fk_err_clear(&err);
-    fk_status s = fk__write(job, dir, &err);
-    return fk_cli_finish(job, "roster", s, "roster written", &err);
+    return fk__write(job, opts->dir ? opts->dir : ".", cb, err);
 }
-
-const fk_command fk_cmd_roster = {
-    .name = "roster",
-    .summary = "write the handler roster (名簿) for the ward",
-    .usage = fk__usage,
-    .run = fk__run,
-};

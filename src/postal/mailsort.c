@@ -25,6 +25,7 @@ static uint32_t fk__key(const char *code)
 typedef struct {
     uint32_t key;
     size_t index;
+    const char *address; /* NULL when only the postal code counts */
 } fk__item;
 
 static int fk__cmp(const void *a, const void *b)
@@ -32,11 +33,14 @@ static int fk__cmp(const void *a, const void *b)
     const fk__item *x = a, *y = b;
     if (x->key != y->key)
         return x->key < y->key ? -1 : 1;
+    int c = x->address && y->address ? strcmp(x->address, y->address) : 0;
+    if (c != 0)
+        return c;
     return x->index < y->index ? -1 : x->index > y->index; /* stable */
 }
 
 /* The items of codes sorted into mailing order; caller frees with fk_free. */
-static fk__item *fk__sorted(const char *const *codes, size_t n)
+static fk__item *fk__sorted(const char *const *codes, const char *const *addresses, size_t n)
 {
     fk__item *items = fk_malloc((n > 0 ? n : 1) * sizeof *items);
     if (items == NULL)
@@ -44,14 +48,16 @@ static fk__item *fk__sorted(const char *const *codes, size_t n)
     for (size_t i = 0; i < n; i++) {
         items[i].key = fk__key(codes[i]);
         items[i].index = i;
+        items[i].address = addresses ? addresses[i] : NULL;
     }
     qsort(items, n, sizeof *items, fk__cmp);
     return items;
 }
 
-fk_status fk_mailsort_order(const char *const *codes, size_t n, size_t *order)
+fk_status fk_mailsort_order(const char *const *codes, const char *const *addresses, size_t n,
+                            size_t *order)
 {
-    fk__item *items = fk__sorted(codes, n);
+    fk__item *items = fk__sorted(codes, addresses, n);
     if (items == NULL)
         return FK_ENOMEM;
     for (size_t i = 0; i < n; i++)
@@ -63,7 +69,7 @@ fk_status fk_mailsort_order(const char *const *codes, size_t n, size_t *order)
 fk_status fk_mailsort_summarise(const char *const *codes, size_t n, fk_mailsort_summary *out)
 {
     memset(out, 0, sizeof *out);
-    fk__item *items = fk__sorted(codes, n);
+    fk__item *items = fk__sorted(codes, NULL, n);
     fk_mailsort_count *c = fk_calloc(n > 0 ? n : 1, sizeof *c);
     fk_mailsort_count *p = fk_calloc(n > 0 ? n : 1, sizeof *p);
     if (items == NULL || c == NULL || p == NULL) {

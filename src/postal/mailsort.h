@@ -13,10 +13,14 @@
 
 /*
  * Fills order[0..n) with the indexes of codes[] in mailing order: ascending 7-digit postal
- * code, ties in input order (stable). Codes are 7 ASCII digits (fk_postal_code_normalise());
- * anything else sorts after every valid code, in input order. FK_ENOMEM on failure.
+ * code, then the address (bytewise: within a postal code the carrier walks the addresses in
+ * order of their town area, 丁目 and 番地 as written), ties in input order (stable). Codes are
+ * 7 ASCII digits (fk_postal_code_normalise()); anything else sorts after every valid code.
+ * addresses may be NULL (postal code only). FK_ENOMEM on failure. This is the order compose
+ * prints in.
  */
-fk_status fk_mailsort_order(const char *const *codes, size_t n, size_t *order) FK_WARN_UNUSED;
+fk_status fk_mailsort_order(const char *const *codes, const char *const *addresses, size_t n,
+                            size_t *order) FK_WARN_UNUSED;
 
 typedef struct fk_mailsort_count {
     char key[8]; /* a 7-digit code, a 3-digit prefix, or "" for invalid codes */

@@ -50,8 +50,18 @@ expect_grep '1 held$' out.txt
 expect_exit 0 as_tanaka export job --proof -o print
 [ "$(($(wc -l < print/run.csv) - 1))" -gt 0 ] || fail "empty run file"
 
+# Composing again is refused: the serial numbers would change under the earlier export.
+expect_exit 2 as_tanaka compose job --jobs 1
+expect_grep 'composed already.*--replace --reason' err.txt
+expect_exit 2 as_tanaka compose job --replace
+expect_grep '--replace and --reason' err.txt
+
 # Parallel composing gives the same run file as one worker (the unprintable record stays held).
-expect_exit 0 as_tanaka compose job --jobs 1
+expect_exit 0 as_tanaka compose job --jobs 1 --replace --reason 'e2e: one worker'
+expect_grep '0 held$' out.txt
+expect_exit 0 as_sato audit log job --command compose
+expect_grep 'replacing the earlier composition \([0-9]+ records\): e2e: one worker' out.txt
+expect_grep 'record moves: checked→composed [0-9]+' out.txt
 expect_exit 0 as_tanaka export job --proof -o print-1
 cmp print/run.csv print-1/run.csv || fail "--jobs 1 and the default differ"
 

@@ -15,10 +15,29 @@ static void test_order(void **state)
 {
     (void)state;
     size_t order[7];
-    assert_int_equal(fk_mailsort_order(codes, 7, order), FK_OK);
+    assert_int_equal(fk_mailsort_order(codes, NULL, 7, order), FK_OK);
     const size_t want[7] = {1, 6, 4, 5, 0, 3, 2}; /* stable; invalid last */
     assert_memory_equal(order, want, sizeof want);
-    assert_int_equal(fk_mailsort_order(codes, 0, order), FK_OK);
+    assert_int_equal(fk_mailsort_order(codes, NULL, 0, order), FK_OK);
+}
+
+/* The order compose prints in: postal code, then address within it, then source order. */
+static void test_order_by_address(void **state)
+{
+    (void)state;
+    static const char *const addr[] = {"東京都新宿区西新宿二丁目8番1号",
+                                       "東京都千代田区丸の内一丁目",
+                                       "x",
+                                       "東京都新宿区西新宿一丁目1番1号",
+                                       "東京都千代田区丸の内一丁目",
+                                       "東京都新宿区西新宿一丁目",
+                                       "東京都千代田区丸の内一丁目",
+                                       NULL};
+    size_t order[7];
+    assert_int_equal(fk_mailsort_order(codes, addr, 7, order), FK_OK);
+    /* 1000013: 1 and 6 have the same address: source order. 1600023: 3 (一丁目) before 0. */
+    const size_t want[7] = {1, 6, 4, 5, 3, 0, 2};
+    assert_memory_equal(order, want, sizeof want);
 }
 
 static void test_summary_csv(void **state)
@@ -53,6 +72,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order),
+        cmocka_unit_test(test_order_by_address),
         cmocka_unit_test(test_summary_csv),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,6 +14,7 @@
 #include <stdbool.h>
 #include <string.h>
 
+#include "core/moves.h"
 #include "core/records.h"
 #include "job-fixture.h"
 #include "util/fsutil.h"
@@ -117,7 +118,8 @@ static int visit_record(const fk_record *r, const fk_record_meta *m, void *ctx)
     s->count++;
     assert_int_equal(r->category, m->category);
     assert_int_equal(m->serial, 0);
-    assert_string_equal(m->stage, "accepted");
+    assert_int_equal(m->state, FK_REC_ACCEPTED);
+    assert_false(m->held);
     char tag[FK_TAG_HEX];
     fk_err err;
     FX_OK(fk_job_tag(s->fx->job, r->resident_no, tag, &err), &err);
@@ -212,7 +214,7 @@ static void test_round_trip(void **state)
     expect_status(fk_job_package_start(fx.job, SHA_B, true, &pkg, &err), FK_EPERM, &err);
     expect_status(fk_job_reject_add(fx.job, 1, 9, 1, "氏名", "empty", &err), FK_EPERM, &err);
     expect_status(fk_job_package_finish(fx.job, 1, 0, 0, 0, &err), FK_EPERM, &err);
-    expect_status(fk_job_record_set_checked(fx.job, 1, true, &err), FK_EPERM, &err);
+    expect_status(fk_job_record_move(fx.job, 1, FK_REC_HELD, "test", &err), FK_EPERM, &err);
     /* The counts and the reject list stay readable. */
     fk_job_counts c;
     FX_OK(fk_job_counts_get(fx.job, &c, &err), &err);
@@ -238,8 +240,10 @@ static void test_counts(void **state)
     store_package(&fx, SHA_A, false);
     seen s;
     FX_OK(walk(&fx, &s, 0, &err), &err);
-    FX_OK(fk_job_record_set_checked(fx.job, s.ids[0], true, &err), &err);
-    expect_status(fk_job_record_set_checked(fx.job, 999, true, &err), FK_ENOENT, &err);
+    fx_reopen(&fx);
+    FX_OK(fk_job_login(fx.job, FX_MANAGER, FX_MANAGER_PW, "check", FK_ROLES_STAFF, &err), &err);
+    FX_OK(fk_job_record_move(fx.job, s.ids[0], FK_REC_HELD, "test", &err), &err);
+    expect_status(fk_job_record_move(fx.job, 999, FK_REC_HELD, "test", &err), FK_ENOENT, &err);
 
     /* Counts need no job key. */
     fx_reopen(&fx);
@@ -254,8 +258,8 @@ static void test_counts(void **state)
     assert_int_equal(c.by_category[FK_CAT_SEKKYOKU], 0);
     assert_int_equal(c.held, 1);
 
-    FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
-    FX_OK(fk_job_record_set_checked(fx.job, s.ids[0], false, &err), &err);
+    FX_OK(fk_job_login(fx.job, FX_MANAGER, FX_MANAGER_PW, "check", FK_ROLES_STAFF, &err), &err);
+    FX_OK(fk_job_record_move(fx.job, s.ids[0], FK_REC_CHECKED, NULL, &err), &err);
     FX_OK(fk_job_counts_get(fx.job, &c, &err), &err);
     assert_int_equal(c.held, 0);
     fx_destroy(&fx);

@@ -1,0 +1,231 @@
+/*
+ * libfukan: the steps of a job, one function each, between the stages (ingest, compose, ...)
+ * and a front end (src/cli/, or a test, or a bench). The command `fukan NAME` runs
+ * fk_step_NAME(); each step takes the job (opened and logged in by the caller: logins and
+ * prompts are the front end's), a small options struct, callbacks for progress and findings,
+ * and a result struct it fills in; it returns an fk_status with the reason in an fk_err.
+ * Steps never print and never exit; what a front end shows comes through the callbacks and
+ * the results, and exit codes are the front end's policy (a step returns FK_OK with findings
+ * counted in its result).
+ *
+ * Each step moves records only through the job's state machine (core/state.h): a step
+ * refuses with FK_ESTATE, naming the missing step and its command, when the job is not
+ * ready for it, and writes its moves to the audit log.
+ *
+ * Adding a step: a file src/job/step-NAME.c with fk_step_NAME() and its options and result
+ * structs declared here, a section in fk_job_summary if it changes where the job stands
+ * (step-status.c), and a thin src/cli/cmd-NAME.c.
+ */
+#ifndef FK_FUKAN_H
+#define FK_FUKAN_H
+
+#include "core/job.h"
+#include "core/state.h"
+#include "ingest/decode.h"
+#include "util/buf.h"
+#include "util/err.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* ---- callbacks ---------------------------------------------------------------------- */
+
+typedef enum {
+    FK_FINDING_REJECT,       /* a rejected row (also stored: `fukan rejects`) */
+    FK_FINDING_WARNING,      /* a warning on an accepted row */
+    FK_FINDING_DISAGREEMENT, /* the quality gate disagrees with the ward's category */
+    FK_FINDING_HELD          /* a record held back from printing (compose's preflight) */
+} fk_finding_kind;
+
+/* One finding. Never holds a personal value: a line, a column, the person's tag, a reason. */
+typedef struct fk_finding {
+    fk_finding_kind kind;
+    long line, column;       /* source line and column; 0 when not known */
+    const char *column_name; /* or NULL */
+    const char *tag;         /* the person's keyed tag, or NULL */
+    const char *what;        /* the kind of disagreement, or the document held back */
+    const char *reason;
+    bool accepted; /* a disagreement a responsible manager accepted */
+} fk_finding;
+
+typedef struct fk_callbacks {
+    /* How far a long step is: `done` of `total` units of `label` ("preflight", "compose"). */
+    void (*progress)(void *ctx, const char *label, size_t done, size_t total);
+    /* Each finding as it is made. Returning false stops the step: it ends with FK_EFINDING
+     * and what it did so far is rolled back. */
+    bool (*finding)(void *ctx, const fk_finding *f);
+    /* A file the step wrote outside the job (proofs, exports, the roster); note is NULL or a
+     * short remark ("+ .png"). */
+    void (*file)(void *ctx, const char *path, const char *note);
+    void *ctx;
+} fk_callbacks;
+
+/* ---- open ----------------------------------------------------------------------------- */
+
+typedef struct fk_open_options {
+    const char *package;     /* path of the ward's package */
+    const char *encoding;    /* "cp932", "utf-8" or NULL to detect */
+    const char *export_date; /* the export's date for ages, or NULL for the order's */
+    bool replace;            /* replace the package opened earlier (audited) */
+    /* Reads the package's password into out (called only once the package is known to be
+     * new to the job). The caller wipes nothing: the step wipes out after use. */
+    fk_status (*read_password)(void *ctx, char *out, size_t size, fk_err *err);
+    void *password_ctx;
+} fk_open_options;
+
+typedef struct fk_open_result {
+    long received, accepted, rejected;
+    long postal_warnings;
+    long by_category[FK_CAT_COUNT]; /* accepted records */
+    fk_encoding encoding;
+} fk_open_result;
+
+/* Opens the ward's package: decrypts, validates every row, checks postal codes against
+ * addresses (the order's postal_mismatch policy), seals the accepted records and stores the
+ * rejects, all in one transaction with the package's audit entry. */
+fk_status fk_step_open(fk_job *job, const fk_open_options *opts, const fk_callbacks *cb,
+                       fk_open_result *out, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- check ---------------------------------------------------------------------------- */
+
+typedef struct fk_check_options {
+    const char *accept_tag; /* with reason: accept this person's disagreement (manager) */
+    const char *reason;
+} fk_check_options;
+
+typedef struct fk_check_result {
+    long checked, disagreements, accepted, held;
+} fk_check_result;
+
+/* The quality gate: recomputes every record's guidance level and doctor-visit flags and
+ * holds back the records whose category disagrees (unless accepted). */
+fk_status fk_step_check(fk_job *job, const fk_check_options *opts, const fk_callbacks *cb,
+                        fk_check_result *out, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- proof, approve ------------------------------------------------------------------- */
+
+typedef struct fk_proof_options {
+    const char *dir; /* created mode 0700 if missing */
+} fk_proof_options;
+
+typedef struct fk_proof_result {
+    int files;
+} fk_proof_result;
+
+/* Renders one specimen (見本 太郎, with a 見本 watermark) of every document of every category
+ * into dir, with PNG previews when pdftoppm is there. */
+fk_status fk_step_proof(fk_job *job, const fk_proof_options *opts, const fk_callbacks *cb,
+                        fk_proof_result *out, fk_err *err) FK_WARN_UNUSED;
+
+/* A responsible manager records the ward's approval of the rendered proof set. */
+fk_status fk_step_approve(fk_job *job, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- compose -------------------------------------------------------------------------- */
+
+typedef struct fk_compose_options {
+    int jobs;           /* print files rendered in parallel, 1-64 */
+    bool replace;       /* compose again over an earlier composition */
+    const char *reason; /* why (required with replace; audited) */
+} fk_compose_options;
+
+typedef struct fk_compose_result {
+    long composed[FK_CAT_COUNT];
+    long files, sheets, held;
+    long replaced; /* records of an earlier composition taken back */
+} fk_compose_result;
+
+/* Sorts the checked records into mailing order, assigns serial numbers per category, and
+ * renders the print files, the run file and the bulk-mail summary, sealed in the job. A
+ * record that cannot be printed exactly is held back (reported as a finding). Refused when
+ * nothing is opened or checked, the proof set is not approved, or the job is composed
+ * already and replace is not given (or anything is printed). */
+fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_callbacks *cb,
+                          fk_compose_result *out, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- export --------------------------------------------------------------------------- */
+
+typedef struct fk_export_options {
+    const char *dir; /* created mode 0700 if missing; must be private */
+} fk_export_options;
+
+typedef struct fk_export_result {
+    long files;
+} fk_export_result;
+
+/* Writes clear copies of every file of the job (print files, run file, summaries). */
+fk_status fk_step_export(fk_job *job, const fk_export_options *opts, const fk_callbacks *cb,
+                         fk_export_result *out, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- roster --------------------------------------------------------------------------- */
+
+typedef struct fk_roster_options {
+    const char *dir;
+} fk_roster_options;
+
+/* Writes the handler roster (取扱者名簿) as dir/roster.csv and dir/roster.pdf. */
+fk_status fk_step_roster(fk_job *job, const fk_roster_options *opts, const fk_callbacks *cb,
+                         fk_err *err) FK_WARN_UNUSED;
+
+/* ---- seal (the ward's side, no job) --------------------------------------------------- */
+
+typedef struct fk_seal_options {
+    const char *csv;          /* the ward's export */
+    const char *out;          /* the package to write; must not exist */
+    const char *password_out; /* or NULL: a file (mode 0600) for the password */
+    const char *notice;       /* or NULL: the password notice (パスワード通知書) PDF */
+} fk_seal_options;
+
+/* Packs the CSV into an AES-256 ZIP under a new random password, hands the password over
+ * to password_out and/or notice, and gives it in password[] (the caller shows it on a
+ * terminal or not, then wipes it). Nothing is left behind on failure. */
+#define FK_SEAL_PASSWORD_MAX 64
+fk_status fk_step_seal(const fk_seal_options *opts, char password[FK_SEAL_PASSWORD_MAX],
+                       fk_err *err) FK_WARN_UNUSED;
+
+/* ---- status --------------------------------------------------------------------------- */
+
+/* Where the job stands: a summary built from the store by fk_step_status(). Stages add
+ * what they know as sections (a title and rows of label and value), so that a front end
+ * prints every section without knowing the stage. */
+typedef struct fk_job_summary fk_job_summary;
+
+typedef struct fk_summary_row {
+    const char *key;   /* for JSON: "approved_by" */
+    const char *label; /* for people: "承認者" */
+    const char *value; /* text, or NULL when the row is a number */
+    long number;
+} fk_summary_row;
+
+typedef struct fk_summary_section {
+    const char *key;   /* "proof" */
+    const char *title; /* "校正" */
+    const fk_summary_row *rows;
+    size_t n_rows;
+} fk_summary_section;
+
+typedef struct fk_summary_held {
+    long line;
+    fk_category category;
+    char tag[40];
+    char reason[96];
+} fk_summary_held;
+
+/* Builds the summary. Needs no job key (an auditor may look). Caller frees. */
+fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err) FK_WARN_UNUSED;
+void fk_job_summary_free(fk_job_summary *s);
+
+/* Records per category and state (received and rejected are rows: category unknown, so
+ * they are counted in the totals only). */
+long fk_job_summary_count(const fk_job_summary *s, fk_category c, fk_record_state state);
+long fk_job_summary_total(const fk_job_summary *s, fk_record_state state);
+size_t fk_job_summary_sections(const fk_job_summary *s, const fk_summary_section **out);
+size_t fk_job_summary_held(const fk_job_summary *s, const fk_summary_held **out);
+/* The next step: its name ("check") and the command that runs it. */
+const char *fk_job_summary_next_step(const fk_job_summary *s);
+const char *fk_job_summary_next_command(const fk_job_summary *s);
+const char *fk_job_summary_next_why(const fk_job_summary *s);
+
+/* The summary as one JSON object (UTF-8). */
+fk_status fk_job_summary_write_json(const fk_job_summary *s, fk_buf *out) FK_WARN_UNUSED;
+
+#endif
