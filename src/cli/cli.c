@@ -74,7 +74,7 @@ bool fk_cli_stderr_is_tty(void)
     return isatty(STDERR_FILENO) == 1;
 }
 
-void fk_cli_print_cell(const char *s, int width)
+int fk_cli_cells(const char *s)
 {
     size_t n = strlen(s), i = 0;
     int cells = 0;
@@ -87,7 +87,19 @@ void fk_cli_print_cell(const char *s, int width)
         cells += cp >= 0x1100 && !(cp >= 0xFF61 && cp <= 0xFF9F) ? 2 : 1;
         i += k;
     }
+    return cells;
+}
+
+void fk_cli_print_cell(const char *s, int width)
+{
+    int cells = fk_cli_cells(s);
     printf("%s%*s", s, width > cells ? width - cells : 0, "");
+}
+
+void fk_cli_print_cell_right(const char *s, int width)
+{
+    int cells = fk_cli_cells(s);
+    printf("%*s%s", width > cells ? width - cells : 0, "", s);
 }
 
 void fk_cli_progress(const char *label, size_t done, size_t total)

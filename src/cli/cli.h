@@ -46,6 +46,12 @@ bool fk_cli_wants_help(const fk_command *cmd, int argc, char **argv);
  * take two cells, so that Japanese labels line up). */
 void fk_cli_print_cell(const char *s, int width);
 
+/* The same, right-aligned (column headings over numbers). */
+void fk_cli_print_cell_right(const char *s, int width);
+
+/* The terminal cells s takes (East Asian wide characters count two). */
+int fk_cli_cells(const char *s);
+
 /* True when stderr is a terminal (progress bars are drawn only then). */
 bool fk_cli_stderr_is_tty(void);
 

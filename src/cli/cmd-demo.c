@@ -2,6 +2,8 @@
  * commands, as the ward and the contractor's staff would run it. */
 #include "cli.h"
 #include "core/crypto.h"
+#include "core/record.h"
+#include "sample/sample.h"
 #include "util/fsutil.h"
 
 #include <errno.h>
@@ -18,18 +20,27 @@
 extern char **environ;
 
 static const char fk__usage[] =
-    "usage: fukan demo [DIR]\n\n"
+    "usage: fukan demo [DIR] [--count N]\n\n"
     "Runs the whole job on freshly generated sample data (fictitious people) in DIR (default\n"
     "./demo, which must not exist or be empty): the ward's export and sealed package, a job\n"
     "with demo users whose passwords are written to files in DIR, opening, the quality gate,\n"
     "the proof set, composing, the clear export of the print files, the roster and the\n"
     "verified audit log. Each step runs the real command; its output is kept in DIR/logs/.\n"
-    "Prints a summary of the counts and where each output is.\n";
+    "The order expects the sample's own counts per category. --count N makes a sample of N\n"
+    "people (default: the ward's seed volumes, 4,413). Ends with `fukan status` of the job\n"
+    "and where each output is.\n";
+
+#define FK__MAX_STEPS 32
 
 typedef struct {
     const char *dir;
     char self[4096];
+    size_t count; /* people in the sample */
     int step;
+    struct {
+        char name[32], log[64];
+        int rc;
+    } steps[FK__MAX_STEPS];
 } fk__demo;
 
 /* A random password of 20 characters from an alphabet without look-alikes. */
@@ -57,8 +68,13 @@ static fk_status fk__write_password(const fk__demo *d, const char *name, fk_err 
  * Returns the command's exit code, or -1 if it could not be started. */
 static int fk__run_step(fk__demo *d, const char *name, char *const args[])
 {
-    char log[4096];
-    snprintf(log, sizeof log, "logs/%02d-%s.txt", ++d->step, name);
+    if (d->step == FK__MAX_STEPS)
+        return -1;
+    char *log = d->steps[d->step].log;
+    snprintf(d->steps[d->step].name, sizeof d->steps[0].name, "%s", name);
+    snprintf(log, sizeof d->steps[0].log, "logs/%02d-%s.txt", d->step + 1, name);
+    d->steps[d->step].rc = -1;
+    d->step++;
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, log, O_WRONLY | O_CREAT | O_TRUNC, 0600);
@@ -77,6 +93,7 @@ static int fk__run_step(fk__demo *d, const char *name, char *const args[])
     if (rc != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
         return -1;
     fprintf(stderr, "  %-28s exit %d   (%s)\n", name, WEXITSTATUS(status), log);
+    d->steps[d->step - 1].rc = WEXITSTATUS(status);
     return WEXITSTATUS(status);
 }
 
@@ -90,18 +107,30 @@ static int fk__run_step(fk__demo *d, const char *name, char *const args[])
         }                                                                                          \
     } while (0)
 
-static const char fk__order[] =
-    "# The demo's print order (docs/job-yaml.md).\n"
-    "fiscal_year: 2025\nward: 新宿区\njob_code: DEMO25\n"
-    "expected:\n  積極的支援: 613\n  動機付け支援: 1130\n  非肥満保健指導: 2387\n"
-    "  健康相談: 0\n  受診勧奨通知: 283\n"
-    "voucher:\n  valid_from: 2025-07-01\n  valid_until: 2026-03-31\n"
-    "batch_size: 500\npostal_mismatch: warn\n"
-    "enclosures:\n"
-    "  積極的支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
-    "  動機付け支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
-    "  非肥満保健指導: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
-    "  健康相談: [利用のご案内]\n  受診勧奨通知: [リーフレット]\n";
+/* The demo's print order (docs/job-yaml.md): it expects what the sample holds. */
+static fk_status fk__write_order(const fk__demo *d, const char *path, fk_err *err)
+{
+    size_t split[FK_CAT_COUNT];
+    fk_sample_split(d->count, split);
+    char order[2048];
+    int n = snprintf(order, sizeof order,
+                     "# The demo's print order (docs/job-yaml.md).\n"
+                     "fiscal_year: 2025\nward: 新宿区\njob_code: DEMO25\n"
+                     "expected:\n  積極的支援: %zu\n  動機付け支援: %zu\n  非肥満保健指導: %zu\n"
+                     "  健康相談: %zu\n  受診勧奨通知: %zu\n"
+                     "voucher:\n  valid_from: 2025-07-01\n  valid_until: 2026-03-31\n"
+                     "batch_size: 500\npostal_mismatch: warn\n"
+                     "enclosures:\n"
+                     "  積極的支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
+                     "  動機付け支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
+                     "  非肥満保健指導: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
+                     "  健康相談: [利用のご案内]\n  受診勧奨通知: [リーフレット]\n",
+                     split[FK_CAT_SEKKYOKU], split[FK_CAT_DOUKI], split[FK_CAT_HIHIMAN],
+                     split[FK_CAT_KENKO], split[FK_CAT_JUSHIN]);
+    if (n < 0 || (size_t)n >= sizeof order)
+        return fk_failf(err, FK_EINVAL, "the demo's order does not fit");
+    return fk_fs_write_atomic(path, order, (size_t)n, err);
+}
 
 static fk_status fk__prepare(fk__demo *d, fk_err *err)
 {
@@ -113,7 +142,7 @@ static fk_status fk__prepare(fk__demo *d, fk_err *err)
     if (s == FK_OK && !fk_fs_join(path, sizeof path, d->dir, "job.yaml"))
         s = fk_failf(err, FK_EINVAL, "%s: path too long", d->dir);
     if (s == FK_OK)
-        s = fk_fs_write_atomic(path, fk__order, strlen(fk__order), err);
+        s = fk__write_order(d, path, err);
     if (s == FK_OK)
         s = fk__write_password(d, "password-sato.txt", err);
     if (s == FK_OK)
@@ -129,8 +158,10 @@ static fk_status fk__prepare(fk__demo *d, fk_err *err)
 
 static int fk__steps(fk__demo *d)
 {
-    FK__STEP(d, "ward-sample", 0, "sample", "-o", "ward.csv", "--seed", "20250701", "--dirty", "12",
-             "--dirty-report", "planted-rejects.tsv");
+    char count[32];
+    snprintf(count, sizeof count, "%zu", d->count);
+    FK__STEP(d, "ward-sample", 0, "sample", "-o", "ward.csv", "--count", count, "--seed",
+             "20250701", "--dirty", "12", "--dirty-report", "planted-rejects.tsv");
     FK__STEP(d, "ward-seal", 0, "seal", "ward.csv", "-o", "package.zip", "--password-out",
              "package-password.txt", "--notice", "password-notice.pdf");
     FK__STEP(d, "init", 0, "init", "job", "--order", "job.yaml", "--name", "佐藤 一郎",
@@ -154,56 +185,76 @@ static int fk__steps(fk__demo *d)
     FK__STEP(d, "roster", 0, "roster", "job", "-o", ".", FK__AS("sato"));
     FK__STEP(d, "audit-verify", 0, "audit", "verify", "job", "--pubkey", "audit-pubkey.hex",
              FK__AS("kansa"));
+    FK__STEP(d, "status", 0, "status", "job", FK__AS("kansa"));
     return FK_EXIT_OK;
 }
 
-/* Prints the lines of a step's log that start with one of the prefixes (all if NULL). */
-static void fk__show(const char *label, const char *log, const char *const *prefixes)
+/* The log of the last step called name, or NULL. */
+static const char *fk__log_of(const fk__demo *d, const char *name)
 {
-    FILE *f = fopen(log, "r");
+    for (int i = d->step - 1; i >= 0; i--)
+        if (strcmp(d->steps[i].name, name) == 0)
+            return d->steps[i].log;
+    return NULL;
+}
+
+/* Copies a step's log to stdout, indented. */
+static void fk__show(const char *log)
+{
+    FILE *f = log ? fopen(log, "r") : NULL;
     char line[512];
-    while (f != NULL && fgets(line, sizeof line, f) != NULL) {
-        bool wanted = prefixes == NULL;
-        for (size_t i = 0; !wanted && prefixes[i] != NULL; i++)
-            wanted = strncmp(line, prefixes[i], strlen(prefixes[i])) == 0;
-        if (wanted)
-            printf("  %-8s %s", label, line);
-    }
+    while (f != NULL && fgets(line, sizeof line, f) != NULL)
+        printf("  %s", line);
     if (f != NULL)
         fclose(f);
 }
 
 static void fk__summary(const fk__demo *d)
 {
-    static const char *const check[] = {"4", "3", "2", "1", "0", "5", "6", "7", "8", "9", NULL};
-    static const char *const compose[] = {"composed", NULL};
-    static const char *const audit[] = {"audit log", NULL};
-    printf("\nfukan demo in %s\n", d->dir);
-    fk__show("open", "logs/07-open.txt", NULL);
-    fk__show("check", "logs/09-check.txt", check);
-    fk__show("compose", "logs/12-compose.txt", compose);
-    fk__show("audit", "logs/15-audit-verify.txt", audit);
+    printf("\nfukan demo in %s: where the job stands (fukan status)\n\n", d->dir);
+    fk__show(fk__log_of(d, "status"));
+    printf("\n  steps (exit code, log):\n");
+    for (int i = 0; i < d->step; i++)
+        printf("    %-20s %d  %s/%s\n", d->steps[i].name, d->steps[i].rc, d->dir, d->steps[i].log);
+    const char *rejects = fk__log_of(d, "rejects");
     printf(
         "\n  the ward's export     %s/ward.csv (CP932), sealed as package.zip; the password\n"
         "                        in package-password.txt and password-notice.pdf\n"
-        "  rejected rows         %s/logs/08-rejects.txt (planted: planted-rejects.tsv)\n"
+        "  rejected rows         %s/%s (planted: planted-rejects.tsv)\n"
         "  user passwords        %s/password-*.txt (sato 取扱責任者, tanaka 取扱者, kansa 監査)\n"
         "  job store             %s/job/ (records and print files sealed with the job key)\n"
         "  proofs for approval   %s/proof/ (PDF and PNG)\n"
         "  print files, run file %s/print/ (clear export, audited)\n"
         "  roster                %s/roster.pdf, roster.csv\n"
-        "  audit public key      %s/audit-pubkey.hex\n"
-        "  step logs             %s/logs/\n",
-        d->dir, d->dir, d->dir, d->dir, d->dir, d->dir, d->dir, d->dir, d->dir);
+        "  audit public key      %s/audit-pubkey.hex\n",
+        d->dir, d->dir, rejects ? rejects : "logs/", d->dir, d->dir, d->dir, d->dir, d->dir,
+        d->dir);
 }
 
 static int fk__run(int argc, char **argv)
 {
-    if (argc > 2) {
-        fputs(fk__usage, stderr);
-        return FK_EXIT_USAGE;
+    static fk__demo d; /* large: the step table */
+    d = (fk__demo){.dir = "demo",
+                   .count =
+                       FK_SAMPLE_SEKKYOKU + FK_SAMPLE_DOUKI + FK_SAMPLE_HIHIMAN + FK_SAMPLE_JUSHIN};
+    bool have_dir = false;
+    for (int i = 1; i < argc; i++) {
+        char *end;
+        if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
+            long n = strtol(argv[++i], &end, 10);
+            if (*end != '\0' || n < 1 || n > 1000000) {
+                fk_cli_error("--count must be a number from 1 to 1000000");
+                return FK_EXIT_USAGE;
+            }
+            d.count = (size_t)n;
+        } else if (argv[i][0] != '-' && !have_dir) {
+            d.dir = argv[i];
+            have_dir = true;
+        } else {
+            fputs(fk__usage, stderr);
+            return FK_EXIT_USAGE;
+        }
     }
-    fk__demo d = {.dir = argc == 2 ? argv[1] : "demo"};
     fk_err err;
     fk_err_clear(&err);
     ssize_t n = readlink("/proc/self/exe", d.self, sizeof d.self - 1);

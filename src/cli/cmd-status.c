@@ -30,14 +30,14 @@ static void fk__print_command(const char *command, const char *dir)
 
 static void fk__print_table(const fk_job_summary *s)
 {
-    static const fk_record_state shown[] = {FK_REC_ACCEPTED, FK_REC_HELD,     FK_REC_CHECKED,
-                                            FK_REC_COMPOSED, FK_REC_PRINTED,  FK_REC_VERIFIED,
+    static const fk_record_state shown[] = {FK_REC_ACCEPTED, FK_REC_HELD,    FK_REC_CHECKED,
+                                            FK_REC_COMPOSED, FK_REC_PRINTED, FK_REC_VERIFIED,
                                             FK_REC_DELIVERED};
     const size_t n = sizeof shown / sizeof shown[0];
     fk_cli_print_cell("区分", 16);
     for (size_t i = 0; i < n; i++) {
         printf(" ");
-        fk_cli_print_cell(fk_record_state_label(shown[i]), 8);
+        fk_cli_print_cell_right(fk_record_state_label(shown[i]), 8);
     }
     printf("\n");
     long totals[FK_REC_STATE_COUNT] = {0};

@@ -42,8 +42,8 @@ static void fk__command_word(const fk_job *job, char *out, size_t size)
     snprintf(out, size, "%.*s", (int)strcspn(job->command, " "), job->command);
 }
 
-static fk_status fk__move(fk_job *job, long id, fk_record_state to, const char *reason,
-                          long serial, fk_err *err)
+static fk_status fk__move(fk_job *job, long id, fk_record_state to, const char *reason, long serial,
+                          fk_err *err)
 {
     fk_record_state from;
     long line = 0;
@@ -188,7 +188,8 @@ fk_status fk_job_states_get(fk_job *job, fk_job_states *out, fk_err *err)
         s = fk__job_db_fail(job, err);
     sqlite3_finalize(st);
     if (s == FK_OK)
-        s = fk__job_prepare(job, "SELECT state, count(*) FROM files GROUP BY state", &st, err);
+        s = fk__job_prepare(
+            job, "SELECT state, count(*) FROM files WHERE category >= 0 GROUP BY state", &st, err);
     if (s != FK_OK)
         return s;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -214,10 +215,9 @@ fk_status fk_job_held_foreach(fk_job *job, int (*visit)(const fk_held_record *, 
         return s;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        fk_held_record h = {(long)sqlite3_column_int64(st, 0),
-                            (fk_category)sqlite3_column_int(st, 1),
-                            (const char *)sqlite3_column_text(st, 2),
-                            (const char *)sqlite3_column_text(st, 3)};
+        fk_held_record h = {
+            (long)sqlite3_column_int64(st, 0), (fk_category)sqlite3_column_int(st, 1),
+            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3)};
         if (h.tag == NULL || h.reason == NULL) {
             s = fk_failf(err, FK_ETAMPER, "%s: a held record is damaged", job->dir);
             break;
@@ -245,17 +245,16 @@ fk_status fk_job_moves_audit(fk_job *job, fk_err *err)
     for (int f = 0; f < FK_REC_STATE_COUNT; f++)
         for (int t = 0; t < FK_REC_STATE_COUNT; t++)
             if (job->moves[f][t] > 0 && n < sizeof details)
-                n += (size_t)snprintf(details + n, sizeof details - n, "%s%s→%s %ld",
-                                      n ? ", " : "record moves: ",
-                                      fk_record_state_name((fk_record_state)f),
-                                      fk_record_state_name((fk_record_state)t), job->moves[f][t]);
+                n += (size_t)snprintf(
+                    details + n, sizeof details - n, "%s%s→%s %ld",
+                    n ? ", " : "record moves: ", fk_record_state_name((fk_record_state)f),
+                    fk_record_state_name((fk_record_state)t), job->moves[f][t]);
     for (int f = 0; f < FK_FILE_STATE_COUNT; f++)
         for (int t = 0; t < FK_FILE_STATE_COUNT; t++)
             if (job->file_moves[f][t] > 0 && n < sizeof details)
                 n += (size_t)snprintf(details + n, sizeof details - n, "%sfile %s→%s %ld",
                                       n ? ", " : "", fk_file_state_name((fk_file_state)f),
-                                      fk_file_state_name((fk_file_state)t),
-                                      job->file_moves[f][t]);
+                                      fk_file_state_name((fk_file_state)t), job->file_moves[f][t]);
     fk__job_moves_reset(job);
     if (n == 0)
         return FK_OK;

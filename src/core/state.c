@@ -138,8 +138,8 @@ static int fk__missing_move(fk_record_state from, fk_record_state to)
     return -1;
 }
 
-fk_status fk_record_transition_check(fk_record_state from, fk_record_state to,
-                                     const char *command, const char *what, fk_err *err)
+fk_status fk_record_transition_check(fk_record_state from, fk_record_state to, const char *command,
+                                     const char *what, fk_err *err)
 {
     if (fk_record_transition_allowed(from, to, command))
         return FK_OK;
@@ -158,8 +158,9 @@ fk_status fk_file_transition_check(fk_file_state from, fk_file_state to, const c
     if (fk_file_transition_allowed(from, to, command))
         return FK_OK;
     if (from == FK_FILE_COMPOSED && to == FK_FILE_VERIFIED)
-        return fk_failf(err, FK_ESTATE, "%s is composed, not printed yet: run 'fukan print JOBDIR'"
-                                        " first",
+        return fk_failf(err, FK_ESTATE,
+                        "%s is composed, not printed yet: run 'fukan print JOBDIR'"
+                        " first",
                         what);
     return fk_failf(err, FK_ESTATE, "%s is %s: fukan %s cannot make it %s", what,
                     fk_file_state_name(from), command, fk_file_state_name(to));

@@ -51,9 +51,8 @@ bool fk_file_state_parse(const char *name, fk_file_state *out);
  * that names the step missing and its command ("... not checked yet: run 'fukan check JOBDIR'
  * first"); `what` names the record in the message (a line number, never personal data).
  */
-fk_status fk_record_transition_check(fk_record_state from, fk_record_state to,
-                                     const char *command, const char *what,
-                                     fk_err *err) FK_WARN_UNUSED;
+fk_status fk_record_transition_check(fk_record_state from, fk_record_state to, const char *command,
+                                     const char *what, fk_err *err) FK_WARN_UNUSED;
 
 /* True if `command` may move a record from `from` to `to` (the table, without a message). */
 bool fk_record_transition_allowed(fk_record_state from, fk_record_state to, const char *command);

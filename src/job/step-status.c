@@ -68,8 +68,8 @@ static fk_status fk__add(fk_job_summary *s, const char *key, const char *label, 
     return FK_OK;
 }
 
-fk_status fk_job_summary_add_number(fk_job_summary *s, const char *key, const char *label,
-                                    long n, fk_err *err)
+fk_status fk_job_summary_add_number(fk_job_summary *s, const char *key, const char *label, long n,
+                                    fk_err *err)
 {
     return fk__add(s, key, label, NULL, n, err);
 }
@@ -151,11 +151,11 @@ static fk_status fk__sections(fk_job *job, fk_job_summary *s, bool *rendered, bo
     if (st == FK_OK)
         st = fk_job_summary_add_section(s, "proof", "校正", err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "rendered_by", "作成者", *rendered ? rendered_by : "-",
-                                     err);
+        st =
+            fk_job_summary_add_text(s, "rendered_by", "作成者", *rendered ? rendered_by : "-", err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "approved_by", "承認者", *approved ? approved_by : "-",
-                                     err);
+        st =
+            fk_job_summary_add_text(s, "approved_by", "承認者", *approved ? approved_by : "-", err);
     if (st == FK_OK)
         st = fk_job_summary_add_section(s, "print_files", "印刷ファイル", err);
     for (int f = 0; st == FK_OK && f < FK_FILE_STATE_COUNT; f++)
@@ -175,8 +175,8 @@ static fk_status fk__sections(fk_job *job, fk_job_summary *s, bool *rendered, bo
 static void fk__next(fk_job_summary *s, bool rendered, bool approved)
 {
     const long *n = s->states.by_state;
-    long composed = n[FK_REC_COMPOSED] + n[FK_REC_PRINTED] + n[FK_REC_VERIFIED] +
-                    n[FK_REC_DELIVERED];
+    long composed =
+        n[FK_REC_COMPOSED] + n[FK_REC_PRINTED] + n[FK_REC_VERIFIED] + n[FK_REC_DELIVERED];
     if (!s->counts.opened)
         fk_job_summary_set_next(s, "open", "fukan open JOBDIR PACKAGE",
                                 "no package of the ward is opened yet");
@@ -224,9 +224,9 @@ fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
     }
     fk__next(s, rendered, approved);
     for (size_t i = 0; i < s->n_rows; i++)
-        s->views[i] = (fk_summary_row){s->rows[i].key, s->rows[i].label,
-                                       s->rows[i].is_text ? s->rows[i].value : NULL,
-                                       s->rows[i].number};
+        s->views[i] =
+            (fk_summary_row){s->rows[i].key, s->rows[i].label,
+                             s->rows[i].is_text ? s->rows[i].value : NULL, s->rows[i].number};
     for (size_t i = 0; i < s->n_sec; i++) {
         size_t end = i + 1 < s->n_sec ? s->sec[i + 1].first : s->n_rows;
         s->sections[i] = (fk_summary_section){s->sec[i].key, s->sec[i].title,

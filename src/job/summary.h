@@ -11,8 +11,8 @@
 /* Starts a new section; the rows added next belong to it. FK_ETOOBIG past the limits. */
 fk_status fk_job_summary_add_section(fk_job_summary *s, const char *key, const char *title,
                                      fk_err *err) FK_WARN_UNUSED;
-fk_status fk_job_summary_add_number(fk_job_summary *s, const char *key, const char *label,
-                                    long n, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_job_summary_add_number(fk_job_summary *s, const char *key, const char *label, long n,
+                                    fk_err *err) FK_WARN_UNUSED;
 fk_status fk_job_summary_add_text(fk_job_summary *s, const char *key, const char *label,
                                   const char *text, fk_err *err) FK_WARN_UNUSED;
 
