@@ -40,12 +40,15 @@ fk_status fk__job_meta_get(fk_job *job, const char *key, void *out, size_t max, 
 fk_status fk__job_meta_set(fk_job *job, const char *key, const void *value, size_t len,
                            fk_err *err) FK_WARN_UNUSED;
 
-/* Appends an audit entry as user (the logged-in one or the one who tried). */
+/* Appends an audit entry as user (the logged-in one or the one who tried): to the signed log
+ * when the job key is open (after a witness of any unauthenticated entries not yet
+ * witnessed), otherwise to the separate unauthenticated record. */
 fk_status fk__audit_append(fk_job *job, const char *user, const char *command, const char *object,
                            const char *outcome, const char *details, fk_err *err) FK_WARN_UNUSED;
 
-/* Signs the entries written while no job key was open (failed logins, auditors). */
-fk_status fk__audit_sign_pending(fk_job *job, fk_err *err) FK_WARN_UNUSED;
+/* Checks every roster row against its MAC (subkey of the job key) and that failure counts and
+ * lockouts were not lowered; FK_ETAMPER naming the user otherwise. Needs the job key. */
+fk_status fk__roster_verify(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 
 /* Inserts a user with a new key slot for the open job key (the first manager adds
  * themselves: added_by is their own ID). */

@@ -55,7 +55,30 @@ static const char *const fk__migrations[] = {
     "  batch INTEGER NOT NULL, envelopes INTEGER NOT NULL, sheets INTEGER NOT NULL,"
     "  bytes INTEGER NOT NULL, created_at TEXT NOT NULL);"
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 4 (issue 17): the roster's MACs (with the failure count and lock flag they cover) and
+     * the unauthenticated audit record, apart from the signed log, which now only grows. */
+    "ALTER TABLE users ADD COLUMN auth_failures INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN auth_locked INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN mac BLOB;"
+    "CREATE TABLE audit_unauth ("
+    "  seq INTEGER PRIMARY KEY, ts_utc TEXT NOT NULL, ts_local TEXT NOT NULL,"
+    "  user TEXT NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL, object TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL, details TEXT NOT NULL,"
+    "  prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+    "CREATE TRIGGER audit_unauth_no_delete BEFORE DELETE ON audit_unauth"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_unauth_no_update BEFORE UPDATE ON audit_unauth"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "DROP TRIGGER audit_no_update;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
+
+/* The store format a job records at creation. A store without it was made before rosters
+ * were authenticated and the unauthenticated record was split off; it is refused rather
+ * than migrated, since its unsigned entries and unauthenticated roles cannot be vouched for
+ * after the fact (jobs last weeks: finish such a job with the fukan that began it). */
+#define FK__STORE_FORMAT "2"
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))
 
@@ -133,6 +156,27 @@ fk_status fk__job_meta_set(fk_job *job, const char *key, const void *value, size
     return s;
 }
 
+/* FK_ESTATE for a store of an earlier format (see FK__STORE_FORMAT), before migrating it. */
+static fk_status fk__check_format(fk_job *job, fk_err *err)
+{
+    char value[16];
+    size_t n = 0;
+    fk_err ignored;
+    fk_status s = fk__job_meta_get(job, "store_format", value, sizeof value - 1, &n, &ignored);
+    if (s == FK_OK) {
+        value[n] = '\0';
+        if (strcmp(value, FK__STORE_FORMAT) == 0)
+            return FK_OK;
+    }
+    if (s == FK_EDB)
+        return fk__job_db_fail(job, err);
+    return fk_failf(err, FK_ESTATE,
+                    "%s: this job store was made by an earlier fukan, whose roster and audit log"
+                    " are not authenticated; finish the job with that version, or start a new"
+                    " job",
+                    job->dir);
+}
+
 static fk_status fk__migrate(fk_job *job, fk_err *err)
 {
     sqlite3_stmt *st;
@@ -144,6 +188,11 @@ static fk_status fk__migrate(fk_job *job, fk_err *err)
     if (version < 0 || version > FK__SCHEMA_VERSION)
         return fk_failf(err, FK_EDB, "%s: job store has schema version %d; this fukan knows %d",
                         job->dir, version, FK__SCHEMA_VERSION);
+    if (version > 0) {
+        s = fk__check_format(job, err);
+        if (s != FK_OK)
+            return s;
+    }
     for (int v = version; v < FK__SCHEMA_VERSION; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
@@ -253,6 +302,8 @@ static fk_status fk__init_identity(fk_job *job, const char *order_text, size_t o
         s = fk__job_meta_set(job, "order", order_text, order_len, err);
     if (s == FK_OK)
         s = fk__job_meta_set(job, "created_at", local, strlen(local), err);
+    if (s == FK_OK)
+        s = fk__job_meta_set(job, "store_format", FK__STORE_FORMAT, strlen(FK__STORE_FORMAT), err);
     return s;
 }
 

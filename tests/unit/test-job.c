@@ -187,7 +187,7 @@ static void test_login(void **state)
     FX_OK(fk_job_audit(fx.job, "-", FK_OK, "auditor at work", &err), &err);
     fk_audit_report report;
     FX_OK(fk_audit_verify(fx.job, NULL, NULL, &report, &err), &err);
-    assert_int_equal(report.unsigned_tail, 2); /* the login and the entry */
+    assert_int_equal(report.unwitnessed, 2); /* the login and the entry */
     expect_status(fk_job_user_add(fx.job, &extra, "Umi-no-Soko-de-55", fk_kdf_interactive(), &err),
                   FK_EPERM, &err);
     expect_status(
