@@ -90,13 +90,12 @@ static fk_status fk__sign(fk_job *job, const unsigned char hash[FK_HASH_BYTES],
 {
     unsigned char sealed[512];
     size_t n;
-    fk_key *seal = NULL;
-    fk_status s = fk__job_subkey(job, "auditsig", &seal, err);
+    const fk_key *seal = NULL;
+    fk_status s = fk__job_key(job, "auditsig", &seal, err);
     if (s == FK_OK)
         s = fk__job_meta_get(job, "sign_sk", sealed, sizeof sealed, &n, err);
     if (s == FK_OK)
         s = fk_sign(seal, sealed, n, hash, FK_HASH_BYTES, sig, err);
-    fk_key_free(seal);
     return s;
 }
 

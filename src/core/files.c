@@ -58,14 +58,14 @@ fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data
                           fk_err *err)
 {
     char path[4096];
-    fk_key *k = NULL;
+    const fk_key *k = NULL;
     fk_buf sealed;
     fk_buf_init(&sealed, len + 1024);
     fk_status s = fk__file_path(job, file->name, path, sizeof path, err);
     if (s == FK_OK)
         s = fk__ensure_files_dir(job, err);
     if (s == FK_OK)
-        s = fk__job_subkey(job, "files___", &k, err);
+        s = fk__job_key(job, "files___", &k, err);
     unsigned char ad[160];
     size_t ad_len = fk__file_ad(job, file->name, ad, sizeof ad);
     if (s == FK_OK && fk_seal(k, ad, ad_len, data, len, &sealed) != FK_OK)
@@ -94,7 +94,6 @@ fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data
     }
     sqlite3_finalize(st);
     fk_buf_free(&sealed);
-    fk_key_free(k);
     return s;
 }
 
@@ -103,18 +102,17 @@ fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *er
     char path[4096];
     char *data = NULL;
     size_t len = 0;
-    fk_key *k = NULL;
+    const fk_key *k = NULL;
     fk_status s = fk__file_path(job, name, path, sizeof path, err);
     if (s == FK_OK)
         s = fk_fs_read_file(path, (size_t)1 << 31, &data, &len, err);
     if (s == FK_OK)
-        s = fk__job_subkey(job, "files___", &k, err);
+        s = fk__job_key(job, "files___", &k, err);
     unsigned char ad[160];
     size_t ad_len = fk__file_ad(job, name, ad, sizeof ad);
     if (s == FK_OK && fk_unseal(k, ad, ad_len, data, len, out, err) != FK_OK)
         s = fk_failf(err, FK_ETAMPER, "%s: sealed file failed authentication", path);
     fk_free(data);
-    fk_key_free(k);
     return s;
 }
 
@@ -182,8 +180,8 @@ fk_status fk_job_record_set_serial(fk_job *job, long id, long serial, fk_err *er
 fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
                              fk_err *err)
 {
-    fk_key *k;
-    fk_status s = fk__job_subkey(job, "insertck", &k, err);
+    const fk_key *k;
+    fk_status s = fk__job_key(job, "insertck", &k, err);
     if (s != FK_OK)
         return s;
     fk_buf b;
@@ -208,7 +206,6 @@ fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_
     if (b.data != NULL)
         fk_wipe(b.data, b.cap);
     fk_buf_free(&b);
-    fk_key_free(k);
     return s;
 }
 

@@ -2,6 +2,7 @@
 #include "job-private.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/proc.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -247,6 +248,7 @@ static fk_job *fk__job_alloc(const char *dir)
         fk_free(job);
         return NULL;
     }
+    fk_buf_init(&job->plain, 1 << 16);
     if (gethostname(job->host, sizeof job->host - 1) != 0)
         snprintf(job->host, sizeof job->host, "unknown");
     return job;
@@ -309,18 +311,17 @@ static fk_status fk__init_identity(fk_job *job, const char *order_text, size_t o
 
 static fk_status fk__init_signing(fk_job *job, fk_err *err)
 {
-    fk_key *seal = NULL;
+    const fk_key *seal = NULL;
     unsigned char pk[FK_SIGN_PUBLIC_BYTES];
     fk_buf sk;
     fk_buf_init(&sk, 1024);
-    fk_status s = fk__job_subkey(job, "auditsig", &seal, err);
+    fk_status s = fk__job_key(job, "auditsig", &seal, err);
     if (s == FK_OK)
         s = fk_sign_keypair(seal, pk, &sk, err);
     if (s == FK_OK)
         s = fk__job_meta_set(job, "sign_pk", pk, sizeof pk, err);
     if (s == FK_OK)
         s = fk__job_meta_set(job, "sign_sk", sk.data, sk.len, err);
-    fk_key_free(seal);
     fk_buf_free(&sk);
     return s;
 }
@@ -336,8 +337,11 @@ static fk_status fk__create_in(fk_job *job, const char *order_path, const fk_use
     s = fk_order_parse(order_path, text, len, &job->order, err);
     if (s == FK_OK)
         s = fk__connect(job, true, err);
+    fk_key *key = NULL;
     if (s == FK_OK)
-        s = fk_key_new_random(&job->key, err);
+        s = fk_key_new_random(&key, err);
+    if (s == FK_OK)
+        s = fk__job_set_key(job, key, err);
     if (s == FK_OK)
         s = fk__job_exec(job, "BEGIN IMMEDIATE", err);
     if (s == FK_OK) {
@@ -402,12 +406,72 @@ void fk_job_close(fk_job *job)
         return;
     if (job->db != NULL)
         sqlite3_close(job->db);
-    fk_key_free(job->key);
+    fk_status ignored = fk__job_set_key(job, NULL, NULL);
+    (void)ignored;
+    fk__job_plain_done(job);
+    fk_buf_free(&job->plain);
     fk_order_free(job->order);
     fk_free(job->dir);
     fk_free(job->user);
     fk_free(job->command);
     fk_free(job);
+}
+
+static const char *const fk__subkey_contexts[FK__SUBKEYS] = {
+    "records_", "resident", "files___", "insertck", "auditsig", "roster__"};
+
+fk_status fk__job_set_key(fk_job *job, fk_key *key, fk_err *err)
+{
+    for (int i = 0; i < FK__SUBKEYS; i++) {
+        fk_key_free(job->subkeys[i]);
+        job->subkeys[i] = NULL;
+    }
+    fk_key_free(job->key);
+    job->key = key;
+    fk_status s = FK_OK;
+    for (int i = 0; key != NULL && s == FK_OK && i < FK__SUBKEYS; i++)
+        s = fk_key_derive(key, 1, fk__subkey_contexts[i], &job->subkeys[i], err);
+    if (s != FK_OK) {
+        fk_status ignored = fk__job_set_key(job, NULL, NULL);
+        (void)ignored;
+    }
+    return s;
+}
+
+fk_status fk__job_key(const fk_job *job, const char context[8], const fk_key **out, fk_err *err)
+{
+    if (job->key == NULL)
+        return fk_failf(err, FK_EPERM, "the job key is not open (log in as a handler)");
+    for (int i = 0; i < FK__SUBKEYS; i++) {
+        if (memcmp(fk__subkey_contexts[i], context, 8) == 0) {
+            *out = job->subkeys[i];
+            return FK_OK;
+        }
+    }
+    return fk_failf(err, FK_EINVAL, "no subkey for context %.8s", context);
+}
+
+/* Reserved whole once, so that it never moves (and loses its mark) while records pass. */
+#define FK__PLAIN_RESERVE ((1 << 16) - 1)
+
+fk_status fk__job_plain(fk_job *job, fk_buf **out, fk_err *err)
+{
+    if (job->plain.data == NULL) {
+        char *where;
+        if (fk_buf_extend(&job->plain, FK__PLAIN_RESERVE, &where) != FK_OK)
+            return fk_failf(err, FK_ENOMEM, "out of memory for a record buffer");
+        fk_proc_dontdump(job->plain.data, job->plain.cap);
+    }
+    fk_buf_reset(&job->plain);
+    *out = &job->plain;
+    return FK_OK;
+}
+
+void fk__job_plain_done(fk_job *job)
+{
+    if (job->plain.data != NULL)
+        fk_wipe(job->plain.data, job->plain.cap);
+    fk_buf_reset(&job->plain);
 }
 
 fk_status fk__job_subkey(fk_job *job, const char context[8], fk_key **out, fk_err *err)

@@ -187,9 +187,9 @@ static fk_status fk__make_slot(fk_job *job, const char *user_id, fk_role role, c
 #define FK__ROW_MACED 15 /* columns 0..14 */
 #define FK__ROW_MAC   15
 
-static fk_status fk__roster_key(fk_job *job, fk_key **out, fk_err *err)
+static fk_status fk__roster_key(fk_job *job, const fk_key **out, fk_err *err)
 {
-    return fk__job_subkey(job, "roster__", out, err);
+    return fk__job_key(job, "roster__", out, err);
 }
 
 /* The MAC of a row: each column tagged with its type and length, so that NULL, "" and 0
@@ -240,7 +240,7 @@ static fk_status fk__roster_altered(fk_job *job, const char *user_id, const char
 
 fk_status fk__roster_verify(fk_job *job, fk_err *err)
 {
-    fk_key *key = NULL;
+    const fk_key *key = NULL;
     fk_status s = fk__roster_key(job, &key, err);
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
@@ -270,7 +270,6 @@ fk_status fk__roster_verify(fk_job *job, fk_err *err)
     if (s == FK_OK && rc != SQLITE_DONE)
         s = fk__job_db_fail(job, err);
     sqlite3_finalize(st);
-    fk_key_free(key);
     return s;
 }
 
@@ -278,7 +277,7 @@ fk_status fk__roster_verify(fk_job *job, fk_err *err)
  * user (user_id) or of all (NULL): after every change made with the job key. */
 static fk_status fk__roster_seal(fk_job *job, const char *user_id, fk_err *err)
 {
-    fk_key *key = NULL;
+    const fk_key *key = NULL;
     fk_status s = fk__roster_key(job, &key, err);
     sqlite3_stmt *sync = NULL, *sel = NULL, *upd = NULL;
     if (s == FK_OK)
@@ -315,7 +314,6 @@ static fk_status fk__roster_seal(fk_job *job, const char *user_id, fk_err *err)
     sqlite3_finalize(sync);
     sqlite3_finalize(sel);
     sqlite3_finalize(upd);
-    fk_key_free(key);
     return s;
 }
 
@@ -580,11 +578,11 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
     }
     if (s != FK_OK)
         return s;
-    if (row->role == FK_ROLE_AUDITOR)
+    if (row->role == FK_ROLE_AUDITOR) {
         fk_key_free(key);
-    else
-        job->key = key;
-    return FK_OK;
+        return FK_OK;
+    }
+    return fk__job_set_key(job, key, err);
 }
 
 /* The attempt, inside the write transaction that records it. */
@@ -602,16 +600,16 @@ static fk_status fk__login_in(fk_job *job, const char *user_id, const char *pass
     if (job->key != NULL) {
         s = fk__roster_verify(job, err);
         if (s != FK_OK) {
-            fk_key_free(job->key);
-            job->key = NULL;
+            fk_status ignored = fk__job_set_key(job, NULL, NULL);
+            (void)ignored;
             return fk__login_refused(job, user_id, s, "roster altered");
         }
     }
     if ((role & allowed_roles) == 0) {
         char allowed[160];
         fk_role_describe(allowed_roles, allowed, sizeof allowed);
-        fk_key_free(job->key);
-        job->key = NULL;
+        fk_status ignored = fk__job_set_key(job, NULL, NULL);
+        (void)ignored;
         return fk__login_refused(job, user_id,
                                  fk_failf(err, FK_EPERM,
                                           "user %s (%s) may not run '%s'; allowed: %s", user_id,
@@ -640,10 +638,10 @@ fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, c
 {
     /* A second login on the same handle starts from nothing: an auditor or a refused user
      * must not inherit the job key of whoever logged in before. */
-    fk_key_free(job->key);
-    job->key = NULL;
+    fk_status s = fk__job_set_key(job, NULL, err);
     job->role = 0;
-    fk_status s = fk__set_string(&job->command, command, err);
+    if (s == FK_OK)
+        s = fk__set_string(&job->command, command, err);
     if (s == FK_OK)
         s = fk__set_string(&job->user, user_id, err);
     if (s != FK_OK)
@@ -667,8 +665,8 @@ fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, c
     fk_status c = fk_job_commit(job, &commit_err);
     if (c != FK_OK) {
         fk_job_rollback(job);
-        fk_key_free(job->key);
-        job->key = NULL;
+        fk_status ignored = fk__job_set_key(job, NULL, NULL);
+        (void)ignored;
         job->role = 0;
         return fk_failf(err, FK_EDB,
                         "login refused: the job store could not record it (%s)",
