@@ -13,34 +13,15 @@ static const char fk__usage[] =
     "usage: fukan export JOBDIR --proof -o DIR\n"
     "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
     "Writes clear copies of every print file and the run file into DIR (created mode 0700,\n"
-    "files 0600). They hold personal data: the export is audited with each file's name, and\n"
-    "the copies must be erased when the job ends. --proof states that this is intended.\n";
+    "files 0600), each under a partial name until all are complete, and prints each file's\n"
+    "SHA-256 and path. They hold personal data: the export is audited with each file's name\n"
+    "and SHA-256, and the copies must be erased when the job ends. --proof states that this\n"
+    "is intended.\n";
 
-typedef struct {
-    fk_job *job;
-    const char *dir;
-    long files;
-    fk_status status;
-    fk_err *err;
-} fk__export;
-
-static int fk__write(const fk_job_file *f, void *ctx)
+static void fk__exported(const char *path, const char *sha256_hex, void *ctx)
 {
-    fk__export *x = ctx;
-    fk_buf data;
-    fk_buf_init(&data, (size_t)1 << 31);
-    char path[4096];
-    x->status = fk_job_file_get(x->job, f->name, &data, x->err);
-    if (x->status == FK_OK && !fk_fs_join(path, sizeof path, x->dir, f->name))
-        x->status = fk_failf(x->err, FK_EINVAL, "%s: path too long", x->dir);
-    if (x->status == FK_OK)
-        x->status = fk_fs_write_atomic(path, data.data, data.len, x->err);
-    if (x->status == FK_OK) {
-        x->files++;
-        printf("%s\n", path);
-    }
-    fk_buf_free(&data);
-    return x->status != FK_OK;
+    (void)ctx;
+    printf("%s  %s\n", sha256_hex, path);
 }
 
 static int fk__run(int argc, char **argv)
@@ -52,7 +33,11 @@ static int fk__run(int argc, char **argv)
     fk_cli_login login = {0};
     fk_err err;
     fk_err_clear(&err);
-    fk__export x = {.err = &err};
+    struct {
+        fk_job *job;
+        const char *dir;
+        long files;
+    } x = {0};
     bool proof = false;
     int opt;
     optind = 1;
@@ -77,11 +62,7 @@ static int fk__run(int argc, char **argv)
     if (s == FK_OK)
         s = fk_fs_check_private_dir(x.dir, &err);
     if (s == FK_OK)
-        s = fk_job_files_foreach(x.job, fk__write, &x, &err);
-    if (s == FK_OK)
-        s = x.status;
-    if (s == FK_OK && x.files == 0)
-        s = fk_failf(&err, FK_ESTATE, "nothing to export: run 'fukan compose' first");
+        s = fk_job_files_export(x.job, x.dir, fk__exported, NULL, &x.files, &err);
     char details[96];
     snprintf(details, sizeof details, "%ld files exported in clear", x.files);
     return fk_cli_finish(x.job, x.dir, s, details, &err);

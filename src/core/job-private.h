@@ -24,6 +24,7 @@ struct fk_job {
     fk_role role;
     char *command; /* the command being run, for the audit log */
     fk_buf plain;  /* decrypted records, reused: one allocation kept out of core dumps */
+    bool files_dirty; /* the file list changed: sweep files/ when the transaction ends */
     char host[256];
 };
 
@@ -31,6 +32,9 @@ struct fk_job {
  * one use at a time. fk__job_plain_done wipes what it held. */
 fk_status fk__job_plain(fk_job *job, fk_buf **out, fk_err *err) FK_WARN_UNUSED;
 void fk__job_plain_done(fk_job *job);
+
+/* Deletes every file under files/ that no row of the file list names (files.c). */
+void fk__files_sweep(fk_job *job);
 
 /* Runs SQL without results. */
 fk_status fk__job_exec(fk_job *job, const char *sql, fk_err *err) FK_WARN_UNUSED;

@@ -61,6 +61,9 @@ static const char *const fk__migrations[] = {
     "ALTER TABLE users ADD COLUMN auth_failures INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE users ADD COLUMN auth_locked INTEGER NOT NULL DEFAULT 0;"
     "ALTER TABLE users ADD COLUMN mac BLOB;"
+    /* print files stored under a name of their own file set, so that a new set is complete
+     * before the old one is deleted */
+    "ALTER TABLE files ADD COLUMN stored TEXT;"
     "CREATE TABLE audit_unauth ("
     "  seq INTEGER PRIMARY KEY, ts_utc TEXT NOT NULL, ts_local TEXT NOT NULL,"
     "  user TEXT NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL, object TEXT NOT NULL,"
@@ -511,14 +514,28 @@ fk_status fk_job_begin(fk_job *job, fk_err *err)
     return fk__job_exec(job, "BEGIN IMMEDIATE", err);
 }
 
+/* After a transaction that changed the file list: the files no row names any more (the
+ * old set after a commit, the new one after a rollback) are deleted. */
+static void fk__after_transaction(fk_job *job)
+{
+    if (job->files_dirty && sqlite3_get_autocommit(job->db)) {
+        job->files_dirty = false;
+        fk__files_sweep(job);
+    }
+}
+
 fk_status fk_job_commit(fk_job *job, fk_err *err)
 {
-    return fk__job_exec(job, "COMMIT", err);
+    fk_status s = fk__job_exec(job, "COMMIT", err);
+    if (s == FK_OK)
+        fk__after_transaction(job);
+    return s;
 }
 
 void fk_job_rollback(fk_job *job)
 {
     (void)sqlite3_exec(job->db, "ROLLBACK", NULL, NULL, NULL);
+    fk__after_transaction(job);
 }
 
 fk_status fk_job_end(fk_job *job, fk_status s, fk_err *err)

@@ -1,5 +1,6 @@
 /* Sealed records, rejects and counts: see records.h. */
 #include "records.h"
+#include "files.h"
 #include "job-private.h"
 #include "util/mem.h"
 #include "util/proc.h"
@@ -93,6 +94,12 @@ fk_status fk_job_package_start(fk_job *job, const char *sha256_hex, bool replace
         s = fk__run(job, "DELETE FROM records", NULL, 0, 0, err);
         if (s == FK_OK)
             s = fk__run(job, "DELETE FROM rejects", NULL, 0, 0, err);
+        /* The replaced package's print files and quality-gate decisions go in the same
+         * transaction: nothing of it can be exported or carried over afterwards. */
+        if (s == FK_OK)
+            s = fk_job_files_clear(job, err);
+        if (s == FK_OK)
+            s = fk__run(job, "DELETE FROM acceptances", NULL, 0, 0, err);
         if (s == FK_OK)
             s = fk__run(job, "UPDATE packages SET replaced_at = ? WHERE replaced_at IS NULL", local,
                         0, 0, err);
