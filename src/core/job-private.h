@@ -25,6 +25,8 @@ struct fk_job {
     char *command; /* the command being run, for the audit log */
     fk_buf plain;  /* decrypted records, reused: one allocation kept out of core dumps */
     bool files_dirty; /* the file list changed: sweep files/ when the transaction ends */
+    int lock_fd;      /* JOBDIR/lock, held with flock for as long as the job is open */
+    char opened_at[40];
     char host[256];
 };
 
@@ -32,6 +34,10 @@ struct fk_job {
  * one use at a time. fk__job_plain_done wipes what it held. */
 fk_status fk__job_plain(fk_job *job, fk_buf **out, fk_err *err) FK_WARN_UNUSED;
 void fk__job_plain_done(fk_job *job);
+
+/* Writes who holds the job's lock (user, command, since when, process) into the lock file,
+ * for the message of a command that finds the job busy. */
+void fk__job_lock_note(fk_job *job);
 
 /* Deletes every file under files/ that no row of the file list names (files.c). */
 void fk__files_sweep(fk_job *job);

@@ -4,8 +4,12 @@
 #include "util/mem.h"
 #include "util/proc.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -233,7 +237,9 @@ static fk_status fk__connect(fk_job *job, bool create, fk_err *err)
     umask(old);
     if (rc != SQLITE_OK)
         return fk__job_db_fail(job, err);
-    sqlite3_busy_timeout(job->db, 10000);
+    /* Other fukan commands are kept out by the job lock: only an outside reader or
+     * writer (sqlite3, a backup) can hold the store, and logins retry a few times. */
+    sqlite3_busy_timeout(job->db, 2000);
     fk_status s = fk__job_exec(job,
                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
                                "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;",
@@ -252,9 +258,97 @@ static fk_job *fk__job_alloc(const char *dir)
         return NULL;
     }
     fk_buf_init(&job->plain, 1 << 16);
+    job->lock_fd = -1;
+    char utc[32];
+    fk__job_now(utc, job->opened_at);
     if (gethostname(job->host, sizeof job->host - 1) != 0)
         snprintf(job->host, sizeof job->host, "unknown");
     return job;
+}
+
+#define FK__LOCK_NAME "lock"
+
+void fk__job_lock_note(fk_job *job)
+{
+    if (job->lock_fd < 0)
+        return;
+    char note[512];
+    int n = snprintf(note, sizeof note, "user %s running '%s' since %s (process %ld)\n",
+                     job->user ? job->user : "(not logged in yet)",
+                     job->command ? job->command : "?", job->opened_at, (long)getpid());
+    if (n > 0 && ftruncate(job->lock_fd, 0) == 0) {
+        ssize_t w = pwrite(job->lock_fd, note, (size_t)n < sizeof note ? (size_t)n : sizeof note,
+                           0);
+        (void)w;
+    }
+}
+
+/* One command at a time per job: a second one fails at once, naming who holds it, instead
+ * of waiting for the store and failing with "database is locked". The lock is released by
+ * the kernel however the holder ends, kill -9 included. */
+static fk_status fk__lock(fk_job *job, fk_err *err)
+{
+    char path[4096];
+    if (!fk_fs_join(path, sizeof path, job->dir, FK__LOCK_NAME))
+        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+    mode_t old = umask(077);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    umask(old);
+    if (fd < 0 && errno == ELOOP)
+        return fk_failf(err, FK_EUNSAFE, "%s: is a symbolic link; refused (use the real path)",
+                        path);
+    if (fd < 0)
+        return fk_failf(err, FK_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+        close(fd);
+        return fk_failf(err, FK_EUNSAFE, "%s: file is accessible by others; run chmod 600", path);
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char holder[512] = "";
+        ssize_t n = e == EWOULDBLOCK ? pread(fd, holder, sizeof holder - 1, 0) : -1;
+        close(fd);
+        if (e != EWOULDBLOCK)
+            return fk_failf(err, FK_EIO, "%s: %s", path, strerror(e));
+        holder[n > 0 ? n : 0] = '\0';
+        holder[strcspn(holder, "\n")] = '\0';
+        return fk_failf(err, FK_ESTATE, "%s: the job is in use: %s; try again when it has finished",
+                        job->dir, holder[0] ? holder : "by another fukan (starting)");
+    }
+    job->lock_fd = fd;
+    fk__job_lock_note(job);
+    return FK_OK;
+}
+
+/* Every file of the job is private and its own: no symbolic links, nothing others can read
+ * (job.db and its journal, the lock, files/ and every sealed file in it). */
+static fk_status fk__check_tree(const char *dir, fk_err *err)
+{
+    static const char *const names[] = {FK__DB_NAME, FK__DB_NAME "-wal", FK__DB_NAME "-shm",
+                                        FK__LOCK_NAME};
+    char path[4096];
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < sizeof names / sizeof names[0]; i++) {
+        struct stat st;
+        if (fk_fs_join(path, sizeof path, dir, names[i]) && lstat(path, &st) == 0)
+            s = fk_fs_check_private_file(path, err);
+    }
+    struct stat st;
+    if (s != FK_OK || !fk_fs_join(path, sizeof path, dir, "files") || lstat(path, &st) != 0)
+        return s;
+    s = fk_fs_check_private_dir(path, err);
+    DIR *d = s == FK_OK ? opendir(path) : NULL;
+    struct dirent *e;
+    while (d != NULL && s == FK_OK && (e = readdir(d)) != NULL) {
+        char file[4096];
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            fk_fs_join(file, sizeof file, path, e->d_name))
+            s = fk_fs_check_private_file(file, err);
+    }
+    if (d != NULL)
+        closedir(d);
+    return s;
 }
 
 static fk_status fk__load_identity(fk_job *job, fk_err *err)
@@ -284,9 +378,17 @@ fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
     fk_job *job = fk__job_alloc(dir);
     if (job == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
-    s = fk__connect(job, false, err);
+    s = fk__check_tree(dir, err);
+    if (s == FK_OK)
+        s = fk__lock(job, err);
+    if (s == FK_OK)
+        s = fk__connect(job, false, err);
     if (s == FK_OK)
         s = fk__load_identity(job, err);
+    /* Holding the lock, no other command is writing files: what a killed one left unlisted
+     * goes now. */
+    if (s == FK_OK)
+        fk__files_sweep(job);
     if (s != FK_OK) {
         fk_job_close(job);
         return s;
@@ -372,7 +474,8 @@ static fk_status fk__create_in(fk_job *job, const char *order_path, const fk_use
 /* Removes what a failed create left, so that a retry finds an empty directory. */
 static void fk__remove_db_files(const char *dir)
 {
-    static const char *const names[] = {FK__DB_NAME, FK__DB_NAME "-wal", FK__DB_NAME "-shm"};
+    static const char *const names[] = {FK__DB_NAME, FK__DB_NAME "-wal", FK__DB_NAME "-shm",
+                                        FK__LOCK_NAME};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[4096];
         if (fk_fs_join(path, sizeof path, dir, names[i]))
@@ -393,7 +496,9 @@ fk_status fk_job_create(const char *dir, const char *order_path, const fk_user_s
     fk_job *job = fk__job_alloc(dir);
     if (job == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
-    s = fk__create_in(job, order_path, manager, password, kdf, err);
+    s = fk__lock(job, err);
+    if (s == FK_OK)
+        s = fk__create_in(job, order_path, manager, password, kdf, err);
     if (s != FK_OK) {
         fk_job_close(job);
         fk__remove_db_files(dir);
@@ -409,6 +514,8 @@ void fk_job_close(fk_job *job)
         return;
     if (job->db != NULL)
         sqlite3_close(job->db);
+    if (job->lock_fd >= 0)
+        close(job->lock_fd); /* releases the lock */
     fk_status ignored = fk__job_set_key(job, NULL, NULL);
     (void)ignored;
     fk__job_plain_done(job);

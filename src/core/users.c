@@ -646,6 +646,7 @@ fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, c
         s = fk__set_string(&job->user, user_id, err);
     if (s != FK_OK)
         return s;
+    fk__job_lock_note(job);
     /* The password is tried only inside a write transaction, so that a failure is always
      * counted and audited: a store too busy or too full to record it refuses the login
      * without trying the password (fail closed), or a guesser would get free attempts. */
