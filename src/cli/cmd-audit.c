@@ -77,8 +77,8 @@ static fk_status fk__verify(fk_job *job, const fk__opts *o, fk_err *err)
                " witnessed by a signed entry\n",
                rep.unauthenticated, rep.unwitnessed);
     printf("roster: %s\n", rep.roster_checked ? "every user's role, key slot and lock state intact"
-                                               : "not checked (needs a staff login: the MACs use"
-                                                 " the job key)");
+                                              : "not checked (needs a staff login: the MACs use"
+                                                " the job key)");
     if (o->pubkey_file == NULL)
         printf("note: checked against the job's own public key; give --pubkey to check it is"
                " the one exported at the start\n");

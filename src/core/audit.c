@@ -35,8 +35,7 @@ static fk_status fk__encode(fk_buf *b, long seq, const char *const fields[FK__FI
 }
 
 static fk_status fk__entry_hash(const fk_job *job, bool authenticated, long seq,
-                                const char *const fields[],
-                                const unsigned char prev[FK_HASH_BYTES],
+                                const char *const fields[], const unsigned char prev[FK_HASH_BYTES],
                                 unsigned char out[FK_HASH_BYTES])
 {
     fk_buf b;
@@ -141,7 +140,8 @@ static fk_status fk__witnessed(fk_job *job, long *upto, fk_err *err)
     return s;
 }
 
-static fk_status fk__insert(fk_job *job, bool authenticated, const char *const fields[], fk_err *err)
+static fk_status fk__insert(fk_job *job, bool authenticated, const char *const fields[],
+                            fk_err *err)
 {
     long seq;
     unsigned char prev[FK_HASH_BYTES], hash[FK_HASH_BYTES], sig[FK_SIGNATURE_BYTES];
@@ -191,10 +191,8 @@ static fk_status fk__witness(fk_job *job, const char *user, const char *command,
     fk_hex(head, sizeof head, hex);
     snprintf(details, sizeof details, "%s%ld-%ld, head %s", fk__witness_prefix, upto + 1, head_seq,
              hex);
-    const char *fields[FK__FIELDS - 1] = {utc,     local,
-                                          user,    job->host,
-                                          command, fk__witness_object,
-                                          "FK_OK", details};
+    const char *fields[FK__FIELDS - 1] = {
+        utc, local, user, job->host, command, fk__witness_object, "FK_OK", details};
     return fk__insert(job, true, fields, err);
 }
 
@@ -460,8 +458,8 @@ static fk_status fk__verify_table(fk__verify *v, bool authenticated)
     sqlite3_stmt *st = NULL;
     memset(v->prev, 0, sizeof v->prev);
     v->expected_seq = 1;
-    fk_status s = fk__job_prepare(
-        v->job, authenticated ? FK__SELECT_SIGNED : FK__SELECT_UNAUTH, &st, v->err);
+    fk_status s =
+        fk__job_prepare(v->job, authenticated ? FK__SELECT_SIGNED : FK__SELECT_UNAUTH, &st, v->err);
     int rc = SQLITE_DONE;
     while (s == FK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
         s = authenticated ? fk__verify_signed(v, st) : fk__verify_unauth(v, st);

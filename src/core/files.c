@@ -120,8 +120,7 @@ fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data
 }
 
 /* The stored name of a listed file; FK_ENOENT if none. */
-static fk_status fk__stored_name(fk_job *job, const char *name, char *out, size_t size,
-                                 fk_err *err)
+static fk_status fk__stored_name(fk_job *job, const char *name, char *out, size_t size, fk_err *err)
 {
     sqlite3_stmt *st;
     fk_status s = fk__job_prepare(job, "SELECT stored FROM files WHERE name = ?", &st, err);
@@ -130,8 +129,8 @@ static fk_status fk__stored_name(fk_job *job, const char *name, char *out, size_
     sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
     int rc = sqlite3_step(st);
     const char *stored = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
-    if (rc == SQLITE_ROW && (stored == NULL || strchr(stored, '/') != NULL ||
-                             strncmp(stored, name, strlen(name)) != 0))
+    if (rc == SQLITE_ROW &&
+        (stored == NULL || strchr(stored, '/') != NULL || strncmp(stored, name, strlen(name)) != 0))
         s = fk_failf(err, FK_ETAMPER, "%s: the file list is damaged at %s", job->dir, name);
     else if (rc == SQLITE_ROW)
         snprintf(out, size, "%s", stored);
@@ -235,8 +234,7 @@ void fk__files_sweep(fk_job *job)
         if (rc != SQLITE_DONE)
             continue; /* listed, or the store cannot say: kept */
         char path[4096];
-        if (fk__stored_path(job, e->d_name, path, sizeof path, NULL) == FK_OK &&
-            unlink(path) == 0)
+        if (fk__stored_path(job, e->d_name, path, sizeof path, NULL) == FK_OK && unlink(path) == 0)
             removed = true;
     }
     sqlite3_finalize(st);

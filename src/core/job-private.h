@@ -18,12 +18,12 @@ struct fk_job {
     unsigned char id[FK_JOB_ID_BYTES];
     char id_hex[2 * FK_JOB_ID_BYTES + 1];
     fk_order *order;
-    fk_key *key; /* the job key; NULL until a staff member logs in */
+    fk_key *key;                  /* the job key; NULL until a staff member logs in */
     fk_key *subkeys[FK__SUBKEYS]; /* its subkeys, by fk__subkey_contexts; NULL with it */
-    char *user;  /* logged-in user, or the ID that tried */
+    char *user;                   /* logged-in user, or the ID that tried */
     fk_role role;
-    char *command; /* the command being run, for the audit log */
-    fk_buf plain;  /* decrypted records, reused: one allocation kept out of core dumps */
+    char *command;    /* the command being run, for the audit log */
+    fk_buf plain;     /* decrypted records, reused: one allocation kept out of core dumps */
     bool files_dirty; /* the file list changed: sweep files/ when the transaction ends */
     int lock_fd;      /* JOBDIR/lock, held with flock for as long as the job is open */
     char opened_at[40];

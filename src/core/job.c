@@ -277,8 +277,8 @@ void fk__job_lock_note(fk_job *job)
                      job->user ? job->user : "(not logged in yet)",
                      job->command ? job->command : "?", job->opened_at, (long)getpid());
     if (n > 0 && ftruncate(job->lock_fd, 0) == 0) {
-        ssize_t w = pwrite(job->lock_fd, note, (size_t)n < sizeof note ? (size_t)n : sizeof note,
-                           0);
+        ssize_t w =
+            pwrite(job->lock_fd, note, (size_t)n < sizeof note ? (size_t)n : sizeof note, 0);
         (void)w;
     }
 }
@@ -527,8 +527,8 @@ void fk_job_close(fk_job *job)
     fk_free(job);
 }
 
-static const char *const fk__subkey_contexts[FK__SUBKEYS] = {
-    "records_", "resident", "files___", "insertck", "auditsig", "roster__"};
+static const char *const fk__subkey_contexts[FK__SUBKEYS] = {"records_", "resident", "files___",
+                                                             "insertck", "auditsig", "roster__"};
 
 fk_status fk__job_set_key(fk_job *job, fk_key *key, fk_err *err)
 {

@@ -152,9 +152,9 @@ static fk_status fk__check_spec(const fk_user_spec *u, fk_err *err)
 static size_t fk__slot_ad(const fk_job *job, const char *user_id, fk_role role, fk_kdf_params kdf,
                           unsigned char *ad, size_t size)
 {
-    int n = snprintf((char *)ad, size, "fukan slot v2\n%s\n%s\n%s\n%llu\n%llu\n", job->id_hex,
-                     user_id, fk_role_name(role), (unsigned long long)kdf.ops,
-                     (unsigned long long)kdf.mem);
+    int n =
+        snprintf((char *)ad, size, "fukan slot v2\n%s\n%s\n%s\n%llu\n%llu\n", job->id_hex, user_id,
+                 fk_role_name(role), (unsigned long long)kdf.ops, (unsigned long long)kdf.mem);
     return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
 }
 
@@ -182,7 +182,7 @@ static fk_status fk__make_slot(fk_job *job, const char *user_id, fk_role role, c
 /* One user row as the roster MAC covers it: every column but the MAC, the live failure
  * count and lock flag (which failed logins change without the key), in this order. */
 #define FK__ROW_COLUMNS                                                                            \
-    "id, seq, name, affiliation, role, added_at, added_by, removed_at, removed_by,"               \
+    "id, seq, name, affiliation, role, added_at, added_by, removed_at, removed_by,"                \
     " auth_failures, auth_locked, kdf_ops, kdf_mem, salt, slot, mac, failures, locked"
 #define FK__ROW_MACED 15 /* columns 0..14 */
 #define FK__ROW_MAC   15
@@ -230,8 +230,7 @@ static fk_status fk__row_mac(fk_job *job, const fk_key *key, sqlite3_stmt *st,
     return s;
 }
 
-static fk_status fk__roster_altered(fk_job *job, const char *user_id, const char *what,
-                                    fk_err *err)
+static fk_status fk__roster_altered(fk_job *job, const char *user_id, const char *what, fk_err *err)
 {
     return fk_failf(err, FK_ETAMPER,
                     "%s: roster entry of user %s: %s: the store was altered outside fukan",
@@ -291,9 +290,8 @@ static fk_status fk__roster_seal(fk_job *job, const char *user_id, fk_err *err)
             s = fk__job_db_fail(job, err);
     }
     if (s == FK_OK)
-        s = fk__job_prepare(job,
-                            "SELECT " FK__ROW_COLUMNS " FROM users WHERE ?1 IS NULL OR id = ?1",
-                            &sel, err);
+        s = fk__job_prepare(
+            job, "SELECT " FK__ROW_COLUMNS " FROM users WHERE ?1 IS NULL OR id = ?1", &sel, err);
     if (s == FK_OK)
         s = fk__job_prepare(job, "UPDATE users SET mac = ?2 WHERE id = ?1", &upd, err);
     if (s == FK_OK)
@@ -304,8 +302,7 @@ static fk_status fk__roster_seal(fk_job *job, const char *user_id, fk_err *err)
             s = fk_failf(err, FK_ENOMEM, "out of memory");
             break;
         }
-        sqlite3_bind_text(upd, 1, (const char *)sqlite3_column_text(sel, 0), -1,
-                          SQLITE_TRANSIENT);
+        sqlite3_bind_text(upd, 1, (const char *)sqlite3_column_text(sel, 0), -1, SQLITE_TRANSIENT);
         sqlite3_bind_blob(upd, 2, mac, sizeof mac, SQLITE_TRANSIENT);
         if (sqlite3_step(upd) != SQLITE_DONE)
             s = fk__job_db_fail(job, err);
@@ -669,8 +666,7 @@ fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, c
         fk_status ignored = fk__job_set_key(job, NULL, NULL);
         (void)ignored;
         job->role = 0;
-        return fk_failf(err, FK_EDB,
-                        "login refused: the job store could not record it (%s)",
+        return fk_failf(err, FK_EDB, "login refused: the job store could not record it (%s)",
                         fk_err_message(&commit_err));
     }
     return s;

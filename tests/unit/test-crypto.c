@@ -210,9 +210,9 @@ static void test_slot(void **state)
                                     slot.data, slot.len, &opened, &err),
                      FK_ETAMPER);
     assert_non_null(strstr(fk_err_message(&err), "altered"));
-    assert_int_equal(fk_slot_unwrap("correct horse 7", kdf, salt, ad, n, slot.data, slot.len - 1,
-                                    &opened, &err),
-                     FK_ETAMPER);
+    assert_int_equal(
+        fk_slot_unwrap("correct horse 7", kdf, salt, ad, n, slot.data, slot.len - 1, &opened, &err),
+        FK_ETAMPER);
     assert_int_equal(
         fk_slot_unwrap("correct horse 7", kdf, salt, ad, n, slot.data, 10, &opened, &err),
         FK_EAUTH);
