@@ -620,6 +620,11 @@ static fk_status fk__login_in(fk_job *job, const char *user_id, const char *pass
          * MAC: from now on, undoing them is detected. */
         if (s == FK_OK)
             s = fk__roster_seal(job, NULL, err);
+    } else {
+        /* An auditor's success clears the failures since the last keyed session, never
+         * below what the roster MAC covers. */
+        s = fk__update_user(job, "UPDATE users SET failures = auth_failures WHERE id = ?1", user_id,
+                            err);
     }
     if (s == FK_OK)
         s = fk__audit_append(job, user_id, command, "login", fk_status_name(FK_OK),

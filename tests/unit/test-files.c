@@ -122,10 +122,10 @@ static void test_sets(void **state)
     snprintf(db_path, sizeof db_path, "%s/job.db", fx.dir);
     sqlite3 *db;
     assert_int_equal(sqlite3_open(db_path, &db), SQLITE_OK);
-    assert_int_equal(
-        sqlite3_exec(db, "UPDATE files SET stored = '../job.db' WHERE name = 'A-1.pdf'", NULL,
-                     NULL, NULL),
-        SQLITE_OK);
+    assert_int_equal(sqlite3_exec(db,
+                                  "UPDATE files SET stored = '../job.db' WHERE name = 'A-1.pdf'",
+                                  NULL, NULL, NULL),
+                     SQLITE_OK);
     sqlite3_close(db);
     FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
     fk_buf_reset(&b);
