@@ -19,6 +19,10 @@ fk_status fk_proc_harden(fk_err *err)
     const struct rlimit none = {0, 0};
     if (setrlimit(RLIMIT_CORE, &none) != 0)
         return fk_failf(err, FK_EENV, "cannot switch off core dumps: %s", strerror(errno));
+    /* A file-size limit reached is a write that fails (and a login refused, a transaction
+     * rolled back), not a process killed half-way. */
+    if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
+        return fk_failf(err, FK_EENV, "cannot ignore SIGXFSZ: %s", strerror(errno));
     return FK_OK;
 }
 

@@ -11,7 +11,8 @@
 
 #include <stddef.h>
 
-/* PR_SET_DUMPABLE 0 and RLIMIT_CORE 0 (soft and hard): called first thing in main. */
+/* PR_SET_DUMPABLE 0 and RLIMIT_CORE 0 (soft and hard), SIGXFSZ ignored (a file-size limit
+ * makes writes fail instead of killing the process): called first thing in main. */
 fk_status fk_proc_harden(fk_err *err) FK_WARN_UNUSED;
 
 /* Marks the pages holding [p, p+n) MADV_DONTDUMP (neighbouring bytes on the same pages

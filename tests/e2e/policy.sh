@@ -1,7 +1,7 @@
 # One permission and lock policy for every command: nothing of a job may be accessible by
 # others or be a symbolic link; a second command on a job fails at once naming who holds
 # it; failed logins are counted and audited even while the store is busy, and a store too
-# busy to record one refuses the login without trying the password.
+# busy or too full to record one refuses the login without trying the password.
 . "$SRCDIR/tests/e2e/lib.sh"
 command -v sqlite3 >/dev/null || fail "sqlite3 is needed (apt-get install sqlite3)"
 new_job job
@@ -84,5 +84,15 @@ expect_grep 'login refused without trying the password' err.txt
 wait "$holder"
 [ "$(sqlite3 job/job.db "SELECT failures FROM users WHERE id = 'tanaka'")" = 1 ] \
   || fail "an attempt that was not tried changed the failure count"
+expect_exit 0 as_tanaka "user list" job
+
+# A store that cannot be written (here a file-size limit, as a full disk would be): the
+# login is refused before the password is tried, the right one too, and nothing changes.
+before=$(sqlite3 job/job.db "SELECT count(*) FROM audit_unauth")
+expect_exit 3 sh -c "ulimit -f 1; exec '$FUKAN' user list job --user tanaka --user-password-file pw-wrong"
+expect_exit 3 sh -c "ulimit -f 1; exec '$FUKAN' user list job --user tanaka --user-password-file pw-tanaka"
+grep -q 'tanaka +handler' out.txt && fail "a login succeeded on a store that cannot record it"
+[ "$(sqlite3 job/job.db "SELECT count(*) FROM audit_unauth")" = "$before" ] \
+  || fail "a store that cannot be written changed"
 expect_exit 0 as_tanaka "user list" job
 echo ok
