@@ -20,9 +20,11 @@ demo: all
 	rm -rf $(DEMO_DIR)
 	$(BUILD)/src/cli/fukan demo $(DEMO_DIR)
 
-# Every test (unit, end-to-end, independent-tool checks) under ASan + UBSan.
+# Every test (unit, end-to-end, independent-tool checks) under ASan + UBSan, with the test
+# crash points compiled in (-Dtest_hooks=true; never in the build that is shipped).
 check: setup
-	@test -f $(CHECKBUILD)/build.ninja || $(MESON) setup $(CHECKBUILD) -Db_sanitize=address,undefined -Db_lundef=false >/dev/null
+	@test -f $(CHECKBUILD)/build.ninja || $(MESON) setup $(CHECKBUILD) -Db_sanitize=address,undefined -Db_lundef=false -Dtest_hooks=true >/dev/null
+	@grep -q 'FK_TEST_HOOKS 1' $(CHECKBUILD)/fk-config.h 2>/dev/null || { ninja -C $(CHECKBUILD) build.ninja >/dev/null && $(MESON) configure $(CHECKBUILD) -Dtest_hooks=true >/dev/null; }
 	ninja -C $(CHECKBUILD)
 	scripts/run-tests $(CHECKBUILD)
 

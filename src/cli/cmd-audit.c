@@ -14,7 +14,10 @@ static const char fk__usage[] =
     "       fukan audit pubkey JOBDIR [-o FILE]\n"
     "  login: --user ID, --user-password-file FILE (any role, the ward's auditor too)\n\n"
     "log lists the entries (sequence, local time, user, computer, command, object, outcome,\n"
-    "details). verify recomputes every hash and chain link and checks every signature; with\n"
+    "details; entries written without the job key are marked [unauthenticated] and numbered\n"
+    "u1, u2, ...). verify recomputes every hash and chain link, checks every signature and\n"
+    "every witness of the unauthenticated record, and the roster's MACs when a staff member\n"
+    "runs it; with\n"
     "--pubkey (the key exported when the job began) a replaced key is caught, and with a\n"
     "checkpoint from a receipt a truncated or rewritten log is caught. Exit 1 names the\n"
     "first broken entry. pubkey prints the job's Ed25519 public key (hex).\n";
@@ -28,8 +31,13 @@ typedef struct {
 static int fk__print_entry(const fk_audit_entry *e, void *ctx)
 {
     (void)ctx;
-    printf("%6ld  %s  %-12s %-12s %-14s %-18s %-10s %s%s\n", e->seq, e->ts_local, e->user, e->host,
-           e->command, e->object, e->outcome, e->details, e->is_signed ? "" : "  [unsigned]");
+    /* Entries of the unauthenticated record are numbered on their own, as u1, u2, ...: no
+     * key vouches for who wrote them. */
+    char seq[24];
+    snprintf(seq, sizeof seq, "%s%ld", e->authenticated ? "" : "u", e->seq);
+    printf("%6s  %s  %-12s %-12s %-14s %-18s %-10s %s%s\n", seq, e->ts_local, e->user, e->host,
+           e->command, e->object, e->outcome, e->details,
+           e->authenticated ? "" : "  [unauthenticated]");
     return 0;
 }
 
@@ -63,10 +71,14 @@ static fk_status fk__verify(fk_job *job, const fk__opts *o, fk_err *err)
     if (s != FK_OK)
         return s;
     printf("audit log intact: %ld entries, head %s@%ld\n", rep.entries, rep.head_hex, rep.head_seq);
-    if (rep.unsigned_tail > 0)
-        printf("note: the last %ld entries were written without the job key (failed logins or"
-               " an auditor's session); they are signed at the next handler's login\n",
-               rep.unsigned_tail);
+    if (rep.unauthenticated > 0)
+        printf("unauthenticated record: %ld entries (failed logins, auditors' sessions), written"
+               " without the job key: they show what was attempted, never who acted; %ld not yet"
+               " witnessed by a signed entry\n",
+               rep.unauthenticated, rep.unwitnessed);
+    printf("roster: %s\n", rep.roster_checked ? "every user's role, key slot and lock state intact"
+                                              : "not checked (needs a staff login: the MACs use"
+                                                " the job key)");
     if (o->pubkey_file == NULL)
         printf("note: checked against the job's own public key; give --pubkey to check it is"
                " the one exported at the start\n");

@@ -9,14 +9,15 @@ static const char fk__usage[] =
     "usage: fukan export JOBDIR --proof -o DIR\n"
     "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
     "Writes clear copies of every print file and the run file into DIR (created mode 0700,\n"
-    "files 0600). They hold personal data: the export is audited with each file's name, and\n"
-    "the copies must be erased when the job ends. --proof states that this is intended.\n";
+    "files 0600), each under a partial name until all are complete, and prints each file's\n"
+    "SHA-256 and path. They hold personal data: the export is audited with each file's name\n"
+    "and SHA-256, and the copies must be erased when the job ends. --proof states that this\n"
+    "is intended.\n";
 
-static void fk__on_file(void *ctx, const char *path, const char *note)
+static void fk__on_file(void *ctx, const char *path, const char *sha256_hex)
 {
     (void)ctx;
-    (void)note;
-    printf("%s\n", path);
+    printf("%s  %s\n", sha256_hex != NULL ? sha256_hex : "", path);
 }
 
 static int fk__run(int argc, char **argv)

@@ -1,6 +1,7 @@
 /* fukan's entry point: dispatches `fukan COMMAND [options]` to the command table. */
 #include "cli.h"
 #include "fk-config.h"
+#include "util/proc.h"
 
 #include <locale.h>
 #include <stdio.h>
@@ -21,6 +22,12 @@ static void fk__print_help(FILE *out)
 
 int main(int argc, char **argv)
 {
+    /* Before anything is read: a crash must never leave a core with clear data or keys. */
+    fk_err err;
+    if (fk_proc_harden(&err) != FK_OK) {
+        fk_cli_error("%s", fk_err_message(&err));
+        return FK_EXIT_ENV;
+    }
     /* Only the character type follows the locale: numbers in PDFs and CSVs must stay "C". */
     setlocale(LC_CTYPE, "");
     setlocale(LC_MESSAGES, "");

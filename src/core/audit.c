@@ -1,4 +1,4 @@
-/* The hash-chained, signed audit log: see audit.h. */
+/* The hash-chained, signed audit log and its unauthenticated record: see audit.h. */
 #include "audit.h"
 #include "job-private.h"
 #include "util/mem.h"
@@ -8,6 +8,15 @@
 #include <string.h>
 
 #define FK__FIELDS 9
+
+/* Domain labels: an entry of one record can never verify as an entry of the other, nor as
+ * an entry of the earlier format. */
+static const char fk__signed_label[] = "fukan audit v2\n";
+static const char fk__unauth_label[] = "fukan audit unauthenticated v2\n";
+
+/* The witness entries' object and the prefix of their details. */
+static const char fk__witness_object[] = "unauthenticated record";
+static const char fk__witness_prefix[] = "witnessed unauthenticated entries ";
 
 /* Canonical encoding: each field as "<byte length>:<bytes>\n", in a fixed order. */
 static fk_status fk__encode(fk_buf *b, long seq, const char *const fields[FK__FIELDS - 1])
@@ -25,13 +34,15 @@ static fk_status fk__encode(fk_buf *b, long seq, const char *const fields[FK__FI
     return s;
 }
 
-static fk_status fk__entry_hash(const fk_job *job, long seq, const char *const fields[],
-                                const unsigned char prev[FK_HASH_BYTES],
+static fk_status fk__entry_hash(const fk_job *job, bool authenticated, long seq,
+                                const char *const fields[], const unsigned char prev[FK_HASH_BYTES],
                                 unsigned char out[FK_HASH_BYTES])
 {
     fk_buf b;
     fk_buf_init(&b, 1 << 20);
-    fk_status s = fk_buf_append(&b, job->id, sizeof job->id);
+    fk_status s = fk_buf_append_str(&b, authenticated ? fk__signed_label : fk__unauth_label);
+    if (s == FK_OK)
+        s = fk_buf_append(&b, job->id, sizeof job->id);
     if (s == FK_OK)
         s = fk__encode(&b, seq, fields);
     if (s == FK_OK)
@@ -42,12 +53,20 @@ static fk_status fk__entry_hash(const fk_job *job, long seq, const char *const f
     return s;
 }
 
-/* The last entry's sequence number and hash (0 and zeros for an empty log). */
-static fk_status fk__head(fk_job *job, long *seq, unsigned char hash[FK_HASH_BYTES], fk_err *err)
+static const char *fk__table(bool authenticated)
 {
+    return authenticated ? "audit" : "audit_unauth";
+}
+
+/* The last entry's sequence number and hash (0 and zeros for an empty record). */
+static fk_status fk__head(fk_job *job, bool authenticated, long *seq,
+                          unsigned char hash[FK_HASH_BYTES], fk_err *err)
+{
+    char sql[96];
+    snprintf(sql, sizeof sql, "SELECT seq, hash FROM %s ORDER BY seq DESC LIMIT 1",
+             fk__table(authenticated));
     sqlite3_stmt *st;
-    fk_status s =
-        fk__job_prepare(job, "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1", &st, err);
+    fk_status s = fk__job_prepare(job, sql, &st, err);
     if (s != FK_OK)
         return s;
     *seq = 0;
@@ -70,14 +89,111 @@ static fk_status fk__sign(fk_job *job, const unsigned char hash[FK_HASH_BYTES],
 {
     unsigned char sealed[512];
     size_t n;
-    fk_key *seal = NULL;
-    fk_status s = fk__job_subkey(job, "auditsig", &seal, err);
+    const fk_key *seal = NULL;
+    fk_status s = fk__job_key(job, "auditsig", &seal, err);
     if (s == FK_OK)
         s = fk__job_meta_get(job, "sign_sk", sealed, sizeof sealed, &n, err);
     if (s == FK_OK)
         s = fk_sign(seal, sealed, n, hash, FK_HASH_BYTES, sig, err);
-    fk_key_free(seal);
     return s;
+}
+
+/* Parses a witness's details "witnessed unauthenticated entries A-B, head HEX". */
+static bool fk__parse_witness(const char *details, long *from, long *to,
+                              unsigned char head[FK_HASH_BYTES])
+{
+    size_t n = strlen(fk__witness_prefix);
+    if (strncmp(details, fk__witness_prefix, n) != 0)
+        return false;
+    char *end;
+    *from = strtol(details + n, &end, 10);
+    if (*end != '-')
+        return false;
+    *to = strtol(end + 1, &end, 10);
+    if (strncmp(end, ", head ", 7) != 0 || *from < 1 || *to < *from)
+        return false;
+    return fk_unhex(end + 7, head, FK_HASH_BYTES);
+}
+
+/* The last unauthenticated entry a signed witness covers (0 when none). */
+static fk_status fk__witnessed(fk_job *job, long *upto, fk_err *err)
+{
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(
+        job, "SELECT details FROM audit WHERE object = ? ORDER BY seq DESC LIMIT 1", &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, fk__witness_object, -1, SQLITE_STATIC);
+    *upto = 0;
+    int rc = sqlite3_step(st);
+    long from;
+    unsigned char head[FK_HASH_BYTES];
+    if (rc == SQLITE_ROW) {
+        const char *d = (const char *)sqlite3_column_text(st, 0);
+        if (d == NULL || !fk__parse_witness(d, &from, upto, head))
+            s = fk_failf(err, FK_ETAMPER, "%s: the last witness entry of the audit log is damaged",
+                         job->dir);
+    } else if (rc != SQLITE_DONE) {
+        s = fk__job_db_fail(job, err);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+static fk_status fk__insert(fk_job *job, bool authenticated, const char *const fields[],
+                            fk_err *err)
+{
+    long seq;
+    unsigned char prev[FK_HASH_BYTES], hash[FK_HASH_BYTES], sig[FK_SIGNATURE_BYTES];
+    fk_status s = fk__head(job, authenticated, &seq, prev, err);
+    if (s == FK_OK && fk__entry_hash(job, authenticated, seq + 1, fields, prev, hash) != FK_OK)
+        s = fk_failf(err, FK_ENOMEM, "out of memory");
+    if (s == FK_OK && authenticated)
+        s = fk__sign(job, hash, sig, err);
+    sqlite3_stmt *st = NULL;
+    char sql[256];
+    snprintf(sql, sizeof sql,
+             "INSERT INTO %s (seq, ts_utc, ts_local, user, host, command, object, outcome,"
+             " details, prev_hash, hash%s) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?%s)",
+             fk__table(authenticated), authenticated ? ", sig" : "", authenticated ? ", ?" : "");
+    if (s == FK_OK)
+        s = fk__job_prepare(job, sql, &st, err);
+    if (s == FK_OK) {
+        sqlite3_bind_int64(st, 1, seq + 1);
+        for (int i = 0; i < FK__FIELDS - 1; i++)
+            sqlite3_bind_text(st, 2 + i, fields[i], -1, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 10, prev, FK_HASH_BYTES, SQLITE_STATIC);
+        sqlite3_bind_blob(st, 11, hash, FK_HASH_BYTES, SQLITE_STATIC);
+        if (authenticated)
+            sqlite3_bind_blob(st, 12, sig, FK_SIGNATURE_BYTES, SQLITE_STATIC);
+        if (sqlite3_step(st) != SQLITE_DONE)
+            s = fk__job_db_fail(job, err);
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* Before a keyed session's first entry: a signed entry stating how many unauthenticated
+ * entries were written since the last witness and the hash of their chain's head. It never
+ * vouches for their content, only that they existed when a key holder came by, so later
+ * deleting or rewriting them is caught. */
+static fk_status fk__witness(fk_job *job, const char *user, const char *command, const char *utc,
+                             const char *local, fk_err *err)
+{
+    long head_seq, upto;
+    unsigned char head[FK_HASH_BYTES];
+    fk_status s = fk__head(job, false, &head_seq, head, err);
+    if (s == FK_OK)
+        s = fk__witnessed(job, &upto, err);
+    if (s != FK_OK || head_seq <= upto)
+        return s;
+    char hex[2 * FK_HASH_BYTES + 1], details[160];
+    fk_hex(head, sizeof head, hex);
+    snprintf(details, sizeof details, "%s%ld-%ld, head %s", fk__witness_prefix, upto + 1, head_seq,
+             hex);
+    const char *fields[FK__FIELDS - 1] = {
+        utc, local, user, job->host, command, fk__witness_object, "FK_OK", details};
+    return fk__insert(job, true, fields, err);
 }
 
 fk_status fk__audit_append(fk_job *job, const char *user, const char *command, const char *object,
@@ -93,34 +209,9 @@ fk_status fk__audit_append(fk_job *job, const char *user, const char *command, c
                                           object ? object : "-",
                                           outcome,
                                           details ? details : ""};
-    long seq;
-    unsigned char prev[FK_HASH_BYTES], hash[FK_HASH_BYTES], sig[FK_SIGNATURE_BYTES];
-    fk_status s = fk__head(job, &seq, prev, err);
-    if (s == FK_OK)
-        s = fk__entry_hash(job, seq + 1, fields, prev, hash);
-    bool is_signed = s == FK_OK && job->key != NULL;
-    if (is_signed)
-        s = fk__sign(job, hash, sig, err);
-    sqlite3_stmt *st = NULL;
-    if (s == FK_OK)
-        s = fk__job_prepare(job,
-                            "INSERT INTO audit (seq, ts_utc, ts_local, user, host, command,"
-                            " object, outcome, details, prev_hash, hash, sig)"
-                            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                            &st, err);
-    if (s == FK_OK) {
-        sqlite3_bind_int64(st, 1, seq + 1);
-        for (int i = 0; i < FK__FIELDS - 1; i++)
-            sqlite3_bind_text(st, 2 + i, fields[i], -1, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 10, prev, FK_HASH_BYTES, SQLITE_STATIC);
-        sqlite3_bind_blob(st, 11, hash, FK_HASH_BYTES, SQLITE_STATIC);
-        if (is_signed)
-            sqlite3_bind_blob(st, 12, sig, FK_SIGNATURE_BYTES, SQLITE_STATIC);
-        if (sqlite3_step(st) != SQLITE_DONE)
-            s = fk__job_db_fail(job, err);
-    }
-    sqlite3_finalize(st);
-    return s;
+    bool keyed = job->key != NULL;
+    fk_status s = keyed ? fk__witness(job, fields[2], fields[4], utc, local, err) : FK_OK;
+    return s == FK_OK ? fk__insert(job, keyed, fields, err) : s;
 }
 
 fk_status fk_job_audit(fk_job *job, const char *object, fk_status outcome, const char *details,
@@ -128,32 +219,6 @@ fk_status fk_job_audit(fk_job *job, const char *object, fk_status outcome, const
 {
     return fk__audit_append(job, job->user, job->command, object, fk_status_name(outcome), details,
                             err);
-}
-
-fk_status fk__audit_sign_pending(fk_job *job, fk_err *err)
-{
-    sqlite3_stmt *sel, *upd = NULL;
-    fk_status s = fk__job_prepare(job, "SELECT seq, hash FROM audit WHERE sig IS NULL", &sel, err);
-    if (s != FK_OK)
-        return s;
-    s = fk__job_prepare(job, "UPDATE audit SET sig = ?2 WHERE seq = ?1 AND sig IS NULL", &upd, err);
-    while (s == FK_OK && sqlite3_step(sel) == SQLITE_ROW) {
-        unsigned char hash[FK_HASH_BYTES], sig[FK_SIGNATURE_BYTES];
-        if (sqlite3_column_bytes(sel, 1) != FK_HASH_BYTES)
-            break; /* a damaged entry: left for the verifier to name */
-        memcpy(hash, sqlite3_column_blob(sel, 1), FK_HASH_BYTES);
-        s = fk__sign(job, hash, sig, err);
-        if (s != FK_OK)
-            break;
-        sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
-        sqlite3_bind_blob(upd, 2, sig, sizeof sig, SQLITE_STATIC);
-        if (sqlite3_step(upd) != SQLITE_DONE)
-            s = fk__job_db_fail(job, err);
-        sqlite3_reset(upd);
-    }
-    sqlite3_finalize(sel);
-    sqlite3_finalize(upd);
-    return s;
 }
 
 fk_status fk_audit_pubkey(fk_job *job, unsigned char pk[FK_SIGN_PUBLIC_BYTES], fk_err *err)
@@ -169,7 +234,7 @@ fk_status fk_audit_checkpoint(fk_job *job, char *out, size_t size, fk_err *err)
 {
     long seq;
     unsigned char hash[FK_HASH_BYTES];
-    fk_status s = fk__head(job, &seq, hash, err);
+    fk_status s = fk__head(job, true, &seq, hash, err);
     if (s != FK_OK)
         return s;
     char hex[2 * FK_HASH_BYTES + 1];
@@ -199,7 +264,7 @@ static bool fk__matches(const fk_audit_filter *f, const fk_audit_entry *e)
     return true;
 }
 
-static void fk__read_entry(sqlite3_stmt *st, fk_audit_entry *e)
+static void fk__read_entry(sqlite3_stmt *st, bool authenticated, fk_audit_entry *e)
 {
     e->seq = (long)sqlite3_column_int64(st, 0);
     e->ts_utc = fk__text(st, 1);
@@ -213,30 +278,41 @@ static void fk__read_entry(sqlite3_stmt *st, fk_audit_entry *e)
     e->hash_hex[0] = '\0';
     if (sqlite3_column_bytes(st, 10) == FK_HASH_BYTES)
         fk_hex(sqlite3_column_blob(st, 10), FK_HASH_BYTES, e->hash_hex);
-    e->is_signed = sqlite3_column_bytes(st, 11) == FK_SIGNATURE_BYTES;
+    e->authenticated = authenticated;
+    e->is_signed = authenticated && sqlite3_column_bytes(st, 11) == FK_SIGNATURE_BYTES;
 }
 
-#define FK__SELECT_ALL                                                                             \
+#define FK__SELECT_SIGNED                                                                          \
     "SELECT seq, ts_utc, ts_local, user, host, command, object, outcome, details,"                 \
     " prev_hash, hash, sig FROM audit ORDER BY rowid"
+#define FK__SELECT_UNAUTH                                                                          \
+    "SELECT seq, ts_utc, ts_local, user, host, command, object, outcome, details,"                 \
+    " prev_hash, hash, NULL FROM audit_unauth ORDER BY rowid"
 
 fk_status fk_audit_foreach(fk_job *job, const fk_audit_filter *filter,
                            int (*visit)(const fk_audit_entry *, void *), void *ctx, fk_err *err)
 {
-    sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(job, FK__SELECT_ALL, &st, err);
-    if (s != FK_OK)
-        return s;
-    int rc;
-    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        fk_audit_entry e;
-        fk__read_entry(st, &e);
-        if (fk__matches(filter, &e) && visit(&e, ctx) != 0)
+    fk_status s = FK_OK;
+    bool stopped = false;
+    for (int pass = 0; s == FK_OK && !stopped && pass < 2; pass++) {
+        bool authenticated = pass == 0;
+        sqlite3_stmt *st;
+        s = fk__job_prepare(job, authenticated ? FK__SELECT_SIGNED : FK__SELECT_UNAUTH, &st, err);
+        if (s != FK_OK)
             break;
+        int rc;
+        while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+            fk_audit_entry e;
+            fk__read_entry(st, authenticated, &e);
+            if (fk__matches(filter, &e) && visit(&e, ctx) != 0) {
+                stopped = true;
+                break;
+            }
+        }
+        if (!stopped && rc != SQLITE_DONE)
+            s = fk__job_db_fail(job, err);
+        sqlite3_finalize(st);
     }
-    if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-        s = fk__job_db_fail(job, err);
-    sqlite3_finalize(st);
     return s;
 }
 
@@ -272,53 +348,125 @@ typedef struct {
     fk__checkpoint cp;
     unsigned char prev[FK_HASH_BYTES];
     long expected_seq;
+    unsigned char *unauth; /* the unauthenticated record's hashes, 32 bytes per entry */
+    long unauth_count;
+    long witnessed; /* the last unauthenticated entry a witness covers */
     fk_audit_report *report;
     fk_err *err;
 } fk__verify;
 
-static fk_status fk__tamper(fk__verify *v, long seq, const char *what)
+static fk_status fk__tamper(fk__verify *v, bool authenticated, long seq, const char *what)
 {
-    return fk_failf(v->err, FK_ETAMPER, "%s: audit entry %ld: %s", v->job->dir, seq, what);
+    return fk_failf(v->err, FK_ETAMPER, "%s: %saudit entry %ld: %s", v->job->dir,
+                    authenticated ? "" : "unauthenticated ", seq, what);
 }
 
-static fk_status fk__verify_entry(fk__verify *v, sqlite3_stmt *st)
+/* Checks the sequence, link and hash of one entry of either record; the hash into out. */
+static fk_status fk__verify_chain(fk__verify *v, sqlite3_stmt *st, bool authenticated,
+                                  const fk_audit_entry *e, unsigned char out[FK_HASH_BYTES])
 {
-    fk_audit_entry e;
-    fk__read_entry(st, &e);
-    if (e.seq != v->expected_seq)
-        return fk__tamper(v, v->expected_seq,
-                          e.seq > v->expected_seq ? "missing (deleted?)" : "out of order");
+    if (e->seq != v->expected_seq)
+        return fk__tamper(v, authenticated, v->expected_seq,
+                          e->seq > v->expected_seq ? "missing (deleted?)" : "out of order");
     if (sqlite3_column_bytes(st, 9) != FK_HASH_BYTES ||
         !fk_equal(sqlite3_column_blob(st, 9), v->prev, FK_HASH_BYTES))
-        return fk__tamper(v, e.seq, "does not link to the previous entry");
-    const char *fields[FK__FIELDS - 1] = {e.ts_utc,  e.ts_local, e.user,    e.host,
-                                          e.command, e.object,   e.outcome, e.details};
-    unsigned char hash[FK_HASH_BYTES];
-    if (fk__entry_hash(v->job, e.seq, fields, v->prev, hash) != FK_OK)
+        return fk__tamper(v, authenticated, e->seq, "does not link to the previous entry");
+    const char *fields[FK__FIELDS - 1] = {e->ts_utc,  e->ts_local, e->user,    e->host,
+                                          e->command, e->object,   e->outcome, e->details};
+    if (fk__entry_hash(v->job, authenticated, e->seq, fields, v->prev, out) != FK_OK)
         return fk_failf(v->err, FK_ENOMEM, "out of memory");
     if (sqlite3_column_bytes(st, 10) != FK_HASH_BYTES ||
-        !fk_equal(sqlite3_column_blob(st, 10), hash, FK_HASH_BYTES))
-        return fk__tamper(v, e.seq, "content does not match its hash (altered)");
-    if (e.is_signed) {
-        if (v->report->unsigned_tail > 0)
-            return fk__tamper(v, e.seq - v->report->unsigned_tail,
-                              "unsigned entry before signed ones");
-        if (!fk_sign_verify(v->pk, sqlite3_column_blob(st, 11), hash, FK_HASH_BYTES))
-            return fk__tamper(v, e.seq, "signature does not verify (forged or re-chained)");
-    } else {
-        v->report->unsigned_tail++;
+        !fk_equal(sqlite3_column_blob(st, 10), out, FK_HASH_BYTES))
+        return fk__tamper(v, authenticated, e->seq, "content does not match its hash (altered)");
+    memcpy(v->prev, out, FK_HASH_BYTES);
+    v->expected_seq++;
+    return FK_OK;
+}
+
+static fk_status fk__verify_unauth(fk__verify *v, sqlite3_stmt *st)
+{
+    fk_audit_entry e;
+    fk__read_entry(st, false, &e);
+    unsigned char hash[FK_HASH_BYTES];
+    fk_status s = fk__verify_chain(v, st, false, &e, hash);
+    if (s != FK_OK)
+        return s;
+    unsigned char *grown = fk_realloc(v->unauth, (size_t)(v->unauth_count + 1) * FK_HASH_BYTES);
+    if (grown == NULL)
+        return fk_failf(v->err, FK_ENOMEM, "out of memory");
+    v->unauth = grown;
+    memcpy(v->unauth + (size_t)v->unauth_count * FK_HASH_BYTES, hash, FK_HASH_BYTES);
+    v->unauth_count++;
+    return FK_OK;
+}
+
+/* A witness must take up where the previous one stopped and name an existing head. */
+static fk_status fk__verify_witness(fk__verify *v, const fk_audit_entry *e)
+{
+    long from, to;
+    unsigned char head[FK_HASH_BYTES];
+    if (!fk__parse_witness(e->details, &from, &to, head))
+        return fk__tamper(v, true, e->seq, "a malformed witness of the unauthenticated record");
+    if (from != v->witnessed + 1)
+        return fk__tamper(v, true, e->seq, "witness does not follow the previous one");
+    if (to > v->unauth_count)
+        return fk_failf(v->err, FK_ETAMPER,
+                        "%s: unauthenticated audit entries %ld-%ld witnessed by audit entry %ld"
+                        " are missing (deleted)",
+                        v->job->dir, v->unauth_count + 1, to, e->seq);
+    if (!fk_equal(v->unauth + (size_t)(to - 1) * FK_HASH_BYTES, head, FK_HASH_BYTES))
+        return fk_failf(v->err, FK_ETAMPER,
+                        "%s: unauthenticated audit entries up to %ld differ from what audit entry"
+                        " %ld witnessed (rewritten)",
+                        v->job->dir, to, e->seq);
+    v->witnessed = to;
+    return FK_OK;
+}
+
+static fk_status fk__verify_signed(fk__verify *v, sqlite3_stmt *st)
+{
+    fk_audit_entry e;
+    fk__read_entry(st, true, &e);
+    unsigned char hash[FK_HASH_BYTES];
+    fk_status s = fk__verify_chain(v, st, true, &e, hash);
+    if (s != FK_OK)
+        return s;
+    /* Every entry of the signed log is signed: one without is a forgery, however well
+     * chained (the chain itself needs no key). */
+    if (!e.is_signed)
+        return fk__tamper(v, true, e.seq, "not signed (forged by someone without the job key)");
+    if (!fk_sign_verify(v->pk, sqlite3_column_blob(st, 11), hash, FK_HASH_BYTES))
+        return fk__tamper(v, true, e.seq, "signature does not verify (forged or re-chained)");
+    if (strcmp(e.object, fk__witness_object) == 0) {
+        s = fk__verify_witness(v, &e);
+        if (s != FK_OK)
+            return s;
     }
     if (v->cp.has_checkpoint && e.seq == v->cp.seq) {
         if (!fk_equal(hash, v->cp.hash, FK_HASH_BYTES))
-            return fk__tamper(v, e.seq, "differs from the checkpoint (history rewritten)");
+            return fk__tamper(v, true, e.seq, "differs from the checkpoint (history rewritten)");
         v->cp.seen = true;
     }
-    memcpy(v->prev, hash, FK_HASH_BYTES);
-    v->expected_seq++;
     v->report->entries++;
     v->report->head_seq = e.seq;
     fk_hex(hash, FK_HASH_BYTES, v->report->head_hex);
     return FK_OK;
+}
+
+static fk_status fk__verify_table(fk__verify *v, bool authenticated)
+{
+    sqlite3_stmt *st = NULL;
+    memset(v->prev, 0, sizeof v->prev);
+    v->expected_seq = 1;
+    fk_status s =
+        fk__job_prepare(v->job, authenticated ? FK__SELECT_SIGNED : FK__SELECT_UNAUTH, &st, v->err);
+    int rc = SQLITE_DONE;
+    while (s == FK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
+        s = authenticated ? fk__verify_signed(v, st) : fk__verify_unauth(v, st);
+    if (s == FK_OK && rc != SQLITE_DONE)
+        s = fk__job_db_fail(v->job, v->err);
+    sqlite3_finalize(st);
+    return s;
 }
 
 fk_status fk_audit_verify(fk_job *job, const unsigned char *pubkey, const char *checkpoint,
@@ -326,21 +474,21 @@ fk_status fk_audit_verify(fk_job *job, const unsigned char *pubkey, const char *
 {
     unsigned char own[FK_SIGN_PUBLIC_BYTES];
     memset(report, 0, sizeof *report);
-    fk__verify v = {.job = job, .pk = pubkey, .expected_seq = 1, .report = report, .err = err};
+    fk__verify v = {.job = job, .pk = pubkey, .report = report, .err = err};
     fk_status s = fk__parse_checkpoint(checkpoint, &v.cp, err);
     if (s == FK_OK && pubkey == NULL) {
         s = fk_audit_pubkey(job, own, err);
         v.pk = own;
     }
-    sqlite3_stmt *st = NULL;
+    /* The unauthenticated record first, so that each witness in the signed log can be held
+     * against it. */
     if (s == FK_OK)
-        s = fk__job_prepare(job, FK__SELECT_ALL, &st, err);
-    int rc = SQLITE_DONE;
-    while (s == FK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW)
-        s = fk__verify_entry(&v, st);
-    if (s == FK_OK && rc != SQLITE_DONE)
-        s = fk__job_db_fail(job, err);
-    sqlite3_finalize(st);
+        s = fk__verify_table(&v, false);
+    if (s == FK_OK)
+        s = fk__verify_table(&v, true);
+    fk_free(v.unauth);
+    report->unauthenticated = v.unauth_count;
+    report->unwitnessed = v.unauth_count - v.witnessed;
     /* Checked after the entries, so that entries re-signed under a substituted key are
      * named first. */
     if (s == FK_OK && pubkey != NULL && fk_audit_pubkey(job, own, NULL) == FK_OK &&
@@ -354,5 +502,10 @@ fk_status fk_audit_verify(fk_job *job, const unsigned char *pubkey, const char *
                      "%s: audit entry %ld of the checkpoint is missing (log truncated after"
                      " entry %ld)",
                      job->dir, v.cp.seq, report->head_seq);
+    /* The roster's MACs need the job key: checked when a staff member verifies. */
+    if (s == FK_OK && job->key != NULL) {
+        s = fk__roster_verify(job, err);
+        report->roster_checked = s == FK_OK;
+    }
     return s;
 }

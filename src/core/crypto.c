@@ -113,37 +113,80 @@ static fk_status fk__derive_kek(const char *password, fk_kdf_params params,
     return FK_OK;
 }
 
+/* The slot's check value: a keyed hash of a constant under the password's key. It tells a
+ * wrong password (the check differs) from a slot moved or relabelled in the store (the check
+ * matches but the associated data does not). It costs a guesser the same Argon2id run as
+ * the slot itself, so it makes offline guessing no cheaper. */
+#define FK__CHECK 16
+
+static void fk__slot_check(const fk_key *kek, unsigned char out[FK__CHECK])
+{
+    static const char label[] = "fukan key slot check v2";
+    crypto_generichash(out, FK__CHECK, (const unsigned char *)label, sizeof label - 1, kek->bytes,
+                       sizeof kek->bytes);
+}
+
+/* The AEAD's associated data: the caller's (job, user, role, cost) and the salt. */
+static fk_status fk__slot_ad(const void *ad, size_t ad_len, const unsigned char salt[FK_SALT_BYTES],
+                             fk_buf *out)
+{
+    fk_status s = fk_buf_append(out, ad, ad_len);
+    return s == FK_OK ? fk_buf_append(out, salt, FK_SALT_BYTES) : s;
+}
+
 fk_status fk_slot_wrap(const fk_key *job_key, const char *password, fk_kdf_params params,
-                       unsigned char salt[FK_SALT_BYTES], fk_buf *wrapped, fk_err *err)
+                       const void *ad, size_t ad_len, unsigned char salt[FK_SALT_BYTES],
+                       fk_buf *wrapped, fk_err *err)
 {
     randombytes_buf(salt, FK_SALT_BYTES);
     fk_key *kek = fk__key_alloc();
     if (kek == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+    fk_buf full;
+    fk_buf_init(&full, ad_len + FK_SALT_BYTES + 1);
     fk_status s = fk__derive_kek(password, params, salt, kek->bytes, err);
-    if (s == FK_OK &&
-        fk_seal(kek, salt, FK_SALT_BYTES, job_key->bytes, FK_KEY_BYTES, wrapped) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory wrapping a key");
+    unsigned char check[FK__CHECK];
+    if (s == FK_OK) {
+        fk__slot_check(kek, check);
+        if (fk__slot_ad(ad, ad_len, salt, &full) != FK_OK ||
+            fk_buf_append(wrapped, check, sizeof check) != FK_OK ||
+            fk_seal(kek, full.data, full.len, job_key->bytes, FK_KEY_BYTES, wrapped) != FK_OK)
+            s = fk_failf(err, FK_ENOMEM, "out of memory wrapping a key");
+    }
+    fk_buf_free(&full);
     sodium_free(kek);
     return s;
 }
 
 fk_status fk_slot_unwrap(const char *password, fk_kdf_params params,
-                         const unsigned char salt[FK_SALT_BYTES], const void *wrapped, size_t n,
-                         fk_key **job_key, fk_err *err)
+                         const unsigned char salt[FK_SALT_BYTES], const void *ad, size_t ad_len,
+                         const void *wrapped, size_t n, fk_key **job_key, fk_err *err)
 {
     fk_key *kek = fk__key_alloc();
     fk_key *key = fk__key_alloc();
-    fk_buf plain;
+    fk_buf plain, full;
     fk_buf_init(&plain, FK_KEY_BYTES + 1);
+    fk_buf_init(&full, ad_len + FK_SALT_BYTES + 1);
     fk_status s = kek && key ? fk__derive_kek(password, params, salt, kek->bytes, err)
                              : fk_failf(err, FK_ENOMEM, "out of memory for a key");
+    if (s == FK_OK && fk__slot_ad(ad, ad_len, salt, &full) != FK_OK)
+        s = fk_failf(err, FK_ENOMEM, "out of memory for a key");
     if (s == FK_OK) {
-        /* Only a failed authentication means a wrong password: running out of memory must
-         * not count as a failed login (five of those lock the user). */
-        s = fk_unseal(kek, salt, FK_SALT_BYTES, wrapped, n, &plain, err);
-        if (s == FK_ECRYPTO || (s == FK_OK && plain.len != FK_KEY_BYTES))
+        unsigned char check[FK__CHECK];
+        fk__slot_check(kek, check);
+        /* Only a failed check means a wrong password: running out of memory must not count
+         * as a failed login (five of those lock the user), and a slot that opens under the
+         * password but not here was moved or relabelled. */
+        if (n < FK__CHECK || sodium_memcmp(check, wrapped, FK__CHECK) != 0)
             s = fk_failf(err, FK_EAUTH, "wrong password");
+    }
+    if (s == FK_OK) {
+        s = fk_unseal(kek, full.data, full.len, (const unsigned char *)wrapped + FK__CHECK,
+                      n - FK__CHECK, &plain, err);
+        if (s == FK_ECRYPTO || (s == FK_OK && plain.len != FK_KEY_BYTES))
+            s = fk_failf(err, FK_ETAMPER,
+                         "the key slot does not belong to this user, role or job: the store was"
+                         " altered");
     }
     if (s == FK_OK) {
         memcpy(key->bytes, plain.data, FK_KEY_BYTES);
@@ -153,6 +196,7 @@ fk_status fk_slot_unwrap(const char *password, fk_kdf_params params,
     if (plain.data != NULL)
         sodium_memzero(plain.data, plain.cap);
     fk_buf_free(&plain);
+    fk_buf_free(&full);
     if (kek != NULL)
         sodium_free(kek);
     if (key != NULL)

@@ -58,15 +58,23 @@ fk_status fk_seal(const fk_key *key, const void *ad, size_t ad_len, const void *
 fk_status fk_unseal(const fk_key *key, const void *ad, size_t ad_len, const void *sealed, size_t n,
                     fk_buf *out, fk_err *err) FK_WARN_UNUSED;
 
-/* Wraps the job key under password (a new random salt is written to salt). */
+/*
+ * Wraps the job key under password (a new random salt is written to salt), bound to the
+ * associated data ad (the job, user, role and cost the slot belongs to) and the salt. The
+ * slot starts with a check value of the password's key, so that unwrapping can tell a
+ * wrong password from a slot that was moved or relabelled.
+ */
 fk_status fk_slot_wrap(const fk_key *job_key, const char *password, fk_kdf_params params,
-                       unsigned char salt[FK_SALT_BYTES], fk_buf *wrapped,
-                       fk_err *err) FK_WARN_UNUSED;
+                       const void *ad, size_t ad_len, unsigned char salt[FK_SALT_BYTES],
+                       fk_buf *wrapped, fk_err *err) FK_WARN_UNUSED;
 
-/* Opens a slot; FK_EAUTH when the password is wrong. Caller frees *job_key. */
+/* Opens a slot; FK_EAUTH when the password is wrong, FK_ETAMPER when the password is right
+ * but the slot belongs to other associated data (copied, or its role or cost changed).
+ * Caller frees *job_key. */
 fk_status fk_slot_unwrap(const char *password, fk_kdf_params params,
-                         const unsigned char salt[FK_SALT_BYTES], const void *wrapped, size_t n,
-                         fk_key **job_key, fk_err *err) FK_WARN_UNUSED;
+                         const unsigned char salt[FK_SALT_BYTES], const void *ad, size_t ad_len,
+                         const void *wrapped, size_t n, fk_key **job_key,
+                         fk_err *err) FK_WARN_UNUSED;
 
 /* A new Ed25519 key pair; the secret key is returned sealed under seal_key. */
 fk_status fk_sign_keypair(const fk_key *seal_key, unsigned char pk[FK_SIGN_PUBLIC_BYTES],

@@ -4,7 +4,9 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -24,11 +26,11 @@ static bool fk__is_file_name(const char *name)
     return true;
 }
 
-static fk_status fk__file_path(fk_job *job, const char *name, char *out, size_t size, fk_err *err)
+/* files/STORED: the name a file set keeps on disk ("NAME.GEN.sealed"). */
+static fk_status fk__stored_path(fk_job *job, const char *stored, char *out, size_t size,
+                                 fk_err *err)
 {
-    if (!fk__is_file_name(name))
-        return fk_failf(err, FK_EINVAL, "'%s' is not a valid file name", name);
-    int n = snprintf(out, size, "%s/files/%s.sealed", job->dir, name);
+    int n = snprintf(out, size, "%s/files/%s", job->dir, stored);
     if (n < 0 || (size_t)n >= size)
         return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
     return FK_OK;
@@ -57,26 +59,40 @@ static fk_status fk__ensure_files_dir(fk_job *job, fk_err *err)
 fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data, size_t len,
                           fk_err *err)
 {
-    char path[4096];
-    fk_key *k = NULL;
+    char path[4096], stored[160];
+    const fk_key *k = NULL;
     fk_buf sealed;
     fk_buf_init(&sealed, len + 1024);
-    fk_status s = fk__file_path(job, file->name, path, sizeof path, err);
+    fk_status s = fk__is_file_name(file->name)
+                      ? FK_OK
+                      : fk_failf(err, FK_EINVAL, "'%s' is not a valid file name", file->name);
+    /* Never over an existing file: a name of its own, which only the row written in the same
+     * transaction names. Until that commits, the old file stays complete and listed. */
+    unsigned char gen[8];
+    char gen_hex[2 * sizeof gen + 1];
+    fk_random_bytes(gen, sizeof gen);
+    fk_hex(gen, sizeof gen, gen_hex);
+    snprintf(stored, sizeof stored, "%s.%s.sealed", file->name, gen_hex);
+    if (s == FK_OK)
+        s = fk__stored_path(job, stored, path, sizeof path, err);
     if (s == FK_OK)
         s = fk__ensure_files_dir(job, err);
     if (s == FK_OK)
-        s = fk__job_subkey(job, "files___", &k, err);
+        s = fk__job_key(job, "files___", &k, err);
     unsigned char ad[160];
     size_t ad_len = fk__file_ad(job, file->name, ad, sizeof ad);
     if (s == FK_OK && fk_seal(k, ad, ad_len, data, len, &sealed) != FK_OK)
         s = fk_failf(err, FK_ENOMEM, "out of memory sealing %s", file->name);
-    if (s == FK_OK)
+    if (s == FK_OK) {
+        job->files_dirty = true;
         s = fk_fs_write_atomic(path, sealed.data, sealed.len, err);
+    }
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
         s = fk__job_prepare(job,
                             "INSERT OR REPLACE INTO files (name, document, category, batch,"
-                            " envelopes, sheets, bytes, created_at) VALUES (?,?,?,?,?,?,?,?)",
+                            " envelopes, sheets, bytes, created_at, stored)"
+                            " VALUES (?,?,?,?,?,?,?,?,?)",
                             &st, err);
     if (s == FK_OK) {
         char utc[32], local[40];
@@ -89,32 +105,67 @@ fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data
         sqlite3_bind_int64(st, 6, file->sheets);
         sqlite3_bind_int64(st, 7, (sqlite3_int64)len);
         sqlite3_bind_text(st, 8, local, -1, SQLITE_TRANSIENT);
+        sqlite3_bind_text(st, 9, stored, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             s = fk__job_db_fail(job, err);
     }
     sqlite3_finalize(st);
     fk_buf_free(&sealed);
-    fk_key_free(k);
+    /* Outside a transaction the row is already committed: the replaced file goes now. */
+    if (sqlite3_get_autocommit(job->db) && job->files_dirty) {
+        job->files_dirty = false;
+        fk__files_sweep(job);
+    }
+    return s;
+}
+
+/* The stored name of a listed file; FK_ENOENT if none. */
+static fk_status fk__stored_name(fk_job *job, const char *name, char *out, size_t size, fk_err *err)
+{
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job, "SELECT stored FROM files WHERE name = ?", &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+    int rc = sqlite3_step(st);
+    const char *stored = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
+    if (rc == SQLITE_ROW &&
+        (stored == NULL || strchr(stored, '/') != NULL || strncmp(stored, name, strlen(name)) != 0))
+        s = fk_failf(err, FK_ETAMPER, "%s: the file list is damaged at %s", job->dir, name);
+    else if (rc == SQLITE_ROW)
+        snprintf(out, size, "%s", stored);
+    else if (rc == SQLITE_DONE)
+        s = fk_failf(err, FK_ENOENT, "%s: no file %s", job->dir, name);
+    else
+        s = fk__job_db_fail(job, err);
+    sqlite3_finalize(st);
     return s;
 }
 
 fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *err)
 {
-    char path[4096];
+    char path[4096], stored[160];
     char *data = NULL;
     size_t len = 0;
-    fk_key *k = NULL;
-    fk_status s = fk__file_path(job, name, path, sizeof path, err);
+    const fk_key *k = NULL;
+    fk_status s = fk__is_file_name(name)
+                      ? FK_OK
+                      : fk_failf(err, FK_EINVAL, "'%s' is not a valid file name", name);
+    if (s == FK_OK)
+        s = fk__stored_name(job, name, stored, sizeof stored, err);
+    if (s == FK_OK)
+        s = fk__stored_path(job, stored, path, sizeof path, err);
+    if (s == FK_OK)
+        s = fk_fs_check_private_file(path, err);
     if (s == FK_OK)
         s = fk_fs_read_file(path, (size_t)1 << 31, &data, &len, err);
     if (s == FK_OK)
-        s = fk__job_subkey(job, "files___", &k, err);
+        s = fk__job_key(job, "files___", &k, err);
     unsigned char ad[160];
     size_t ad_len = fk__file_ad(job, name, ad, sizeof ad);
     if (s == FK_OK && fk_unseal(k, ad, ad_len, data, len, out, err) != FK_OK)
         s = fk_failf(err, FK_ETAMPER, "%s: sealed file failed authentication", path);
     fk_free(data);
-    fk_key_free(k);
     return s;
 }
 
@@ -151,26 +202,182 @@ fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, vo
     return s;
 }
 
-static int fk__unlink_file(const fk_job_file *f, void *ctx)
-{
-    fk_job *job = ctx;
-    char path[4096];
-    if (fk__file_path(job, f->name, path, sizeof path, NULL) == FK_OK)
-        unlink(path);
-    return 0;
-}
-
 fk_status fk_job_files_clear(fk_job *job, fk_err *err)
 {
-    fk_status s = fk_job_files_foreach(job, fk__unlink_file, job, err);
-    return s == FK_OK ? fk__job_exec(job, "DELETE FROM files", err) : s;
+    /* Only the rows: the files go when the transaction commits (fk__files_sweep), so that
+     * a crash before then leaves the old set listed and complete. */
+    fk_status s = fk__job_exec(job, "DELETE FROM files", err);
+    if (s == FK_OK)
+        job->files_dirty = true;
+    return s;
+}
+
+void fk__files_sweep(fk_job *job)
+{
+    char dir[4096];
+    if (!fk_fs_join(dir, sizeof dir, job->dir, "files"))
+        return;
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    sqlite3_stmt *st = NULL;
+    if (fk__job_prepare(job, "SELECT 1 FROM files WHERE stored = ?", &st, NULL) != FK_OK) {
+        closedir(d);
+        return;
+    }
+    struct dirent *e;
+    bool removed = false;
+    while ((e = readdir(d)) != NULL) {
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        sqlite3_bind_text(st, 1, e->d_name, -1, SQLITE_TRANSIENT);
+        int rc = sqlite3_step(st);
+        sqlite3_reset(st);
+        if (rc != SQLITE_DONE)
+            continue; /* listed, or the store cannot say: kept */
+        char path[4096];
+        if (fk__stored_path(job, e->d_name, path, sizeof path, NULL) == FK_OK && unlink(path) == 0)
+            removed = true;
+    }
+    sqlite3_finalize(st);
+    closedir(d);
+    if (removed) {
+        int fd = open(dir, O_RDONLY | O_DIRECTORY);
+        if (fd >= 0) {
+            (void)fsync(fd);
+            close(fd);
+        }
+    }
+}
+
+/* The prefix of an export's files until all are complete. */
+#define FK__PART_PREFIX ".fukan-part-"
+
+typedef struct {
+    fk_job *job;
+    const char *dir;
+    size_t n, cap;
+    char (*names)[104];
+    char (*sha)[65];
+    fk_status status;
+    fk_err *err;
+} fk__export;
+
+static fk_status fk__part_path(const char *dir, const char *name, char *out, size_t size,
+                               fk_err *err)
+{
+    int n = snprintf(out, size, "%s/" FK__PART_PREFIX "%s", dir, name);
+    if (n < 0 || (size_t)n >= size)
+        return fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+    return FK_OK;
+}
+
+static int fk__export_one(const fk_job_file *f, void *ctx)
+{
+    fk__export *x = ctx;
+    if (x->n == x->cap) {
+        size_t cap = x->cap ? 2 * x->cap : 32;
+        void *names = fk_realloc(x->names, cap * sizeof *x->names);
+        if (names != NULL)
+            x->names = names;
+        void *sha = names ? fk_realloc(x->sha, cap * sizeof *x->sha) : NULL;
+        if (sha == NULL) {
+            x->status = fk_failf(x->err, FK_ENOMEM, "out of memory");
+            return 1;
+        }
+        x->sha = sha;
+        x->cap = cap;
+    }
+    fk_buf data;
+    fk_buf_init(&data, (size_t)1 << 31);
+    char path[4096];
+    x->status = fk_job_file_get(x->job, f->name, &data, x->err);
+    if (x->status == FK_OK)
+        x->status = fk__part_path(x->dir, f->name, path, sizeof path, x->err);
+    if (x->status == FK_OK)
+        x->status = fk_fs_write_atomic(path, data.data, data.len, x->err);
+    if (x->status == FK_OK) {
+        snprintf(x->names[x->n], sizeof x->names[x->n], "%s", f->name);
+        fk_sha256_hex(data.data, data.len, x->sha[x->n]);
+        x->n++;
+    }
+    if (data.data != NULL)
+        fk_wipe(data.data, data.cap);
+    fk_buf_free(&data);
+    return x->status != FK_OK;
+}
+
+/* Removes what an interrupted export left: its partial files (and their temporaries). */
+static void fk__remove_parts(const char *dir)
+{
+    DIR *d = opendir(dir);
+    if (d == NULL)
+        return;
+    struct dirent *e;
+    while ((e = readdir(d)) != NULL) {
+        char path[4096];
+        if (strncmp(e->d_name, FK__PART_PREFIX, strlen(FK__PART_PREFIX)) == 0 &&
+            fk_fs_join(path, sizeof path, dir, e->d_name))
+            unlink(path);
+    }
+    closedir(d);
+}
+
+fk_status fk_job_files_export(fk_job *job, const char *dir,
+                              void (*exported)(const char *path, const char *sha256_hex, void *),
+                              void *ctx, long *count, fk_err *err)
+{
+    *count = 0;
+    fk__export x = {.job = job, .dir = dir, .err = err};
+    fk__remove_parts(dir);
+    fk_status s = fk_job_files_foreach(job, fk__export_one, &x, err);
+    if (s == FK_OK)
+        s = x.status;
+    if (s == FK_OK && x.n == 0)
+        s = fk_failf(err, FK_ESTATE, "nothing to export: run 'fukan compose' first");
+    /* Every name and checksum is in the audit log before any clear copy takes its name. */
+    if (s == FK_OK) {
+        s = fk_job_begin(job, err);
+        for (size_t i = 0; s == FK_OK && i < x.n; i++) {
+            char details[128];
+            snprintf(details, sizeof details, "exported in clear; sha256 %s", x.sha[i]);
+            s = fk_job_audit(job, x.names[i], FK_OK, details, err);
+        }
+        if (s == FK_OK)
+            s = fk_job_commit(job, err);
+        else
+            fk_job_rollback(job);
+    }
+    for (size_t i = 0; s == FK_OK && i < x.n; i++) {
+        char part[4096], final[4096];
+        s = fk__part_path(dir, x.names[i], part, sizeof part, err);
+        if (s == FK_OK && !fk_fs_join(final, sizeof final, dir, x.names[i]))
+            s = fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+        if (s == FK_OK && rename(part, final) != 0)
+            s = fk_failf(err, FK_EIO, "%s: %s", final, strerror(errno));
+        if (s == FK_OK) {
+            if (exported != NULL)
+                exported(final, x.sha[i], ctx);
+            (*count)++;
+        }
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY);
+    if (fd >= 0) {
+        (void)fsync(fd);
+        close(fd);
+    }
+    if (s != FK_OK)
+        fk__remove_parts(dir);
+    fk_free(x.names);
+    fk_free(x.sha);
+    return s;
 }
 
 fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
                              fk_err *err)
 {
-    fk_key *k;
-    fk_status s = fk__job_subkey(job, "insertck", &k, err);
+    const fk_key *k;
+    fk_status s = fk__job_key(job, "insertck", &k, err);
     if (s != FK_OK)
         return s;
     fk_buf b;
@@ -195,7 +402,6 @@ fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_
     if (b.data != NULL)
         fk_wipe(b.data, b.cap);
     fk_buf_free(&b);
-    fk_key_free(k);
     return s;
 }
 

@@ -20,7 +20,11 @@ typedef struct fk_job_file {
     fk_file_state state; /* stored files start composed; moves.h moves them on */
 } fk_job_file;
 
-/* Seals data and stores it as file->name (replacing a file of that name). */
+/*
+ * Seals data and stores it as file->name (replacing a file of that name), under a file name
+ * of its own: inside a transaction, the file it replaces stays complete and listed until
+ * the commit, and is deleted after it (after a rollback, the new one is).
+ */
 fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data, size_t len,
                           fk_err *err) FK_WARN_UNUSED;
 
@@ -31,8 +35,20 @@ fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *er
 fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, void *), void *ctx,
                                fk_err *err) FK_WARN_UNUSED;
 
-/* Removes every file (before composing again). */
+/* Unlists every file (before composing again, or with a replaced package); the files are
+ * deleted when the transaction commits, so a crash leaves the old set or the new one. */
 fk_status fk_job_files_clear(fk_job *job, fk_err *err) FK_WARN_UNUSED;
+
+/*
+ * Writes a clear copy of every listed file into dir (which the caller made private): all
+ * to partial names first, then one audit entry per file with its SHA-256, committed, then
+ * each renamed to its own name, and exported (if not NULL) told its path and checksum.
+ * What an interrupted export left in dir is removed first; on failure nothing partial
+ * stays. count: the files that took their names.
+ */
+fk_status fk_job_files_export(fk_job *job, const char *dir,
+                              void (*exported)(const char *path, const char *sha256_hex, void *),
+                              void *ctx, long *count, fk_err *err) FK_WARN_UNUSED;
 
 /*
  * The insert-control check value: a keyed hash (subkey of the job key) over the person's

@@ -2,9 +2,14 @@
 #include "job-private.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/proc.h"
 
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -60,7 +65,33 @@ static const char *const fk__migrations[] = {
     "ALTER TABLE records ADD COLUMN held_reason TEXT;"
     "UPDATE records SET stage = 'held', held_reason = 'quality gate' WHERE held = 1;"
     "ALTER TABLE files ADD COLUMN state TEXT NOT NULL DEFAULT 'composed';",
+    /* 5 (issue 17): the roster's MACs (with the failure count and lock flag they cover) and
+     * the unauthenticated audit record, apart from the signed log, which now only grows. */
+    "ALTER TABLE users ADD COLUMN auth_failures INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN auth_locked INTEGER NOT NULL DEFAULT 0;"
+    "ALTER TABLE users ADD COLUMN mac BLOB;"
+    /* print files stored under a name of their own file set, so that a new set is complete
+     * before the old one is deleted */
+    "ALTER TABLE files ADD COLUMN stored TEXT;"
+    "CREATE TABLE audit_unauth ("
+    "  seq INTEGER PRIMARY KEY, ts_utc TEXT NOT NULL, ts_local TEXT NOT NULL,"
+    "  user TEXT NOT NULL, host TEXT NOT NULL, command TEXT NOT NULL, object TEXT NOT NULL,"
+    "  outcome TEXT NOT NULL, details TEXT NOT NULL,"
+    "  prev_hash BLOB NOT NULL, hash BLOB NOT NULL);"
+    "CREATE TRIGGER audit_unauth_no_delete BEFORE DELETE ON audit_unauth"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "CREATE TRIGGER audit_unauth_no_update BEFORE UPDATE ON audit_unauth"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;"
+    "DROP TRIGGER audit_no_update;"
+    "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
+    "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
 };
+
+/* The store format a job records at creation. A store without it was made before rosters
+ * were authenticated and the unauthenticated record was split off; it is refused rather
+ * than migrated, since its unsigned entries and unauthenticated roles cannot be vouched for
+ * after the fact (jobs last weeks: finish such a job with the fukan that began it). */
+#define FK__STORE_FORMAT "2"
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))
 
@@ -138,6 +169,27 @@ fk_status fk__job_meta_set(fk_job *job, const char *key, const void *value, size
     return s;
 }
 
+/* FK_ESTATE for a store of an earlier format (see FK__STORE_FORMAT), before migrating it. */
+static fk_status fk__check_format(fk_job *job, fk_err *err)
+{
+    char value[16];
+    size_t n = 0;
+    fk_err ignored;
+    fk_status s = fk__job_meta_get(job, "store_format", value, sizeof value - 1, &n, &ignored);
+    if (s == FK_OK) {
+        value[n] = '\0';
+        if (strcmp(value, FK__STORE_FORMAT) == 0)
+            return FK_OK;
+    }
+    if (s == FK_EDB)
+        return fk__job_db_fail(job, err);
+    return fk_failf(err, FK_ESTATE,
+                    "%s: this job store was made by an earlier fukan, whose roster and audit log"
+                    " are not authenticated; finish the job with that version, or start a new"
+                    " job",
+                    job->dir);
+}
+
 static fk_status fk__migrate(fk_job *job, fk_err *err)
 {
     sqlite3_stmt *st;
@@ -149,6 +201,11 @@ static fk_status fk__migrate(fk_job *job, fk_err *err)
     if (version < 0 || version > FK__SCHEMA_VERSION)
         return fk_failf(err, FK_EDB, "%s: job store has schema version %d; this fukan knows %d",
                         job->dir, version, FK__SCHEMA_VERSION);
+    if (version > 0) {
+        s = fk__check_format(job, err);
+        if (s != FK_OK)
+            return s;
+    }
     for (int v = version; v < FK__SCHEMA_VERSION; v++) {
         char pragma[64];
         snprintf(pragma, sizeof pragma, "PRAGMA user_version = %d", v + 1);
@@ -185,7 +242,9 @@ static fk_status fk__connect(fk_job *job, bool create, fk_err *err)
     umask(old);
     if (rc != SQLITE_OK)
         return fk__job_db_fail(job, err);
-    sqlite3_busy_timeout(job->db, 10000);
+    /* Other fukan commands are kept out by the job lock: only an outside reader or
+     * writer (sqlite3, a backup) can hold the store, and logins retry a few times. */
+    sqlite3_busy_timeout(job->db, 2000);
     fk_status s = fk__job_exec(job,
                                "PRAGMA journal_mode = WAL; PRAGMA foreign_keys = ON;"
                                "PRAGMA synchronous = FULL; PRAGMA secure_delete = ON;",
@@ -203,9 +262,98 @@ static fk_job *fk__job_alloc(const char *dir)
         fk_free(job);
         return NULL;
     }
+    fk_buf_init(&job->plain, 1 << 16);
+    job->lock_fd = -1;
+    char utc[32];
+    fk__job_now(utc, job->opened_at);
     if (gethostname(job->host, sizeof job->host - 1) != 0)
         snprintf(job->host, sizeof job->host, "unknown");
     return job;
+}
+
+#define FK__LOCK_NAME "lock"
+
+void fk__job_lock_note(fk_job *job)
+{
+    if (job->lock_fd < 0)
+        return;
+    char note[512];
+    int n = snprintf(note, sizeof note, "user %s running '%s' since %s (process %ld)\n",
+                     job->user ? job->user : "(not logged in yet)",
+                     job->command ? job->command : "?", job->opened_at, (long)getpid());
+    if (n > 0 && ftruncate(job->lock_fd, 0) == 0) {
+        ssize_t w =
+            pwrite(job->lock_fd, note, (size_t)n < sizeof note ? (size_t)n : sizeof note, 0);
+        (void)w;
+    }
+}
+
+/* One command at a time per job: a second one fails at once, naming who holds it, instead
+ * of waiting for the store and failing with "database is locked". The lock is released by
+ * the kernel however the holder ends, kill -9 included. */
+static fk_status fk__lock(fk_job *job, fk_err *err)
+{
+    char path[4096];
+    if (!fk_fs_join(path, sizeof path, job->dir, FK__LOCK_NAME))
+        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+    mode_t old = umask(077);
+    int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+    umask(old);
+    if (fd < 0 && errno == ELOOP)
+        return fk_failf(err, FK_EUNSAFE, "%s: is a symbolic link; refused (use the real path)",
+                        path);
+    if (fd < 0)
+        return fk_failf(err, FK_EIO, "%s: %s", path, strerror(errno));
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
+        close(fd);
+        return fk_failf(err, FK_EUNSAFE, "%s: file is accessible by others; run chmod 600", path);
+    }
+    if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
+        int e = errno;
+        char holder[512] = "";
+        ssize_t n = e == EWOULDBLOCK ? pread(fd, holder, sizeof holder - 1, 0) : -1;
+        close(fd);
+        if (e != EWOULDBLOCK)
+            return fk_failf(err, FK_EIO, "%s: %s", path, strerror(e));
+        holder[n > 0 ? n : 0] = '\0';
+        holder[strcspn(holder, "\n")] = '\0';
+        return fk_failf(err, FK_ESTATE, "%s: the job is in use: %s; try again when it has finished",
+                        job->dir, holder[0] ? holder : "by another fukan (starting)");
+    }
+    job->lock_fd = fd;
+    fk__job_lock_note(job);
+    return FK_OK;
+}
+
+/* Every file of the job is private and its own: no symbolic links, nothing others can read
+ * (job.db and its journal, the lock, files/ and every sealed file in it). */
+static fk_status fk__check_tree(const char *dir, fk_err *err)
+{
+    static const char *const names[] = {FK__DB_NAME, FK__DB_NAME "-wal", FK__DB_NAME "-shm",
+                                        FK__LOCK_NAME};
+    char path[4096];
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < sizeof names / sizeof names[0]; i++) {
+        struct stat st;
+        if (fk_fs_join(path, sizeof path, dir, names[i]) && lstat(path, &st) == 0)
+            s = fk_fs_check_private_file(path, err);
+    }
+    struct stat st;
+    if (s != FK_OK || !fk_fs_join(path, sizeof path, dir, "files") || lstat(path, &st) != 0)
+        return s;
+    s = fk_fs_check_private_dir(path, err);
+    DIR *d = s == FK_OK ? opendir(path) : NULL;
+    struct dirent *e;
+    while (d != NULL && s == FK_OK && (e = readdir(d)) != NULL) {
+        char file[4096];
+        if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0 &&
+            fk_fs_join(file, sizeof file, path, e->d_name))
+            s = fk_fs_check_private_file(file, err);
+    }
+    if (d != NULL)
+        closedir(d);
+    return s;
 }
 
 static fk_status fk__load_identity(fk_job *job, fk_err *err)
@@ -235,9 +383,17 @@ fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
     fk_job *job = fk__job_alloc(dir);
     if (job == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
-    s = fk__connect(job, false, err);
+    s = fk__check_tree(dir, err);
+    if (s == FK_OK)
+        s = fk__lock(job, err);
+    if (s == FK_OK)
+        s = fk__connect(job, false, err);
     if (s == FK_OK)
         s = fk__load_identity(job, err);
+    /* Holding the lock, no other command is writing files: what a killed one left unlisted
+     * goes now. */
+    if (s == FK_OK)
+        fk__files_sweep(job);
     if (s != FK_OK) {
         fk_job_close(job);
         return s;
@@ -258,23 +414,24 @@ static fk_status fk__init_identity(fk_job *job, const char *order_text, size_t o
         s = fk__job_meta_set(job, "order", order_text, order_len, err);
     if (s == FK_OK)
         s = fk__job_meta_set(job, "created_at", local, strlen(local), err);
+    if (s == FK_OK)
+        s = fk__job_meta_set(job, "store_format", FK__STORE_FORMAT, strlen(FK__STORE_FORMAT), err);
     return s;
 }
 
 static fk_status fk__init_signing(fk_job *job, fk_err *err)
 {
-    fk_key *seal = NULL;
+    const fk_key *seal = NULL;
     unsigned char pk[FK_SIGN_PUBLIC_BYTES];
     fk_buf sk;
     fk_buf_init(&sk, 1024);
-    fk_status s = fk__job_subkey(job, "auditsig", &seal, err);
+    fk_status s = fk__job_key(job, "auditsig", &seal, err);
     if (s == FK_OK)
         s = fk_sign_keypair(seal, pk, &sk, err);
     if (s == FK_OK)
         s = fk__job_meta_set(job, "sign_pk", pk, sizeof pk, err);
     if (s == FK_OK)
         s = fk__job_meta_set(job, "sign_sk", sk.data, sk.len, err);
-    fk_key_free(seal);
     fk_buf_free(&sk);
     return s;
 }
@@ -290,8 +447,11 @@ static fk_status fk__create_in(fk_job *job, const char *order_path, const fk_use
     s = fk_order_parse(order_path, text, len, &job->order, err);
     if (s == FK_OK)
         s = fk__connect(job, true, err);
+    fk_key *key = NULL;
     if (s == FK_OK)
-        s = fk_key_new_random(&job->key, err);
+        s = fk_key_new_random(&key, err);
+    if (s == FK_OK)
+        s = fk__job_set_key(job, key, err);
     if (s == FK_OK)
         s = fk__job_exec(job, "BEGIN IMMEDIATE", err);
     if (s == FK_OK) {
@@ -319,7 +479,8 @@ static fk_status fk__create_in(fk_job *job, const char *order_path, const fk_use
 /* Removes what a failed create left, so that a retry finds an empty directory. */
 static void fk__remove_db_files(const char *dir)
 {
-    static const char *const names[] = {FK__DB_NAME, FK__DB_NAME "-wal", FK__DB_NAME "-shm"};
+    static const char *const names[] = {FK__DB_NAME, FK__DB_NAME "-wal", FK__DB_NAME "-shm",
+                                        FK__LOCK_NAME};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
         char path[4096];
         if (fk_fs_join(path, sizeof path, dir, names[i]))
@@ -340,7 +501,9 @@ fk_status fk_job_create(const char *dir, const char *order_path, const fk_user_s
     fk_job *job = fk__job_alloc(dir);
     if (job == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
-    s = fk__create_in(job, order_path, manager, password, kdf, err);
+    s = fk__lock(job, err);
+    if (s == FK_OK)
+        s = fk__create_in(job, order_path, manager, password, kdf, err);
     if (s != FK_OK) {
         fk_job_close(job);
         fk__remove_db_files(dir);
@@ -356,12 +519,74 @@ void fk_job_close(fk_job *job)
         return;
     if (job->db != NULL)
         sqlite3_close(job->db);
-    fk_key_free(job->key);
+    if (job->lock_fd >= 0)
+        close(job->lock_fd); /* releases the lock */
+    fk_status ignored = fk__job_set_key(job, NULL, NULL);
+    (void)ignored;
+    fk__job_plain_done(job);
+    fk_buf_free(&job->plain);
     fk_order_free(job->order);
     fk_free(job->dir);
     fk_free(job->user);
     fk_free(job->command);
     fk_free(job);
+}
+
+static const char *const fk__subkey_contexts[FK__SUBKEYS] = {"records_", "resident", "files___",
+                                                             "insertck", "auditsig", "roster__"};
+
+fk_status fk__job_set_key(fk_job *job, fk_key *key, fk_err *err)
+{
+    for (int i = 0; i < FK__SUBKEYS; i++) {
+        fk_key_free(job->subkeys[i]);
+        job->subkeys[i] = NULL;
+    }
+    fk_key_free(job->key);
+    job->key = key;
+    fk_status s = FK_OK;
+    for (int i = 0; key != NULL && s == FK_OK && i < FK__SUBKEYS; i++)
+        s = fk_key_derive(key, 1, fk__subkey_contexts[i], &job->subkeys[i], err);
+    if (s != FK_OK) {
+        fk_status ignored = fk__job_set_key(job, NULL, NULL);
+        (void)ignored;
+    }
+    return s;
+}
+
+fk_status fk__job_key(const fk_job *job, const char context[8], const fk_key **out, fk_err *err)
+{
+    if (job->key == NULL)
+        return fk_failf(err, FK_EPERM, "the job key is not open (log in as a handler)");
+    for (int i = 0; i < FK__SUBKEYS; i++) {
+        if (memcmp(fk__subkey_contexts[i], context, 8) == 0) {
+            *out = job->subkeys[i];
+            return FK_OK;
+        }
+    }
+    return fk_failf(err, FK_EINVAL, "no subkey for context %.8s", context);
+}
+
+/* Reserved whole once, so that it never moves (and loses its mark) while records pass. */
+#define FK__PLAIN_RESERVE ((1 << 16) - 1)
+
+fk_status fk__job_plain(fk_job *job, fk_buf **out, fk_err *err)
+{
+    if (job->plain.data == NULL) {
+        char *where;
+        if (fk_buf_extend(&job->plain, FK__PLAIN_RESERVE, &where) != FK_OK)
+            return fk_failf(err, FK_ENOMEM, "out of memory for a record buffer");
+        fk_proc_dontdump(job->plain.data, job->plain.cap);
+    }
+    fk_buf_reset(&job->plain);
+    *out = &job->plain;
+    return FK_OK;
+}
+
+void fk__job_plain_done(fk_job *job)
+{
+    if (job->plain.data != NULL)
+        fk_wipe(job->plain.data, job->plain.cap);
+    fk_buf_reset(&job->plain);
 }
 
 fk_status fk__job_subkey(fk_job *job, const char context[8], fk_key **out, fk_err *err)
@@ -402,14 +627,28 @@ fk_status fk_job_begin(fk_job *job, fk_err *err)
     return fk__job_exec(job, "BEGIN IMMEDIATE", err);
 }
 
+/* After a transaction that changed the file list: the files no row names any more (the
+ * old set after a commit, the new one after a rollback) are deleted. */
+static void fk__after_transaction(fk_job *job)
+{
+    if (job->files_dirty && sqlite3_get_autocommit(job->db)) {
+        job->files_dirty = false;
+        fk__files_sweep(job);
+    }
+}
+
 fk_status fk_job_commit(fk_job *job, fk_err *err)
 {
-    return fk__job_exec(job, "COMMIT", err);
+    fk_status s = fk__job_exec(job, "COMMIT", err);
+    if (s == FK_OK)
+        fk__after_transaction(job);
+    return s;
 }
 
 void fk_job_rollback(fk_job *job)
 {
     (void)sqlite3_exec(job->db, "ROLLBACK", NULL, NULL, NULL);
+    fk__after_transaction(job);
 }
 
 fk_status fk_job_end(fk_job *job, fk_status s, fk_err *err)

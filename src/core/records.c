@@ -1,21 +1,22 @@
 /* Sealed records, rejects and counts: see records.h. */
 #include "records.h"
+#include "files.h"
 #include "job-private.h"
 #include "util/mem.h"
+#include "util/proc.h"
 
 #include <stdio.h>
 #include <string.h>
 
 fk_status fk_job_tag(fk_job *job, const char *resident_no, char out[FK_TAG_HEX], fk_err *err)
 {
-    fk_key *k;
-    fk_status s = fk__job_subkey(job, "resident", &k, err);
+    const fk_key *k;
+    fk_status s = fk__job_key(job, "resident", &k, err);
     if (s != FK_OK)
         return s;
     unsigned char mac[16];
     fk_mac(k, resident_no, strlen(resident_no), mac, sizeof mac);
     fk_hex(mac, sizeof mac, out);
-    fk_key_free(k);
     return FK_OK;
 }
 
@@ -93,6 +94,12 @@ fk_status fk_job_package_start(fk_job *job, const char *sha256_hex, bool replace
         s = fk__run(job, "DELETE FROM records", NULL, 0, 0, err);
         if (s == FK_OK)
             s = fk__run(job, "DELETE FROM rejects", NULL, 0, 0, err);
+        /* The replaced package's print files and quality-gate decisions go in the same
+         * transaction: nothing of it can be exported or carried over afterwards. */
+        if (s == FK_OK)
+            s = fk_job_files_clear(job, err);
+        if (s == FK_OK)
+            s = fk__run(job, "DELETE FROM acceptances", NULL, 0, 0, err);
         if (s == FK_OK)
             s = fk__run(job, "UPDATE packages SET replaced_at = ? WHERE replaced_at IS NULL", local,
                         0, 0, err);
@@ -127,18 +134,21 @@ static size_t fk__record_ad(const fk_job *job, const char *tag, unsigned char *a
 fk_status fk_job_record_add(fk_job *job, long package, const fk_record *r, long line, fk_err *err)
 {
     char tag[FK_TAG_HEX];
-    fk_key *k = NULL;
-    fk_buf plain, sealed;
-    fk_buf_init(&plain, 1 << 16);
+    const fk_key *k = NULL;
+    fk_buf *plain = NULL, sealed;
     fk_buf_init(&sealed, 1 << 17);
+    /* The test of crash hygiene crashes here, with a package's records in clear in memory. */
+    fk_proc_crash_point("record-add");
     fk_status s = fk_job_tag(job, r->resident_no, tag, err);
     if (s == FK_OK)
-        s = fk__job_subkey(job, "records_", &k, err);
-    if (s == FK_OK && fk_record_encode(r, &plain) != FK_OK)
+        s = fk__job_key(job, "records_", &k, err);
+    if (s == FK_OK)
+        s = fk__job_plain(job, &plain, err);
+    if (s == FK_OK && fk_record_encode(r, plain) != FK_OK)
         s = fk_failf(err, FK_ENOMEM, "out of memory sealing a record");
     unsigned char ad[64];
     size_t ad_len = fk__record_ad(job, tag, ad);
-    if (s == FK_OK && fk_seal(k, ad, ad_len, plain.data, plain.len, &sealed) != FK_OK)
+    if (s == FK_OK && fk_seal(k, ad, ad_len, plain->data, plain->len, &sealed) != FK_OK)
         s = fk_failf(err, FK_ENOMEM, "out of memory sealing a record");
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
@@ -159,11 +169,8 @@ fk_status fk_job_record_add(fk_job *job, long package, const fk_record *r, long 
             s = fk__job_db_fail(job, err);
     }
     sqlite3_finalize(st);
-    if (plain.data != NULL)
-        fk_wipe(plain.data, plain.cap);
-    fk_buf_free(&plain);
+    fk__job_plain_done(job);
     fk_buf_free(&sealed);
-    fk_key_free(k);
     return s;
 }
 
@@ -246,14 +253,20 @@ static fk_status fk__unseal_row(fk_job *job, const fk_key *k, sqlite3_stmt *st, 
 
 /* What unsealing records needs: the subkey and a buffer for the plaintext (wiped after). */
 typedef struct {
-    fk_key *key;
+    const fk_key *key;
     fk_buf plain;
 } fk__unsealer;
 
 static fk_status fk__unsealer_open(fk_job *job, fk__unsealer *u, fk_err *err)
 {
     fk_buf_init(&u->plain, 1 << 16);
-    return fk__job_subkey(job, "records_", &u->key, err);
+    /* Reserved whole and kept out of core dumps: reused for every record it unseals. */
+    char *where;
+    if (fk_buf_extend(&u->plain, (1 << 16) - 1, &where) != FK_OK)
+        return fk_failf(err, FK_ENOMEM, "out of memory for a record buffer");
+    fk_proc_dontdump(u->plain.data, u->plain.cap);
+    fk_buf_reset(&u->plain);
+    return fk__job_key(job, "records_", &u->key, err);
 }
 
 static void fk__unsealer_close(fk__unsealer *u)
@@ -261,7 +274,6 @@ static void fk__unsealer_close(fk__unsealer *u)
     if (u->plain.data != NULL)
         fk_wipe(u->plain.data, u->plain.cap);
     fk_buf_free(&u->plain);
-    fk_key_free(u->key);
 }
 
 #define FK__SELECT_RECORDS                                                                         \
@@ -296,8 +308,12 @@ fk_status fk_job_records_foreach(fk_job *job,
 
 fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err)
 {
-    fk__unsealer u;
-    fk_status s = fk__unsealer_open(job, &u, err);
+    /* Called once per record while composing: the job's buffer, not one per call. */
+    const fk_key *key = NULL;
+    fk_buf *plain = NULL;
+    fk_status s = fk__job_key(job, "records_", &key, err);
+    if (s == FK_OK)
+        s = fk__job_plain(job, &plain, err);
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
         s = fk__job_prepare(job, FK__SELECT_RECORDS " WHERE id = ?", &st, err);
@@ -306,14 +322,14 @@ fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err)
         int rc = sqlite3_step(st);
         fk_record_meta m;
         if (rc == SQLITE_ROW)
-            s = fk__unseal_row(job, u.key, st, &m, out, &u.plain, err);
+            s = fk__unseal_row(job, key, st, &m, out, plain, err);
         else if (rc == SQLITE_DONE)
             s = fk_failf(err, FK_ENOENT, "no record %ld", id);
         else
             s = fk__job_db_fail(job, err);
     }
     sqlite3_finalize(st);
-    fk__unsealer_close(&u);
+    fk__job_plain_done(job);
     return s;
 }
 

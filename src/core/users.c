@@ -147,10 +147,22 @@ static fk_status fk__check_spec(const fk_user_spec *u, fk_err *err)
     return FK_OK;
 }
 
+/* What a key slot is bound to: the job, the user, the role and the Argon2id cost. A slot
+ * copied into another user's row, or a row whose role or cost was changed, no longer opens. */
+static size_t fk__slot_ad(const fk_job *job, const char *user_id, fk_role role, fk_kdf_params kdf,
+                          unsigned char *ad, size_t size)
+{
+    int n =
+        snprintf((char *)ad, size, "fukan slot v2\n%s\n%s\n%s\n%llu\n%llu\n", job->id_hex, user_id,
+                 fk_role_name(role), (unsigned long long)kdf.ops, (unsigned long long)kdf.mem);
+    return n < 0 || (size_t)n >= size ? 0 : (size_t)n;
+}
+
 /* Wraps the job key for a staff member; an auditor's slot wraps a key of its own, which
  * proves the password but opens no personal data. */
-static fk_status fk__make_slot(fk_job *job, fk_role role, const char *password, fk_kdf_params kdf,
-                               unsigned char salt[FK_SALT_BYTES], fk_buf *slot, fk_err *err)
+static fk_status fk__make_slot(fk_job *job, const char *user_id, fk_role role, const char *password,
+                               fk_kdf_params kdf, unsigned char salt[FK_SALT_BYTES], fk_buf *slot,
+                               fk_err *err)
 {
     fk_key *own = NULL;
     const fk_key *wrapped = job->key;
@@ -160,8 +172,145 @@ static fk_status fk__make_slot(fk_job *job, fk_role role, const char *password, 
             return s;
         wrapped = own;
     }
-    fk_status s = fk_slot_wrap(wrapped, password, kdf, salt, slot, err);
+    unsigned char ad[160];
+    size_t ad_len = fk__slot_ad(job, user_id, role, kdf, ad, sizeof ad);
+    fk_status s = fk_slot_wrap(wrapped, password, kdf, ad, ad_len, salt, slot, err);
     fk_key_free(own);
+    return s;
+}
+
+/* One user row as the roster MAC covers it: every column but the MAC, the live failure
+ * count and lock flag (which failed logins change without the key), in this order. */
+#define FK__ROW_COLUMNS                                                                            \
+    "id, seq, name, affiliation, role, added_at, added_by, removed_at, removed_by,"                \
+    " auth_failures, auth_locked, kdf_ops, kdf_mem, salt, slot, mac, failures, locked"
+#define FK__ROW_MACED 15 /* columns 0..14 */
+#define FK__ROW_MAC   15
+
+static fk_status fk__roster_key(fk_job *job, const fk_key **out, fk_err *err)
+{
+    return fk__job_key(job, "roster__", out, err);
+}
+
+/* The MAC of a row: each column tagged with its type and length, so that NULL, "" and 0
+ * differ. An auditor's slot, salt and cost are left out: the auditor changes them without
+ * the job key, the slot opens nothing, and its associated data binds it to the auditor. */
+static fk_status fk__row_mac(fk_job *job, const fk_key *key, sqlite3_stmt *st,
+                             unsigned char mac[FK_HASH_BYTES])
+{
+    fk_buf b;
+    fk_buf_init(&b, 1 << 12);
+    fk_status s = fk_buf_append_str(&b, "fukan roster v2\n");
+    if (s == FK_OK)
+        s = fk_buf_append(&b, job->id, sizeof job->id);
+    const char *role = (const char *)sqlite3_column_text(st, 4);
+    bool auditor = role != NULL && strcmp(role, "auditor") == 0;
+    for (int i = 0; s == FK_OK && i < FK__ROW_MACED; i++) {
+        if (auditor && i >= 11)
+            break;
+        int type = sqlite3_column_type(st, i);
+        const void *data = NULL;
+        size_t n = 0;
+        char num[24];
+        if (type == SQLITE_INTEGER) {
+            snprintf(num, sizeof num, "%lld", (long long)sqlite3_column_int64(st, i));
+            data = num;
+            n = strlen(num);
+        } else if (type != SQLITE_NULL) {
+            data = sqlite3_column_blob(st, i);
+            n = (size_t)sqlite3_column_bytes(st, i);
+        }
+        s = fk_buf_appendf(&b, "%d:%zu:", type, n);
+        if (s == FK_OK && n > 0)
+            s = fk_buf_append(&b, data, n);
+    }
+    if (s == FK_OK)
+        fk_mac(key, b.data, b.len, mac, FK_HASH_BYTES);
+    fk_buf_free(&b);
+    return s;
+}
+
+static fk_status fk__roster_altered(fk_job *job, const char *user_id, const char *what, fk_err *err)
+{
+    return fk_failf(err, FK_ETAMPER,
+                    "%s: roster entry of user %s: %s: the store was altered outside fukan",
+                    job->dir, user_id ? user_id : "?", what);
+}
+
+fk_status fk__roster_verify(fk_job *job, fk_err *err)
+{
+    const fk_key *key = NULL;
+    fk_status s = fk__roster_key(job, &key, err);
+    sqlite3_stmt *st = NULL;
+    if (s == FK_OK)
+        s = fk__job_prepare(job, "SELECT " FK__ROW_COLUMNS " FROM users ORDER BY seq", &st, err);
+    long expected = 1;
+    int rc = SQLITE_DONE;
+    while (s == FK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
+        const char *id = (const char *)sqlite3_column_text(st, 0);
+        unsigned char mac[FK_HASH_BYTES];
+        if (sqlite3_column_int64(st, 1) != expected++) {
+            s = fk__roster_altered(job, id, "a user was deleted or inserted", err);
+            break;
+        }
+        s = fk__row_mac(job, key, st, mac);
+        if (s != FK_OK) {
+            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            break;
+        }
+        if (sqlite3_column_bytes(st, FK__ROW_MAC) != FK_HASH_BYTES ||
+            !fk_equal(sqlite3_column_blob(st, FK__ROW_MAC), mac, FK_HASH_BYTES))
+            s = fk__roster_altered(job, id, "role, name, key slot or lock state changed", err);
+        /* Failed logins only ever raise the count and set the lock without the key. */
+        else if (sqlite3_column_int64(st, 16) < sqlite3_column_int64(st, 9) ||
+                 sqlite3_column_int64(st, 17) < sqlite3_column_int64(st, 10))
+            s = fk__roster_altered(job, id, "failed logins or lockout undone", err);
+    }
+    if (s == FK_OK && rc != SQLITE_DONE)
+        s = fk__job_db_fail(job, err);
+    sqlite3_finalize(st);
+    return s;
+}
+
+/* Takes the live failure count and lock flag into the MAC and recomputes the MAC of one
+ * user (user_id) or of all (NULL): after every change made with the job key. */
+static fk_status fk__roster_seal(fk_job *job, const char *user_id, fk_err *err)
+{
+    const fk_key *key = NULL;
+    fk_status s = fk__roster_key(job, &key, err);
+    sqlite3_stmt *sync = NULL, *sel = NULL, *upd = NULL;
+    if (s == FK_OK)
+        s = fk__job_prepare(job,
+                            "UPDATE users SET auth_failures = failures, auth_locked = locked"
+                            " WHERE ?1 IS NULL OR id = ?1",
+                            &sync, err);
+    if (s == FK_OK) {
+        sqlite3_bind_text(sync, 1, user_id, -1, SQLITE_STATIC);
+        if (sqlite3_step(sync) != SQLITE_DONE)
+            s = fk__job_db_fail(job, err);
+    }
+    if (s == FK_OK)
+        s = fk__job_prepare(
+            job, "SELECT " FK__ROW_COLUMNS " FROM users WHERE ?1 IS NULL OR id = ?1", &sel, err);
+    if (s == FK_OK)
+        s = fk__job_prepare(job, "UPDATE users SET mac = ?2 WHERE id = ?1", &upd, err);
+    if (s == FK_OK)
+        sqlite3_bind_text(sel, 1, user_id, -1, SQLITE_STATIC);
+    while (s == FK_OK && sqlite3_step(sel) == SQLITE_ROW) {
+        unsigned char mac[FK_HASH_BYTES];
+        if (fk__row_mac(job, key, sel, mac) != FK_OK) {
+            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            break;
+        }
+        sqlite3_bind_text(upd, 1, (const char *)sqlite3_column_text(sel, 0), -1, SQLITE_TRANSIENT);
+        sqlite3_bind_blob(upd, 2, mac, sizeof mac, SQLITE_TRANSIENT);
+        if (sqlite3_step(upd) != SQLITE_DONE)
+            s = fk__job_db_fail(job, err);
+        sqlite3_reset(upd);
+    }
+    sqlite3_finalize(sync);
+    sqlite3_finalize(sel);
+    sqlite3_finalize(upd);
     return s;
 }
 
@@ -178,7 +327,7 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
     unsigned char salt[FK_SALT_BYTES];
     fk_buf slot;
     fk_buf_init(&slot, 1024);
-    s = fk__make_slot(job, u->role, password, kdf, salt, &slot, err);
+    s = fk__make_slot(job, u->id, u->role, password, kdf, salt, &slot, err);
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
         s = fk__job_prepare(job,
@@ -207,7 +356,7 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
     }
     sqlite3_finalize(st);
     fk_buf_free(&slot);
-    return s;
+    return s == FK_OK ? fk__roster_seal(job, u->id, err) : s;
 }
 
 static fk_status fk__require_manager(fk_job *job, const char *what, fk_err *err)
@@ -284,6 +433,8 @@ fk_status fk_job_user_remove(fk_job *job, const char *user_id, fk_err *err)
             s = fk_failf(err, FK_ENOENT, "no current user %s", user_id);
         sqlite3_finalize(st);
     }
+    if (s == FK_OK)
+        s = fk__roster_seal(job, user_id, err);
     return fk__audited(job, s, user_id, "user removed; key slot destroyed", err);
 }
 
@@ -298,6 +449,8 @@ fk_status fk_job_user_unlock(fk_job *job, const char *user_id, fk_err *err)
                         "UPDATE users SET locked = 0, failures = 0 WHERE id = ?1"
                         " AND removed_at IS NULL",
                         user_id, err);
+    if (s == FK_OK)
+        s = fk__roster_seal(job, user_id, err);
     return fk__audited(job, s, user_id, "user unlocked", err);
 }
 
@@ -402,7 +555,18 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
                      user_id, FK_MAX_LOGIN_FAILURES),
             "user locked");
     fk_key *key = NULL;
-    s = fk_slot_unwrap(password, row->kdf, row->salt, row->slot, row->slot_len, &key, err);
+    unsigned char ad[160];
+    size_t ad_len = fk__slot_ad(job, user_id, row->role, row->kdf, ad, sizeof ad);
+    s = fk_slot_unwrap(password, row->kdf, row->salt, ad, ad_len, row->slot, row->slot_len, &key,
+                       err);
+    if (s == FK_ETAMPER)
+        return fk__login_refused(job, user_id,
+                                 fk_failf(err, FK_ETAMPER,
+                                          "%s: the key slot of user %s does not belong to this"
+                                          " user, role or job: the store was altered outside"
+                                          " fukan",
+                                          job->dir, user_id),
+                                 "key slot altered");
     if (s == FK_EAUTH) {
         bool locked;
         fk__count_failure(job, user_id, &locked);
@@ -411,37 +575,38 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
     }
     if (s != FK_OK)
         return s;
-    if (row->role == FK_ROLE_AUDITOR)
+    if (row->role == FK_ROLE_AUDITOR) {
         fk_key_free(key);
-    else
-        job->key = key;
-    return FK_OK;
+        return FK_OK;
+    }
+    return fk__job_set_key(job, key, err);
 }
 
-fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, const char *command,
-                       unsigned allowed_roles, fk_err *err)
+/* The attempt, inside the write transaction that records it. */
+static fk_status fk__login_in(fk_job *job, const char *user_id, const char *password,
+                              const char *command, unsigned allowed_roles, fk_err *err)
 {
-    /* A second login on the same handle starts from nothing: an auditor or a refused user
-     * must not inherit the job key of whoever logged in before. */
-    fk_key_free(job->key);
-    job->key = NULL;
-    job->role = 0;
-    fk_status s = fk__set_string(&job->command, command, err);
-    if (s == FK_OK)
-        s = fk__set_string(&job->user, user_id, err);
-    if (s != FK_OK)
-        return s;
     fk__slot_row row;
-    s = fk__open_slot(job, user_id, password, &row, err);
+    fk_status s = fk__open_slot(job, user_id, password, &row, err);
     fk_role role = row.role;
     fk_wipe(&row, sizeof row);
     if (s != FK_OK)
         return s;
+    /* With the job key, the whole roster is checked against its MACs before anything is
+     * trusted: a role raised, a slot moved or a lockout undone refuses every staff login. */
+    if (job->key != NULL) {
+        s = fk__roster_verify(job, err);
+        if (s != FK_OK) {
+            fk_status ignored = fk__job_set_key(job, NULL, NULL);
+            (void)ignored;
+            return fk__login_refused(job, user_id, s, "roster altered");
+        }
+    }
     if ((role & allowed_roles) == 0) {
         char allowed[160];
         fk_role_describe(allowed_roles, allowed, sizeof allowed);
-        fk_key_free(job->key);
-        job->key = NULL;
+        fk_status ignored = fk__job_set_key(job, NULL, NULL);
+        (void)ignored;
         return fk__login_refused(job, user_id,
                                  fk_failf(err, FK_EPERM,
                                           "user %s (%s) may not run '%s'; allowed: %s", user_id,
@@ -449,12 +614,66 @@ fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, c
                                  "role not allowed");
     }
     job->role = role;
-    s = fk__update_user(job, "UPDATE users SET failures = 0 WHERE id = ?1", user_id, err);
-    if (s == FK_OK && job->key != NULL)
-        s = fk__audit_sign_pending(job, err);
+    if (job->key != NULL) {
+        s = fk__update_user(job, "UPDATE users SET failures = 0 WHERE id = ?1", user_id, err);
+        /* The lockouts and failures counted since the last keyed session become part of the
+         * MAC: from now on, undoing them is detected. */
+        if (s == FK_OK)
+            s = fk__roster_seal(job, NULL, err);
+    } else {
+        /* An auditor's success clears the failures since the last keyed session, never
+         * below what the roster MAC covers. */
+        s = fk__update_user(job, "UPDATE users SET failures = auth_failures WHERE id = ?1", user_id,
+                            err);
+    }
     if (s == FK_OK)
         s = fk__audit_append(job, user_id, command, "login", fk_status_name(FK_OK),
                              fk_role_name(role), err);
+    return s;
+}
+
+/* Attempts to start the login's transaction before giving up on a busy store. */
+#define FK__LOGIN_TRIES 3
+
+fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, const char *command,
+                       unsigned allowed_roles, fk_err *err)
+{
+    /* A second login on the same handle starts from nothing: an auditor or a refused user
+     * must not inherit the job key of whoever logged in before. */
+    fk_status s = fk__job_set_key(job, NULL, err);
+    job->role = 0;
+    if (s == FK_OK)
+        s = fk__set_string(&job->command, command, err);
+    if (s == FK_OK)
+        s = fk__set_string(&job->user, user_id, err);
+    if (s != FK_OK)
+        return s;
+    fk__job_lock_note(job);
+    /* The password is tried only inside a write transaction, so that a failure is always
+     * counted and audited: a store too busy or too full to record it refuses the login
+     * without trying the password (fail closed), or a guesser would get free attempts. */
+    fk_err begin_err;
+    for (int i = 0; i < FK__LOGIN_TRIES; i++) {
+        s = fk_job_begin(job, &begin_err);
+        if (s == FK_OK)
+            break;
+    }
+    if (s != FK_OK)
+        return fk_failf(err, FK_EDB,
+                        "login refused without trying the password: the job store cannot record"
+                        " it (%s)",
+                        fk_err_message(&begin_err));
+    s = fk__login_in(job, user_id, password, command, allowed_roles, err);
+    fk_err commit_err;
+    fk_status c = fk_job_commit(job, &commit_err);
+    if (c != FK_OK) {
+        fk_job_rollback(job);
+        fk_status ignored = fk__job_set_key(job, NULL, NULL);
+        (void)ignored;
+        job->role = 0;
+        return fk_failf(err, FK_EDB, "login refused: the job store could not record it (%s)",
+                        fk_err_message(&commit_err));
+    }
     return s;
 }
 
@@ -480,12 +699,13 @@ fk_status fk_job_user_passwd(fk_job *job, const char *user_id, const char *new_p
     unsigned char salt[FK_SALT_BYTES];
     fk_buf slot;
     fk_buf_init(&slot, 1024);
-    s = fk__make_slot(job, row.role, new_password, kdf, salt, &slot, err);
+    s = fk__make_slot(job, user_id, row.role, new_password, kdf, salt, &slot, err);
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
         s = fk__job_prepare(job,
                             "UPDATE users SET salt = ?2, slot = ?3, kdf_ops = ?4, kdf_mem = ?5,"
-                            " failures = 0 WHERE id = ?1 AND removed_at IS NULL",
+                            " failures = CASE WHEN ?6 THEN 0 ELSE failures END"
+                            " WHERE id = ?1 AND removed_at IS NULL",
                             &st, err);
     if (s == FK_OK) {
         sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
@@ -493,10 +713,15 @@ fk_status fk_job_user_passwd(fk_job *job, const char *user_id, const char *new_p
         sqlite3_bind_blob(st, 3, slot.data, (int)slot.len, SQLITE_STATIC);
         sqlite3_bind_int64(st, 4, (sqlite3_int64)kdf.ops);
         sqlite3_bind_int64(st, 5, (sqlite3_int64)kdf.mem);
+        /* Without the job key (an auditor's own password) the failure count stays: only a
+         * keyed change may lower what the roster MAC covers. */
+        sqlite3_bind_int(st, 6, job->key != NULL);
         if (sqlite3_step(st) != SQLITE_DONE)
             s = fk__job_db_fail(job, err);
     }
     sqlite3_finalize(st);
+    if (s == FK_OK && job->key != NULL)
+        s = fk__roster_seal(job, user_id, err);
     fk_buf_free(&slot);
     fk_wipe(&row, sizeof row);
     return fk__audited(job, s, user_id, "password changed; key slot rewrapped", err);

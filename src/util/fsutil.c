@@ -11,10 +11,18 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+/* A symbolic link could point a job's data anywhere, or others' data into the job. */
+static fk_status fk__symlink(const char *path, fk_err *err)
+{
+    return fk_failf(err, FK_EUNSAFE, "%s: is a symbolic link; refused (use the real path)", path);
+}
+
 fk_status fk_fs_check_private_dir(const char *path, fk_err *err)
 {
     struct stat st;
-    if (stat(path, &st) != 0 || !S_ISDIR(st.st_mode))
+    if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
+        return fk__symlink(path, err);
+    if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
         return fk_failf(err, FK_ENOENT, "%s: not a directory", path);
     if ((st.st_mode & 077) != 0)
         return fk_failf(err, FK_EUNSAFE,
@@ -26,8 +34,12 @@ fk_status fk_fs_check_private_dir(const char *path, fk_err *err)
 fk_status fk_fs_check_private_file(const char *path, fk_err *err)
 {
     struct stat st;
-    if (stat(path, &st) != 0)
+    if (lstat(path, &st) != 0)
         return fk_failf(err, FK_ENOENT, "%s: %s", path, strerror(errno));
+    if (S_ISLNK(st.st_mode))
+        return fk__symlink(path, err);
+    if (!S_ISREG(st.st_mode))
+        return fk_failf(err, FK_EUNSAFE, "%s: not a regular file", path);
     if ((st.st_mode & 077) != 0)
         return fk_failf(err, FK_EUNSAFE,
                         "%s: file is accessible by others (mode %03o); run chmod 600", path,

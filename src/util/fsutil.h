@@ -12,11 +12,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* FK_EUNSAFE (with the path in err) if path is a directory readable by group or others,
- * FK_ENOENT if it does not exist or is not a directory. */
+/* FK_EUNSAFE (with the path in err) if path is a directory readable by group or others or
+ * a symbolic link, FK_ENOENT if it does not exist or is not a directory. */
 fk_status fk_fs_check_private_dir(const char *path, fk_err *err) FK_WARN_UNUSED;
 
-/* FK_EUNSAFE if the file at path is accessible by group or others; FK_ENOENT if missing. */
+/* FK_EUNSAFE if the file at path is accessible by group or others, a symbolic link or not a
+ * regular file; FK_ENOENT if missing. */
 fk_status fk_fs_check_private_file(const char *path, fk_err *err) FK_WARN_UNUSED;
 
 /* Creates directory path with mode 0700; FK_EEXIST if it exists and is not empty. */

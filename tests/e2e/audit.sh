@@ -13,7 +13,8 @@ expect_exit 0 as_sato "audit verify" job --pubkey pubkey.hex --checkpoint "$chec
 # as an attacker would).
 tampered() {
   rm -rf "$1"; cp -a job "$1"
-  sqlite3 "$1/job.db" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete; $2"
+  sqlite3 "$1/job.db" "DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;
+    DROP TRIGGER audit_unauth_no_update; DROP TRIGGER audit_unauth_no_delete; $2"
 }
 
 # verify_fails DIR PATTERN [ARGS]: verification exits 1 and names the broken entry.
@@ -58,7 +59,7 @@ rows = db.execute("SELECT seq, ts_utc, ts_local, user, host, command, object, ou
                   " FROM audit ORDER BY seq").fetchall()
 for row in rows:
     enc = b"".join(b"%d:%s\n" % (len(str(f).encode()), str(f).encode()) for f in row)
-    h = hashlib.blake2b(job_id + enc + prev, digest_size=32).digest()
+    h = hashlib.blake2b(b"fukan audit v2\n" + job_id + enc + prev, digest_size=32).digest()
     db.execute("UPDATE audit SET prev_hash = ?, hash = ? WHERE seq = ?", (prev, h, row[0]))
     prev = h
 db.commit()

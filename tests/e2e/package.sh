@@ -39,7 +39,10 @@ expect_grep 'accessible by others' err.txt
 "$FUKAN" sample -o big.csv --count 3000 --seed 5 >/dev/null
 7zz a -tzip -mem=AES256 -p"$pw" big.zip big.csv >/dev/null
 new_job job2
-as_tanaka open job2 big.zip --package-password-file pkg-pw >/dev/null 2>&1 &
+# fukan itself in the background (not the as_tanaka function, whose subshell is what $!
+# would name and kill -9 would kill, leaving fukan running).
+"$FUKAN" open job2 big.zip --package-password-file pkg-pw --user tanaka \
+  --user-password-file pw-tanaka >/dev/null 2>&1 &
 pid=$!
 sleep 0.4
 kill -9 "$pid" 2>/dev/null || true

@@ -1,8 +1,8 @@
 /*
  * Unit tests for core/audit: an untouched log verifies and its head is the checkpoint;
  * every edit made behind fukan's back (with the append-only triggers dropped first) fails
- * verification naming the first broken entry; entries written without the job key are
- * signed at the next staff login.
+ * verification naming the first broken entry; entries written without the job key go to the
+ * unauthenticated record, are never signed, and are witnessed by the next keyed session.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -32,7 +32,9 @@ static void tamper(fx_job *fx, const char *sql)
     char *msg = NULL;
     int rc = sqlite3_exec(db,
                           "DROP TRIGGER IF EXISTS audit_no_delete;"
-                          "DROP TRIGGER IF EXISTS audit_no_update;",
+                          "DROP TRIGGER IF EXISTS audit_no_update;"
+                          "DROP TRIGGER IF EXISTS audit_unauth_no_delete;"
+                          "DROP TRIGGER IF EXISTS audit_unauth_no_update;",
                           NULL, NULL, &msg);
     if (rc == SQLITE_OK)
         rc = sqlite3_exec(db, sql, NULL, NULL, &msg);
@@ -103,7 +105,8 @@ static void test_verify(void **state)
     verify_ok(&fx, NULL, NULL, &report);
     assert_int_equal(report.entries, entries);
     assert_int_equal(report.head_seq, entries);
-    assert_int_equal(report.unsigned_tail, 0);
+    assert_int_equal(report.unauthenticated, 0);
+    assert_true(report.roster_checked);
     assert_int_equal(entries_of(&fx, NULL), entries);
 
     char cp[80], expected[80];
@@ -318,13 +321,30 @@ static void test_replaced_key(void **state)
     fx_destroy(&fx);
 }
 
-static void test_unsigned_tail(void **state)
+typedef struct {
+    long authenticated, unauthenticated;
+} kinds;
+
+static int count_kinds(const fk_audit_entry *e, void *ctx)
+{
+    kinds *k = ctx;
+    if (e->authenticated) {
+        assert_true(e->is_signed);
+        k->authenticated++;
+    } else {
+        assert_false(e->is_signed);
+        k->unauthenticated++;
+    }
+    return 0;
+}
+
+static void test_unauthenticated(void **state)
 {
     (void)state;
     fx_job fx;
     fx_create(&fx, true);
     fk_err err;
-    /* Failed logins are written before any key is open: unsigned, but chained. */
+    /* Failed logins are written before any key is open: to the unauthenticated record. */
     fx_reopen(&fx);
     assert_int_equal(
         fk_job_login(fx.job, FX_HANDLER, "wrong-password-1", "t", FK_ROLES_STAFF, &err), FK_EAUTH);
@@ -332,33 +352,79 @@ static void test_unsigned_tail(void **state)
                      FK_EAUTH);
     fk_audit_report report;
     verify_ok(&fx, NULL, NULL, &report);
-    assert_int_equal(report.entries, FX_ENTRIES + 2);
-    assert_int_equal(report.unsigned_tail, 2);
+    assert_int_equal(report.entries, FX_ENTRIES);
+    assert_int_equal(report.unauthenticated, 2);
+    assert_int_equal(report.unwitnessed, 2);
+    assert_false(report.roster_checked);
 
     /* An auditor's login opens no job key either. */
     FX_OK(fx_login(&fx, FX_AUDITOR, FX_AUDITOR_PW, FK_ROLES_ALL, &err), &err);
     verify_ok(&fx, NULL, NULL, &report);
-    assert_int_equal(report.unsigned_tail, 3);
+    assert_int_equal(report.unauthenticated, 3);
 
     char cp[80];
     checkpoint_of(&fx, cp);
 
-    /* The next staff login signs them all, and its own entry. */
+    /* The next staff login writes a signed witness of all three, then its own entry; the
+     * three stay unauthenticated. */
     FX_OK(fx_login(&fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), &err);
     verify_ok(&fx, NULL, cp, &report);
-    assert_int_equal(report.entries, FX_ENTRIES + 4);
-    assert_int_equal(report.unsigned_tail, 0);
+    assert_int_equal(report.entries, FX_ENTRIES + 2);
+    assert_int_equal(report.unauthenticated, 3);
+    assert_int_equal(report.unwitnessed, 0);
+    kinds k = {0, 0};
+    FX_OK(fk_audit_foreach(fx.job, NULL, count_kinds, &k, &err), &err);
+    assert_int_equal(k.authenticated, FX_ENTRIES + 2);
+    assert_int_equal(k.unauthenticated, 3);
+    /* A second keyed entry has nothing new to witness. */
+    FX_OK(fk_job_audit(fx.job, "-", FK_OK, "more", &err), &err);
+    verify_ok(&fx, NULL, cp, &report);
+    assert_int_equal(report.entries, FX_ENTRIES + 3);
+
+    /* Witnessed entries can be neither removed nor rewritten. */
+    tamper(&fx, "DELETE FROM audit_unauth WHERE seq = 3");
+    fk_err_clear(&err);
+    assert_int_equal(fk_audit_verify(fx.job, NULL, NULL, &report, &err), FK_ETAMPER);
+    assert_non_null(strstr(fk_err_message(&err), "unauthenticated audit entries 3-3"));
     fx_destroy(&fx);
 }
 
-static void test_unsigned_before_signed(void **state)
+/* An entry forged into the unauthenticated record, chained correctly, never passes as a
+ * staff action: it is counted as unauthenticated, and the next witness covers it as such. */
+static void test_forged_unauthenticated(void **state)
 {
     (void)state;
     fx_job fx;
     fx_create(&fx, true);
-    /* Stripping a signature in the middle is not an unsigned tail. */
+    fk_err err;
+    /* What a database writer can do without any key: write an entry as the unkeyed path does. */
+    fk_job_close(fx.job);
+    FX_OK(fk_job_open(fx.dir, &fx.job, &err), &err);
+    FX_OK(fk_job_audit(fx.job, "export", FK_OK, "export by kanri", &err), &err);
+    fk_audit_report report;
+    verify_ok(&fx, NULL, NULL, &report);
+    assert_int_equal(report.entries, FX_ENTRIES);
+    assert_int_equal(report.unauthenticated, 1);
+    /* Moved into the signed log, with or without a signature, it fails. */
+    tamper(&fx, "INSERT INTO audit SELECT seq + 3, ts_utc, ts_local, user, host, command, object,"
+                " outcome, details, prev_hash, hash, NULL FROM audit_unauth;");
+    verify_tampered(&fx, NULL, NULL, FX_ENTRIES + 1, "does not link");
+    fx_destroy(&fx);
+}
+
+static void test_unsigned_in_signed_log(void **state)
+{
+    (void)state;
+    fx_job fx;
+    fx_create(&fx, true);
+    /* A signature stripped, anywhere, is a forgery. */
     tamper(&fx, "UPDATE audit SET sig = NULL WHERE seq = 2");
-    verify_tampered(&fx, NULL, NULL, 2, "unsigned entry before signed ones");
+    verify_tampered(&fx, NULL, NULL, 2, "not signed");
+    fx_destroy(&fx);
+
+    fx_create(&fx, true);
+    tamper(&fx, "UPDATE audit SET sig = NULL WHERE seq = 3");
+    verify_tampered(&fx, NULL, NULL, 3, "not signed");
     fx_destroy(&fx);
 }
 
@@ -406,8 +472,9 @@ int main(void)
         cmocka_unit_test(test_swapped),
         cmocka_unit_test(test_truncated),
         cmocka_unit_test(test_replaced_key),
-        cmocka_unit_test(test_unsigned_tail),
-        cmocka_unit_test(test_unsigned_before_signed),
+        cmocka_unit_test(test_unauthenticated),
+        cmocka_unit_test(test_forged_unauthenticated),
+        cmocka_unit_test(test_unsigned_in_signed_log),
         cmocka_unit_test(test_out_of_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -171,33 +171,50 @@ static void test_slot(void **state)
     fk_key *job_key = new_key();
     fk_kdf_params kdf = fk_kdf_interactive();
     unsigned char salt[FK_SALT_BYTES], salt2[FK_SALT_BYTES];
+    static const char ad[] = "job 1, user sato, role handler";
+    static const char other_ad[] = "job 1, user sato, role manager";
+    const size_t n = sizeof ad - 1;
     fk_buf slot, slot2;
     fk_buf_init(&slot, 1024);
     fk_buf_init(&slot2, 1024);
     fk_err err;
-    assert_int_equal(fk_slot_wrap(job_key, "correct horse 7", kdf, salt, &slot, &err), FK_OK);
+    assert_int_equal(fk_slot_wrap(job_key, "correct horse 7", kdf, ad, n, salt, &slot, &err),
+                     FK_OK);
     /* The same password wraps differently each time (fresh salt). */
-    assert_int_equal(fk_slot_wrap(job_key, "correct horse 7", kdf, salt2, &slot2, &err), FK_OK);
+    assert_int_equal(fk_slot_wrap(job_key, "correct horse 7", kdf, ad, n, salt2, &slot2, &err),
+                     FK_OK);
     assert_memory_not_equal(salt, salt2, FK_SALT_BYTES);
 
     fk_key *opened = NULL;
     assert_int_equal(
-        fk_slot_unwrap("correct horse 7", kdf, salt, slot.data, slot.len, &opened, &err), FK_OK);
+        fk_slot_unwrap("correct horse 7", kdf, salt, ad, n, slot.data, slot.len, &opened, &err),
+        FK_OK);
     assert_true(same_key(job_key, opened));
     fk_key_free(opened);
 
     opened = NULL;
     fk_err_clear(&err);
     assert_int_equal(
-        fk_slot_unwrap("correct horse 8", kdf, salt, slot.data, slot.len, &opened, &err), FK_EAUTH);
+        fk_slot_unwrap("correct horse 8", kdf, salt, ad, n, slot.data, slot.len, &opened, &err),
+        FK_EAUTH);
     assert_null(opened);
     assert_int_equal(err.status, FK_EAUTH);
-    /* The right password with the other slot's salt, or a truncated slot, opens nothing. */
+    /* The right password with the other slot's salt opens nothing: a wrong password, as
+     * far as the slot can tell. */
     assert_int_equal(
-        fk_slot_unwrap("correct horse 7", kdf, salt2, slot.data, slot.len, &opened, &err),
+        fk_slot_unwrap("correct horse 7", kdf, salt2, ad, n, slot.data, slot.len, &opened, &err),
         FK_EAUTH);
+    /* The right password but other associated data (a relabelled or moved slot), or a
+     * truncated slot: not a wrong password, an altered store. */
+    assert_int_equal(fk_slot_unwrap("correct horse 7", kdf, salt, other_ad, sizeof other_ad - 1,
+                                    slot.data, slot.len, &opened, &err),
+                     FK_ETAMPER);
+    assert_non_null(strstr(fk_err_message(&err), "altered"));
     assert_int_equal(
-        fk_slot_unwrap("correct horse 7", kdf, salt, slot.data, slot.len - 1, &opened, &err),
+        fk_slot_unwrap("correct horse 7", kdf, salt, ad, n, slot.data, slot.len - 1, &opened, &err),
+        FK_ETAMPER);
+    assert_int_equal(
+        fk_slot_unwrap("correct horse 7", kdf, salt, ad, n, slot.data, 10, &opened, &err),
         FK_EAUTH);
     assert_null(opened);
 

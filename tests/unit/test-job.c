@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <sqlite3.h>
 #include <stdbool.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -187,7 +188,7 @@ static void test_login(void **state)
     FX_OK(fk_job_audit(fx.job, "-", FK_OK, "auditor at work", &err), &err);
     fk_audit_report report;
     FX_OK(fk_audit_verify(fx.job, NULL, NULL, &report, &err), &err);
-    assert_int_equal(report.unsigned_tail, 2); /* the login and the entry */
+    assert_int_equal(report.unwitnessed, 2); /* the login and the entry */
     expect_status(fk_job_user_add(fx.job, &extra, "Umi-no-Soko-de-55", fk_kdf_interactive(), &err),
                   FK_EPERM, &err);
     expect_status(
@@ -554,14 +555,100 @@ static void test_out_of_memory(void **state)
     fx_destroy(&fx);
 }
 
+/* Runs SQL on the closed job's store, as someone with write access to job.db would. */
+static void edit_store(fx_job *fx, const char *sql)
+{
+    fk_job_close(fx->job);
+    fx->job = NULL;
+    char path[160];
+    snprintf(path, sizeof path, "%s/job.db", fx->dir);
+    sqlite3 *db;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    char *msg = NULL;
+    if (sqlite3_exec(db, sql, NULL, NULL, &msg) != SQLITE_OK)
+        fail_msg("%s: %s", sql, msg);
+    sqlite3_close(db);
+}
+
+static long failures_of(fx_job *fx, const char *id)
+{
+    fk_job_close(fx->job);
+    fx->job = NULL;
+    char path[160], sql[128];
+    snprintf(path, sizeof path, "%s/job.db", fx->dir);
+    snprintf(sql, sizeof sql, "SELECT failures FROM users WHERE id = '%s'", id);
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    assert_int_equal(sqlite3_open(path, &db), SQLITE_OK);
+    assert_int_equal(sqlite3_prepare_v2(db, sql, -1, &st, NULL), SQLITE_OK);
+    assert_int_equal(sqlite3_step(st), SQLITE_ROW);
+    long n = (long)sqlite3_column_int64(st, 0);
+    sqlite3_finalize(st);
+    sqlite3_close(db);
+    return n;
+}
+
+/* The roster is authenticated: a raised role fails the slot's associated data, a changed
+ * name fails the row's MAC (for every staff login), a failure count lowered below what the
+ * MAC covers is caught; an auditor's success clears only what no MAC covers. */
+static void test_roster_authenticated(void **state)
+{
+    (void)state;
+    fx_job fx;
+    fk_err err;
+    fx_create(&fx, true);
+    edit_store(&fx, "UPDATE users SET role = 'manager' WHERE id = '" FX_HANDLER "'");
+    fk_err_clear(&err);
+    expect_status(fx_login(&fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), FK_ETAMPER, &err);
+    assert_non_null(strstr(fk_err_message(&err), "store was altered"));
+    assert_int_equal(fk_job_role(fx.job), 0);
+    /* The manager's own row is intact, but the roster is not: refused too. */
+    expect_status(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), FK_ETAMPER, &err);
+    assert_non_null(strstr(fk_err_message(&err), "roster entry of user " FX_HANDLER));
+    fx_destroy(&fx);
+
+    fx_create(&fx, true);
+    edit_store(&fx, "UPDATE users SET name = 'x' WHERE id = '" FX_AUDITOR "'");
+    expect_status(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), FK_ETAMPER, &err);
+    fx_destroy(&fx);
+
+    /* Two failures, then a staff session seals them; lowering them is caught. */
+    fx_create(&fx, true);
+    for (int i = 0; i < 2; i++)
+        expect_status(fx_login(&fx, FX_HANDLER, "wrong-password-1", FK_ROLES_STAFF, &err), FK_EAUTH,
+                      &err);
+    FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
+    assert_int_equal(failures_of(&fx, FX_HANDLER), 2);
+    edit_store(&fx, "UPDATE users SET failures = 0 WHERE id = '" FX_HANDLER "'");
+    expect_status(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), FK_ETAMPER, &err);
+    assert_non_null(strstr(fk_err_message(&err), "lockout undone"));
+    fx_destroy(&fx);
+
+    /* An auditor's failures are cleared by the auditor's success (no key, no MAC change). */
+    fx_create(&fx, true);
+    for (int i = 0; i < 3; i++)
+        expect_status(fx_login(&fx, FX_AUDITOR, "wrong-password-1", FK_ROLES_ALL, &err), FK_EAUTH,
+                      &err);
+    FX_OK(fx_login(&fx, FX_AUDITOR, FX_AUDITOR_PW, FK_ROLES_ALL, &err), &err);
+    assert_int_equal(failures_of(&fx, FX_AUDITOR), 0);
+    FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLES_STAFF, &err), &err);
+    fx_destroy(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_create_private), cmocka_unit_test(test_create_dirs),
-        cmocka_unit_test(test_login),          cmocka_unit_test(test_lockout),
-        cmocka_unit_test(test_roster_changes), cmocka_unit_test(test_passwd),
-        cmocka_unit_test(test_users_foreach),  cmocka_unit_test(test_roles),
-        cmocka_unit_test(test_password_rules), cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_create_private),
+        cmocka_unit_test(test_create_dirs),
+        cmocka_unit_test(test_login),
+        cmocka_unit_test(test_lockout),
+        cmocka_unit_test(test_roster_changes),
+        cmocka_unit_test(test_passwd),
+        cmocka_unit_test(test_users_foreach),
+        cmocka_unit_test(test_roles),
+        cmocka_unit_test(test_password_rules),
+        cmocka_unit_test(test_out_of_memory),
+        cmocka_unit_test(test_roster_authenticated),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
