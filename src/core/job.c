@@ -55,6 +55,17 @@ static const char *const fk__migrations[] = {
     "  batch INTEGER NOT NULL, envelopes INTEGER NOT NULL, sheets INTEGER NOT NULL,"
     "  bytes INTEGER NOT NULL, created_at TEXT NOT NULL);"
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 4 (issue 12): the print log, one row per CUPS job, written before the file is sent and
+     * completed with CUPS's outcome; and the enclosure check's mark per print file. */
+    "CREATE TABLE prints ("
+    "  id INTEGER PRIMARY KEY, file TEXT NOT NULL, parent TEXT, host TEXT NOT NULL,"
+    "  user TEXT NOT NULL, printer TEXT NOT NULL, job_name TEXT NOT NULL,"
+    "  submitted_at TEXT NOT NULL, submitted_epoch INTEGER NOT NULL, finished_at TEXT,"
+    "  cups_job_id INTEGER, state TEXT NOT NULL,"
+    "  sheets_sent INTEGER NOT NULL, sheets_reported INTEGER, impressions INTEGER,"
+    "  designated INTEGER NOT NULL, over_count INTEGER NOT NULL, reason TEXT, message TEXT);"
+    "CREATE TABLE file_checks ("
+    "  name TEXT PRIMARY KEY, checked_at TEXT NOT NULL, checked_by TEXT NOT NULL);",
 };
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))
