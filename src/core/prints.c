@@ -83,7 +83,7 @@ fk_status fk_job_print_set_sent(fk_job *job, long id, long cups_job_id, fk_err *
 {
     sqlite3_stmt *st;
     fk_status s = fk__job_prepare(
-        job, "UPDATE prints SET cups_job_id = ?, state = 'sent' WHERE id = ? AND state = 'sending'",
+        job, "UPDATE prints SET cups_job_id = ?, state = 'sent' WHERE id = ? AND state IN ('sending', 'sent')",
         &st, err);
     if (s != FK_OK)
         return s;

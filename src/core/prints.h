@@ -59,7 +59,7 @@ typedef struct fk_print_entry {
 fk_status fk_job_print_add(fk_job *job, const fk_print_entry *e, long *id, char *name,
                            size_t name_size, fk_err *err) FK_WARN_UNUSED;
 
-/* Records the CUPS job id of entry id and moves it to "sent". */
+/* Records the CUPS job id of entry id and moves it to "sent"; FK_ESTATE if it is final. */
 fk_status fk_job_print_set_sent(fk_job *job, long id, long cups_job_id, fk_err *err) FK_WARN_UNUSED;
 
 /* Records the final state of entry id with what CUPS reported (-1 for unknown) and its

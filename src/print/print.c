@@ -25,6 +25,7 @@ typedef struct {
     long sheets, impressions;
     bool is_incoming; /* job-state-reasons job-incoming: its document never arrived whole */
     char message[256];
+    char name[256]; /* job-name */
 } fk__job_info;
 
 const char *fk_print_queue(fk_job *job, const fk_print_request *req)
@@ -79,9 +80,12 @@ static fk_status fk__connect(fk__cups *c, fk_err *err)
                         c->where);
     c->http = httpConnect2(server, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000,
                            NULL);
+    /* libcups's last error and errno describe the cleanup, not the refused connection. */
     if (c->http == NULL)
-        return fk_failf(err, FK_EENV, "cannot reach the local CUPS server at %s (is cupsd running?): %s",
-                        c->where, cupsLastErrorString());
+        return fk_failf(err, FK_EENV,
+                        "cannot reach the local CUPS server at %s: cupsd is not running or does "
+                        "not listen there",
+                        c->where);
     return FK_OK;
 }
 
@@ -169,6 +173,8 @@ static fk_status fk__queue_state(fk__cups *c, const char *queue, int *state, boo
             msg = ippGetString(a, 0, NULL);
         if ((a = ippFindAttribute(resp, "printer-state-reasons", IPP_TAG_KEYWORD)) != NULL)
             reason = ippGetString(a, 0, NULL);
+        if (reason != NULL && strcmp(reason, "none") == 0)
+            reason = NULL;
         snprintf(desc, size, "%s%s%s%s%s%s", fk__pstate_name(*state),
                  *accepting ? "" : ", not accepting jobs", reason || msg ? " (" : "",
                  reason ? reason : "", msg && *msg ? (reason ? ": " : "") : "",
@@ -207,8 +213,12 @@ static fk_status fk__check_queue(fk__cups *c, const char *queue, fk_err *err)
 
 static fk_status fk__job_get(fk__cups *c, long id, fk__job_info *info, fk_err *err)
 {
-    static const char *const attrs[] = {"job-state", "job-state-reasons", "job-state-message",
-                                        "job-media-sheets-completed", "job-impressions-completed"};
+    static const char *const attrs[] = {"job-state",
+                                        "job-state-reasons",
+                                        "job-state-message",
+                                        "job-media-sheets-completed",
+                                        "job-impressions-completed",
+                                        "job-name"};
     memset(info, 0, sizeof *info);
     info->sheets = info->impressions = -1;
     char uri[HTTP_MAX_URI];
@@ -235,6 +245,8 @@ static fk_status fk__job_get(fk__cups *c, long id, fk__job_info *info, fk_err *e
             info->sheets = ippGetInteger(a, 0);
         if ((a = ippFindAttribute(resp, "job-impressions-completed", IPP_TAG_INTEGER)) != NULL)
             info->impressions = ippGetInteger(a, 0);
+        if ((a = ippFindAttribute(resp, "job-name", IPP_TAG_NAME)) != NULL)
+            snprintf(info->name, sizeof info->name, "%s", ippGetString(a, 0, NULL));
         if ((a = ippFindAttribute(resp, "job-state-message", IPP_TAG_TEXT)) != NULL)
             snprintf(info->message, sizeof info->message, "%s", ippGetString(a, 0, NULL));
         if ((a = ippFindAttribute(resp, "job-state-reasons", IPP_TAG_KEYWORD)) != NULL)
@@ -442,18 +454,27 @@ static long fk__find_job(fk__cups *c, const char *queue, const char *name)
 static fk_status fk__recover_one(fk__cups *c, fk_job *job, fk_print_entry *e, int timeout,
                                  fk_err *err)
 {
-    long id = e->cups_job_id > 0 ? e->cups_job_id : fk__find_job(c, e->printer, e->job_name);
+    fk__job_info info;
+    long id = e->cups_job_id;
+    fk_status s = FK_OK;
+    /* A job id alone could name another job after cupsd lost its history: the name decides. */
+    if (id > 0 && (s = fk__job_get(c, id, &info, err)) == FK_OK &&
+        (!info.found || strcmp(info.name, e->job_name) != 0))
+        id = 0;
+    if (s != FK_OK)
+        return s;
+    if (id <= 0)
+        id = fk__find_job(c, e->printer, e->job_name);
     if (id <= 0)
         return fk__record(job, e, FK_PRINT_NOT_SENT, NULL,
-                          "recovered: CUPS has no job of this name, so nothing was sent", err);
-    if (e->cups_job_id <= 0) {
-        fk_status s = fk_job_print_set_sent(job, e->id, id, err);
+                          "recovered: the local CUPS server has no job of this name; no sheets are counted", err);
+    if (id != e->cups_job_id) {
+        s = fk_job_print_set_sent(job, e->id, id, err);
         if (s != FK_OK)
             return s;
         e->cups_job_id = id;
     }
-    fk__job_info info;
-    fk_status s = fk__job_get(c, id, &info, err);
+    s = fk__job_get(c, id, &info, err);
     if (s != FK_OK)
         return s;
     if (!info.found)
@@ -487,9 +508,12 @@ fk_status fk_print_recover(fk_job *job, int timeout, long *resolved, fk_err *err
     fk__cups c = {0};
     if (s == FK_OK && p.n > 0) {
         s = fk__connect(&c, err);
-        if (s != FK_OK)
+        if (s != FK_OK) {
+            char why[FK_ERR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", fk_err_message(err));
             s = fk_failf(err, s, "%ld print-log entr%s await CUPS's outcome: %s", (long)p.n,
-                         p.n == 1 ? "y" : "ies", fk_err_message(err));
+                         p.n == 1 ? "y" : "ies", why);
+        }
     }
     for (size_t i = 0; s == FK_OK && i < p.n; i++) {
         s = fk__recover_one(&c, job, &p.items[i], timeout, err);
@@ -593,9 +617,18 @@ fk_status fk_print_file(fk_job *job, const char *file, const fk_print_request *r
     fk__job_info info = {.sheets = -1, .impressions = -1};
     char note[600] = "";
     if (id > 0) {
+        out->state = FK_PRINT_SENT;
         if (sent != FK_OK)
             (void)cupsCancelJob2(c.http, queue, (int)id, 0);
         s = fk__wait(&c, queue, id, timeout, &info, note, sizeof note, err);
+        if (s != FK_OK) {
+            char why[FK_ERR_MSG_MAX];
+            snprintf(why, sizeof why, "%s", fk_err_message(err));
+            s = fk_failf(err, s,
+                         "%s: the outcome of CUPS job %ld on queue '%s' is unknown (%s); the "
+                         "next `fukan print` records it",
+                         file, id, queue, why);
+        }
     }
     if (s == FK_OK) {
         fk_print_state state = id > 0 ? fk__outcome_state(info.state) : FK_PRINT_NOT_SENT;
