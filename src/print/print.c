@@ -646,12 +646,17 @@ fk_status fk_print_file(fk_job *job, const char *file, const fk_print_request *r
         size_t n = strlen(message) < sizeof out->message ? strlen(message) : sizeof out->message - 1;
         memcpy(out->message, message, n);
         out->message[n] = '\0';
-        if (s == FK_OK && state != FK_PRINT_COMPLETED)
+        if (s == FK_OK && state != FK_PRINT_COMPLETED && info.sheets > 0)
             s = fk_failf(err, FK_EENV,
-                         "%s on queue '%s': CUPS job %ld %s (%ld of %ld sheets reported "
-                         "printed): %s; the file is not marked printed",
-                         file, queue, id, fk_print_state_name(state),
-                         info.sheets < 0 ? 0 : info.sheets, t.file.sheets, message);
+                         "%s on queue '%s': CUPS job %ld %s: %s; the print log counts the %ld "
+                         "of %ld sheets CUPS reported (partially printed)",
+                         file, queue, id, fk_print_state_name(state), message, info.sheets,
+                         t.file.sheets);
+        else if (s == FK_OK && state != FK_PRINT_COMPLETED)
+            s = fk_failf(err, FK_EENV,
+                         "%s on queue '%s': CUPS job %ld %s: %s; no sheets reported, the file "
+                         "is not marked printed",
+                         file, queue, id, fk_print_state_name(state), message);
     }
     fk__disconnect(&c);
     return s;
