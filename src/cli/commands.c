@@ -12,6 +12,8 @@ extern const fk_command fk_cmd_check;
 extern const fk_command fk_cmd_proof;
 extern const fk_command fk_cmd_compose;
 extern const fk_command fk_cmd_export;
+extern const fk_command fk_cmd_print;
+extern const fk_command fk_cmd_printlog;
 extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_template;
 extern const fk_command fk_cmd_seal;
@@ -36,6 +38,8 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_compose,
     &fk_cmd_export,
     &fk_cmd_status,
+    &fk_cmd_print,
+    &fk_cmd_printlog,
     &fk_cmd_postcode,
     &fk_cmd_template,
     &fk_cmd_demo,

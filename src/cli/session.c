@@ -166,6 +166,7 @@ int fk_cli_open_job(const char *dir, fk_cli_login *login, const char *command, u
         fk_job_close(job);
         return fk_cli_fail(&err);
     }
+    fk_cli_warn_idle(job);
     *out = job;
     return FK_EXIT_OK;
 }

@@ -55,6 +55,10 @@ fk_status fk_cli_read_password(const char *file, const char *prompt, bool confir
 int fk_cli_open_job(const char *dir, fk_cli_login *login, const char *command, unsigned roles,
                     fk_job **out);
 
+/* Warns on stderr (in red on a terminal) about printed files not enclosure-checked for longer
+ * than the order's idle_alarm; fk_cli_open_job calls it after every login. */
+void fk_cli_warn_idle(fk_job *job);
+
 /* Audits the command's outcome, prints err if it failed, closes the job, returns the exit code. */
 int fk_cli_finish(fk_job *job, const char *object, fk_status s, const char *details,
                   const fk_err *err);

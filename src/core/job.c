@@ -85,6 +85,17 @@ static const char *const fk__migrations[] = {
     "DROP TRIGGER audit_no_update;"
     "CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit"
     "  BEGIN SELECT RAISE(ABORT, 'the audit log is append-only'); END;",
+    /* 6 (issue 12): the print log, one row per CUPS job, written before the file is sent and
+     * completed with CUPS's outcome; and the enclosure check's mark per print file. */
+    "CREATE TABLE prints ("
+    "  id INTEGER PRIMARY KEY, file TEXT NOT NULL, parent TEXT, host TEXT NOT NULL,"
+    "  user TEXT NOT NULL, printer TEXT NOT NULL, job_name TEXT NOT NULL,"
+    "  submitted_at TEXT NOT NULL, submitted_epoch INTEGER NOT NULL, finished_at TEXT,"
+    "  cups_job_id INTEGER, state TEXT NOT NULL,"
+    "  sheets_sent INTEGER NOT NULL, sheets_reported INTEGER, impressions INTEGER,"
+    "  designated INTEGER NOT NULL, over_count INTEGER NOT NULL, reason TEXT, message TEXT);"
+    "CREATE TABLE file_checks ("
+    "  name TEXT PRIMARY KEY, checked_at TEXT NOT NULL, checked_by TEXT NOT NULL);",
 };
 
 /* The store format a job records at creation. A store without it was made before rosters

@@ -22,6 +22,7 @@ struct fk_order {
     fk_date valid_from, valid_until;
     char *printer;
     int batch_size;
+    int idle_alarm; /* minutes printed paper may wait for the enclosure check */
     fk_mismatch_policy postal_mismatch;
     char *rules;
     struct {
@@ -296,6 +297,11 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         o->batch_size = (int)n;
         return st;
     }
+    if (strcmp(key, "idle_alarm") == 0) {
+        st = fk__long(c, v, key, 1, 1440, &n);
+        o->idle_alarm = (int)n;
+        return st;
+    }
     if (strcmp(key, "ward") == 0) {
         st = fk__string(c, v, key, &o->ward);
         if (st == FK_OK && o->ward[0] == '\0') /* as good as missing */
@@ -345,6 +351,7 @@ static void fk__defaults(fk_order *o)
     for (int i = 0; i < FK_CAT_COUNT; i++)
         o->expected[i] = -1;
     o->batch_size = 500;
+    o->idle_alarm = 30;
     o->postal_mismatch = FK_MISMATCH_REJECT;
     /* 長形3号 window envelope: a common window 90 x 45 mm, 23 mm from the left, 13 mm down
      * (where templates/address-block.yaml places it). */
@@ -496,6 +503,11 @@ fk_date fk_order_valid_until(const fk_order *o)
 const char *fk_order_printer(const fk_order *o)
 {
     return o->printer;
+}
+
+int fk_order_idle_alarm(const fk_order *o)
+{
+    return o->idle_alarm;
 }
 
 int fk_order_batch_size(const fk_order *o)

@@ -36,6 +36,8 @@ fk_date fk_order_valid_from(const fk_order *o);
 fk_date fk_order_valid_until(const fk_order *o);
 const char *fk_order_printer(const fk_order *o);
 int fk_order_batch_size(const fk_order *o);
+/* Minutes printed sheets may wait for the enclosure check before they are flagged (default 30). */
+int fk_order_idle_alarm(const fk_order *o);
 fk_mismatch_policy fk_order_postal_mismatch(const fk_order *o);
 /* Path of a rules override file relative to the order, or NULL. */
 const char *fk_order_rules(const fk_order *o);

@@ -195,10 +195,9 @@ static void fk__next(fk_job_summary *s, bool rendered, bool approved)
     if (composed == 0)
         fk_job_summary_set_next(s, "compose", "fukan compose JOBDIR",
                                 "the checked records are not composed yet");
-    if (n[FK_REC_COMPOSED] > 0)
-        fk_job_summary_set_next(s, "print", "fukan export JOBDIR --proof -o DIR",
-                                "the print files are composed: print them (clear copies for the"
-                                " printer come from export)");
+    if (s->states.files[FK_FILE_COMPOSED] > 0)
+        fk_job_summary_set_next(s, "print", "fukan print JOBDIR --all",
+                                "print files are composed and not printed yet");
     fk_job_summary_set_next(s, "done", "-", "every record is past the steps fukan has");
 }
 
