@@ -55,6 +55,18 @@ static const char *const fk__migrations[] = {
     "  batch INTEGER NOT NULL, envelopes INTEGER NOT NULL, sheets INTEGER NOT NULL,"
     "  bytes INTEGER NOT NULL, created_at TEXT NOT NULL);"
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 4 (issue 13): the enclosure check's state per envelope and its history (no personal
+     * data: category, serial, batch, fault kinds, times and handlers). */
+    "CREATE TABLE enclosure ("
+    "  category INTEGER NOT NULL, serial INTEGER NOT NULL, batch INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('verified', 'failed', 'rework')),"
+    "  faults TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL,"
+    "  PRIMARY KEY (category, serial));"
+    "CREATE TABLE enclosure_events ("
+    "  id INTEGER PRIMARY KEY, category INTEGER NOT NULL, serial INTEGER NOT NULL,"
+    "  event TEXT NOT NULL, detail TEXT NOT NULL, source TEXT NOT NULL,"
+    "  at TEXT NOT NULL, by TEXT NOT NULL);"
+    "CREATE INDEX enclosure_events_envelope ON enclosure_events (category, serial);",
 };
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))
