@@ -73,9 +73,19 @@ static void fk__new_field(fk_scan_parser *p)
     p->nfields++;
 }
 
+/* The column where the current field starts (after its opening quote). */
+static long fk__field_col(const fk_scan_parser *p)
+{
+    size_t i = p->nfields == 0 ? 0 : p->nfields - 1;
+    return p->field_col[i < FK__FIELDS ? i : FK__FIELDS];
+}
+
 /* Stores a byte of the current field; fields beyond the third are counted, not kept. */
 static fk_status fk__put(fk_scan_parser *p, char c, fk_err *err)
 {
+    if (p->len >= FK_SCAN_MAX_LINE && p->state == FK__QUOTED)
+        return fk__fail(p, FK_EFORMAT, p->start_line, fk__field_col(p) - 1,
+                        "this quote is not closed (the quoted field runs past 4096 bytes)", err);
     if (p->len >= FK_SCAN_MAX_LINE)
         return fk__fail(p, FK_ETOOBIG, p->line, p->col,
                         "line longer than 4096 bytes (a camera export line is a few dozen)", err);
@@ -111,18 +121,12 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
                         why, err);
     }
     p->field_off[nf] = p->len;
-    const char *v[FK__FIELDS] = {"", "", ""};
     size_t n[FK__FIELDS] = {0, 0, 0};
-    for (size_t i = 0; i < nf; i++) {
-        n[i] = p->field_off[i + 1] - p->field_off[i];
-        size_t at = p->field_off[i];
-        v[i] = p->rec + at;
-    }
-    /* Terminate each field in place: shift is not needed because fields are stored back to
-     * back; copy into a small array of owned strings instead. */
+    /* Fields lie back to back in rec without terminators: copy each out as a string. */
     char fields[FK__FIELDS][FK_SCAN_MAX_LINE + 1];
     for (size_t i = 0; i < nf; i++) {
-        memcpy(fields[i], v[i], n[i]);
+        n[i] = p->field_off[i + 1] - p->field_off[i];
+        memcpy(fields[i], p->rec + p->field_off[i], n[i]);
         fields[i][n[i]] = '\0';
         size_t l, c;
         if (fk_utf8_find_invalid(fields[i], n[i], &l, &c))
@@ -130,6 +134,8 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
                             l == 1 ? p->field_col[i] + (long)c - 1 : (long)c,
                             "invalid UTF-8 (the export must be UTF-8 or ASCII)", err);
     }
+    for (size_t i = nf; i < FK__FIELDS; i++)
+        fields[i][0] = '\0';
     if (!p->header_checked) {
         p->header_checked = true;
         if (strcmp(fields[0], "envelope") == 0) {
@@ -168,6 +174,9 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
 static fk_status fk__byte(fk_scan_parser *p, char c, fk_err *err)
 {
     p->col++;
+    if (p->col > FK_SCAN_MAX_LINE && c != '\n' && c != '\r')
+        return fk__fail(p, FK_ETOOBIG, p->line, p->col,
+                        "line longer than 4096 bytes (a camera export line is a few dozen)", err);
     if (p->state == FK__AFTER_CR) {
         p->state = FK__START;
         if (c == '\n') {
@@ -263,8 +272,8 @@ fk_status fk_scan_parser_finish(fk_scan_parser *p, fk_err *err)
     if (p->stopped)
         return FK_OK;
     if (p->state == FK__QUOTED)
-        return fk__fail(p, FK_EFORMAT, p->start_line, p->field_col[0],
-                        "a quoted field is not closed before the end of the file", err);
+        return fk__fail(p, FK_EFORMAT, p->start_line, fk__field_col(p) - 1,
+                        "this quote is not closed before the end of the file", err);
     if (p->nfields > 0)
         return fk__end_record(p, err);
     return FK_OK;
