@@ -149,10 +149,12 @@ static fk_status fk__finish_check(fk_job *job, fk_verify *v, const fk_verify_out
            out->sheets, (long)out->n - failed_now, failed_now);
     printf("job: verified %ld of %ld, failed %ld, missing %ld\n", ver, comp, fail, miss);
     for (int c = 0; c < FK_CAT_COUNT; c++)
-        if (t.composed[c] > 0)
-            printf("  %c %-16s verified %ld of %ld, failed %ld, missing %ld\n",
-                   fk_category_code((fk_category)c), fk_category_label((fk_category)c),
-                   t.verified[c], t.composed[c], t.failed[c], t.missing[c]);
+        if (t.composed[c] > 0) {
+            printf("  %c ", fk_category_code((fk_category)c));
+            fk_cli_print_cell(fk_category_label((fk_category)c), 16);
+            printf(" verified %ld of %ld, failed %ld, missing %ld\n", t.verified[c],
+                   t.composed[c], t.failed[c], t.missing[c]);
+        }
     snprintf(details, dsize,
              "%s: %zu envelopes read, %ld failed; job verified %ld of %ld, failed %ld, missing %ld",
              source, out->n, failed_now, ver, comp, fail, miss);

@@ -46,6 +46,21 @@ static void fk__reason(const fk_verify_result *r, char *out, size_t size)
     }
 }
 
+/* s padded with spaces to `cells` terminal cells (a Japanese character takes two). */
+static void fk__pad(char *out, size_t size, const char *s, int cells)
+{
+    int used = 0;
+    size_t n = 0;
+    for (const unsigned char *p = (const unsigned char *)s; *p != '\0' && n + 1 < size; p++) {
+        out[n++] = (char)*p;
+        if (*p < 0x80 || *p >= 0xc0)
+            used += *p >= 0xe0 ? 2 : 1;
+    }
+    while (used++ < cells && n + 1 < size)
+        out[n++] = ' ';
+    out[n] = '\0';
+}
+
 static void fk__draw(const fk__station *st, const char *typing)
 {
     erase();
@@ -57,10 +72,10 @@ static void fk__draw(const fk__station *st, const char *typing)
     for (int c = 0; c < FK_CAT_COUNT; c++) {
         if (t.composed[c] == 0)
             continue;
-        char line[160];
-        snprintf(line, sizeof line, "%c %-16s %6ld %6ld %8ld %6ld", fk_category_code((fk_category)c),
-                 fk_category_label((fk_category)c), t.verified[c], t.failed[c], t.missing[c],
-                 t.composed[c]);
+        char line[160], label[64];
+        fk__pad(label, sizeof label, fk_category_label((fk_category)c), 16);
+        snprintf(line, sizeof line, "%c %s %6ld %6ld %8ld %6ld", fk_category_code((fk_category)c),
+                 label, t.verified[c], t.failed[c], t.missing[c], t.composed[c]);
         mvaddstr(row++, 0, line);
     }
     row++;
@@ -139,8 +154,16 @@ static fk_status fk__scanned(fk__station *st, const char *line)
 fk_status fk_cli_station(fk_job *job, fk_verify *v, fk_verify_outcomes *out, fk_err *err)
 {
     setlocale(LC_ALL, "");
-    if (initscr() == NULL)
-        return fk_failf(err, FK_EENV, "--station needs a terminal");
+    /* The terminal itself, so that the report on stdout can go to a file or a pipe. */
+    FILE *tty = fopen("/dev/tty", "r+");
+    if (tty == NULL)
+        return fk_failf(err, FK_EENV, "--station needs a terminal (/dev/tty)");
+    SCREEN *screen = newterm(NULL, tty, tty);
+    if (screen == NULL) {
+        fclose(tty);
+        return fk_failf(err, FK_EENV, "--station: this terminal (TERM) is not known");
+    }
+    set_term(screen);
     cbreak();
     noecho();
     keypad(stdscr, TRUE);
@@ -177,6 +200,8 @@ fk_status fk_cli_station(fk_job *job, fk_verify *v, fk_verify_outcomes *out, fk_
         fk__draw(&st, typing);
     }
     endwin();
+    delscreen(screen);
+    fclose(tty);
     /* An envelope left half-scanned is not checked: it counts as not scanned. */
     return s;
 }
