@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -128,11 +129,22 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
         n[i] = p->field_off[i + 1] - p->field_off[i];
         memcpy(fields[i], p->rec + p->field_off[i], n[i]);
         fields[i][n[i]] = '\0';
-        size_t l, c;
-        if (fk_utf8_find_invalid(fields[i], n[i], &l, &c))
-            return fk__fail(p, FK_EFORMAT, p->start_line + (long)l - 1,
-                            l == 1 ? p->field_col[i] + (long)c - 1 : (long)c,
-                            "invalid UTF-8 (the export must be UTF-8 or ASCII)", err);
+        /* The column of the first bad byte (a quoted field may span lines). */
+        long line = p->start_line, col = p->field_col[i];
+        for (size_t at = 0; at < n[i];) {
+            uint32_t cp;
+            size_t used = fk_utf8_decode(fields[i] + at, n[i] - at, &cp);
+            if (used == 0)
+                return fk__fail(p, FK_EFORMAT, line, col,
+                                "invalid UTF-8 (the export must be UTF-8 or ASCII)", err);
+            if (cp == '\n') {
+                line++;
+                col = 1;
+            } else {
+                col += (long)used;
+            }
+            at += used;
+        }
     }
     for (size_t i = nf; i < FK__FIELDS; i++)
         fields[i][0] = '\0';
