@@ -154,6 +154,19 @@ static int fk__steps(fk__demo *d)
     FK__STEP(d, "roster", 0, "roster", "job", "-o", ".", FK__AS("sato"));
     FK__STEP(d, "audit-verify", 0, "audit", "verify", "job", "--pubkey", "audit-pubkey.hex",
              FK__AS("kansa"));
+    /* The enclosure check: an inserter run with planted faults, caught, reworked, verified.
+     * No print stage yet: the demo states that every print file was printed. */
+    FK__STEP(d, "simulate-inserter", 0, "simulate-inserter", "job", "-o", "scans.csv", "--swap",
+             "1", "--drop", "1", "--forge", "1", "--unread", "1", "--seed", "20250701",
+             FK__AS("tanaka"));
+    FK__STEP(d, "verify", 1, "verify", "job", "--camera", "scans.csv", "--assume-printed",
+             FK__AS("tanaka"));
+    FK__STEP(d, "verify-rework", 0, "verify", "job", "--rework", "failed", "--reason",
+             "opened, sheets reprinted", FK__AS("tanaka"));
+    FK__STEP(d, "simulate-reworked", 0, "simulate-inserter", "job", "-o", "rework-scans.csv",
+             "--reworked", FK__AS("tanaka"));
+    FK__STEP(d, "verify-again", 0, "verify", "job", "--camera", "rework-scans.csv",
+             "--assume-printed", FK__AS("tanaka"));
     return FK_EXIT_OK;
 }
 
@@ -183,6 +196,9 @@ static void fk__summary(const fk__demo *d)
     fk__show("check", "logs/09-check.txt", check);
     fk__show("compose", "logs/12-compose.txt", compose);
     fk__show("audit", "logs/15-audit-verify.txt", audit);
+    static const char *const verify[] = {"FAIL", "job:", NULL};
+    fk__show("verify", "logs/17-verify.txt", verify);
+    fk__show("rework", "logs/20-verify-again.txt", verify);
     printf(
         "\n  the ward's export     %s/ward.csv (CP932), sealed as package.zip; the password\n"
         "                        in package-password.txt and password-notice.pdf\n"

@@ -69,7 +69,9 @@ static int fk__run(int argc, char **argv)
                 return FK_EXIT_USAGE;
             }
         } else if (opt == 's') {
-            if (!fk__count(optarg, &seed)) {
+            char *end;
+            seed = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end != '\0' || seed < 0) {
                 fk_cli_error("--seed: '%s' is not a number", optarg);
                 return FK_EXIT_USAGE;
             }

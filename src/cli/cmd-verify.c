@@ -16,7 +16,7 @@ static const char fk__usage[] =
     "usage: fukan verify JOBDIR --camera FILE [--record-partial] PRINTED\n"
     "       fukan verify JOBDIR --images DIR PRINTED\n"
     "       fukan verify JOBDIR --station PRINTED\n"
-    "       fukan verify JOBDIR --rework C-SERIAL [--reason TEXT]\n"
+    "       fukan verify JOBDIR --rework C-SERIAL|failed [--reason TEXT]\n"
     "       fukan verify JOBDIR --history C-SERIAL\n"
     "       fukan verify JOBDIR --summary\n"
     "  PRINTED: --assume-printed, or --printed-files FILE (one print file name a line)\n"
@@ -38,7 +38,8 @@ static const char fk__usage[] =
     "               a page); the codes are read with libdmtx. Unreadable images are listed.\n"
     "--station      a full-screen scan station for a hand scanner (Japanese).\n"
     "--rework       records that a failed envelope was opened for rework (reprinted\n"
-    "               sheets: `fukan reprint`); its next scan decides.\n"
+    "               sheets: `fukan reprint`); its next scan decides. --rework failed:\n"
+    "               every failed envelope.\n"
     "--history      the envelope's scans and reworks with times and handlers.\n"
     "Which envelopes are printed comes from the print log once the print stage keeps one;\n"
     "until then say it: --assume-printed (every print file) or --printed-files FILE.\n";
@@ -180,11 +181,50 @@ static int fk__print_summary(const fk_encl_summary *m, void *ctx)
     return 0;
 }
 
+typedef struct {
+    fk_category c[4096];
+    long serial[4096];
+    size_t n;
+} fk__failed;
+
+static int fk__collect_failed(const fk_encl_row *row, void *ctx)
+{
+    fk__failed *f = ctx;
+    if (row->state != FK_ENCL_FAILED)
+        return 0;
+    if (f->n == sizeof f->serial / sizeof f->serial[0])
+        return 1;
+    f->c[f->n] = row->category;
+    f->serial[f->n++] = row->serial;
+    return 0;
+}
+
+/* --rework failed: every failed envelope at once (the demo; a table of reworked pieces). */
+static fk_status fk__rework_all(fk_job *job, const fk__opts *o, char *details, size_t dsize,
+                                fk_err *err)
+{
+    fk__failed *f = calloc(1, sizeof *f);
+    if (f == NULL)
+        return fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s = fk_job_encl_foreach(job, fk__collect_failed, f, err);
+    for (size_t i = 0; s == FK_OK && i < f->n; i++) {
+        s = fk_job_encl_rework(job, f->c[i], f->serial[i], o->reason ? o->reason : "", err);
+        if (s == FK_OK)
+            printf("envelope %c-%06ld opened for rework\n", fk_category_code(f->c[i]),
+                   f->serial[i]);
+    }
+    snprintf(details, dsize, "%zu failed envelopes opened for rework", f->n);
+    free(f);
+    return s;
+}
+
 static fk_status fk__rework(fk_job *job, const fk__opts *o, char *details, size_t dsize,
                             fk_err *err)
 {
     fk_category c;
     long serial;
+    if (strcmp(o->rework, "failed") == 0)
+        return fk__rework_all(job, o, details, dsize, err);
     if (!fk_verify_parse_envelope(o->rework, &c, &serial))
         return fk_failf(err, FK_EINVAL, "'%s' is not an envelope (C-SERIAL, e.g. S-000123)",
                         o->rework);

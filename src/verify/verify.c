@@ -442,7 +442,7 @@ fk_status fk_verify_envelope(fk_verify *v, const char *const *payloads, size_t n
                 faults |= FK_FAULT_DUPLICATE; /* repeated here, or already in another envelope */
             m->seen |= (uint8_t)bit;
             const fk__env *e = fk__lookup(p, code[i].category, code[i].serial);
-            if (v->hooks.is_printed != NULL &&
+            if (e != NULL && v->hooks.is_printed != NULL &&
                 !v->hooks.is_printed(v->hooks.ctx, code[i].category, e->batch, code[i].sheet))
                 faults |= FK_FAULT_NOT_PRINTED;
             if (code[i].category != code[id].category || code[i].serial != code[id].serial) {
@@ -455,8 +455,9 @@ fk_status fk_verify_envelope(fk_verify *v, const char *const *payloads, size_t n
         }
         }
     }
-    if (id < n) {
-        const fk__env *e = fk__lookup(p, code[id].category, code[id].serial);
+    const fk__env *ide = id < n ? fk__lookup(p, code[id].category, code[id].serial) : NULL;
+    if (ide != NULL) {
+        const fk__env *e = ide;
         fk__mark *m = &v->mark[code[id].category][code[id].serial];
         int have = __builtin_popcount(present);
         if (e->sheets - have > unread + forged + swapped)
