@@ -119,7 +119,7 @@ static fk_status fk__close_envelope(fk__station *st)
         p[i] = st->sheets[i];
     fk_verify_result r;
     fk_status s = fk_verify_envelope(st->v, p, (size_t)st->n, &r, st->err);
-    char env[16];
+    char env[24];
     snprintf(env, sizeof env, "%ld", ++st->count);
     if (s == FK_OK && fk_verify_outcomes_add(st->out, &r, env) != FK_OK)
         s = fk_failf(st->err, FK_ENOMEM, "out of memory");
