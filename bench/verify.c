@@ -41,11 +41,14 @@ static int fk__bench(long n)
     static const struct {
         fk_category c;
         int permille, sheets;
-    } split[] = {{FK_CAT_SEKKYOKU, 139, 2}, {FK_CAT_DOUKI, 256, 2}, {FK_CAT_HIHIMAN, 541, 2},
+    } split[] = {{FK_CAT_SEKKYOKU, 139, 2},
+                 {FK_CAT_DOUKI, 256, 2},
+                 {FK_CAT_HIHIMAN, 541, 2},
                  {FK_CAT_JUSHIN, 64, 1}};
     long made = 0;
     for (size_t k = 0; k < sizeof split / sizeof split[0]; k++) {
-        long count = k + 1 == sizeof split / sizeof split[0] ? n - made : n * split[k].permille / 1000;
+        long count =
+            k + 1 == sizeof split / sizeof split[0] ? n - made : n * split[k].permille / 1000;
         for (long s = 1; s <= count; s++) {
             char check[11];
             snprintf(check, sizeof check, "%010lx",

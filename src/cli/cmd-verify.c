@@ -153,14 +153,15 @@ static fk_status fk__finish_check(fk_job *job, fk_verify *v, const fk_verify_out
         if (t.composed[c] > 0) {
             printf("  %c ", fk_category_code((fk_category)c));
             fk_cli_print_cell(fk_category_label((fk_category)c), 16);
-            printf(" verified %ld of %ld, failed %ld, missing %ld\n", t.verified[c],
-                   t.composed[c], t.failed[c], t.missing[c]);
+            printf(" verified %ld of %ld, failed %ld, missing %ld\n", t.verified[c], t.composed[c],
+                   t.failed[c], t.missing[c]);
         }
     snprintf(details, dsize,
              "%s: %zu envelopes read, %ld failed; job verified %ld of %ld, failed %ld, missing %ld",
              source, out->n, failed_now, ver, comp, fail, miss);
     if (failed_now > 0 || fail > 0 || miss > 0)
-        return fk_failf(err, FK_EFINDING, "%ld envelopes failed in this check; job: %ld failed, %ld missing",
+        return fk_failf(err, FK_EFINDING,
+                        "%ld envelopes failed in this check; job: %ld failed, %ld missing",
                         failed_now, fail, miss);
     return FK_OK;
 }
@@ -309,16 +310,36 @@ static int fk__run(int argc, char **argv)
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         switch (opt) {
-        case 'c': o.camera = optarg; break;
-        case 'i': o.images = optarg; break;
-        case 's': o.station = true; break;
-        case 'w': o.rework = optarg; break;
-        case 'r': o.reason = optarg; break;
-        case 'h': o.history = optarg; break;
-        case 'm': o.summary = true; break;
-        case 'a': o.assume_printed = true; break;
-        case 'p': o.printed_file = optarg; break;
-        case 'R': o.record_partial = true; break;
+        case 'c':
+            o.camera = optarg;
+            break;
+        case 'i':
+            o.images = optarg;
+            break;
+        case 's':
+            o.station = true;
+            break;
+        case 'w':
+            o.rework = optarg;
+            break;
+        case 'r':
+            o.reason = optarg;
+            break;
+        case 'h':
+            o.history = optarg;
+            break;
+        case 'm':
+            o.summary = true;
+            break;
+        case 'a':
+            o.assume_printed = true;
+            break;
+        case 'p':
+            o.printed_file = optarg;
+            break;
+        case 'R':
+            o.record_partial = true;
+            break;
         default:
             if (!fk_cli_login_option(&login, opt, optarg))
                 return FK_EXIT_USAGE;

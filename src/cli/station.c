@@ -24,12 +24,12 @@ typedef struct {
 
 /* Large marks, drawn with full blocks so they read from across the table. */
 static const char *const fk__big_ok[] = {
-    "              ██", "             ██ ", "            ██  ", "██         ██   ",
-    " ██       ██    ", "  ██     ██     ", "   ██   ██      ", "    ██ ██       ",
-    "     ███        "};
-static const char *const fk__big_ng[] = {
-    "██          ██", " ██        ██ ", "  ██      ██  ", "   ██    ██   ", "     ████     ",
-    "   ██    ██   ", "  ██      ██  ", " ██        ██ ", "██          ██"};
+    "              ██", "             ██ ", "            ██  ",
+    "██         ██   ", " ██       ██    ", "  ██     ██     ",
+    "   ██   ██      ", "    ██ ██       ", "     ███        "};
+static const char *const fk__big_ng[] = {"██          ██", " ██        ██ ", "  ██      ██  ",
+                                         "   ██    ██   ", "     ████     ", "   ██    ██   ",
+                                         "  ██      ██  ", " ██        ██ ", "██          ██"};
 
 static void fk__reason(const fk_verify_result *r, char *out, size_t size)
 {
@@ -38,8 +38,8 @@ static void fk__reason(const fk_verify_result *r, char *out, size_t size)
     for (unsigned bit = 1; bit < (1u << FK_VERIFY_FAULT_KINDS); bit <<= 1) {
         if (!(r->faults & bit))
             continue;
-        int n = snprintf(out + used, size - used, "%s%s", used ? "・" : "",
-                         fk_verify_fault_label(bit));
+        int n =
+            snprintf(out + used, size - used, "%s%s", used ? "・" : "", fk_verify_fault_label(bit));
         if (n < 0 || (size_t)n >= size - used)
             return;
         used += (size_t)n;

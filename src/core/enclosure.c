@@ -132,11 +132,10 @@ fk_status fk_job_encl_history(fk_job *job, fk_category c, long serial,
     int rc;
     long n = 0;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        fk_encl_event e = {(const char *)sqlite3_column_text(st, 0),
-                           (const char *)sqlite3_column_text(st, 1),
-                           (const char *)sqlite3_column_text(st, 2),
-                           (const char *)sqlite3_column_text(st, 3),
-                           (const char *)sqlite3_column_text(st, 4)};
+        fk_encl_event e = {
+            (const char *)sqlite3_column_text(st, 0), (const char *)sqlite3_column_text(st, 1),
+            (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3),
+            (const char *)sqlite3_column_text(st, 4)};
         n++;
         if (visit(&e, ctx) != 0)
             break;
@@ -150,8 +149,8 @@ fk_status fk_job_encl_history(fk_job *job, fk_category c, long serial,
     return s;
 }
 
-fk_status fk_job_encl_summary(fk_job *job, int (*visit)(const fk_encl_summary *, void *),
-                              void *ctx, fk_err *err)
+fk_status fk_job_encl_summary(fk_job *job, int (*visit)(const fk_encl_summary *, void *), void *ctx,
+                              fk_err *err)
 {
     /* Composed envelopes come from the print files of sheet ①: one line per batch. */
     sqlite3_stmt *st;
@@ -168,9 +167,10 @@ fk_status fk_job_encl_summary(fk_job *job, int (*visit)(const fk_encl_summary *,
         return s;
     int rc;
     while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-        fk_encl_summary m = {sqlite3_column_int(st, 0), (fk_category)sqlite3_column_int(st, 1),
-                             (long)sqlite3_column_int64(st, 2), (long)sqlite3_column_int64(st, 3),
-                             (long)sqlite3_column_int64(st, 4), 0};
+        fk_encl_summary m = {
+            sqlite3_column_int(st, 0),         (fk_category)sqlite3_column_int(st, 1),
+            (long)sqlite3_column_int64(st, 2), (long)sqlite3_column_int64(st, 3),
+            (long)sqlite3_column_int64(st, 4), 0};
         m.missing = m.composed - m.verified - m.failed;
         if (m.missing < 0)
             m.missing = 0;
@@ -189,7 +189,8 @@ fk_status fk_job_encl_rework(fk_job *job, fk_category c, long serial, const char
     fk_encl_state state;
     fk_status s = fk_job_encl_get(job, c, serial, &state, err);
     if (s == FK_OK && state != FK_ENCL_FAILED)
-        return fk_failf(err, FK_ESTATE, "envelope %c-%06ld is %s: only a failed envelope is reworked",
+        return fk_failf(err, FK_ESTATE,
+                        "envelope %c-%06ld is %s: only a failed envelope is reworked",
                         fk_category_code(c), serial,
                         state == FK_ENCL_NONE ? "not scanned yet" : fk_encl_state_name(state));
     if (s != FK_OK)

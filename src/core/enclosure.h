@@ -66,7 +66,7 @@ typedef struct fk_encl_summary {
     long composed, verified, failed, missing;
 } fk_encl_summary;
 
-fk_status fk_job_encl_summary(fk_job *job, int (*visit)(const fk_encl_summary *, void *),
-                              void *ctx, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_job_encl_summary(fk_job *job, int (*visit)(const fk_encl_summary *, void *), void *ctx,
+                              fk_err *err) FK_WARN_UNUSED;
 
 #endif

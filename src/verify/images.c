@@ -100,7 +100,8 @@ static fk_status fk__load_tiff(const char *path, int page, unsigned char **px, i
     if (s == FK_OK) {
         for (size_t i = 0; i < (size_t)tw * th; i++) {
             uint32_t p = rgba[i];
-            (*px)[i] = (unsigned char)((TIFFGetR(p) * 30 + TIFFGetG(p) * 59 + TIFFGetB(p) * 11) / 100);
+            (*px)[i] =
+                (unsigned char)((TIFFGetR(p) * 30 + TIFFGetG(p) * 59 + TIFFGetB(p) * 11) / 100);
         }
         *w = (int)tw;
         *h = (int)th;

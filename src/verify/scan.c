@@ -31,8 +31,8 @@ struct fk_scan_parser {
     long field_col[FK__FIELDS + 1];
 };
 
-fk_status fk_scan_parser_new(const char *name, fk_scan_visit visit, void *ctx,
-                             fk_scan_parser **out, fk_err *err)
+fk_status fk_scan_parser_new(const char *name, fk_scan_visit visit, void *ctx, fk_scan_parser **out,
+                             fk_err *err)
 {
     fk_scan_parser *p = fk_calloc(1, sizeof *p);
     if (p == NULL || (p->name = fk_strdup(name)) == NULL) {
@@ -116,10 +116,10 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
     }
     if (nf < 2 || nf > FK__FIELDS) {
         char why[128];
-        snprintf(why, sizeof why,
-                 "%zu column%s, expected 2 or 3 (envelope,payload[,time])", nf, nf == 1 ? "" : "s");
-        return fk__fail(p, FK_EFORMAT, p->start_line, nf > FK__FIELDS ? p->field_col[FK__FIELDS] : 1,
-                        why, err);
+        snprintf(why, sizeof why, "%zu column%s, expected 2 or 3 (envelope,payload[,time])", nf,
+                 nf == 1 ? "" : "s");
+        return fk__fail(p, FK_EFORMAT, p->start_line,
+                        nf > FK__FIELDS ? p->field_col[FK__FIELDS] : 1, why, err);
     }
     p->field_off[nf] = p->len;
     size_t n[FK__FIELDS] = {0, 0, 0};
@@ -163,14 +163,14 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
         return fk__fail(p, FK_EFORMAT, p->start_line, p->field_col[0],
                         "the envelope number must be 1 to 12 digits", err);
     if (n[1] > 0) {
-        bool ok = n[1] >= 3 && n[1] <= FK_SCAN_MAX_PAYLOAD && fields[1][0] == 'F' &&
-                  fields[1][1] == 'K';
+        bool ok =
+            n[1] >= 3 && n[1] <= FK_SCAN_MAX_PAYLOAD && fields[1][0] == 'F' && fields[1][1] == 'K';
         for (size_t i = 0; ok && i < n[1]; i++)
             ok = fields[1][i] > 0x20 && fields[1][i] < 0x7f;
         if (!ok)
-            return fk__fail(p, FK_EFORMAT, p->start_line, p->field_col[1],
-                            "the payload is not an insert-control code (FK1|JOB|C|SERIAL|i/n|CHECK)",
-                            err);
+            return fk__fail(
+                p, FK_EFORMAT, p->start_line, p->field_col[1],
+                "the payload is not an insert-control code (FK1|JOB|C|SERIAL|i/n|CHECK)", err);
     }
     if (n[2] > FK_SCAN_MAX_TIME)
         return fk__fail(p, FK_EFORMAT, p->start_line, p->field_col[2],

@@ -31,8 +31,8 @@ typedef int (*fk_scan_visit)(const fk_scan_line *line, void *ctx);
 typedef struct fk_scan_parser fk_scan_parser;
 
 /* A parser for the input called name (for messages). Caller frees with fk_scan_parser_free. */
-fk_status fk_scan_parser_new(const char *name, fk_scan_visit visit, void *ctx,
-                             fk_scan_parser **out, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_scan_parser_new(const char *name, fk_scan_visit visit, void *ctx, fk_scan_parser **out,
+                             fk_err *err) FK_WARN_UNUSED;
 
 /* Parses the next bytes. After an error every later call returns it again. */
 fk_status fk_scan_parser_feed(fk_scan_parser *p, const char *data, size_t len,

@@ -88,7 +88,8 @@ static fk_status fk__sheet(fk_buf *csv, long envelope, long *tick, const char *j
                            const fk__item *it, int sheet, const char *check)
 {
     long t = (*tick)++;
-    return fk_buf_appendf(csv, "%ld,FK1|%s|%c|%06ld|%d/%d|%s,2026-01-05T%02ld:%02ld:%02ld+09:00\r\n",
+    return fk_buf_appendf(csv,
+                          "%ld,FK1|%s|%c|%06ld|%d/%d|%s,2026-01-05T%02ld:%02ld:%02ld+09:00\r\n",
                           envelope, job, fk_category_code(it->category), it->serial, sheet,
                           it->sheets, check, 9 + t / 3600 % 12, t / 60 % 60, t % 60);
 }
@@ -113,8 +114,9 @@ fk_status fk_verify_simulate(const fk_verify_plan *plan, const fk_simulate_optio
     const struct {
         long count;
         int fault, min_sheets;
-    } plants[] = {{o->swap, FK__SWAP_A, 2},  {o->drop, FK__DROP, 2},     {o->duplicate, FK__DUP, 1},
-                  {o->foreign, FK__FOREIGN, 1}, {o->forge, FK__FORGE, 1}, {o->unread, FK__UNREAD, 2}};
+    } plants[] = {{o->swap, FK__SWAP_A, 2},   {o->drop, FK__DROP, 2},
+                  {o->duplicate, FK__DUP, 1}, {o->foreign, FK__FOREIGN, 1},
+                  {o->forge, FK__FORGE, 1},   {o->unread, FK__UNREAD, 2}};
     for (size_t i = 0; s == FK_OK && i < sizeof plants / sizeof plants[0]; i++)
         s = fk__plant(&l, &rng, plants[i].count, plants[i].fault, plants[i].min_sheets, err);
     const char *job = fk_verify_plan_job_code(plan);

@@ -22,9 +22,9 @@ struct fk_verify_plan {
 };
 
 typedef struct {
-    uint8_t state;    /* fk_encl_state */
-    uint8_t seen;     /* sheets read in this check, as bits 1 << (i - 1) */
-    uint8_t scanned;  /* checked as an envelope in this check */
+    uint8_t state;   /* fk_encl_state */
+    uint8_t seen;    /* sheets read in this check, as bits 1 << (i - 1) */
+    uint8_t scanned; /* checked as an envelope in this check */
 } fk__mark;
 
 struct fk_verify {
@@ -109,9 +109,8 @@ bool fk_verify_code_parse(const char *payload, fk_verify_code *out)
     size_t n = 0;
     for (; *p != '|'; p++, n++) {
         char c = *p;
-        if (n >= sizeof out->job - 1 ||
-            !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-              c == '-' || c == '_'))
+        if (n >= sizeof out->job - 1 || !((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                                          (c >= '0' && c <= '9') || c == '-' || c == '_'))
             return false;
         out->job[n] = c;
     }
@@ -257,16 +256,17 @@ static fk_status fk__run_pass(fk_verify_plan *p, const char *name, const char *d
         } else if (!first && code.sheet != 1) {
             const fk__env *e = fk__lookup(p, code.category, code.serial);
             if (e == NULL || e->sheets != code.sheets || memcmp(e->check, code.check, 10) != 0)
-                return fk_failf(err, FK_ETAMPER, "%s:%ld: sheet %d/%d of %c-%06ld disagrees with its sheet 1",
-                                name, lineno, code.sheet, code.sheets,
-                                fk_category_code(code.category), code.serial);
+                return fk_failf(err, FK_ETAMPER,
+                                "%s:%ld: sheet %d/%d of %c-%06ld disagrees with its sheet 1", name,
+                                lineno, code.sheet, code.sheets, fk_category_code(code.category),
+                                code.serial);
         }
     }
     return FK_OK;
 }
 
-fk_status fk_verify_plan_add_run(fk_verify_plan *p, const char *name, const char *data,
-                                 size_t len, fk_err *err)
+fk_status fk_verify_plan_add_run(fk_verify_plan *p, const char *name, const char *data, size_t len,
+                                 fk_err *err)
 {
     fk_status s = fk__run_pass(p, name, data, len, /*first*/ true, err);
     return s == FK_OK ? fk__run_pass(p, name, data, len, /*first*/ false, err) : s;

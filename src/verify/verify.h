@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define FK_VERIFY_CHECK_HEX 11 /* 10 hex digits and NUL, as FK_CHECK_VALUE_HEX */
+#define FK_VERIFY_CHECK_HEX  11 /* 10 hex digits and NUL, as FK_CHECK_VALUE_HEX */
 #define FK_VERIFY_MAX_SHEETS 8
 #define FK_VERIFY_CODE_TEXT  129 /* longest payload read back, with NUL */
 
@@ -69,7 +69,8 @@ bool fk_verify_code_parse(const char *payload, fk_verify_code *out);
 /* The composed envelopes. */
 typedef struct fk_verify_plan fk_verify_plan;
 
-fk_status fk_verify_plan_new(const char *job_code, fk_verify_plan **out, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_verify_plan_new(const char *job_code, fk_verify_plan **out,
+                             fk_err *err) FK_WARN_UNUSED;
 void fk_verify_plan_free(fk_verify_plan *p);
 
 /* Adds one composed envelope; FK_EEXIST if (c, serial) is already there. */
@@ -78,8 +79,8 @@ fk_status fk_verify_plan_add(fk_verify_plan *p, fk_category c, long serial, int 
 
 /* Adds every envelope of a run file (compose's CSV: batch,serial,category,sheet,sheets,
  * document,payload,stock_items), named name in messages. */
-fk_status fk_verify_plan_add_run(fk_verify_plan *p, const char *name, const char *data,
-                                 size_t len, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_verify_plan_add_run(fk_verify_plan *p, const char *name, const char *data, size_t len,
+                                 fk_err *err) FK_WARN_UNUSED;
 
 /* Confirms an envelope's check value as recomputed from its record under the job key:
  * FK_ETAMPER if it differs from the plan's, FK_ENOENT if the plan has no such envelope. */

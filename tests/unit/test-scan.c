@@ -180,9 +180,9 @@ static void test_file(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),      cmocka_unit_test(test_columns),
-        cmocka_unit_test(test_quoting),    cmocka_unit_test(test_values),
-        cmocka_unit_test(test_long_line),  cmocka_unit_test(test_stop_and_sticky),
+        cmocka_unit_test(test_lines),     cmocka_unit_test(test_columns),
+        cmocka_unit_test(test_quoting),   cmocka_unit_test(test_values),
+        cmocka_unit_test(test_long_line), cmocka_unit_test(test_stop_and_sticky),
         cmocka_unit_test(test_file),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -54,12 +54,13 @@ static void test_code(void **state)
     assert_int_equal(c.sheet, 1);
     assert_int_equal(c.sheets, 2);
     assert_string_equal(c.check, "3f9a0c17be");
-    const char *bad[] = {"FK2|SJK25A|S|000123|1/2|3f9a0c17be", "FK1||S|000123|1/2|3f9a0c17be",
-                         "FK1|SJK25A|Q|000123|1/2|3f9a0c17be", "FK1|SJK25A|S|000000|1/2|3f9a0c17be",
-                         "FK1|SJK25A|S|000123|3/2|3f9a0c17be", "FK1|SJK25A|S|000123|0/2|3f9a0c17be",
-                         "FK1|SJK25A|S|000123|1/2|3F9A0C17BE", "FK1|SJK25A|S|000123|1/2|3f9a0c17b",
-                         "FK1|SJK25A|S|000123|1/2|3f9a0c17be0", "FK1|SJK25A|S|12a|1/2|3f9a0c17be",
-                         "FK1|SJK25A|S|1234567890|1/2|3f9a0c17be", ""};
+    const char *bad[] = {
+        "FK2|SJK25A|S|000123|1/2|3f9a0c17be",     "FK1||S|000123|1/2|3f9a0c17be",
+        "FK1|SJK25A|Q|000123|1/2|3f9a0c17be",     "FK1|SJK25A|S|000000|1/2|3f9a0c17be",
+        "FK1|SJK25A|S|000123|3/2|3f9a0c17be",     "FK1|SJK25A|S|000123|0/2|3f9a0c17be",
+        "FK1|SJK25A|S|000123|1/2|3F9A0C17BE",     "FK1|SJK25A|S|000123|1/2|3f9a0c17b",
+        "FK1|SJK25A|S|000123|1/2|3f9a0c17be0",    "FK1|SJK25A|S|12a|1/2|3f9a0c17be",
+        "FK1|SJK25A|S|1234567890|1/2|3f9a0c17be", ""};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
         if (fk_verify_code_parse(bad[i], &c))
             fail_msg("accepted '%s'", bad[i]);
@@ -87,7 +88,8 @@ static void test_clean_and_complete(void **state)
     fk_err err;
     fk_verify_result r;
     assert_int_equal(fk_verify_new(p, NULL, &v, &err), FK_OK);
-    assert_int_equal(check(v, &r, "FK1|JOB1|S|000001|1/2|" CK1, "FK1|JOB1|S|000001|2/2|" CK1, NULL), 0);
+    assert_int_equal(check(v, &r, "FK1|JOB1|S|000001|1/2|" CK1, "FK1|JOB1|S|000001|2/2|" CK1, NULL),
+                     0);
     assert_true(r.identified);
     assert_int_equal(r.serial, 1);
     assert_int_equal(r.batch, 1);
@@ -128,7 +130,8 @@ static void test_fault_kinds(void **state)
 
     assert_int_equal(fk_verify_new(p, NULL, &v, &err), FK_OK);
     /* Missing sheet. */
-    assert_int_equal(check(v, &r, "FK1|JOB1|S|000001|1/2|" CK1, NULL, NULL), FK_FAULT_MISSING_SHEET);
+    assert_int_equal(check(v, &r, "FK1|JOB1|S|000001|1/2|" CK1, NULL, NULL),
+                     FK_FAULT_MISSING_SHEET);
     /* A sheet twice in one envelope (a double feed). */
     assert_int_equal(check(v, &r, "FK1|JOB1|S|000002|1/2|" CK2, "FK1|JOB1|S|000002|1/2|" CK2,
                            "FK1|JOB1|S|000002|2/2|" CK2),
@@ -202,7 +205,8 @@ static void test_hooks_and_states(void **state)
                      FK_FAULT_DUPLICATE);
     assert_int_equal(check(v, &r, "FK1|JOB1|S|000002|1/2|" CK2, "FK1|JOB1|S|000002|2/2|" CK2, NULL),
                      FK_FAULT_NOT_REWORKED);
-    assert_int_equal(check(v, &r, "FK1|JOB1|S|000003|1/2|" CK3, "FK1|JOB1|S|000003|2/2|" CK3, NULL), 0);
+    assert_int_equal(check(v, &r, "FK1|JOB1|S|000003|1/2|" CK3, "FK1|JOB1|S|000003|2/2|" CK3, NULL),
+                     0);
     assert_int_equal(fk_verify_get_state(v, FK_CAT_SEKKYOKU, 3), FK_ENCL_VERIFIED);
     const char *none[1] = {NULL};
     assert_int_equal(fk_verify_envelope(v, none, 0, &r, &err), FK_EINVAL);
@@ -224,7 +228,8 @@ static void test_run_file(void **state)
     fk_verify_plan *p;
     fk_err err;
     assert_int_equal(fk_verify_plan_new("JOB1", &p, &err), FK_OK);
-    assert_int_equal(fk_verify_plan_add_run(p, "run.csv", run_file, sizeof run_file - 1, &err), FK_OK);
+    assert_int_equal(fk_verify_plan_add_run(p, "run.csv", run_file, sizeof run_file - 1, &err),
+                     FK_OK);
     assert_int_equal(fk_verify_plan_count(p), 3);
     assert_int_equal(fk_verify_plan_check_confirmed(p, &err), FK_ETAMPER);
     assert_int_equal(fk_verify_plan_confirm(p, FK_CAT_SEKKYOKU, 1, CK1, &err), FK_OK);
@@ -308,8 +313,8 @@ static void test_simulate(void **state)
                                             s % 5 ? 2 : 1, ck, &err),
                          FK_OK);
     }
-    fk_simulate_options o = {.swap = 2, .drop = 2, .duplicate = 2, .foreign = 2, .forge = 2,
-                             .unread = 2, .seed = 42};
+    fk_simulate_options o = {
+        .swap = 2, .drop = 2, .duplicate = 2, .foreign = 2, .forge = 2, .unread = 2, .seed = 42};
     fk_buf csv, planted;
     fk_buf_init(&csv, 1 << 20);
     fk_buf_init(&planted, 1 << 16);
@@ -346,9 +351,12 @@ static void test_simulate(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_code),          cmocka_unit_test(test_faults_text),
-        cmocka_unit_test(test_clean_and_complete), cmocka_unit_test(test_fault_kinds),
-        cmocka_unit_test(test_hooks_and_states),   cmocka_unit_test(test_run_file),
+        cmocka_unit_test(test_code),
+        cmocka_unit_test(test_faults_text),
+        cmocka_unit_test(test_clean_and_complete),
+        cmocka_unit_test(test_fault_kinds),
+        cmocka_unit_test(test_hooks_and_states),
+        cmocka_unit_test(test_run_file),
         cmocka_unit_test(test_simulate),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
