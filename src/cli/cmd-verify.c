@@ -103,10 +103,9 @@ static void fk__print_outcome(const fk_verify_outcome *o)
     fk_verify_faults_describe(r->faults, faults, sizeof faults);
     if (r->identified) {
         fk__name(name, sizeof name, r->category, r->serial);
-        printf("FAIL %s batch %d (inserter envelope %s): %s\n", name, r->batch, o->envelope,
-               faults);
+        printf("FAIL %s batch %d (read as envelope %s): %s\n", name, r->batch, o->envelope, faults);
     } else {
-        printf("FAIL inserter envelope %s (no code of this job read): %s\n", o->envelope, faults);
+        printf("FAIL envelope read as %s (no code of this job read): %s\n", o->envelope, faults);
     }
 }
 

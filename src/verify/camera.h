@@ -12,7 +12,7 @@
 
 typedef struct fk_verify_outcome {
     fk_verify_result result;
-    char envelope[16]; /* the inserter's envelope number (or an image file's index) */
+    char envelope[64]; /* the inserter's envelope number, or the image file or folder name */
 } fk_verify_outcome;
 
 typedef struct fk_verify_outcomes {

@@ -209,4 +209,11 @@ diff camera-verdicts.txt images-verdicts.txt || fail "images and camera verdicts
 grep -h '^job:' out.txt > a.txt; grep -h '^job:' images-out.txt > b.txt
 cmp a.txt b.txt || fail "images and camera totals differ"
 expect_grep '^job: verified 3 of 4413, failed 3, missing 4407' images-out.txt
+# A proof sheet carries a specimen's code: it never verifies, on its own or in an envelope.
+fresh
+mkdir proofimg
+pdftoppm -r 150 -png -f 1 -l 1 -singlefile proof/proof-voucher-tokutei-S.pdf proofimg/p1
+expect_exit 1 as_tanaka verify job --images proofimg --assume-printed
+expect_grep '^FAIL .*: (missing-sheet,)?forged$' out.txt
+expect_grep '^this check: 1 envelopes \(1 sheets\) read, 0 passed, 1 failed' out.txt
 echo "verify: ok"
