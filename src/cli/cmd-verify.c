@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "core/enclosure.h"
 #include "session.h"
+#include "util/mem.h"
 #include "station.h"
 #include "verify/camera.h"
 #include "verify/images.h"
@@ -75,8 +76,8 @@ static fk_status fk__load_printed(fk__opts *o, fk_err *err)
         line[strcspn(line, "\r\n")] = '\0';
         if (line[0] == '\0')
             continue;
-        char **p = realloc(o->printed, (o->n_printed + 1) * sizeof *p);
-        if (p == NULL || (p[o->n_printed] = strdup(line)) == NULL) {
+        char **p = fk_realloc(o->printed, (o->n_printed + 1) * sizeof *p);
+        if (p == NULL || (p[o->n_printed] = fk_strdup(line)) == NULL) {
             if (p != NULL)
                 o->printed = p;
             s = fk_failf(err, FK_ENOMEM, "out of memory");
@@ -182,9 +183,10 @@ static int fk__print_summary(const fk_encl_summary *m, void *ctx)
 }
 
 typedef struct {
-    fk_category c[4096];
-    long serial[4096];
-    size_t n;
+    fk_category *c;
+    long *serial;
+    size_t n, cap;
+    bool out_of_memory;
 } fk__failed;
 
 static int fk__collect_failed(const fk_encl_row *row, void *ctx)
@@ -192,8 +194,19 @@ static int fk__collect_failed(const fk_encl_row *row, void *ctx)
     fk__failed *f = ctx;
     if (row->state != FK_ENCL_FAILED)
         return 0;
-    if (f->n == sizeof f->serial / sizeof f->serial[0])
-        return 1;
+    if (f->n == f->cap) {
+        size_t cap = f->cap ? 2 * f->cap : 256;
+        fk_category *c = fk_realloc(f->c, cap * sizeof *c);
+        if (c != NULL)
+            f->c = c;
+        long *serial = c ? fk_realloc(f->serial, cap * sizeof *serial) : NULL;
+        if (serial == NULL) {
+            f->out_of_memory = true;
+            return 1;
+        }
+        f->serial = serial;
+        f->cap = cap;
+    }
     f->c[f->n] = row->category;
     f->serial[f->n++] = row->serial;
     return 0;
@@ -203,18 +216,18 @@ static int fk__collect_failed(const fk_encl_row *row, void *ctx)
 static fk_status fk__rework_all(fk_job *job, const fk__opts *o, char *details, size_t dsize,
                                 fk_err *err)
 {
-    fk__failed *f = calloc(1, sizeof *f);
-    if (f == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
-    fk_status s = fk_job_encl_foreach(job, fk__collect_failed, f, err);
-    for (size_t i = 0; s == FK_OK && i < f->n; i++) {
-        s = fk_job_encl_rework(job, f->c[i], f->serial[i], o->reason ? o->reason : "", err);
+    fk__failed f = {0};
+    fk_status s = fk_job_encl_foreach(job, fk__collect_failed, &f, err);
+    if (s == FK_OK && f.out_of_memory)
+        s = fk_failf(err, FK_ENOMEM, "out of memory");
+    for (size_t i = 0; s == FK_OK && i < f.n; i++) {
+        s = fk_job_encl_rework(job, f.c[i], f.serial[i], o->reason ? o->reason : "", err);
         if (s == FK_OK)
-            printf("envelope %c-%06ld opened for rework\n", fk_category_code(f->c[i]),
-                   f->serial[i]);
+            printf("envelope %c-%06ld opened for rework\n", fk_category_code(f.c[i]), f.serial[i]);
     }
-    snprintf(details, dsize, "%zu failed envelopes opened for rework", f->n);
-    free(f);
+    snprintf(details, dsize, "%zu failed envelopes opened for rework", f.n);
+    fk_free(f.c);
+    fk_free(f.serial);
     return s;
 }
 
@@ -394,8 +407,8 @@ static int fk__run(int argc, char **argv)
         s = fk__check(job, &o, details, sizeof details, &err);
     }
     for (size_t i = 0; i < o.n_printed; i++)
-        free(o.printed[i]);
-    free(o.printed);
+        fk_free(o.printed[i]);
+    fk_free(o.printed);
     if (s == FK_EFINDING) {
         /* Findings are the check's result: audit the counts, then report. */
         fk_err audit_err;

@@ -160,7 +160,20 @@ static int fk__unlink_file(const fk_job_file *f, void *ctx)
 
 fk_status fk_job_files_clear(fk_job *job, fk_err *err)
 {
-    fk_status s = fk_job_files_foreach(job, fk__unlink_file, job, err);
+    /* Serials are reassigned by composing again: results of the enclosure check would then
+     * name other people's envelopes. */
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job, "SELECT count(*) FROM enclosure", &st, err);
+    if (s != FK_OK)
+        return s;
+    long checked = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (checked > 0)
+        return fk_failf(err, FK_ESTATE,
+                        "%ld envelopes have been through the enclosure check: composing again"
+                        " would reassign their serials",
+                        checked);
+    s = fk_job_files_foreach(job, fk__unlink_file, job, err);
     return s == FK_OK ? fk__job_exec(job, "DELETE FROM files", err) : s;
 }
 

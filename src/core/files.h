@@ -29,7 +29,8 @@ fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *er
 fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, void *), void *ctx,
                                fk_err *err) FK_WARN_UNUSED;
 
-/* Removes every file (before composing again). */
+/* Removes every file (before composing again); FK_ESTATE once any envelope has been
+ * through the enclosure check (enclosure.h). */
 fk_status fk_job_files_clear(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 
 /* Sets a record's per-category serial number and its stage to "composed". */

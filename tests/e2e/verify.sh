@@ -33,6 +33,9 @@ expect_grep '^this check: 4413 envelopes \(8543 sheets\) read, 4413 passed, 0 fa
 expect_grep '^job: verified 4413 of 4413, failed 0, missing 0' out.txt
 expect_exit 0 as_tanaka verify job --summary
 [ "$(sed -E 's/.*verified ([0-9]+).*/\1/' out.txt | awk '{ s += $1 } END { print s }')" = 4413 ] || fail "summary does not count 4413 verified"
+# Composing again would reassign the serials the results name: refused.
+expect_exit 2 as_tanaka compose job
+expect_grep 'have been through the enclosure check' err.txt
 # The same envelopes again are duplicates: no envelope twice.
 expect_exit 1 as_tanaka verify job --camera clean.csv --assume-printed
 [ "$(grep -c ': duplicate$' out.txt)" = 4413 ] || fail "a second scan is not reported as duplicate"

@@ -119,12 +119,14 @@ static void test_decode(void **state)
     int pages = 0;
     fk_err err;
     write_png(at("one.png"), C3);
-    assert_int_equal(fk_verify_image_decode(at("one.png"), 0, out, sizeof out, &pages, &err), FK_OK);
+    assert_int_equal(fk_verify_image_decode(at("one.png"), 0, out, sizeof out, &pages, &err),
+                     FK_OK);
     assert_string_equal(out, C3);
     assert_int_equal(pages, 1);
     const char *codes[] = {C1, C2};
     write_tiff(at("two.tif"), codes, 2);
-    assert_int_equal(fk_verify_image_decode(at("two.tif"), 1, out, sizeof out, &pages, &err), FK_OK);
+    assert_int_equal(fk_verify_image_decode(at("two.tif"), 1, out, sizeof out, &pages, &err),
+                     FK_OK);
     assert_string_equal(out, C2);
     assert_int_equal(pages, 2);
     write_png(at("blank.png"), NULL);
@@ -137,7 +139,8 @@ static void test_decode(void **state)
     fclose(f);
     assert_int_equal(fk_verify_image_decode(at("fake.png"), 0, out, sizeof out, NULL, &err),
                      FK_EFORMAT);
-    assert_int_equal(fk_verify_image_decode(at("x.jpg"), 0, out, sizeof out, NULL, &err), FK_EFORMAT);
+    assert_int_equal(fk_verify_image_decode(at("x.jpg"), 0, out, sizeof out, NULL, &err),
+                     FK_EFORMAT);
 }
 
 typedef struct {
