@@ -52,6 +52,20 @@ diff want.txt got.txt || fail "simulated faults: verdicts differ from what was p
 expect_grep '^job: verified 4392 of 4413, failed 21, missing 0' out.txt
 grep -qE 'ward|[^ -~]{2,}' got.txt && fail "a verdict holds something else than serials and kinds"
 
+# No personal data in the exports, the verdicts, the store or the audit log.
+python3 - ward.csv > identifiers.txt <<'PY2'
+import csv, sys
+for row in csv.DictReader(open(sys.argv[1], encoding="utf-8-sig", newline="")):
+    for col in ("氏名", "住所"):
+        value = (row.get(col) or "").strip()
+        if len(value) >= 4:
+            print(value)
+PY2
+[ "$(wc -l < identifiers.txt)" -gt 4000 ] || fail "too few identifiers extracted"
+if LC_ALL=C grep -r -a -F -q -f identifiers.txt faults.csv planted.tsv out.txt err.txt job; then
+  fail "personal data in clear in the enclosure check's outputs or store"
+fi
+
 # Rework: each failed envelope opened, reprinted, scanned again; its history is kept.
 for e in $(cut -f2 planted.tsv); do
   expect_exit 0 as_tanaka verify job --rework "$e" --reason 'opened, sheets reprinted'
