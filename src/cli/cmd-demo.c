@@ -185,6 +185,19 @@ static int fk__steps(fk__demo *d)
     FK__STEP(d, "roster", 0, "roster", "job", "-o", ".", FK__AS("sato"));
     FK__STEP(d, "audit-verify", 0, "audit", "verify", "job", "--pubkey", "audit-pubkey.hex",
              FK__AS("kansa"));
+    /* The enclosure check: an inserter run with planted faults, caught, reworked, verified.
+     * The demo has no printer: it states that every print file was printed. */
+    FK__STEP(d, "simulate-inserter", 0, "simulate-inserter", "job", "-o", "scans.csv", "--swap",
+             "1", "--drop", "1", "--forge", "1", "--unread", "1", "--seed", "20250701",
+             FK__AS("tanaka"));
+    FK__STEP(d, "verify", 1, "verify", "job", "--camera", "scans.csv", "--assume-printed",
+             FK__AS("tanaka"));
+    FK__STEP(d, "verify-rework", 0, "verify", "job", "--rework", "failed", "--reason",
+             "opened, sheets reprinted", FK__AS("tanaka"));
+    FK__STEP(d, "simulate-reworked", 0, "simulate-inserter", "job", "-o", "rework-scans.csv",
+             "--reworked", FK__AS("tanaka"));
+    FK__STEP(d, "verify-again", 0, "verify", "job", "--camera", "rework-scans.csv",
+             "--assume-printed", FK__AS("tanaka"));
     FK__STEP(d, "status", 0, "status", "job", FK__AS("kansa"));
     return FK_EXIT_OK;
 }

@@ -22,6 +22,8 @@ extern const fk_command fk_cmd_version;
 extern const fk_command fk_cmd_sample;
 extern const fk_command fk_cmd_demo;
 extern const fk_command fk_cmd_status;
+extern const fk_command fk_cmd_verify;
+extern const fk_command fk_cmd_simulate_inserter;
 
 /* clang-format off */
 const fk_command *const fk_commands[] = {
@@ -40,6 +42,8 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_status,
     &fk_cmd_print,
     &fk_cmd_printlog,
+    &fk_cmd_simulate_inserter,
+    &fk_cmd_verify,
     &fk_cmd_postcode,
     &fk_cmd_template,
     &fk_cmd_demo,

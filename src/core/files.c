@@ -204,9 +204,22 @@ fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, vo
 
 fk_status fk_job_files_clear(fk_job *job, fk_err *err)
 {
+    /* Serials are reassigned by composing again: results of the enclosure check would then
+     * name other people's envelopes. */
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job, "SELECT count(*) FROM enclosure", &st, err);
+    if (s != FK_OK)
+        return s;
+    long checked = sqlite3_step(st) == SQLITE_ROW ? (long)sqlite3_column_int64(st, 0) : 0;
+    sqlite3_finalize(st);
+    if (checked > 0)
+        return fk_failf(err, FK_ESTATE,
+                        "%ld envelopes have been through the enclosure check: composing again"
+                        " would reassign their serials",
+                        checked);
     /* Only the rows: the files go when the transaction commits (fk__files_sweep), so that
      * a crash before then leaves the old set listed and complete. */
-    fk_status s = fk__job_exec(job, "DELETE FROM files", err);
+    s = fk__job_exec(job, "DELETE FROM files", err);
     if (s == FK_OK)
         job->files_dirty = true;
     return s;

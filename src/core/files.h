@@ -36,7 +36,8 @@ fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, vo
                                fk_err *err) FK_WARN_UNUSED;
 
 /* Unlists every file (before composing again, or with a replaced package); the files are
- * deleted when the transaction commits, so a crash leaves the old set or the new one. */
+ * deleted when the transaction commits, so a crash leaves the old set or the new one.
+ * FK_ESTATE once any envelope has been through the enclosure check (enclosure.h). */
 fk_status fk_job_files_clear(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 
 /*

@@ -96,6 +96,18 @@ static const char *const fk__migrations[] = {
     "  designated INTEGER NOT NULL, over_count INTEGER NOT NULL, reason TEXT, message TEXT);"
     "CREATE TABLE file_checks ("
     "  name TEXT PRIMARY KEY, checked_at TEXT NOT NULL, checked_by TEXT NOT NULL);",
+    /* 7 (issue 13): the enclosure check's state per envelope and its history (no personal
+     * data: category, serial, batch, fault kinds, times and handlers). */
+    "CREATE TABLE enclosure ("
+    "  category INTEGER NOT NULL, serial INTEGER NOT NULL, batch INTEGER NOT NULL,"
+    "  state TEXT NOT NULL CHECK (state IN ('verified', 'failed', 'rework')),"
+    "  faults TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL,"
+    "  PRIMARY KEY (category, serial));"
+    "CREATE TABLE enclosure_events ("
+    "  id INTEGER PRIMARY KEY, category INTEGER NOT NULL, serial INTEGER NOT NULL,"
+    "  event TEXT NOT NULL, detail TEXT NOT NULL, source TEXT NOT NULL,"
+    "  at TEXT NOT NULL, by TEXT NOT NULL);"
+    "CREATE INDEX enclosure_events_envelope ON enclosure_events (category, serial);",
 };
 
 /* The store format a job records at creation. A store without it was made before rosters

@@ -58,10 +58,8 @@ static const struct {
     const char *command;
 } fk__file_moves[] = {
     {FK_FILE_COMPOSED, FK_FILE_PRINTED, "print"},
-    {FK_FILE_PRINTED, FK_FILE_PRINTED, "print"}, /* a reprint, with its reason */
     /* a print whose outcome a killed `fukan print` left unrecorded, found again by status */
     {FK_FILE_COMPOSED, FK_FILE_PRINTED, "status"},
-    {FK_FILE_PRINTED, FK_FILE_PRINTED, "status"},
     {FK_FILE_PRINTED, FK_FILE_VERIFIED, "verify"},
 };
 

@@ -366,6 +366,31 @@ static fk_status fk__send(fk__cups *c, fk_job *job, long entry, const char *queu
     return FK_OK;
 }
 
+typedef struct {
+    const char *name;
+    fk_file_state state;
+} fk__file_state;
+
+static int fk__state_of(const fk_job_file *f, void *ctx)
+{
+    fk__file_state *x = ctx;
+    if (strcmp(f->name, x->name) != 0)
+        return 0;
+    x->state = f->state;
+    return 1;
+}
+
+/* A print file moves to printed when its first print completes; one printed again (a
+ * reprint, with its reason) or already enclosure-checked keeps its state. */
+static fk_status fk__mark_printed(fk_job *job, const char *file, fk_err *err)
+{
+    fk__file_state x = {file, FK_FILE_PRINTED};
+    fk_status s = fk_job_files_foreach(job, fk__state_of, &x, err);
+    if (s == FK_OK && x.state == FK_FILE_COMPOSED)
+        s = fk_job_file_move(job, file, FK_FILE_PRINTED, err);
+    return s;
+}
+
 /* Records an entry's outcome in the print log and the audit log. */
 static fk_status fk__record(fk_job *job, const fk_print_entry *e, fk_print_state state,
                             const fk__job_info *info, const char *message, fk_err *err)
@@ -373,10 +398,8 @@ static fk_status fk__record(fk_job *job, const fk_print_entry *e, fk_print_state
     long sheets = info ? info->sheets : -1, impressions = info ? info->impressions : -1;
     fk_status s = fk_job_print_finish(job, e->id, state, sheets, impressions,
                                       message && *message ? message : NULL, err);
-    /* Paper exists once CUPS completed the job: the file moves on (a second print keeps it
-     * printed, with its reason in the print log). */
     if (s == FK_OK && state == FK_PRINT_COMPLETED)
-        s = fk_job_file_move(job, e->file, FK_FILE_PRINTED, err);
+        s = fk__mark_printed(job, e->file, err);
     if (s != FK_OK)
         return s;
     char details[900];

@@ -81,6 +81,19 @@ import json, sys
 files = json.load(open(sys.argv[1]))["print_files"]
 assert files.get("composed", 0) == 0 and files["printed"] > 0, files
 PY
+# The enclosure check takes "printed" from the print log; once every envelope of a file
+# has passed, the file is verified and its paper no longer idle.
+cp -a job job.printed
+expect_exit 0 as_tanaka simulate-inserter job -o scans.csv
+expect_exit 0 as_tanaka verify job --camera scans.csv
+expect_grep '^job: verified ([0-9]+) of \1, failed 0, missing 0' out.txt
+expect_exit 0 as_tanaka status job --json
+python3 - out.txt <<'PY' || fail "status does not count every print file as verified"
+import json, sys
+files = json.load(open(sys.argv[1]))["print_files"]
+assert files.get("composed", 0) == 0 and files.get("printed", 0) == 0 and files["verified"] > 0, files
+PY
+rm -rf job; mv job.printed job
 [ "$(stat -c %a log.csv)" = 600 ] || fail "the print log is not 0600"
 ls "$OUT"/fukan-print-*.pdf > device-files.txt
 [ "$(wc -l < device-files.txt)" = "$nfiles" ] || fail "the device received $(wc -l < device-files.txt) jobs, not $nfiles"
