@@ -5,6 +5,7 @@
 #include "session.h"
 
 #include <stdio.h>
+#include <unistd.h>
 #include <string.h>
 
 static const char fk__usage[] =
@@ -78,12 +79,14 @@ static void fk__print_text(const fk_job_summary *s, const char *dir, bool all)
     for (size_t i = 0; i < n_sec; i++) {
         printf("\n%s\n", sec[i].title);
         for (size_t r = 0; r < sec[i].n_rows; r++) {
-            printf("  ");
+            bool red = sec[i].rows[r].is_alert && isatty(STDOUT_FILENO);
+            printf("%s  ", red ? "\033[31m" : "");
             fk_cli_print_cell(sec[i].rows[r].label, 18);
             if (sec[i].rows[r].value != NULL)
-                printf(" %s\n", sec[i].rows[r].value);
+                printf(" %s", sec[i].rows[r].value);
             else
-                printf(" %ld\n", sec[i].rows[r].number);
+                printf(" %ld", sec[i].rows[r].number);
+            printf("%s%s\n", sec[i].rows[r].is_alert ? " !" : "", red ? "\033[0m" : "");
         }
     }
     printf("\n次の手順 (next step): %s: ", fk_job_summary_next_step(s));

@@ -162,6 +162,43 @@ fk_status fk_job_file_move(fk_job *job, const char *name, fk_file_state to, fk_e
     return s;
 }
 
+fk_status fk_job_records_move_serials(fk_job *job, fk_category c, long first, long last,
+                                      fk_record_state from, fk_record_state to, long *moved,
+                                      fk_err *err)
+{
+    char command[32], what[64];
+    fk_status s = fk__need_command(job, err);
+    if (s != FK_OK)
+        return s;
+    fk__command_word(job, command, sizeof command);
+    snprintf(what, sizeof what, "the envelopes %c-%06ld to %c-%06ld", fk_category_code(c), first,
+             fk_category_code(c), last);
+    s = fk_record_transition_check(from, to, command, what, err);
+    sqlite3_stmt *st = NULL;
+    if (s == FK_OK)
+        s = fk__job_prepare(job,
+                            "UPDATE records SET stage = ? WHERE category = ? AND stage = ?"
+                            " AND serial BETWEEN ? AND ?",
+                            &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, fk_record_state_name(to), -1, SQLITE_STATIC);
+    sqlite3_bind_int(st, 2, (int)c);
+    sqlite3_bind_text(st, 3, fk_record_state_name(from), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 4, first);
+    sqlite3_bind_int64(st, 5, last);
+    if (sqlite3_step(st) != SQLITE_DONE) {
+        s = fk__job_db_fail(job, err);
+    } else {
+        long n = (long)sqlite3_changes(job->db);
+        job->moves[from][to] += n;
+        if (moved != NULL)
+            *moved = n;
+    }
+    sqlite3_finalize(st);
+    return s;
+}
+
 fk_status fk_job_states_get(fk_job *job, fk_job_states *out, fk_err *err)
 {
     memset(out, 0, sizeof *out);

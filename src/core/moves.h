@@ -28,6 +28,16 @@ fk_status fk_job_record_compose(fk_job *job, long id, long serial, fk_err *err) 
  */
 fk_status fk_job_records_uncompose(fk_job *job, long *moved, fk_err *err) FK_WARN_UNUSED;
 
+/*
+ * Moves the records of category c with serial numbers first..last that are in state `from`
+ * to `to` (print: a batch whose print files are all printed; verify: an envelope that
+ * passed), for the running command; *moved says how many (may be NULL). FK_ESTATE when the
+ * state machine does not allow the move.
+ */
+fk_status fk_job_records_move_serials(fk_job *job, fk_category c, long first, long last,
+                                      fk_record_state from, fk_record_state to, long *moved,
+                                      fk_err *err) FK_WARN_UNUSED;
+
 /* Moves print file `name` to state `to` for the running command. */
 fk_status fk_job_file_move(fk_job *job, const char *name, fk_file_state to,
                            fk_err *err) FK_WARN_UNUSED;

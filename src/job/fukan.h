@@ -194,6 +194,7 @@ typedef struct fk_summary_row {
     const char *label; /* for people: "承認者" */
     const char *value; /* text, or NULL when the row is a number */
     long number;
+    bool is_alert; /* needs attention now (printed paper left idle past the alarm) */
 } fk_summary_row;
 
 typedef struct fk_summary_section {
@@ -224,6 +225,8 @@ size_t fk_job_summary_held(const fk_job_summary *s, const fk_summary_held **out)
 const char *fk_job_summary_next_step(const fk_job_summary *s);
 const char *fk_job_summary_next_command(const fk_job_summary *s);
 const char *fk_job_summary_next_why(const fk_job_summary *s);
+/* Printed files not enclosure-checked for longer than the order's idle_alarm. */
+long fk_job_summary_idle_files(const fk_job_summary *s);
 
 /* The summary as one JSON object (UTF-8). */
 fk_status fk_job_summary_write_json(const fk_job_summary *s, fk_buf *out) FK_WARN_UNUSED;

@@ -4,22 +4,25 @@
  * rule in fk__next(). */
 #include "fukan.h"
 #include "core/audit.h"
+#include "core/enclosure.h"
 #include "core/files.h"
 #include "core/moves.h"
 #include "core/records.h"
+#include "print/printlog.h"
 #include "summary.h"
 #include "util/mem.h"
 
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define FK__MAX_SECTIONS 16
-#define FK__MAX_ROWS     96
+#define FK__MAX_ROWS     8192 /* a row per batch at city scale */
 #define FK__MAX_HELD     100000
 
 typedef struct {
     char key[32], label[64], value[192];
-    bool is_text;
+    bool is_text, is_alert;
     long number;
 } fk__row;
 
@@ -40,7 +43,16 @@ struct fk_job_summary {
     size_t n_held, cap_held;
     bool held_truncated;
     char next_step[32], next_command[128], next_why[192];
+    long idle_files; /* printed, not enclosure-checked, past the order's idle_alarm */
 };
+
+/* A stage's rows being added. */
+typedef struct {
+    fk_job_summary *summary;
+    fk_status status;
+    fk_err *err;
+    long idle;
+} fk__stage;
 
 fk_status fk_job_summary_add_section(fk_job_summary *s, const char *key, const char *title,
                                      fk_err *err)
@@ -78,6 +90,17 @@ fk_status fk_job_summary_add_text(fk_job_summary *s, const char *key, const char
                                   const char *text, fk_err *err)
 {
     return fk__add(s, key, label, text ? text : "", 0, err);
+}
+
+void fk_job_summary_flag_last(fk_job_summary *s)
+{
+    if (s->n_rows > 0)
+        s->rows[s->n_rows - 1].is_alert = true;
+}
+
+long fk_job_summary_idle_files(const fk_job_summary *s)
+{
+    return s->idle_files;
 }
 
 void fk_job_summary_set_next(fk_job_summary *s, const char *step, const char *command,
@@ -171,6 +194,81 @@ static fk_status fk__sections(fk_job *job, fk_job_summary *s, bool *rendered, bo
     return st;
 }
 
+/* Print files per category and batch: designated, printed, over-count, idle. */
+static int fk__print_row(const fk_print_counts *p, void *ctx)
+{
+    fk__stage *x = ctx;
+    char key[16], text[160];
+    snprintf(key, sizeof key, "%c-%03d", fk_category_code((fk_category)p->category), p->batch);
+    snprintf(text, sizeof text, "指定 %ld 枚, 印刷 %ld 枚, 超過 %ld 枚%s", p->designated,
+             p->printed, p->over_count, p->idle_files > 0 ? ", 未突合のまま放置 (idle)" : "");
+    x->status = fk_job_summary_add_text(x->summary, key, key, text, x->err);
+    if (x->status == FK_OK && p->idle_files > 0)
+        fk_job_summary_flag_last(x->summary);
+    return x->status != FK_OK;
+}
+
+/* Printed files not yet enclosure-checked, with their age. */
+static int fk__idle_row(const fk_print_tally *t, void *ctx)
+{
+    fk__stage *x = ctx;
+    if (t->state != FK_FILE_PRINTED)
+        return 0;
+    char text[160];
+    snprintf(text, sizeof text, "印刷後 %ld 分%s", t->age / 60,
+             t->is_idle ? " — 放置の警告 (idle alarm)" : "");
+    x->status = fk_job_summary_add_text(x->summary, t->file->name, t->file->name, text, x->err);
+    if (x->status == FK_OK && t->is_idle) {
+        fk_job_summary_flag_last(x->summary);
+        x->idle++;
+    }
+    return x->status != FK_OK;
+}
+
+/* The enclosure check per category and batch. */
+static int fk__encl_row(const fk_encl_summary *e, void *ctx)
+{
+    fk__stage *x = ctx;
+    char key[16], text[160];
+    snprintf(key, sizeof key, "%c-%03d", fk_category_code(e->category), e->batch);
+    snprintf(text, sizeof text, "封筒 %ld, 突合済 %ld, 異常 %ld, 未読取 %ld", e->composed,
+             e->verified, e->failed, e->missing);
+    x->status = fk_job_summary_add_text(x->summary, key, key, text, x->err);
+    return x->status != FK_OK;
+}
+
+/* The print and enclosure-check sections, once anything is composed. */
+static fk_status fk__later_sections(fk_job *job, fk_job_summary *s, fk_err *err)
+{
+    long files = 0;
+    for (int f = 0; f < FK_FILE_STATE_COUNT; f++)
+        files += s->states.files[f];
+    if (files == 0)
+        return FK_OK;
+    fk__stage x = {s, FK_OK, err, 0};
+    time_t now = time(NULL);
+    fk_status st = fk_job_summary_add_section(s, "printing", "印刷 (区分-バッチ)", err);
+    if (st == FK_OK)
+        st = fk_print_counts_foreach(job, now, fk__print_row, &x, err);
+    if (st == FK_OK)
+        st = x.status;
+    if (st == FK_OK && s->states.files[FK_FILE_PRINTED] > 0)
+        st = fk_job_summary_add_section(s, "printed_not_checked", "印刷済・未突合の印刷ファイル",
+                                        err);
+    if (st == FK_OK && s->states.files[FK_FILE_PRINTED] > 0)
+        st = fk_print_tally_foreach(job, now, fk__idle_row, &x, err);
+    if (st == FK_OK)
+        st = x.status;
+    if (st == FK_OK)
+        st = fk_job_summary_add_section(s, "enclosure", "突合 (区分-バッチ)", err);
+    if (st == FK_OK)
+        st = fk_job_encl_summary(job, fk__encl_row, &x, err);
+    if (st == FK_OK)
+        st = x.status;
+    s->idle_files = x.idle;
+    return st;
+}
+
 /* The next step: the first rule that applies. A new stage adds its rule in its place. */
 static void fk__next(fk_job_summary *s, bool rendered, bool approved)
 {
@@ -198,6 +296,13 @@ static void fk__next(fk_job_summary *s, bool rendered, bool approved)
     if (s->states.files[FK_FILE_COMPOSED] > 0)
         fk_job_summary_set_next(s, "print", "fukan print JOBDIR --all",
                                 "print files are composed and not printed yet");
+    if (n[FK_REC_PRINTED] > 0)
+        fk_job_summary_set_next(s, "verify", "fukan verify JOBDIR --camera FILE",
+                                "printed envelopes are not enclosure-checked yet: printed paper"
+                                " must not sit idle");
+    if (n[FK_REC_VERIFIED] > 0)
+        fk_job_summary_set_next(s, "deliver", "fukan receipt JOBDIR deliver",
+                                "verified envelopes are sealed and wait for delivery");
     fk_job_summary_set_next(s, "done", "-", "every record is past the steps fukan has");
 }
 
@@ -217,15 +322,17 @@ fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
         st = fk_failf(err, FK_ENOMEM, "out of memory listing the held records");
     if (st == FK_OK)
         st = fk__sections(job, s, &rendered, &approved, err);
+    if (st == FK_OK)
+        st = fk__later_sections(job, s, err);
     if (st != FK_OK) {
         fk_job_summary_free(s);
         return st;
     }
     fk__next(s, rendered, approved);
     for (size_t i = 0; i < s->n_rows; i++)
-        s->views[i] =
-            (fk_summary_row){s->rows[i].key, s->rows[i].label,
-                             s->rows[i].is_text ? s->rows[i].value : NULL, s->rows[i].number};
+        s->views[i] = (fk_summary_row){s->rows[i].key, s->rows[i].label,
+                                       s->rows[i].is_text ? s->rows[i].value : NULL,
+                                       s->rows[i].number, s->rows[i].is_alert};
     for (size_t i = 0; i < s->n_sec; i++) {
         size_t end = i + 1 < s->n_sec ? s->sec[i + 1].first : s->n_rows;
         s->sections[i] = (fk_summary_section){s->sec[i].key, s->sec[i].title,
@@ -383,5 +490,7 @@ fk_status fk_job_summary_write_json(const fk_job_summary *j, fk_buf *b)
         s = fk_buf_append_str(b, ",\"why\":");
     if (s == FK_OK)
         s = fk__json_str(b, j->next_why);
-    return s == FK_OK ? fk_buf_append_str(b, "}}\n") : s;
+    if (s == FK_OK)
+        s = fk_buf_appendf(b, "},\"idle_files\":%ld", j->idle_files);
+    return s == FK_OK ? fk_buf_append_str(b, "}\n") : s;
 }

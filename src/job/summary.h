@@ -16,6 +16,9 @@ fk_status fk_job_summary_add_number(fk_job_summary *s, const char *key, const ch
 fk_status fk_job_summary_add_text(fk_job_summary *s, const char *key, const char *label,
                                   const char *text, fk_err *err) FK_WARN_UNUSED;
 
+/* Flags the row added last as needing attention now. */
+void fk_job_summary_flag_last(fk_job_summary *s);
+
 /* Sets the next step unless one is set already (the first rule that applies wins). */
 void fk_job_summary_set_next(fk_job_summary *s, const char *step, const char *command,
                              const char *why);

@@ -366,29 +366,52 @@ static fk_status fk__send(fk__cups *c, fk_job *job, long entry, const char *queu
     return FK_OK;
 }
 
+/* The file printed and the other files of its batch (① and ②): whether all are on paper. */
 typedef struct {
     const char *name;
     fk_file_state state;
-} fk__file_state;
+    int category, batch;
+    bool is_batch_printed;
+} fk__batch_files;
 
-static int fk__state_of(const fk_job_file *f, void *ctx)
+static int fk__find_file(const fk_job_file *f, void *ctx)
 {
-    fk__file_state *x = ctx;
-    if (strcmp(f->name, x->name) != 0)
-        return 0;
-    x->state = f->state;
-    return 1;
+    fk__batch_files *x = ctx;
+    if (strcmp(f->name, x->name) == 0) {
+        x->state = f->state;
+        x->category = f->category;
+        x->batch = f->batch;
+        return 1;
+    }
+    return 0;
 }
 
-/* A print file moves to printed when its first print completes; one printed again (a
- * reprint, with its reason) or already enclosure-checked keeps its state. */
+static int fk__batch_state(const fk_job_file *f, void *ctx)
+{
+    fk__batch_files *x = ctx;
+    if (f->category == x->category && f->batch == x->batch && strcmp(f->document, "reprint") != 0 &&
+        strcmp(f->name, x->name) != 0 && f->state == FK_FILE_COMPOSED)
+        x->is_batch_printed = false;
+    return 0;
+}
+
+/* A print file moves to printed when its first print completes (one printed again, a reprint
+ * with its reason, or one already enclosure-checked keeps its state); once every print file
+ * of its batch is printed, the batch's composed envelopes are printed. */
 static fk_status fk__mark_printed(fk_job *job, const char *file, fk_err *err)
 {
-    fk__file_state x = {file, FK_FILE_PRINTED};
-    fk_status s = fk_job_files_foreach(job, fk__state_of, &x, err);
-    if (s == FK_OK && x.state == FK_FILE_COMPOSED)
-        s = fk_job_file_move(job, file, FK_FILE_PRINTED, err);
-    return s;
+    fk__batch_files x = {file, FK_FILE_PRINTED, -1, 0, true};
+    fk_status s = fk_job_files_foreach(job, fk__find_file, &x, err);
+    if (s != FK_OK || x.state != FK_FILE_COMPOSED || x.category < 0)
+        return s;
+    s = fk_job_file_move(job, file, FK_FILE_PRINTED, err);
+    if (s == FK_OK)
+        s = fk_job_files_foreach(job, fk__batch_state, &x, err);
+    if (s != FK_OK || !x.is_batch_printed)
+        return s;
+    long per = fk_order_batch_size(fk_job_order(job));
+    return fk_job_records_move_serials(job, (fk_category)x.category, (x.batch - 1) * per + 1,
+                                       x.batch * per, FK_REC_COMPOSED, FK_REC_PRINTED, NULL, err);
 }
 
 /* Records an entry's outcome in the print log and the audit log. */
@@ -400,6 +423,8 @@ static fk_status fk__record(fk_job *job, const fk_print_entry *e, fk_print_state
                                       message && *message ? message : NULL, err);
     if (s == FK_OK && state == FK_PRINT_COMPLETED)
         s = fk__mark_printed(job, e->file, err);
+    if (s == FK_OK)
+        s = fk_job_moves_audit(job, err);
     if (s != FK_OK)
         return s;
     char details[900];

@@ -182,13 +182,20 @@ void fk_verify_printed_free(fk_verify_printed *p)
 typedef struct {
     fk_verify_printed *files;
     const fk_verify *v;
+    fk_job *job;
+    fk_status status;
+    fk_err *err;
 } fk__completeness;
 
 static int fk__note_envelope(const fk_verify_envelope_info *e, void *ctx)
 {
     fk__completeness *c = ctx;
-    if (fk_verify_get_state(c->v, e->category, e->serial) == FK_ENCL_VERIFIED)
-        return 0;
+    if (fk_verify_get_state(c->v, e->category, e->serial) == FK_ENCL_VERIFIED) {
+        /* Paper declared printed outside the print log leaves its records composed. */
+        c->status = fk_job_records_move_serials(c->job, e->category, e->serial, e->serial,
+                                                FK_REC_PRINTED, FK_REC_VERIFIED, NULL, c->err);
+        return c->status != FK_OK;
+    }
     for (size_t i = 0; i < c->files->n; i++)
         if (c->files->items[i].category == e->category && c->files->items[i].batch == e->batch)
             c->files->items[i].complete = false;
@@ -202,8 +209,9 @@ fk_status fk_verify_mark_files(fk_job *job, const fk_verify_plan *plan, const fk
     fk_status s = fk__files_load(job, &files, err);
     if (s != FK_OK)
         return s;
-    fk__completeness c = {files, v};
+    fk__completeness c = {files, v, job, FK_OK, err};
     fk_verify_plan_foreach(plan, fk__note_envelope, &c);
+    s = c.status;
     for (size_t i = 0; s == FK_OK && i < files->n; i++) {
         const fk__file *f = &files->items[i];
         if (f->state != FK_FILE_PRINTED || !f->complete)

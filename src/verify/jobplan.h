@@ -32,9 +32,10 @@ bool fk_verify_printed_has(void *printed, fk_category c, int batch, int sheet);
 void fk_verify_printed_free(fk_verify_printed *p);
 
 /*
- * Moves every printed print file whose envelopes have all passed the check to verified and
- * marks it enclosure-checked, so that its paper stops counting as idle (inside the caller's
- * transaction). Files the operator declared printed without the print log stay as they are.
+ * Moves every printed envelope that passed the check to verified, and every printed print
+ * file whose envelopes have all passed to verified, marked enclosure-checked so that its
+ * paper stops counting as idle (inside the caller's transaction). Envelopes and files the
+ * operator declared printed without the print log stay as they are.
  */
 fk_status fk_verify_mark_files(fk_job *job, const fk_verify_plan *plan, const fk_verify *v,
                                fk_err *err) FK_WARN_UNUSED;

@@ -80,7 +80,23 @@ python3 - out.txt <<'PY' || fail "status does not count every print file as prin
 import json, sys
 files = json.load(open(sys.argv[1]))["print_files"]
 assert files.get("composed", 0) == 0 and files["printed"] > 0, files
+totals = json.load(open(sys.argv[1]))["records"]["totals"]
+assert totals["composed"] == 0 and totals["printed"] > 0, totals
 PY
+# Printed paper waits for the enclosure check: status lists it with its age, and flags it
+# past the order's idle_alarm (the print log's times are moved back two hours here).
+expect_exit 0 as_tanaka status job
+expect_grep '印刷済・未突合の印刷ファイル' out.txt
+expect_grep '^  [A-Z0-9]+-J-1-001\.pdf +印刷後 [0-9]+ 分$' out.txt
+cp -a job job.fresh
+sqlite3 job/job.db "UPDATE prints SET submitted_epoch = submitted_epoch - 7200"
+expect_exit 0 as_tanaka status job
+expect_grep '^  [A-Z0-9]+-J-1-001\.pdf +印刷後 1[0-9][0-9] 分 — 放置の警告 \(idle alarm\) !$' out.txt
+expect_grep 'not enclosure-checked' err.txt
+expect_exit 0 as_tanaka status job --json
+python3 -c "import json,sys; n=json.load(open(sys.argv[1]))['idle_files']; assert n > 0, n" out.txt ||
+  fail "status --json does not count the idle files"
+rm -rf job; mv job.fresh job
 # The enclosure check takes "printed" from the print log; once every envelope of a file
 # has passed, the file is verified and its paper no longer idle.
 cp -a job job.printed
@@ -92,6 +108,8 @@ python3 - out.txt <<'PY' || fail "status does not count every print file as veri
 import json, sys
 files = json.load(open(sys.argv[1]))["print_files"]
 assert files.get("composed", 0) == 0 and files.get("printed", 0) == 0 and files["verified"] > 0, files
+totals = json.load(open(sys.argv[1]))["records"]["totals"]
+assert totals["printed"] == 0 and totals["verified"] > 0, totals
 PY
 rm -rf job; mv job.printed job
 [ "$(stat -c %a log.csv)" = 600 ] || fail "the print log is not 0600"
