@@ -14,6 +14,7 @@ extern const fk_command fk_cmd_compose;
 extern const fk_command fk_cmd_export;
 extern const fk_command fk_cmd_print;
 extern const fk_command fk_cmd_printlog;
+extern const fk_command fk_cmd_reprint;
 extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_template;
 extern const fk_command fk_cmd_seal;
@@ -42,6 +43,7 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_status,
     &fk_cmd_print,
     &fk_cmd_printlog,
+    &fk_cmd_reprint,
     &fk_cmd_simulate_inserter,
     &fk_cmd_verify,
     &fk_cmd_postcode,

@@ -60,6 +60,7 @@ static const struct {
     {FK_FILE_COMPOSED, FK_FILE_PRINTED, "print"},
     /* a print whose outcome a killed `fukan print` left unrecorded, found again by status */
     {FK_FILE_COMPOSED, FK_FILE_PRINTED, "status"},
+    {FK_FILE_COMPOSED, FK_FILE_PRINTED, "reprint"}, /* a child print file of single envelopes */
     {FK_FILE_PRINTED, FK_FILE_VERIFIED, "verify"},
 };
 

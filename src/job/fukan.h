@@ -184,6 +184,26 @@ fk_status fk_step_seal(const fk_seal_options *opts, char password[FK_SEAL_PASSWO
 
 /* ---- status --------------------------------------------------------------------------- */
 
+/* ---- reprint -------------------------------------------------------------------------- */
+
+typedef struct fk_reprint_options {
+    const char *envelopes; /* "S-000123,J-000007" */
+    const char *reason;    /* why (required: every reprinted sheet is over the designation) */
+    const char *printer;   /* CUPS queue, or NULL for the order's */
+    int timeout;           /* seconds to wait for each CUPS job; 0 for the default */
+} fk_reprint_options;
+
+typedef struct fk_reprint_result {
+    long envelopes, files, sheets;
+} fk_reprint_result;
+
+/* Composes just the named envelopes' sheets again (the same payloads and serial numbers) as
+ * a child print file of each batch and document ("JOB-S-1-001-r01.pdf") and prints it with
+ * the reason, all over the designated count. Refused for an envelope that is not composed or
+ * already delivered. cb->file is told each child file and its CUPS outcome. */
+fk_status fk_step_reprint(fk_job *job, const fk_reprint_options *opts, const fk_callbacks *cb,
+                          fk_reprint_result *out, fk_err *err) FK_WARN_UNUSED;
+
 /* Where the job stands: a summary built from the store by fk_step_status(). Stages add
  * what they know as sections (a title and rows of label and value), so that a front end
  * prints every section without knowing the stage. */

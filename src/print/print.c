@@ -371,7 +371,7 @@ typedef struct {
     const char *name;
     fk_file_state state;
     int category, batch;
-    bool is_batch_printed;
+    bool is_batch_printed, is_reprint;
 } fk__batch_files;
 
 static int fk__find_file(const fk_job_file *f, void *ctx)
@@ -381,6 +381,7 @@ static int fk__find_file(const fk_job_file *f, void *ctx)
         x->state = f->state;
         x->category = f->category;
         x->batch = f->batch;
+        x->is_reprint = strcmp(f->document, "reprint") == 0;
         return 1;
     }
     return 0;
@@ -400,13 +401,14 @@ static int fk__batch_state(const fk_job_file *f, void *ctx)
  * of its batch is printed, the batch's composed envelopes are printed. */
 static fk_status fk__mark_printed(fk_job *job, const char *file, fk_err *err)
 {
-    fk__batch_files x = {file, FK_FILE_PRINTED, -1, 0, true};
+    fk__batch_files x = {file, FK_FILE_PRINTED, -1, 0, true, false};
     fk_status s = fk_job_files_foreach(job, fk__find_file, &x, err);
     if (s != FK_OK || x.state != FK_FILE_COMPOSED || x.category < 0)
         return s;
     s = fk_job_file_move(job, file, FK_FILE_PRINTED, err);
-    if (s == FK_OK)
-        s = fk_job_files_foreach(job, fk__batch_state, &x, err);
+    if (s != FK_OK || x.is_reprint)
+        return s; /* a reprint's envelopes are printed already */
+    s = fk_job_files_foreach(job, fk__batch_state, &x, err);
     if (s != FK_OK || !x.is_batch_printed)
         return s;
     long per = fk_order_batch_size(fk_job_order(job));

@@ -196,6 +196,29 @@ expect_grep '[0-9]{4}-[0-9]{2}-[0-9]{2}' log.txt
 expect_grep '（超過）' log.txt
 expect_grep '理由: 封筒の破損' log.txt
 
+# Reprint of single envelopes: a child print file of their batch with the same codes and
+# serials, printed at once, all over the designation with its reason.
+expect_exit 2 as_tanaka reprint job --envelopes J-000002,J-000003
+expect_exit 2 as_tanaka reprint job --envelopes X-1 --reason 'test'
+expect_grep "not an envelope" err.txt
+expect_exit 2 as_tanaka reprint job --envelopes J-009999 --reason 'test'
+expect_grep "J-009999: no such envelope" err.txt
+expect_exit 0 as_tanaka reprint job --envelopes J-000002,J-000003 --reason '汚損のため再印刷'
+expect_grep '^SJK25A-J-1-001-r01\.pdf: completed$' out.txt
+expect_grep '^reprinted 2 envelopes: 1 child print files, 2 sheets' out.txt
+device=$(ls "$OUT"/fukan-print-*.pdf | tail -n 1)
+[ "$(pdfinfo "$device" | awk '/^Pages:/ { print $2 }')" = 2 ] || fail "the reprint did not reach the device as 2 pages"
+for page in 1 2; do
+  want=$(awk -F, -v s=$(printf '%06d' $((page + 1))) '$3 == "J" && $2 == s { print $7 }' print/run.csv)
+  rm -f code-*.png
+  pdftoppm -r 300 -png -f "$page" -l "$page" -x 2100 -y 3000 -W 360 -H 360 "$device" code
+  read=$(dmtxread -n -N1 code-*.png) || fail "reprint page $page: dmtxread found no code"
+  [ "$read" = "$want" ] || fail "reprint page $page: code '$read', the run file says '$want'"
+done
+expect_exit 0 as_tanaka printlog job --format csv -o reprint.csv
+tr -d '\r' < reprint.csv | grep -E '^"over-count",.*"SJK25A-J-1-001-r01.pdf".*"汚損のため再印刷"$' >/dev/null ||
+  fail "the reprint is not an over-count line with its reason in the print log"
+
 # kill -9 while fukan waits for CUPS: the job is held in "processing" (the device stops
 # reading); the next run finds the CUPS job by its name and records its real outcome, once.
 touch "$OUT/pause"
