@@ -15,10 +15,11 @@ setup:
 	@$(SETUP)
 
 # Builds fukan and runs the whole job on freshly generated sample data into $(DEMO_DIR)/
-# (synthetic people only, so an earlier demo folder is simply replaced).
+# (synthetic people only, so an earlier demo folder is simply replaced), printing to a
+# private CUPS queue when cupsd is installed.
 demo: all
 	rm -rf $(DEMO_DIR)
-	$(BUILD)/src/cli/fukan demo $(DEMO_DIR)
+	scripts/run-demo $(BUILD)/src/cli/fukan $(DEMO_DIR)
 
 # Every test (unit, end-to-end, independent-tool checks) under ASan + UBSan, with the test
 # crash points compiled in (-Dtest_hooks=true; never in the build that is shipped).

@@ -20,7 +20,7 @@
 extern char **environ;
 
 static const char fk__usage[] =
-    "usage: fukan demo [DIR] [--count N]\n\n"
+    "usage: fukan demo [DIR] [--count N] [--printer QUEUE]\n\n"
     "Runs the whole job on freshly generated sample data (fictitious people) in DIR (default\n"
     "./demo, which must not exist or be empty): the ward's export and sealed package, a job\n"
     "with demo users whose passwords are written to files in DIR, opening, the quality gate,\n"
@@ -28,14 +28,17 @@ static const char fk__usage[] =
     "verified audit log. Each step runs the real command; its output is kept in DIR/logs/.\n"
     "The order expects the sample's own counts per category. --count N makes a sample of N\n"
     "people (default: the ward's seed volumes, 4,413). Ends with `fukan status` of the job\n"
-    "and where each output is.\n";
+    "and where each output is. --printer QUEUE prints the job on that queue of the local\n"
+    "CUPS server (`make demo` starts a private one) before the enclosure check; without it,\n"
+    "the demo states the paper printed (verify --assume-printed).\n";
 
-#define FK__MAX_STEPS 32
+#define FK__MAX_STEPS 48
 
 typedef struct {
     const char *dir;
     char self[4096];
-    size_t count; /* people in the sample */
+    size_t count;  /* people in the sample */
+    char *printer; /* CUPS queue to print on, or NULL */
     int step;
     struct {
         char name[32], log[64];
@@ -185,19 +188,21 @@ static int fk__steps(fk__demo *d)
     FK__STEP(d, "roster", 0, "roster", "job", "-o", ".", FK__AS("sato"));
     FK__STEP(d, "audit-verify", 0, "audit", "verify", "job", "--pubkey", "audit-pubkey.hex",
              FK__AS("kansa"));
-    /* The enclosure check: an inserter run with planted faults, caught, reworked, verified.
-     * The demo has no printer: it states that every print file was printed. */
+    /* Printing, then the enclosure check: an inserter run with planted faults, caught,
+     * reworked, verified. Without a printer the demo states that the paper was printed. */
+    char *printed = d->printer != NULL ? NULL : "--assume-printed";
+    if (d->printer != NULL)
+        FK__STEP(d, "print", 0, "print", "job", "--all", "--printer", d->printer, FK__AS("tanaka"));
     FK__STEP(d, "simulate-inserter", 0, "simulate-inserter", "job", "-o", "scans.csv", "--swap",
              "1", "--drop", "1", "--forge", "1", "--unread", "1", "--seed", "20250701",
              FK__AS("tanaka"));
-    FK__STEP(d, "verify", 1, "verify", "job", "--camera", "scans.csv", "--assume-printed",
-             FK__AS("tanaka"));
+    FK__STEP(d, "verify", 1, "verify", "job", "--camera", "scans.csv", FK__AS("tanaka"), printed);
     FK__STEP(d, "verify-rework", 0, "verify", "job", "--rework", "failed", "--reason",
              "opened, sheets reprinted", FK__AS("tanaka"));
     FK__STEP(d, "simulate-reworked", 0, "simulate-inserter", "job", "-o", "rework-scans.csv",
              "--reworked", FK__AS("tanaka"));
     FK__STEP(d, "verify-again", 0, "verify", "job", "--camera", "rework-scans.csv",
-             "--assume-printed", FK__AS("tanaka"));
+             FK__AS("tanaka"), printed);
     FK__STEP(d, "status", 0, "status", "job", FK__AS("kansa"));
     return FK_EXIT_OK;
 }
@@ -242,6 +247,12 @@ static void fk__summary(const fk__demo *d)
         "  audit public key      %s/audit-pubkey.hex\n",
         d->dir, d->dir, rejects ? rejects : "logs/", d->dir, d->dir, d->dir, d->dir, d->dir,
         d->dir);
+    if (d->printer != NULL)
+        printf("  printed               on the CUPS queue %s (print log: fukan printlog)\n",
+               d->printer);
+    else
+        printf("  printed               no printer given: the enclosure check assumed the paper\n"
+               "                        printed (fukan demo --printer QUEUE prints it)\n");
 }
 
 static int fk__run(int argc, char **argv)
@@ -260,6 +271,8 @@ static int fk__run(int argc, char **argv)
                 return FK_EXIT_USAGE;
             }
             d.count = (size_t)n;
+        } else if (strcmp(argv[i], "--printer") == 0 && i + 1 < argc) {
+            d.printer = argv[++i];
         } else if (argv[i][0] != '-' && !have_dir) {
             d.dir = argv[i];
             have_dir = true;

@@ -41,8 +41,10 @@ static fk_status fk__parse(const char *list, fk__wanted_list *w, fk_err *err)
         fk_category c;
         char *end, code[2] = {id[0], '\0'};
         if (len < 3 || len >= sizeof id || id[1] != '-' || !fk_category_parse(code, &c))
-            return fk_failf(err, FK_EINVAL, "--envelopes: '%s' is not an envelope (C-SERIAL, "
-                            "e.g. S-000123)", id);
+            return fk_failf(err, FK_EINVAL,
+                            "--envelopes: '%s' is not an envelope (C-SERIAL, "
+                            "e.g. S-000123)",
+                            id);
         long serial = strtol(id + 2, &end, 10);
         if (*end != '\0' || serial < 1)
             return fk_failf(err, FK_EINVAL, "--envelopes: '%s' is not an envelope", id);
@@ -99,11 +101,15 @@ static fk_status fk__check_envelopes(const fk__wanted_list *w, fk_err *err)
         char id[24];
         snprintf(id, sizeof id, "%c-%06ld", fk_category_code(it->category), it->serial);
         if (!it->found)
-            return fk_failf(err, FK_ENOENT, "envelope %s: no such envelope in this job "
-                            "(composed envelopes only)", id);
+            return fk_failf(err, FK_ENOENT,
+                            "envelope %s: no such envelope in this job "
+                            "(composed envelopes only)",
+                            id);
         if (it->state == FK_REC_DELIVERED)
-            return fk_failf(err, FK_ESTATE, "envelope %s: delivered already: a delivered "
-                            "envelope is not reprinted", id);
+            return fk_failf(err, FK_ESTATE,
+                            "envelope %s: delivered already: a delivered "
+                            "envelope is not reprinted",
+                            id);
     }
     return FK_OK;
 }
@@ -195,8 +201,8 @@ static size_t fk__groups(const fk__wanted_list *w, long per, fk_category *cats, 
 }
 
 static fk_status fk__print_child(fk_job *job, const fk_reprint_options *opts, const char *name,
-                                 const char *parent, const fk_callbacks *cb,
-                                 fk_reprint_result *out, fk_err *err)
+                                 const char *parent, const fk_callbacks *cb, fk_reprint_result *out,
+                                 fk_err *err)
 {
     fk_print_request req = {opts->printer, opts->reason, parent, opts->timeout};
     fk_print_outcome o;
@@ -215,7 +221,8 @@ fk_status fk_step_reprint(fk_job *job, const fk_reprint_options *opts, const fk_
 {
     memset(out, 0, sizeof *out);
     if (opts->reason == NULL || opts->reason[0] == '\0')
-        return fk_failf(err, FK_EINVAL, "a reprint needs --reason TEXT (it is printed over the "
+        return fk_failf(err, FK_EINVAL,
+                        "a reprint needs --reason TEXT (it is printed over the "
                         "designated count and logged with its reason)");
     fk__wanted_list w = {0};
     fk_mailing *m = NULL;
