@@ -8,6 +8,7 @@
 #include "core/files.h"
 #include "core/moves.h"
 #include "core/records.h"
+#include "print/print.h"
 #include "print/printlog.h"
 #include "summary.h"
 #include "util/mem.h"
@@ -306,6 +307,23 @@ static void fk__next(fk_job_summary *s, bool rendered, bool approved)
     fk_job_summary_set_next(s, "done", "-", "every record is past the steps fukan has");
 }
 
+/* A print whose outcome a killed `fukan print` left unrecorded is recorded now, when a staff
+ * member looks and CUPS can say; otherwise status says what waits (and never fails for it). */
+static void fk__recover_prints(fk_job *job, char *note, size_t size)
+{
+    note[0] = '\0';
+    if (fk_job_role(job) == FK_ROLE_AUDITOR)
+        return;
+    fk_err e;
+    fk_err_clear(&e);
+    long resolved = 0;
+    if (fk_print_recover(job, /*timeout*/ 10, &resolved, &e) != FK_OK)
+        snprintf(note, size, "%s", fk_err_message(&e));
+    else if (resolved > 0)
+        snprintf(note, size, "recorded the outcome of %ld print-log entr%s left open", resolved,
+                 resolved == 1 ? "y" : "ies");
+}
+
 fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
 {
     *out = NULL;
@@ -313,6 +331,8 @@ fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
     if (s == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
     bool rendered = false, approved = false;
+    char recovered[FK_ERR_MSG_MAX];
+    fk__recover_prints(job, recovered, sizeof recovered);
     fk_status st = fk_job_states_get(job, &s->states, err);
     if (st == FK_OK)
         st = fk_job_counts_get(job, &s->counts, err);
@@ -324,6 +344,11 @@ fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
         st = fk__sections(job, s, &rendered, &approved, err);
     if (st == FK_OK)
         st = fk__later_sections(job, s, err);
+    if (st == FK_OK && recovered[0] != '\0') {
+        st = fk_job_summary_add_section(s, "print_recovery", "印刷ジョブの記録", err);
+        if (st == FK_OK)
+            st = fk_job_summary_add_text(s, "note", "未記録の結果", recovered, err);
+    }
     if (st != FK_OK) {
         fk_job_summary_free(s);
         return st;
