@@ -71,8 +71,9 @@ static fk_status fk__print_all(fk_job *job, fk__select *sel, const fk_print_requ
     if (s == FK_OK && sel->failed)
         s = fk_failf(err, FK_ENOMEM, "out of memory");
     if (s == FK_OK && sel->n == 0)
-        s = fk_failf(err, FK_ENOENT, "no print file matches (run `fukan compose`, or see "
-                                     "`fukan printlog JOBDIR --files`)");
+        s = fk_failf(err, FK_ENOENT,
+                     "no print file matches (run `fukan compose`, or see "
+                     "`fukan printlog JOBDIR --files`)");
     for (size_t i = 0; s == FK_OK && i < sel->n; i++) {
         fk_print_outcome o;
         s = fk_print_file(job, sel->names[i], req, &o, err);

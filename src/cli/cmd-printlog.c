@@ -69,8 +69,8 @@ static fk_status fk__pdf(fk_job *job, const char *path, fk_err *err)
                                 "「（超過）」の行に記載する。",
                                 err);
     if (s == FK_OK)
-        s = fk_report_table(r, t.ncols, t.columns, t.widths, t.nrows,
-                            (const char *const *)t.cells, err);
+        s = fk_report_table(r, t.ncols, t.columns, t.widths, t.nrows, (const char *const *)t.cells,
+                            err);
     fk_status closed = r ? fk_report_close(r, err) : FK_OK;
     if (s == FK_OK)
         s = closed;
@@ -127,7 +127,8 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
     }
     bool binary = strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0;
-    if (optind + 1 != argc || (!binary && strcmp(format, "text") != 0 && strcmp(format, "csv") != 0)) {
+    if (optind + 1 != argc ||
+        (!binary && strcmp(format, "text") != 0 && strcmp(format, "csv") != 0)) {
         fputs(fk__usage, stderr);
         return FK_EXIT_USAGE;
     }

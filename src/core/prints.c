@@ -67,8 +67,8 @@ fk_status fk_job_print_add(fk_job *job, const fk_print_entry *e, long *id, char 
         return s;
     *id = (long)sqlite3_last_insert_rowid(job->db);
     /* The job ID's prefix keeps names apart when two jobs share a job code and a cupsd. */
-    int n = snprintf(name, name_size, "%s/%s/%ld-%.8s", fk_order_job_code(job->order), e->file,
-                     *id, job->id_hex);
+    int n = snprintf(name, name_size, "%s/%s/%ld-%.8s", fk_order_job_code(job->order), e->file, *id,
+                     job->id_hex);
     if (n < 0 || (size_t)n >= name_size)
         return fk_failf(err, FK_EINVAL, "%s: CUPS job name too long", e->file);
     s = fk__job_prepare(job, "UPDATE prints SET job_name = ? WHERE id = ?", &st, err);
@@ -82,9 +82,10 @@ fk_status fk_job_print_add(fk_job *job, const fk_print_entry *e, long *id, char 
 fk_status fk_job_print_set_sent(fk_job *job, long id, long cups_job_id, fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(
-        job, "UPDATE prints SET cups_job_id = ?, state = 'sent' WHERE id = ? AND state IN ('sending', 'sent')",
-        &st, err);
+    fk_status s = fk__job_prepare(job,
+                                  "UPDATE prints SET cups_job_id = ?, state = 'sent' WHERE id = ? "
+                                  "AND state IN ('sending', 'sent')",
+                                  &st, err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_int64(st, 1, cups_job_id);
@@ -188,10 +189,11 @@ fk_status fk_job_file_set_checked(fk_job *job, const char *file, fk_err *err)
     char utc[32], local[40];
     fk__job_now(utc, local);
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(job,
-                                  "INSERT OR REPLACE INTO file_checks (name, checked_at, checked_by)"
-                                  " SELECT name, ?, ? FROM files WHERE name = ?",
-                                  &st, err);
+    fk_status s =
+        fk__job_prepare(job,
+                        "INSERT OR REPLACE INTO file_checks (name, checked_at, checked_by)"
+                        " SELECT name, ?, ? FROM files WHERE name = ?",
+                        &st, err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_text(st, 1, local, -1, SQLITE_TRANSIENT);
@@ -203,8 +205,7 @@ fk_status fk_job_file_set_checked(fk_job *job, const char *file, fk_err *err)
     return s;
 }
 
-fk_status fk_job_file_checked_at(fk_job *job, const char *file, char *out, size_t size,
-                                 fk_err *err)
+fk_status fk_job_file_checked_at(fk_job *job, const char *file, char *out, size_t size, fk_err *err)
 {
     sqlite3_stmt *st;
     fk_status s =

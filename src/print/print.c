@@ -46,8 +46,9 @@ static bool fk__is_local_host(const char *host)
 static fk_status fk__check_queue_name(const char *queue, fk_err *err)
 {
     if (queue == NULL || queue[0] == '\0')
-        return fk_failf(err, FK_EINVAL,
-                        "no printer: give --printer QUEUE or set `printer` in the order (job.yaml)");
+        return fk_failf(
+            err, FK_EINVAL,
+            "no printer: give --printer QUEUE or set `printer` in the order (job.yaml)");
     const char *at = strchr(queue, '@');
     if (at != NULL && !fk__is_local_host(at + 1))
         return fk_failf(err, FK_EPERM,
@@ -78,8 +79,8 @@ static fk_status fk__connect(fk__cups *c, fk_err *err)
                         "the CUPS server %s is not this machine: fukan prints only to the local "
                         "cupsd (the job's machine is isolated; check CUPS_SERVER and client.conf)",
                         c->where);
-    c->http = httpConnect2(server, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000,
-                           NULL);
+    c->http =
+        httpConnect2(server, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000, NULL);
     /* libcups's last error and errno describe the cleanup, not the refused connection. */
     if (c->http == NULL)
         return fk_failf(err, FK_EENV,
@@ -203,8 +204,8 @@ static fk_status fk__check_queue(fk__cups *c, const char *queue, fk_err *err)
     char desc[400];
     fk_status s = fk__queue_state(c, queue, &state, &accepting, desc, sizeof desc, err);
     if (s == FK_OK && !accepting)
-        s = fk_failf(err, FK_EENV, "queue '%s' rejects jobs (CUPS: %s): run `cupsaccept %s`",
-                     queue, desc, queue);
+        s = fk_failf(err, FK_EENV, "queue '%s' rejects jobs (CUPS: %s): run `cupsaccept %s`", queue,
+                     desc, queue);
     else if (s == FK_OK && state == IPP_PSTATE_STOPPED)
         s = fk_failf(err, FK_EENV, "queue '%s' is stopped (CUPS: %s): run `cupsenable %s`", queue,
                      desc, queue);
@@ -286,8 +287,8 @@ static void fk__sleep_ms(long ms)
  * device fails) or the timeout cancels the job, since it would otherwise print later, out of
  * sight of the print log. note receives why fukan canceled it, if it did.
  */
-static fk_status fk__wait(fk__cups *c, const char *queue, long id, int timeout,
-                          fk__job_info *info, char *note, size_t note_size, fk_err *err)
+static fk_status fk__wait(fk__cups *c, const char *queue, long id, int timeout, fk__job_info *info,
+                          char *note, size_t note_size, fk_err *err)
 {
     time_t deadline = time(NULL) + timeout;
     bool canceled = false;
@@ -329,9 +330,8 @@ static fk_status fk__wait(fk__cups *c, const char *queue, long id, int timeout,
 }
 
 /* Streams the PDF as one document of a new CUPS job; *job_id is 0 if CUPS created none. */
-static fk_status fk__send(fk__cups *c, fk_job *job, long entry, const char *queue,
-                          const char *name, const char *file, const fk_buf *pdf, long *job_id,
-                          fk_err *err)
+static fk_status fk__send(fk__cups *c, fk_job *job, long entry, const char *queue, const char *name,
+                          const char *file, const fk_buf *pdf, long *job_id, fk_err *err)
 {
     char billing[256];
     snprintf(billing, sizeof billing, "%s/%s", fk_order_job_code(fk_job_order(job)), file);
@@ -378,8 +378,8 @@ static fk_status fk__record(fk_job *job, const fk_print_entry *e, fk_print_state
     snprintf(details, sizeof details,
              "print log entry %ld: %s on %s, CUPS job %ld %s; sheets sent %ld, reported by CUPS "
              "%ld, designated %ld, over-count %ld%s%s%s",
-             e->id, e->file, e->printer, e->cups_job_id, fk_print_state_name(state),
-             e->sheets_sent, sheets, e->designated, e->over_count,
+             e->id, e->file, e->printer, e->cups_job_id, fk_print_state_name(state), e->sheets_sent,
+             sheets, e->designated, e->over_count,
              e->over_count > 0 ? " (reason in the print log)" : "", message && *message ? ": " : "",
              message && *message ? message : "");
     return fk_job_audit(job, e->file, state == FK_PRINT_COMPLETED ? FK_OK : FK_EENV, details, err);
@@ -466,8 +466,9 @@ static fk_status fk__recover_one(fk__cups *c, fk_job *job, fk_print_entry *e, in
     if (id <= 0)
         id = fk__find_job(c, e->printer, e->job_name);
     if (id <= 0)
-        return fk__record(job, e, FK_PRINT_NOT_SENT, NULL,
-                          "recovered: the local CUPS server has no job of this name; no sheets are counted", err);
+        return fk__record(
+            job, e, FK_PRINT_NOT_SENT, NULL,
+            "recovered: the local CUPS server has no job of this name; no sheets are counted", err);
     if (id != e->cups_job_id) {
         s = fk_job_print_set_sent(job, e->id, id, err);
         if (s != FK_OK)
@@ -633,7 +634,8 @@ fk_status fk_print_file(fk_job *job, const char *file, const fk_print_request *r
     if (s == FK_OK) {
         fk_print_state state = id > 0 ? fk__outcome_state(info.state) : FK_PRINT_NOT_SENT;
         char message[1400];
-        snprintf(message, sizeof message, "%s%s%s%s%s", sent != FK_OK ? fk_err_message(&send_err) : "",
+        snprintf(message, sizeof message, "%s%s%s%s%s",
+                 sent != FK_OK ? fk_err_message(&send_err) : "",
                  sent != FK_OK && note[0] ? "; " : "", note,
                  info.message[0] && (sent != FK_OK || note[0]) ? "; CUPS: " : "",
                  info.message[0] && (sent != FK_OK || note[0]) ? info.message : "");
@@ -643,7 +645,8 @@ fk_status fk_print_file(fk_job *job, const char *file, const fk_print_request *r
         s = fk__record(job, &e, state, id > 0 ? &info : NULL, message, err);
         out->state = state;
         out->sheets_reported = info.sheets;
-        size_t n = strlen(message) < sizeof out->message ? strlen(message) : sizeof out->message - 1;
+        size_t n =
+            strlen(message) < sizeof out->message ? strlen(message) : sizeof out->message - 1;
         memcpy(out->message, message, n);
         out->message[n] = '\0';
         if (s == FK_OK && state != FK_PRINT_COMPLETED && info.sheets > 0)

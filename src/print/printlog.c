@@ -46,9 +46,8 @@ fk_status fk_print_check_reason(const char *reason, fk_err *err)
     return FK_OK;
 }
 
-fk_status fk_print_check_designation(const char *file, long designated, long printed,
-                                     long to_send, const char *reason, long *over_count,
-                                     fk_err *err)
+fk_status fk_print_check_designation(const char *file, long designated, long printed, long to_send,
+                                     const char *reason, long *over_count, fk_err *err)
 {
     long beyond = printed + to_send - designated;
     long over = beyond < 0 ? 0 : beyond > to_send ? to_send : beyond;
@@ -141,7 +140,8 @@ static int fk__add_print(const fk_print_entry *e, void *ctx)
             it->t.prints++;
             it->last_print = e->submitted_epoch;
         }
-        if (e->parent != NULL && it->parent == NULL && (it->parent = fk_strdup(e->parent)) == NULL) {
+        if (e->parent != NULL && it->parent == NULL &&
+            (it->parent = fk_strdup(e->parent)) == NULL) {
             l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
             return 1;
         }
@@ -317,13 +317,14 @@ static void fk__cells(const fk_print_entry *e, bool over_line, char cells[FK__CO
 }
 
 static const char *const fk__csv_header[FK__COLS] = {
-    "line",   "entry",     "date_time",   "computer",   "file",        "printer", "sheets",
-    "sheets_reported_by_cups", "designated", "over_count", "user", "cups_job_id", "state",
-    "reason"};
+    "line",       "entry",      "date_time", "computer",
+    "file",       "printer",    "sheets",    "sheets_reported_by_cups",
+    "designated", "over_count", "user",      "cups_job_id",
+    "state",      "reason"};
 
 static const char *const fk__ja_header[FK__COLS] = {
-    "区分", "番号", "日時", "コンピュータ名", "印刷ファイル", "プリンタ", "枚数", "CUPS報告枚数",
-    "指定枚数", "超過枚数", "利用者", "CUPSジョブ", "状態", "理由"};
+    "区分",         "番号",     "日時",     "コンピュータ名", "印刷ファイル", "プリンタ", "枚数",
+    "CUPS報告枚数", "指定枚数", "超過枚数", "利用者",         "CUPSジョブ",   "状態",     "理由"};
 
 typedef struct {
     fk_buf *out;
@@ -432,10 +433,10 @@ static int fk__xlsx_entry(const fk_print_entry *e, void *ctx)
             snprintf(cells[0], FK__CELL, "%s", "印刷");
         for (int c = 0; c < FK__COLS; c++) {
             bool numeric = (c == 1 || (c >= 6 && c <= 9) || c == 11) && cells[c][0] != '\0';
-            lxw_error rc = numeric ? worksheet_write_number(x->sheet, x->row, (lxw_col_t)c,
-                                                            strtod(cells[c], NULL), NULL)
-                                   : worksheet_write_string(x->sheet, x->row, (lxw_col_t)c,
-                                                            cells[c], NULL);
+            lxw_error rc =
+                numeric ? worksheet_write_number(x->sheet, x->row, (lxw_col_t)c,
+                                                 strtod(cells[c], NULL), NULL)
+                        : worksheet_write_string(x->sheet, x->row, (lxw_col_t)c, cells[c], NULL);
             if (rc != LXW_NO_ERROR) {
                 x->status = fk_failf(x->err, FK_EIO, "print log XLSX: %s", lxw_strerror(rc));
                 break;
@@ -457,7 +458,8 @@ fk_status fk_print_log_write_xlsx(fk_job *job, const char *path, fk_err *err)
     for (int c = 0; x.status == FK_OK && c < FK__COLS; c++)
         if (worksheet_write_string(ws, 0, (lxw_col_t)c, fk__ja_header[c], NULL) != LXW_NO_ERROR)
             x.status = fk_failf(err, FK_EIO, "%s: cannot write the header", path);
-    fk_status s = x.status == FK_OK ? fk_job_prints_foreach(job, fk__xlsx_entry, &x, err) : x.status;
+    fk_status s =
+        x.status == FK_OK ? fk_job_prints_foreach(job, fk__xlsx_entry, &x, err) : x.status;
     if (s == FK_OK)
         s = x.status;
     lxw_error rc = workbook_close(wb);
@@ -467,8 +469,8 @@ fk_status fk_print_log_write_xlsx(fk_job *job, const char *path, fk_err *err)
 }
 
 /* PDF columns: the ward reads who printed what, where, when, and how many sheets. */
-static const char *const fk__pdf_columns[] = {"日時", "端末・利用者", "印刷ファイル・プリンタ",
-                                              "指定", "送信", "CUPS", "ジョブ・状態・理由"};
+static const char *const fk__pdf_columns[] = {
+    "日時", "端末・利用者", "印刷ファイル・プリンタ", "指定", "送信", "CUPS", "ジョブ・状態・理由"};
 static const double fk__pdf_widths[] = {33, 24, 38, 13, 13, 13, 36};
 #define FK__PDF_COLS (sizeof fk__pdf_widths / sizeof fk__pdf_widths[0])
 

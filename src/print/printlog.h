@@ -24,8 +24,8 @@ long fk_print_entry_printed(const fk_print_entry *e);
  * designation. FK_ESTATE, saying what is designated, what was printed and how to proceed,
  * when this is a second print or goes beyond the designation and reason is NULL or blank.
  */
-fk_status fk_print_check_designation(const char *file, long designated, long printed,
-                                     long to_send, const char *reason, long *over_count,
+fk_status fk_print_check_designation(const char *file, long designated, long printed, long to_send,
+                                     const char *reason, long *over_count,
                                      fk_err *err) FK_WARN_UNUSED;
 
 /* FK_EINVAL unless reason is 1-500 bytes of valid UTF-8 without control characters. */
@@ -48,8 +48,8 @@ typedef struct fk_print_tally {
     int prints;              /* entries that put sheets on paper */
     int unresolved;          /* entries whose CUPS outcome is not recorded yet */
     fk_file_state state;
-    long age;      /* seconds since its last print, for a printed file; 0 otherwise */
-    bool is_idle;  /* printed, not checked, for longer than the order's idle_alarm */
+    long age;     /* seconds since its last print, for a printed file; 0 otherwise */
+    bool is_idle; /* printed, not checked, for longer than the order's idle_alarm */
 } fk_print_tally;
 
 /* Calls visit for every print file (category >= 0) of the job in stored order, as at `now`. */

@@ -152,8 +152,8 @@ static void test_store_states_and_idle(void **state)
     FX_OK(fk_job_file_put(fx.job, &run, "x", 1, &err), &err);
 
     /* Printed and recorded: S. Sent but not recorded (a killed fukan): J. */
-    fk_print_entry e = {.file = "SJK25A-S-1-001.pdf", .printer = "q", .sheets_sent = 10,
-                        .designated = 10};
+    fk_print_entry e = {
+        .file = "SJK25A-S-1-001.pdf", .printer = "q", .sheets_sent = 10, .designated = 10};
     long id;
     char name[256];
     FX_OK(fk_job_print_add(fx.job, &e, &id, name, sizeof name, &err), &err);
@@ -164,8 +164,8 @@ static void test_store_states_and_idle(void **state)
                   &err);
     expect_status(fk_job_print_finish(fx.job, id, FK_PRINT_SENT, 0, 0, NULL, &err), FK_EINVAL,
                   &err);
-    fk_print_entry j = {.file = "SJK25A-J-1-001.pdf", .printer = "q", .sheets_sent = 4,
-                        .designated = 4};
+    fk_print_entry j = {
+        .file = "SJK25A-J-1-001.pdf", .printer = "q", .sheets_sent = 4, .designated = 4};
     long jid;
     char jname[256];
     FX_OK(fk_job_print_add(fx.job, &j, &jid, jname, sizeof jname, &err), &err);
@@ -206,8 +206,12 @@ static void test_store_states_and_idle(void **state)
     assert_int_equal(x.t[0].state, FK_FILE_CHECKED);
 
     /* Counts per category and batch. */
-    fk_print_entry again = {.file = "SJK25A-S-1-001.pdf", .printer = "q", .sheets_sent = 10,
-                            .designated = 10, .over_count = 10, .reason = "jam, \"twice\""};
+    fk_print_entry again = {.file = "SJK25A-S-1-001.pdf",
+                            .printer = "q",
+                            .sheets_sent = 10,
+                            .designated = 10,
+                            .over_count = 10,
+                            .reason = "jam, \"twice\""};
     FX_OK(fk_job_print_add(fx.job, &again, &id, name, sizeof name, &err), &err);
     FX_OK(fk_job_print_finish(fx.job, id, FK_PRINT_COMPLETED, 10, 10, NULL, &err), &err);
     load(fx.job, now, &x);
@@ -252,8 +256,8 @@ static void test_store_states_and_idle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_designation),   cmocka_unit_test(test_reason),
-        cmocka_unit_test(test_entry_printed), cmocka_unit_test(test_batch_matches),
+        cmocka_unit_test(test_designation),           cmocka_unit_test(test_reason),
+        cmocka_unit_test(test_entry_printed),         cmocka_unit_test(test_batch_matches),
         cmocka_unit_test(test_store_states_and_idle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
