@@ -10,6 +10,7 @@
 
 #include "core/files.h"
 #include "core/prints.h"
+#include "core/state.h"
 #include "util/buf.h"
 
 #include <time.h>
@@ -31,14 +32,6 @@ fk_status fk_print_check_designation(const char *file, long designated, long pri
 /* FK_EINVAL unless reason is 1-500 bytes of valid UTF-8 without control characters. */
 fk_status fk_print_check_reason(const char *reason, fk_err *err) FK_WARN_UNUSED;
 
-typedef enum {
-    FK_FILE_COMPOSED = 0, /* not printed yet (or nothing reached paper) */
-    FK_FILE_PRINTED,      /* sheets printed, enclosure check pending: idle paper */
-    FK_FILE_CHECKED       /* enclosure-checked */
-} fk_file_state;
-
-const char *fk_file_state_name(fk_file_state s);
-
 /* One print file as the print log sees it. */
 typedef struct fk_print_tally {
     const fk_job_file *file; /* name, document, category, batch, designated sheets */
@@ -47,9 +40,9 @@ typedef struct fk_print_tally {
     long over_count;         /* sheets printed beyond the designation */
     int prints;              /* entries that put sheets on paper */
     int unresolved;          /* entries whose CUPS outcome is not recorded yet */
-    fk_file_state state;
-    long age;     /* seconds since its last print, for a printed file; 0 otherwise */
-    bool is_idle; /* printed, not checked, for longer than the order's idle_alarm */
+    fk_file_state state;     /* composed, printed, or verified (enclosure-checked) */
+    long age;                /* seconds since its last print, for a printed file; 0 otherwise */
+    bool is_idle;            /* printed, not checked, for longer than the order's idle_alarm */
 } fk_print_tally;
 
 /* Calls visit for every print file (category >= 0) of the job in stored order, as at `now`. */
