@@ -1,12 +1,15 @@
 /*
  * Machine-readable codes on a sheet: the insert-control DataMatrix (libdmtx) and the Japan
- * Post customer barcode (bar types supplied by the caller). Both are drawn as one 1-bit image
- * mask scaled to size, which a PDF stores as a small stencil: far cheaper per page than one
+ * Post customer barcode (bar types and geometry from postal/custbar.h). Both are drawn as one 1-bit
+ * image mask scaled to size, which a PDF stores as a small stencil: far cheaper per page than one
  * rectangle per module or bar, and exact at any printer resolution (no interpolation).
  */
 #include "compose-private.h"
 
+#include "postal/custbar.h"
+
 #include <dmtx.h>
+#include <math.h>
 #include <string.h>
 
 /* Paints the set bits of an A1 surface in black, one bit per unit of ux × uy points. */
@@ -95,26 +98,36 @@ void fk__datamatrix_draw(cairo_t *cr, cairo_surface_t *bits, double x, double y,
 
 bool fk__barcode_is_valid(const char *bars)
 {
-    return strlen(bars) == 67 && strspn(bars, "LADT") == 67;
+    return strlen(bars) == FK_CUSTBAR_BARS && strspn(bars, "LADT") == FK_CUSTBAR_BARS;
 }
 
+/*
+ * The geometry is postal's (fk_custbar_bar_rect); compose only turns it into a mask. Every
+ * bar edge of Japan Post's table lies on a grid of bar widths across and timing-bar heights
+ * down, at any point size, so one cell of the mask is width_mm × timing_mm at the size drawn.
+ */
 fk_status fk__barcode_encode(const char *bars, cairo_surface_t **out)
 {
     if (!fk__barcode_is_valid(bars))
         return FK_EINVAL;
-    /* Three rows of timing-bar height; a bar and the space after it are one unit wide each. */
-    cairo_surface_t *bits = fk__bits_new(133, 3);
+    fk_custbar cb = {0};
+    memcpy(cb.bars, bars, FK_CUSTBAR_BARS);
+    const fk_custbar_geometry g = fk_custbar_get_geometry(10.0);
+    const int cols = (int)lround(g.symbol_width_mm / g.width_mm);
+    const int rows = (int)lround(g.long_mm / g.timing_mm);
+    cairo_surface_t *bits = fk__bits_new(cols, rows);
     if (bits == NULL)
         return FK_ENOMEM;
     unsigned char *data = cairo_image_surface_get_data(bits);
     int stride = cairo_image_surface_get_stride(bits);
-    for (int i = 0; i < 67; i++) {
-        char b = bars[i];
-        if (b == 'L' || b == 'A')
-            fk__bit_set(data, 2 * i);
-        fk__bit_set(data + stride, 2 * i);
-        if (b == 'L' || b == 'D')
-            fk__bit_set(data + 2 * stride, 2 * i);
+    for (int i = 0; i < FK_CUSTBAR_BARS; i++) {
+        const fk_custbar_rect r = fk_custbar_bar_rect(&cb, i, 10.0);
+        const int x0 = (int)lround(r.x / g.width_mm), x1 = (int)lround((r.x + r.w) / g.width_mm);
+        const int y0 = (int)lround(r.y / g.timing_mm);
+        const int y1 = (int)lround((r.y + r.h) / g.timing_mm);
+        for (int y = y0; y < y1 && y < rows; y++)
+            for (int x = x0; x < x1 && x < cols; x++)
+                fk__bit_set(data + (size_t)y * (size_t)stride, x);
     }
     cairo_surface_mark_dirty(bits);
     *out = bits;
@@ -123,6 +136,6 @@ fk_status fk__barcode_encode(const char *bars, cairo_surface_t **out)
 
 void fk__barcode_draw(cairo_t *cr, cairo_surface_t *bits, double x, double y, double point_size)
 {
-    double unit = point_size / 10.0 * FK_MM_TO_PT;
-    fk__mask_draw(cr, bits, x, y, 0.6 * unit, 1.2 * unit);
+    const fk_custbar_geometry g = fk_custbar_get_geometry(point_size);
+    fk__mask_draw(cr, bits, x, y, g.width_mm * FK_MM_TO_PT, g.timing_mm * FK_MM_TO_PT);
 }

@@ -423,8 +423,9 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text, fk_err
     return FK_OK;
 }
 
-fk_status fk_doc_writer_check_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
-                                       fk_err *err)
+/* Lays out the sheet of template number index; add_sheet_as draws what this prepared. */
+static fk_status fk__check_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
+                                    fk_err *err)
 {
     if (index >= w->nforms)
         return fk_failf(err, FK_EINVAL, "template %zu not added to the writer", index);
@@ -491,13 +492,13 @@ static void fk__draw_watermark(fk_doc_writer *w, const fk_template *t)
 
 fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
 {
-    return fk_doc_writer_check_sheet_as(w, 0, fields, err);
+    return fk__check_sheet_as(w, 0, fields, err);
 }
 
 fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
                                      fk_err *err)
 {
-    fk_status s = fk_doc_writer_check_sheet_as(w, index, fields, err);
+    fk_status s = fk__check_sheet_as(w, index, fields, err);
     if (s != FK_OK)
         return s;
     fk__form *l = &w->forms[index];

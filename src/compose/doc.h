@@ -57,10 +57,6 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text,
 fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields,
                                     fk_err *err) FK_WARN_UNUSED;
 
-/* The same for the sheet of template number index (fk_doc_writer_add_template). */
-fk_status fk_doc_writer_check_sheet_as(fk_doc_writer *w, size_t index, const fk_fields *fields,
-                                       fk_err *err) FK_WARN_UNUSED;
-
 /*
  * Checks as above (encoding the codes and shaping every line), then draws one sheet, which
  * cannot fail half-way. After a refused sheet nothing is drawn and the writer stays usable;

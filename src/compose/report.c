@@ -253,11 +253,6 @@ fk_status fk_report_keyvalue(fk_report *r, const char *key, const char *value, f
     return s;
 }
 
-void fk_report_space(fk_report *r, double mm)
-{
-    r->y += mm;
-}
-
 /* Height of a row in mm when its cells wrap at their widths. */
 static fk_status fk__row_height(fk_report *r, size_t ncols, const char *const *cells,
                                 const double *w, fk__font_id font, double size, double *h)

@@ -44,9 +44,6 @@ fk_status fk_report_table(fk_report *r, size_t ncols, const char *const *columns
                           const double *widths, size_t nrows, const char *const *cells,
                           fk_err *err) FK_WARN_UNUSED;
 
-/* Vertical space in mm. */
-void fk_report_space(fk_report *r, double mm);
-
 /* Finishes the PDF and frees the report (also on error, and for NULL); FK_EIO on write errors. */
 fk_status fk_report_close(fk_report *r, fk_err *err) FK_WARN_UNUSED;
 

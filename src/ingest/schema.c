@@ -63,11 +63,6 @@ const char *fk_column_name(fk_column c)
     return c < FK_COL_COUNT ? fk__columns[c].name : "?";
 }
 
-bool fk_column_is_required(fk_column c)
-{
-    return c < FK_COL_COUNT && fk__columns[c].required;
-}
-
 /* The comparison form of a header name; false if it is not valid UTF-8 or too long. */
 static bool fk__fold(const char *s, fk_buf *out)
 {

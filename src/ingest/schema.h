@@ -60,9 +60,6 @@ typedef enum {
 /* The column's name as ward-export.md writes it (利用券種別). */
 const char *fk_column_name(fk_column c);
 
-/* True when the header must contain the column (conditional columns, *, are not). */
-bool fk_column_is_required(fk_column c);
-
 /*
  * Which CSV field holds which column: index[c] is the 0-based field index of column c, or -1
  * when the header lacks it. Plain data, filled by fk_schema_map.

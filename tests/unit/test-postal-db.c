@@ -22,7 +22,8 @@ static int setup(void **state)
     (void)state;
     fk_err err;
     if (fk_postal_db_open(NULL, &db, &err) != FK_OK) {
-        fprintf(stderr, "no postal table (%s): skipping\n", fk_err_message(&err));
+        fprintf(stderr, "no postal table (%s): run scripts/fetch-postal-data\n",
+                fk_err_message(&err));
         db = NULL;
     }
     return 0;
@@ -38,7 +39,7 @@ static int teardown(void **state)
 #define NEED_DB()                                                                                  \
     do {                                                                                           \
         if (db == NULL)                                                                            \
-            skip();                                                                                \
+            fail_msg("no postal table: run scripts/fetch-postal-data (scripts/setup does)");       \
     } while (0)
 
 static void test_info(void **state)
