@@ -56,32 +56,18 @@ fk_encoding fk_decode_detect(const char *in, size_t n)
     return FK_ENCODING_CP932;
 }
 
-/* Line and column (in characters, counting each invalid byte as one) of byte offset off. */
-static void fk__position(const char *s, size_t off, bool utf8, long *line, long *col)
+/* Line (counted by LF, as the CSV reader counts) and byte within that line, both from 1, of
+ * byte offset off: the byte a hex editor shows, whatever the encoding. */
+static void fk__position(const char *s, size_t off, long *line, long *byte)
 {
     *line = 1;
-    *col = 1;
-    size_t i = 0;
-    while (i < off) {
+    size_t start = 0;
+    for (size_t i = 0; i < off; i++)
         if (s[i] == '\n') {
             (*line)++;
-            *col = 1;
-            i++;
-            continue;
+            start = i + 1;
         }
-        size_t k = 1;
-        if (utf8) {
-            uint32_t cp;
-            k = fk_utf8_decode(s + i, off - i, &cp);
-            if (k == 0)
-                k = 1;
-        } else if (((unsigned char)s[i] >= 0x81 && (unsigned char)s[i] <= 0x9F) ||
-                   ((unsigned char)s[i] >= 0xE0 && (unsigned char)s[i] <= 0xFC)) {
-            k = i + 1 < off ? 2 : 1;
-        }
-        i += k;
-        (*col)++;
-    }
+    *byte = (long)(off - start) + 1;
 }
 
 static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *text_len,
@@ -99,8 +85,9 @@ static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *t
         size_t k = fk_utf8_decode(in + i, n - i, &cp);
         if (k == 0) {
             long line, col;
-            fk__position(in + skip, i - skip, true, &line, &col);
-            return fk_failf(err, FK_EFORMAT, "%ld:%ld: byte not valid in UTF-8", line, col);
+            fk__position(in + skip, i - skip, &line, &col);
+            return fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in UTF-8",
+                            line, col, col, line);
         }
         i += k;
     }
@@ -109,8 +96,9 @@ static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *t
     return FK_OK;
 }
 
-static fk_status fk__cp932(const char *in, size_t n, fk_buf *out, const char **text,
-                           size_t *text_len, fk_err *err)
+/* tried_utf8: detection tried UTF-8 first, so the message says both encodings were tried. */
+static fk_status fk__cp932(const char *in, size_t n, bool tried_utf8, fk_buf *out,
+                           const char **text, size_t *text_len, fk_err *err)
 {
     iconv_t cd = iconv_open("UTF-8", "CP932");
     if (cd == (iconv_t)-1)
@@ -146,8 +134,11 @@ static fk_status fk__cp932(const char *in, size_t n, fk_buf *out, const char **t
         }
         if (r == (size_t)-1 && errno != E2BIG) {
             long line, col;
-            fk__position(in, (size_t)(src - in), false, &line, &col);
-            st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte sequence not valid in CP932", line, col);
+            fk__position(in, (size_t)(src - in), &line, &col);
+            st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in CP932%s",
+                          line, col, col, line,
+                          tried_utf8 ? " (encodings tried: UTF-8, then CP932; not valid in either)"
+                                     : " (encoding CP932 as requested)");
             break;
         }
     }
@@ -162,6 +153,7 @@ static fk_status fk__cp932(const char *in, size_t n, fk_buf *out, const char **t
 fk_status fk_decode_to_utf8(const char *in, size_t n, fk_encoding enc, fk_buf *out,
                             const char **text, size_t *text_len, fk_encoding *used, fk_err *err)
 {
+    bool tried_utf8 = false;
     if (enc == FK_ENCODING_AUTO) {
         /* One pass both detects and validates UTF-8; only a BOM makes UTF-8 mandatory. */
         enc = fk__has_bom(in, n) ? FK_ENCODING_UTF8 : FK_ENCODING_AUTO;
@@ -170,12 +162,14 @@ fk_status fk_decode_to_utf8(const char *in, size_t n, fk_encoding enc, fk_buf *o
                 *used = FK_ENCODING_UTF8;
             return FK_OK;
         }
-        if (enc == FK_ENCODING_AUTO)
+        if (enc == FK_ENCODING_AUTO) {
             enc = FK_ENCODING_CP932;
+            tried_utf8 = true;
+        }
     }
     if (used)
         *used = enc;
     if (enc == FK_ENCODING_UTF8)
         return fk__utf8(in, n, text, text_len, err);
-    return fk__cp932(in, n, out, text, text_len, err);
+    return fk__cp932(in, n, tried_utf8, out, text, text_len, err);
 }
