@@ -70,8 +70,9 @@ static void fk__position(const char *s, size_t off, long *line, long *byte)
     *byte = (long)(off - start) + 1;
 }
 
+/* bad (may be NULL) receives the offset of the first invalid byte. */
 static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *text_len,
-                          fk_err *err)
+                          size_t *bad, fk_err *err)
 {
     size_t skip = fk__has_bom(in, n) ? 3 : 0;
     size_t i = skip;
@@ -85,6 +86,8 @@ static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *t
         size_t k = fk_utf8_decode(in + i, n - i, &cp);
         if (k == 0) {
             long line, col;
+            if (bad)
+                *bad = i;
             fk__position(in + skip, i - skip, &line, &col);
             return fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in UTF-8",
                             line, col, col, line);
@@ -96,8 +99,21 @@ static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *t
     return FK_OK;
 }
 
-/* tried_utf8: detection tried UTF-8 first, so the message says both encodings were tried. */
-static fk_status fk__cp932(const char *in, size_t n, bool tried_utf8, fk_buf *out,
+/* True when a byte before n is not ASCII: valid UTF-8 sequences before the bad byte. */
+static bool fk__has_non_ascii(const char *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)in[i] >= 0x80)
+            return true;
+    return false;
+}
+
+/*
+ * utf8_bad: where UTF-8 failed when detection tried it first (SIZE_MAX when CP932 was asked
+ * for). CP932 failing before that point means the text up to it was UTF-8 (a UTF-8 file with
+ * one bad byte), so the UTF-8 position is the true one; otherwise the CP932 one is.
+ */
+static fk_status fk__cp932(const char *in, size_t n, size_t utf8_bad, fk_buf *out,
                            const char **text, size_t *text_len, fk_err *err)
 {
     iconv_t cd = iconv_open("UTF-8", "CP932");
@@ -134,11 +150,21 @@ static fk_status fk__cp932(const char *in, size_t n, bool tried_utf8, fk_buf *ou
         }
         if (r == (size_t)-1 && errno != E2BIG) {
             long line, col;
-            fk__position(in, (size_t)(src - in), &line, &col);
-            st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in CP932%s",
-                          line, col, col, line,
-                          tried_utf8 ? " (encodings tried: UTF-8, then CP932; not valid in either)"
-                                     : " (encoding CP932 as requested)");
+            size_t cp_bad = (size_t)(src - in);
+            bool is_utf8 = utf8_bad != SIZE_MAX &&
+                           (cp_bad < utf8_bad || fk__has_non_ascii(in, utf8_bad));
+            fk__position(in, is_utf8 ? utf8_bad : cp_bad, &line, &col);
+            if (is_utf8)
+                st = fk_failf(err, FK_EFORMAT,
+                              "%ld:%ld: byte %ld of line %ld not valid in UTF-8 (encodings "
+                              "tried: UTF-8, then CP932; the text before it is UTF-8, not CP932)",
+                              line, col, col, line);
+            else
+                st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in CP932%s",
+                              line, col, col, line,
+                              utf8_bad != SIZE_MAX
+                                  ? " (encodings tried: UTF-8, then CP932; not valid in either)"
+                                  : " (encoding CP932 as requested)");
             break;
         }
     }
@@ -153,23 +179,21 @@ static fk_status fk__cp932(const char *in, size_t n, bool tried_utf8, fk_buf *ou
 fk_status fk_decode_to_utf8(const char *in, size_t n, fk_encoding enc, fk_buf *out,
                             const char **text, size_t *text_len, fk_encoding *used, fk_err *err)
 {
-    bool tried_utf8 = false;
+    size_t utf8_bad = SIZE_MAX;
     if (enc == FK_ENCODING_AUTO) {
         /* One pass both detects and validates UTF-8; only a BOM makes UTF-8 mandatory. */
         enc = fk__has_bom(in, n) ? FK_ENCODING_UTF8 : FK_ENCODING_AUTO;
-        if (enc == FK_ENCODING_AUTO && fk__utf8(in, n, text, text_len, NULL) == FK_OK) {
+        if (enc == FK_ENCODING_AUTO && fk__utf8(in, n, text, text_len, &utf8_bad, NULL) == FK_OK) {
             if (used)
                 *used = FK_ENCODING_UTF8;
             return FK_OK;
         }
-        if (enc == FK_ENCODING_AUTO) {
+        if (enc == FK_ENCODING_AUTO)
             enc = FK_ENCODING_CP932;
-            tried_utf8 = true;
-        }
     }
     if (used)
         *used = enc;
     if (enc == FK_ENCODING_UTF8)
-        return fk__utf8(in, n, text, text_len, err);
-    return fk__cp932(in, n, tried_utf8, out, text, text_len, err);
+        return fk__utf8(in, n, text, text_len, NULL, err);
+    return fk__cp932(in, n, utf8_bad, out, text, text_len, err);
 }

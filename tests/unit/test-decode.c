@@ -54,6 +54,10 @@ static void test_cp932(void **state)
      * bytes, so the two-byte characters before it count twice). */
     decode("ab\r\n\x8E\x81\x96\xBC,\x81\r\n", 11, FK_ENCODING_AUTO, FK_EFORMAT, NULL, 0,
            "2:6: byte 6 of line 2 not valid in CP932 (encodings tried: UTF-8, then CP932");
+    /* A UTF-8 file with one bad byte on line 3: CP932 chokes on the UTF-8 of line 1 first,
+     * but the true place is the byte UTF-8 could not read. */
+    decode("氏名\nab\nxy\xFF\n", 15, FK_ENCODING_AUTO, FK_EFORMAT, NULL, 0,
+           "3:3: byte 3 of line 3 not valid in UTF-8 (encodings tried: UTF-8, then CP932");
     /* Truncated at the end of the input. */
     decode("a\x8E", 2, FK_ENCODING_CP932, FK_EFORMAT, NULL, 0, "1:2:");
 }
