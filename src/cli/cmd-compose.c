@@ -2,6 +2,7 @@
  * run file the inserter and the enclosure check work from; all sealed in the job. */
 #include "cli.h"
 #include "core/files.h"
+#include "core/reconcile.h"
 #include "core/records.h"
 #include "compose/report.h"
 #include "mailing.h"
@@ -538,7 +539,18 @@ static fk_status fk__check_ready(fk_job *job, const fk__list *l, fk_err *err)
                         " 'fukan proof JOBDIR --approve'");
     if (l->n == 0)
         return fk_failf(err, FK_ESTATE, "no records to compose (open a package first)");
-    return FK_OK;
+    fk_reconciliation r;
+    fk_status s = fk_job_reconcile(job, &r, err);
+    if (s == FK_OK && fk_reconciliation_is_blocking(&r)) {
+        char what[384];
+        fk_reconciliation_describe(&r, what, sizeof what);
+        s = fk_failf(err, FK_ESTATE,
+                     "the accepted counts differ from the order (%s): a responsible manager"
+                     " accepts them with 'fukan check JOBDIR --accept-counts --reason TEXT',"
+                     " or the package is replaced",
+                     what);
+    }
+    return s;
 }
 
 static fk_status fk__compose_job(fk__compose *c)

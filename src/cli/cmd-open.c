@@ -1,6 +1,7 @@
 /* fukan open: decrypt the ward's package, validate every row, seal the accepted records into
  * the job store in one transaction, and compare the counts with the order. */
 #include "cli.h"
+#include "core/reconcile.h"
 #include "core/records.h"
 #include "ingest/ingest.h"
 #include "ingest/package.h"
@@ -23,7 +24,10 @@ static const char fk__usage[] =
     "order's postal_mismatch: reject or warn). Accepted records are sealed with the job key;\n"
     "nothing is stored unless the whole package was read. The counts per category are\n"
     "compared with the order's; received = accepted + rejected is recorded. A package\n"
-    "already opened is refused unless --replace (audited). Exit 1 when rows were rejected.\n";
+    "already opened is refused unless --replace (audited). Exit 1 when rows were rejected,\n"
+    "when the package holds no rows, or when the accepted counts differ from the order's\n"
+    "(composing is then refused until a responsible manager accepts the difference with\n"
+    "`fukan check JOBDIR --accept-counts --reason TEXT`, or the package is replaced).\n";
 
 typedef struct {
     fk_job *job;
@@ -33,6 +37,7 @@ typedef struct {
     fk_mismatch_policy policy;
     long postal_rejects, postal_warnings;
     long by_category[FK_CAT_COUNT];
+    bool counts_differ; /* the reconciliation with the order is a finding */
 } fk__open;
 
 static bool fk__on_finding(void *ctx, long line, long column, const char *column_name,
@@ -113,12 +118,19 @@ static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package *
     long rejected = (long)counts->rejected + o->postal_rejects;
     if (s == FK_OK)
         s = fk_job_package_finish(o->job, o->package, (long)counts->rows, accepted, rejected, err);
-    char details[160];
+    fk_reconciliation rec = {0};
+    if (s == FK_OK)
+        s = fk_job_reconcile(o->job, &rec, err);
+    char details[640], differs[384];
+    fk_reconciliation_describe(&rec, differs, sizeof differs);
     snprintf(details, sizeof details,
              "package sha256 %.16s…: received %ld, accepted %ld,"
-             " rejected %ld%s",
+             " rejected %ld%s%s%s",
              sha, counts->rows, accepted, rejected,
-             opts->replace ? " (replacing the earlier package)" : "");
+             opts->replace ? " (replacing the earlier package)" : "",
+             fk_reconciliation_is_blocking(&rec) ? "; counts differ from the order: " : "",
+             fk_reconciliation_is_blocking(&rec) ? differs : "");
+    o->counts_differ = fk_reconciliation_is_blocking(&rec);
     if (s == FK_OK)
         s = fk_job_audit(o->job, opts->package, FK_OK, details, err);
     return fk_job_end(o->job, s, err);
@@ -174,9 +186,17 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_err *err
         s = fk__store(o, opts, pkg, sha, &counts, err);
     if (s == FK_OK)
         fk__print_counts(o, &counts);
+    if (s == FK_OK && counts.rows == 0)
+        s = fk_failf(err, FK_EFINDING, "the package holds no rows (a header line only)");
     if (s == FK_OK && (counts.rejected > 0 || o->postal_rejects > 0))
-        s = fk_failf(err, FK_EFINDING, "%ld rows rejected: see 'fukan rejects'",
-                     counts.rejected + o->postal_rejects);
+        s = fk_failf(err, FK_EFINDING, "%ld rows rejected: see 'fukan rejects'%s",
+                     counts.rejected + o->postal_rejects,
+                     o->counts_differ ? "; the counts differ from the order" : "");
+    if (s == FK_OK && o->counts_differ)
+        s = fk_failf(err, FK_EFINDING,
+                     "the accepted counts differ from the order: composing is refused until a"
+                     " responsible manager accepts them ('fukan check JOBDIR --accept-counts"
+                     " --reason TEXT') or the package is replaced");
     fk_package_free(pkg);
     fk_free(o->postal_result);
     fk_postal_db_free(o->postal);
