@@ -27,6 +27,10 @@ static const char fk__usage[] =
     "sealed in the job; `fukan export JOBDIR --proof` writes clear copies on request.\n"
     "Requires `fukan check` to have run and the proof set to be approved (`fukan proof`).\n"
     "Print files are rendered N at a time in parallel (default: the number of cores).\n"
+    "The vouchers' issue date (交付年月日) is the order's voucher.issue_date, or today (JST);\n"
+    "composing is refused when it is after valid_until, and warns when fewer than the\n"
+    "order's min_days remain. Composing is also refused while the accepted counts differ\n"
+    "from the order's and no responsible manager has accepted the difference.\n"
     "A record that cannot be printed exactly (a character no font has, text that does not\n"
     "fit) is held back and listed; the rest are composed, and the exit code is 1.\n";
 
@@ -555,7 +559,20 @@ static fk_status fk__check_ready(fk_job *job, const fk__list *l, fk_err *err)
 
 static fk_status fk__compose_job(fk__compose *c)
 {
-    fk_status s = fk_job_records_foreach(c->job, fk__collect, &c->list, c->err);
+    fk_date issue;
+    long days_left;
+    bool is_short;
+    fk_status s = fk_order_issue_date(fk_job_order(c->job), fk_date_today(), &issue, &days_left,
+                                      &is_short, c->err);
+    fk_order_voucher v;
+    fk_order_get_voucher(fk_job_order(c->job), &v);
+    if (s == FK_OK && is_short)
+        fprintf(stderr,
+                "fukan: warning: the vouchers are valid for only %ld more days after the issue"
+                " date (the order's min_days: %d)\n",
+                days_left, v.min_days);
+    if (s == FK_OK)
+        s = fk_job_records_foreach(c->job, fk__collect, &c->list, c->err);
     if (s == FK_OK)
         s = c->list.status;
     if (s == FK_OK)

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "core/crypto.h"
 #include "util/fsutil.h"
+#include "util/jdate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -90,18 +91,35 @@ static int fk__run_step(fk__demo *d, const char *name, char *const args[])
         }                                                                                          \
     } while (0)
 
-static const char fk__order[] =
-    "# The demo's print order (docs/job-yaml.md).\n"
-    "fiscal_year: 2025\nward: 新宿区\njob_code: DEMO25\n"
-    "expected:\n  積極的支援: 613\n  動機付け支援: 1130\n  非肥満保健指導: 2387\n"
-    "  健康相談: 0\n  受診勧奨通知: 283\n"
-    "voucher:\n  valid_from: 2025-07-01\n  valid_until: 2026-03-31\n"
-    "batch_size: 500\npostal_mismatch: warn\n"
-    "enclosures:\n"
-    "  積極的支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
-    "  動機付け支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
-    "  非肥満保健指導: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
-    "  健康相談: [利用のご案内]\n  受診勧奨通知: [リーフレット]\n";
+/* The demo's print order: vouchers issued today (JST) and valid for half a year, so that
+ * the demo's documents are dated as a real mailing would be. */
+static void fk__order_text(char *out, size_t size)
+{
+    fk_date today = fk_date_today();
+    char from[16], until[16];
+    fk_date_format_iso(today, from, sizeof from);
+    fk_date_format_iso(fk_date_add_days(today, 182), until, sizeof until);
+    snprintf(out, size,
+             "# The demo's print order (docs/job-yaml.md).\n"
+             "fiscal_year: 2025\nward: 新宿区\njob_code: DEMO25\n"
+             "expected:\n  積極的支援: 613\n  動機付け支援: 1130\n  非肥満保健指導: 2387\n"
+             "  健康相談: 0\n  受診勧奨通知: 283\n"
+             "insurer:\n  number: \"131045\"\n  name: 新宿区\n"
+             "  department: 新宿区健康部健康づくり課\n  postal_code: 160-8484\n"
+             "  address: 新宿区歌舞伎町1-4-1\n  phone: 03-3209-1111\n  head: 新宿区長\n"
+             "  contact: 新宿区健康部健康づくり課 特定保健指導係\n"
+             "voucher:\n  valid_from: %s\n  valid_until: %s\n  min_days: 30\n"
+             "  copay_amount: 0\n  insurer_limit: 28000\n  contract_agent: 東京都医師会\n"
+             "  payment_agent_number: \"91399999\"\n"
+             "  payment_agent_name: 東京都国民健康保険団体連合会\n"
+             "batch_size: 500\npostal_mismatch: warn\n"
+             "enclosures:\n"
+             "  積極的支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
+             "  動機付け支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
+             "  非肥満保健指導: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
+             "  健康相談: [利用のご案内]\n  受診勧奨通知: [リーフレット]\n",
+             from, until);
+}
 
 static fk_status fk__prepare(fk__demo *d, fk_err *err)
 {
@@ -112,8 +130,10 @@ static fk_status fk__prepare(fk__demo *d, fk_err *err)
     char path[4096];
     if (s == FK_OK && !fk_fs_join(path, sizeof path, d->dir, "job.yaml"))
         s = fk_failf(err, FK_EINVAL, "%s: path too long", d->dir);
+    char order[4096];
+    fk__order_text(order, sizeof order);
     if (s == FK_OK)
-        s = fk_fs_write_atomic(path, fk__order, strlen(fk__order), err);
+        s = fk_fs_write_atomic(path, order, strlen(order), err);
     if (s == FK_OK)
         s = fk__write_password(d, "password-sato.txt", err);
     if (s == FK_OK)
@@ -175,7 +195,7 @@ static void fk__show(const char *label, const char *log, const char *const *pref
 
 static void fk__summary(const fk__demo *d)
 {
-    static const char *const check[] = {"4", "3", "2", "1", "0", "5", "6", "7", "8", "9", NULL};
+    static const char *const check[] = {"4", "3", "2", "1", "0", "5", "6", "7", "8", "9", "counts", NULL};
     static const char *const compose[] = {"composed", NULL};
     static const char *const audit[] = {"audit log", NULL};
     printf("\nfukan demo in %s\n", d->dir);

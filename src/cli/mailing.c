@@ -21,7 +21,7 @@ struct fk_mailing {
     fk_template *templates[FK__NDOCS];
     fk_postal_result postal_result; /* about 2 KB: one, reused */
     char barcode_note[160];
-    char valid_until[64], issue_date[64];
+    fk_date issue; /* 交付年月日: the order's, or the day of composing */
 };
 
 int fk_mailing_documents(fk_category c, const char *docs[FK_MAILING_MAX_DOCS])
@@ -82,10 +82,10 @@ fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
         s = fk_postal_db_open(NULL, &m->postal, err);
     for (size_t i = 0; s == FK_OK && i < FK__NDOCS; i++)
         s = fk__load_template(o, fk__doc_names[i], &m->templates[i], err);
-    if (s == FK_OK &&
-        (!fk_date_format_wareki(fk_order_valid_until(o), m->valid_until, sizeof m->valid_until) ||
-         !fk_date_format_wareki(fk_date_today(), m->issue_date, sizeof m->issue_date)))
-        s = fk_failf(err, FK_EINVAL, "dates of the order cannot be written in 和暦");
+    long days_left;
+    bool is_short;
+    if (s == FK_OK)
+        s = fk_order_issue_date(o, fk_date_today(), &m->issue, &days_left, &is_short, err);
     if (s != FK_OK) {
         fk_mailing_free(m);
         return s;
@@ -175,11 +175,11 @@ fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, long serial, int sh
         s = fk_mailing_payload(m, r, serial, sheet, sheets, payload, sizeof payload, err);
     if (s == FK_OK)
         s = fk__barcode(m, r, out, err);
+    if (s == FK_OK)
+        s = fk_compose_fields_from_order(fk_job_order(m->job), m->issue, out, err);
     snprintf(sheet_text, sizeof sheet_text, "%d/%d", sheet, sheets);
     const char *pairs[][2] = {{"dm_payload", payload},
                               {"dm_text", payload},
-                              {"valid_until", m->valid_until},
-                              {"issue_date", m->issue_date},
                               {"job_code", fk_order_job_code(fk_job_order(m->job))},
                               {"sheet", sheet_text}};
     for (size_t i = 0; s == FK_OK && i < sizeof pairs / sizeof pairs[0]; i++)

@@ -152,6 +152,13 @@ static void fk__check_refs(fk__loader *ld, const char *text, int line, int col, 
                            char **label)
 {
     *has_fields = false;
+    /* A placeholder would reach paper as it is: sender details come from the order. */
+    const char *placeholder = fk_utf8_find_placeholder(text);
+    if (placeholder != NULL)
+        fk__find(ld, line, col,
+                 "placeholder '%s' in the text: give the real value (the insurer's details come"
+                 " from the order, e.g. {{insurer_phone}})",
+                 placeholder);
     for (const char *p = strstr(text, "{{"); p != NULL; p = strstr(p, "{{")) {
         const char *e = strstr(p + 2, "}}");
         if (e == NULL) {
