@@ -72,6 +72,7 @@ static fk_status fk__load_template(const fk_order *o, const char *doc, fk_templa
 
 fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
 {
+    *out = NULL; /* so that a caller may free it after a failure */
     fk_mailing *m = fk_calloc(1, sizeof *m);
     if (m == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");

@@ -257,6 +257,8 @@ static fk_status fk__voucher(const fk__ctx *c, fk_order *o, struct fy_node *k, s
         st = fk__fail_at(c, n[2], "%s: valid_until is before valid_from", "voucher");
     if (st == FK_OK && n[0] != NULL)
         st = fk__date(c, n[0], "issue_date", &o->issue_date);
+    if (st == FK_OK && n[0] != NULL && fk_date_cmp(o->issue_date, o->valid_until) > 0)
+        st = fk__fail_at(c, n[0], "%s: issue_date is after valid_until", "voucher");
     long x;
     if (st == FK_OK && n[3] != NULL && (st = fk__long(c, n[3], "min_days", 0, 3660, &x)) == FK_OK)
         o->min_days = (int)x;

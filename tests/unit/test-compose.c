@@ -100,8 +100,10 @@ static fk_fields *sample_fields(const char *name, const char *address, const cha
     fk_err err = {FK_OK, ""};
     assert_int_equal(fk_compose_fields_from_record(&r, f, &err), FK_OK);
     fk_record_clear(&r);
-    assert_int_equal(fk_fields_set(f, "valid_until", "令和8年3月31日"), FK_OK);
-    assert_int_equal(fk_fields_set(f, "issue_date", "令和7年7月1日"), FK_OK);
+    fk_order *o = NULL;
+    assert_int_equal(fk_order_load(FK_SOURCE_ROOT "/tests/fixtures/job.yaml", &o, &err), FK_OK);
+    assert_int_equal(fk_compose_fields_from_order(o, (fk_date){2025, 7, 1}, f, &err), FK_OK);
+    fk_order_free(o);
     assert_int_equal(fk_fields_set(f, "customer_barcode", BARS), FK_OK);
     assert_int_equal(fk_fields_set(f, "dm_payload", payload), FK_OK);
     assert_int_equal(fk_fields_set(f, "dm_text", payload), FK_OK);
@@ -116,7 +118,7 @@ static void test_fields_from_record(void **state)
     (void)state;
     fk_fields *f = sample_fields("新宿　太郎", "千葉市稲毛区緑町3丁目30-8", "FK1|J|S|1|1/2|X");
     assert_string_equal(fk_fields_get(f, "postal"), "〒263-0023");
-    assert_string_equal(fk_fields_get(f, "birth"), "昭和45年4月1日");
+    assert_string_equal(fk_fields_get(f, "birth"), "昭和45年4月1日（1970-04-01）");
     assert_string_equal(fk_fields_get(f, "age"), "55歳");
     assert_string_equal(fk_fields_get(f, "category"), "積極的支援");
     assert_string_equal(fk_fields_get(f, "category_title"), "特定保健指導（積極的支援）");
@@ -124,7 +126,16 @@ static void test_fields_from_record(void **state)
     assert_string_equal(fk_fields_get(f, "sbp_value"), "142");
     assert_string_equal(fk_fields_get(f, "hba1c"), "6.0 %");
     assert_string_equal(fk_fields_get(f, "ldl"), "未実施");
-    assert_string_equal(fk_fields_get(f, "exam_date"), "令和7年6月10日");
+    assert_string_equal(fk_fields_get(f, "exam_date"), "令和7年6月10日（2025-06-10）");
+    /* The order's fields (tests/fixtures/job.yaml), issued on 2025-07-01. */
+    assert_string_equal(fk_fields_get(f, "issue_date"), "令和7年7月1日（2025-07-01）");
+    assert_string_equal(fk_fields_get(f, "valid_period"),
+                        "令和7年7月1日（2025-07-01）から令和8年3月31日（2026-03-31）まで");
+    assert_string_equal(fk_fields_get(f, "copay"), "なし（無料）");
+    assert_string_equal(fk_fields_get(f, "insurer_limit"), "28,000円");
+    assert_string_equal(fk_fields_get(f, "insurer_postal"), "〒160-8484");
+    assert_string_equal(fk_fields_get(f, "insurer_number"), "131045");
+    assert_string_equal(fk_fields_get(f, "payment_agent_number"), "91399999");
     assert_null(fk_fields_get(f, "no_such_key"));
     assert_int_equal(fk_fields_set(f, "name", "\xff"), FK_EINVAL);
     fk_fields_clear(f);
@@ -190,6 +201,27 @@ static void test_template_findings(void **state)
     assert_non_null(strstr(fk_buf_cstr(&found), "bad.yaml:"));
     fk_buf_free(&found);
     assert_int_equal(fk_template_check("/nonexistent.yaml", collect, &found, &err), FK_ENOENT);
+
+    /* Placeholders never reach paper: template check and loading for compose refuse them. */
+    write_file(path, "page: {width: 210, height: 297}\n"
+                     "elements:\n"
+                     "  - {type: text, x: 10, y: 10, text: \"電話 03-5273-XXXX（直通）\"}\n"
+                     "  - {type: text, x: 10, y: 20, text: \"○○課\"}\n"
+                     "  - type: table\n"
+                     "    x: 10\n"
+                     "    y: 30\n"
+                     "    columns: [40, 40]\n"
+                     "    rows:\n"
+                     "      - [\"連絡先\", \"TODO {{insurer_phone}}\"]\n");
+    fk_buf_init(&found, 65536);
+    assert_int_equal(fk_template_check(path, collect, &found, &err), FK_EFINDING);
+    m = fk_buf_cstr(&found);
+    assert_non_null(strstr(m, "bad.yaml:3:6: placeholder 'XXXX'"));
+    assert_non_null(strstr(m, "placeholder '○○'"));
+    assert_non_null(strstr(m, "placeholder 'TODO'"));
+    fk_buf_free(&found);
+    assert_int_equal(fk_template_load(path, &t, &err), FK_EFORMAT);
+    assert_null(t);
 }
 
 static void test_default_templates_are_clean(void **state)
@@ -585,6 +617,39 @@ static void test_every_default_template_renders(void **state)
     }
 }
 
+/* The 特定保健指導利用券 holds every field of MHLW's standard form, from the order and the
+ * record, and no placeholder pattern. */
+static void test_voucher_standard_fields(void **state)
+{
+    (void)state;
+    fk_template *t = load("voucher-tokutei.yaml");
+    char pdf[128];
+    snprintf(pdf, sizeof pdf, "%s/standard.pdf", tmpdir);
+    fk_err err = {FK_OK, ""};
+    fk_doc_writer *w = fk_doc_writer_new(pdf, t, &err);
+    assert_non_null(w);
+    fk_fields *f = sample_fields(NAMES[0], ADDRESSES[0], "FK1|J2025SJ01|S|000001|1/2|0A1B2C3D");
+    assert_int_equal(fk_doc_writer_add_sheet(w, f, &err), FK_OK);
+    fk_fields_free(f);
+    assert_int_equal(fk_doc_writer_close(w, &err), FK_OK);
+    char *text = pdf_text(pdf, 1);
+    assert_non_null(text);
+    static const char *const wanted[] = {
+        "交付年月日", "令和7年7月1日（2025-07-01）", "有効期限",
+        "令和7年7月1日（2025-07-01）から令和8年3月31日（2026-03-31）まで", "特定保健指導区分",
+        "積極的支援", "被保険者証 記号・番号・枝番", "窓口での自己負担", "なし（無料）",
+        "保険者負担上限額", "28,000円", "保険者番号・名称", "131045", "保険者所在地・電話番号",
+        "〒160-8484 新宿区歌舞伎町1-4-1", "03-3209-1111", "契約とりまとめ機関名", "東京都医師会",
+        "支払代行機関番号・名称", "91399999", "東京都国民健康保険団体連合会",
+        "新宿区健康部健康づくり課", "新宿区長"};
+    for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
+        if (strstr(text, wanted[i]) == NULL)
+            fail_msg("'%s' not on the voucher:\n%s", wanted[i], text);
+    assert_null(fk_utf8_find_placeholder(text));
+    fk_free(text);
+    fk_template_free(t);
+}
+
 /* A template of every element kind, with a PNG next to it, renders and passes the checkers. */
 static void test_every_element_kind(void **state)
 {
@@ -762,6 +827,7 @@ int main(void)
         cmocka_unit_test(test_writer_stream_and_can_render),
         cmocka_unit_test(test_every_default_template_renders),
         cmocka_unit_test(test_every_element_kind),
+        cmocka_unit_test(test_voucher_standard_fields),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_report),
     };
