@@ -81,6 +81,8 @@ static fk_status fk__proof(fk_job *job, const char *dir, int *files, fk_err *err
         return fk_failf(err, FK_EIO, "%s: %s", dir, strerror(errno));
     fk_mailing *m;
     fk_status s = fk_mailing_new(job, &m, err);
+    if (s == FK_OK)
+        fk_mailing_set_specimen(m);
     int fy = fk_order_fiscal_year(fk_job_order(job));
     for (int c = 0; s == FK_OK && c < FK_CAT_COUNT; c++)
         s = fk__render(m, (fk_category)c, fy, dir, files, err);

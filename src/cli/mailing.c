@@ -2,6 +2,7 @@
 #include "mailing.h"
 #include "compose/template.h"
 #include "core/files.h"
+#include "core/inscode.h"
 #include "health/health.h"
 #include "postal/postal.h"
 #include "util/datapath.h"
@@ -22,7 +23,13 @@ struct fk_mailing {
     fk_postal_result postal_result; /* about 2 KB: one, reused */
     char barcode_note[160];
     fk_date issue; /* 交付年月日: the order's, or the day of composing */
+    bool is_specimen; /* proofs: codes verification always rejects */
 };
+
+void fk_mailing_set_specimen(fk_mailing *m)
+{
+    m->is_specimen = true;
+}
 
 int fk_mailing_documents(fk_category c, const char *docs[FK_MAILING_MAX_DOCS])
 {
@@ -109,13 +116,7 @@ void fk_mailing_free(fk_mailing *m)
 fk_status fk_mailing_payload(fk_mailing *m, const fk_record *r, long serial, int sheet, int sheets,
                              char *out, size_t size, fk_err *err)
 {
-    char check[FK_CHECK_VALUE_HEX];
-    fk_status s = fk_job_check_value(m->job, r, check, err);
-    if (s != FK_OK)
-        return s;
-    snprintf(out, size, "FK1|%s|%c|%06ld|%d/%d|%s", fk_order_job_code(fk_job_order(m->job)),
-             fk_category_code(r->category), serial, sheet, sheets, check);
-    return FK_OK;
+    return fk_job_insert_code(m->job, r, serial, sheet, sheets, m->is_specimen, out, size, err);
 }
 
 /* The 受診勧奨通知's list: one line per value at a doctor-visit threshold. */

@@ -25,7 +25,11 @@ int fk_mailing_documents(fk_category c, const char *docs[FK_MAILING_MAX_DOCS]);
 /* The loaded template of a document ("voucher-tokutei", "results", ...). */
 const fk_template *fk_mailing_template(const fk_mailing *m, const char *doc);
 
-/* The insert-control payload: FK1|JOBCODE|C|SERIAL|i/n|CHECK (docs/insert-control.md). */
+/* Makes every later payload a proof specimen's (FKS1|...|000000|..., another check key). */
+void fk_mailing_set_specimen(fk_mailing *m);
+
+/* The insert-control payload: FK1|JOBCODE|C|SERIAL|i/n|CHECK (docs/insert-control.md), or
+ * the specimen form after fk_mailing_set_specimen. */
 fk_status fk_mailing_payload(fk_mailing *m, const fk_record *r, long serial, int sheet, int sheets,
                              char *out, size_t size, fk_err *err) FK_WARN_UNUSED;
 

@@ -179,11 +179,11 @@ fk_status fk_job_record_set_serial(fk_job *job, long id, long serial, fk_err *er
     return s;
 }
 
-fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
-                             fk_err *err)
+static fk_status fk__check_value(fk_job *job, const char context[8], const fk_record *r,
+                                 char out[FK_CHECK_VALUE_HEX], fk_err *err)
 {
     fk_key *k;
-    fk_status s = fk__job_subkey(job, "insertck", &k, err);
+    fk_status s = fk__job_subkey(job, context, &k, err);
     if (s != FK_OK)
         return s;
     fk_buf b;
@@ -210,6 +210,18 @@ fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_
     fk_buf_free(&b);
     fk_key_free(k);
     return s;
+}
+
+fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                             fk_err *err)
+{
+    return fk__check_value(job, "insertck", r, out, err);
+}
+
+fk_status fk_job_specimen_check_value(fk_job *job, const fk_record *r,
+                                      char out[FK_CHECK_VALUE_HEX], fk_err *err)
+{
+    return fk__check_value(job, "specimck", r, out, err);
 }
 
 fk_status fk_job_setting_set(fk_job *job, const char *key, const char *value, fk_err *err)

@@ -55,3 +55,45 @@ pdftotext -layout print/SJK25A-S-1-001.pdf voucher.txt 2>/dev/null \
   || pdftotext -layout "$(ls print/*-1-*.pdf | head -n 1)" voucher.txt
 expect_grep "交付年月日 +令和[0-9元]+年[0-9]+月[0-9]+日（$today）" voucher.txt
 expect_grep "から令和[0-9元]+年[0-9]+月[0-9]+日（$until）まで" voucher.txt
+
+# Proofs can never pass as envelopes: every proof page carries the 見本 watermark (as text
+# and as red ink across the page) and a specimen code (FKS1, serial 000000) that no print
+# file and no line of the run file has; the print files carry no watermark.
+command -v dmtxread >/dev/null || fail "dmtxread is needed (apt-get install dmtx-utils)"
+red_pixels() {
+  pdftoppm -r 30 -f 1 -l 1 "$1" page >/dev/null
+  python3 - page-*.ppm page.ppm 2>/dev/null <<'PY'
+import sys
+for path in sys.argv[1:]:
+    try:
+        data = open(path, "rb").read()
+    except OSError:
+        continue
+    # P6 header: magic, width, height, maxval, then RGB bytes
+    parts = data.split(maxsplit=4)
+    w, h, px = int(parts[1]), int(parts[2]), parts[4]
+    n = sum(1 for i in range(0, w * h * 3, 3) if px[i] > px[i + 1] + 40 and px[i] > px[i + 2] + 40)
+    print(n)
+    break
+PY
+  rm -f page-*.ppm page.ppm
+}
+for pdf in proof/*.pdf; do
+  pdftotext "$pdf" - | grep -q '見本' || fail "$pdf: no 見本 watermark in its text"
+  n=$(red_pixels "$pdf")
+  [ "$n" -gt 500 ] || fail "$pdf: the 見本 watermark is not drawn across the page ($n red pixels)"
+done
+for pdf in print/*-1-001.pdf; do
+  n=$(red_pixels "$pdf")
+  [ "$n" = 0 ] || fail "$pdf: a print file shows red ink ($n pixels): a watermark?"
+done
+rm -f code-*.png
+pdftoppm -r 300 -png -f 1 -l 1 -x 2100 -y 3000 -W 360 -H 360 proof/proof-voucher-tokutei-S.pdf code
+code=$(dmtxread -n -N1 code-*.png) || fail "dmtxread found no code on the proof"
+case $code in
+  "FKS1|SJK25A|S|000000|1/2|"??????????) ;;
+  *) fail "the proof's code '$code' is not a specimen code" ;;
+esac
+if grep -qF "${code#FKS1}" print/run.csv; then fail "the proof's code is in the run file"; fi
+check=${code##*|}
+if grep -qF "|$check" print/run.csv; then fail "the proof's check value is a real one"; fi
