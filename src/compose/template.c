@@ -244,6 +244,7 @@ static const struct {
     {"size", TXT},
     {"min_size", TXT},
     {"leading", B(FK_EL_PARAGRAPH)},
+    {"break", B(FK_EL_PARAGRAPH)},
     {"font", TXT},
     {"align", TXT},
     {"label", B(FK_EL_TEXT) | B(FK_EL_PARAGRAPH)},
@@ -333,6 +334,12 @@ static void fk__read_key(fk__loader *ld, fk__elem *e, const char *key, struct fy
         const char *s = fk__scalar(v);
         if (s == NULL || !fk__font_parse(s, &e->font))
             fk__find(ld, line, col, "'font' must be gothic, gothic-bold or mincho");
+    } else if (strcmp(key, "break") == 0) {
+        const char *s = fk__scalar(v);
+        if (s != NULL && (strcmp(s, "address") == 0 || strcmp(s, "text") == 0))
+            e->is_address = strcmp(s, "address") == 0;
+        else
+            fk__find(ld, line, col, "'break' must be text or address");
     } else if (strcmp(key, "align") == 0) {
         if (e->kind == FK_EL_TABLE)
             tab->align = v;

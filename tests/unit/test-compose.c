@@ -271,7 +271,7 @@ static void test_line_breaking(void **state)
     const char *text = "あいうえおかきくけ、こさしすせそたちつ。「てと」なにぬねのはひふへほ";
     for (double w = 3; w <= 12; w += 1) {
         assert_int_equal(
-            fk__break_lines(fonts, FK_FONT_GOTHIC, text, strlen(text), w, &sh, &lines, &n, &cap),
+            fk__break_lines(fonts, FK_FONT_GOTHIC, text, strlen(text), w, false, &sh, &lines, &n, &cap),
             FK_OK);
         assert_true(n >= 2);
         size_t total = 0;
@@ -294,7 +294,7 @@ static void test_line_breaking(void **state)
     /* Latin words stay whole; '\n' breaks. */
     const char *latin = "HbA1c 6.5 % eGFR 45.0\n次の行";
     assert_int_equal(
-        fk__break_lines(fonts, FK_FONT_GOTHIC, latin, strlen(latin), 6, &sh, &lines, &n, &cap),
+        fk__break_lines(fonts, FK_FONT_GOTHIC, latin, strlen(latin), 6, false, &sh, &lines, &n, &cap),
         FK_OK);
     assert_int_equal(n, 3);
     assert_memory_equal(latin + lines[0].start, "HbA1c 6.5 %", lines[0].len);
