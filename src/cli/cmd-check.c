@@ -69,6 +69,19 @@ static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
         printf("line %ld [%s] %s: %s%s\n", m->line, m->tag, kind, why,
                accepted ? " (accepted)" : " (held back)");
     }
+    double difference;
+    if (fk_health_bmi_differs(r, &difference)) {
+        c->disagreements++;
+        bool accepted = fk__is_accepted(c, m, "bmi");
+        if (c->status != FK_OK)
+            return 1;
+        held = held || !accepted;
+        c->accepted_count += accepted;
+        printf("line %ld [%s] bmi: the ward's BMI differs from 体重/身長² by %.2f (more than"
+               " %.1f): the ward's data is inconsistent%s\n",
+               m->line, m->tag, difference, FK_HEALTH_BMI_TOLERANCE,
+               accepted ? " (accepted)" : " (held back)");
+    }
     c->held += held;
     c->status = fk_job_record_set_checked(c->job, m->id, held, c->err);
     return c->status != FK_OK;
