@@ -195,7 +195,8 @@ static void fk__show(const char *label, const char *log, const char *const *pref
 
 static void fk__summary(const fk__demo *d)
 {
-    static const char *const check[] = {"4", "3", "2", "1", "0", "5", "6", "7", "8", "9", "counts", NULL};
+    static const char *const check[] = {"4", "3", "2", "1", "0",      "5",
+                                        "6", "7", "8", "9", "counts", NULL};
     static const char *const compose[] = {"composed", NULL};
     static const char *const audit[] = {"audit log", NULL};
     printf("\nfukan demo in %s\n", d->dir);

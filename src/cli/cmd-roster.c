@@ -55,10 +55,14 @@ static int fk__row(const fk_user_info *u, void *ctx)
         snprintf(added, sizeof added, "%s", u->added_at ? u->added_at : "");
     if (u->removed_at != NULL && !fk_time_format_jst(u->removed_at, removed, sizeof removed))
         snprintf(removed, sizeof removed, "%s", u->removed_at);
-    const char *fields[FK__COLS] = {u->id,       u->name,
-                                    u->affiliation, fk_role_title(u->role),
-                                    added,       u->added_by,
-                                    u->removed_at ? removed : NULL, u->removed_by};
+    const char *fields[FK__COLS] = {u->id,
+                                    u->name,
+                                    u->affiliation,
+                                    fk_role_title(u->role),
+                                    added,
+                                    u->added_by,
+                                    u->removed_at ? removed : NULL,
+                                    u->removed_by};
     for (size_t i = 0; i < FK__COLS; i++)
         if (fk__csv_field(&r->csv, fields[i], i + 1 == FK__COLS) != FK_OK)
             return 1;

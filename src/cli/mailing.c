@@ -22,7 +22,7 @@ struct fk_mailing {
     fk_template *templates[FK__NDOCS];
     fk_postal_result postal_result; /* about 2 KB: one, reused */
     char barcode_note[160];
-    fk_date issue; /* 交付年月日: the order's, or the day of composing */
+    fk_date issue;    /* 交付年月日: the order's, or the day of composing */
     bool is_specimen; /* proofs: codes verification always rejects */
 };
 

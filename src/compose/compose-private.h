@@ -133,10 +133,10 @@ typedef struct fk__elem {
     fk__font_id font;
     fk__align align;
     bool is_address; /* paragraph: break lines at block boundaries (break: address) */
-    char *text;  /* text and paragraph: content with {{key}} references */
-    char *label; /* name used in messages (氏名), defaults to the first field's key */
-    char *field; /* codes: the key holding the payload or the bar types */
-    char *file;  /* image: absolute path */
+    char *text;      /* text and paragraph: content with {{key}} references */
+    char *label;     /* name used in messages (氏名), defaults to the first field's key */
+    char *field;     /* codes: the key holding the payload or the bar types */
+    char *file;      /* image: absolute path */
     double module, pt;
     bool is_static; /* drawn once per print file */
 } fk__elem;

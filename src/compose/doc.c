@@ -162,8 +162,7 @@ static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slo
     double height = e->h > 0 ? e->h * FK_MM_TO_PT : 1e9;
     for (double size = e->size; size >= e->min_size - 1e-9; size -= 0.25) {
         fk_status s = fk__break_lines(fonts, e->font, text, len, width / size, e->is_address,
-                                      &slot->shaped,
-                                      &slot->lines, &slot->nlines, &slot->lines_cap);
+                                      &slot->shaped, &slot->lines, &slot->nlines, &slot->lines_cap);
         if (s != FK_OK)
             return fk__shape_failed(e, s, slot->shaped.missing, err);
         double need = slot->nlines == 0 ? 0 : ((double)slot->nlines - 1) * e->leading * size + size;

@@ -218,8 +218,8 @@ fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_
     return fk__check_value(job, "insertck", r, out, err);
 }
 
-fk_status fk_job_specimen_check_value(fk_job *job, const fk_record *r,
-                                      char out[FK_CHECK_VALUE_HEX], fk_err *err)
+fk_status fk_job_specimen_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                                      fk_err *err)
 {
     return fk__check_value(job, "specimck", r, out, err);
 }

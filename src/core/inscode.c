@@ -62,8 +62,7 @@ fk_status fk_insert_code_parse(const char *text, fk_insert_code *out, fk_err *er
         return fk_failf(err, FK_EFORMAT, "unknown insert-control code version '%s'", version);
     out->is_specimen = strcmp(version, FK__SPECIMEN) == 0;
     if (strlen(job) > 8 || strlen(cat) != 1 || !fk_category_parse(cat, &out->category) ||
-        strlen(serial) != 6 || !fk__is_digits(serial) ||
-        strlen(check) != FK_CHECK_VALUE_HEX - 1)
+        strlen(serial) != 6 || !fk__is_digits(serial) || strlen(check) != FK_CHECK_VALUE_HEX - 1)
         return fk_failf(err, FK_EFORMAT, "malformed insert-control code");
     char *end;
     long i = strtol(sheet, &end, 10), n = *end == '/' ? strtol(end + 1, &end, 10) : 0;
@@ -77,8 +76,7 @@ fk_status fk_insert_code_parse(const char *text, fk_insert_code *out, fk_err *er
     return FK_OK;
 }
 
-fk_status fk_job_insert_code_verify(fk_job *job, const char *text, const fk_record *r,
-                                    fk_err *err)
+fk_status fk_job_insert_code_verify(fk_job *job, const char *text, const fk_record *r, fk_err *err)
 {
     fk_insert_code c;
     fk_status s = fk_insert_code_parse(text, &c, err);

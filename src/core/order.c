@@ -238,8 +238,8 @@ static fk_status fk__insurer(const fk__ctx *c, fk_order *o, struct fy_node *k, s
 static fk_status fk__voucher(const fk__ctx *c, fk_order *o, struct fy_node *k, struct fy_node *v)
 {
     static const char *const keys[] = {
-        "issue_date",    "valid_from",     "valid_until",          "min_days",
-        "copay_amount",  "copay_rate",     "insurer_limit",        "contract_agent",
+        "issue_date",           "valid_from",        "valid_until",   "min_days",
+        "copay_amount",         "copay_rate",        "insurer_limit", "contract_agent",
         "payment_agent_number", "payment_agent_name"};
     if (!fy_node_is_mapping(v))
         return fk__fail_at(c, k, "%s needs valid_from and valid_until", "voucher");

@@ -51,13 +51,13 @@ void fk_order_get_insurer(const fk_order *o, fk_order_insurer *out);
 
 /* The voucher settings beyond the validity (MHLW's standard 利用券 form). */
 typedef struct fk_order_voucher {
-    fk_date issue_date;          /* 交付年月日; year 0: the day of composing */
+    fk_date issue_date; /* 交付年月日; year 0: the day of composing */
     fk_date valid_from, valid_until;
-    int min_days;                /* warn when fewer days of validity remain at issue */
-    long copay_amount;           /* 窓口での自己負担: yen (0: free), or -1 when a rate */
-    int copay_rate;              /* percent, or -1 when an amount */
-    long insurer_limit;          /* 保険者負担上限額 in yen */
-    const char *contract_agent;  /* 契約とりまとめ機関名 */
+    int min_days;               /* warn when fewer days of validity remain at issue */
+    long copay_amount;          /* 窓口での自己負担: yen (0: free), or -1 when a rate */
+    int copay_rate;             /* percent, or -1 when an amount */
+    long insurer_limit;         /* 保険者負担上限額 in yen */
+    const char *contract_agent; /* 契約とりまとめ機関名 */
     const char *payment_agent_number; /* 支払代行機関番号: 8 digits */
     const char *payment_agent_name;   /* 支払代行機関名称 */
 } fk_order_voucher;

@@ -75,9 +75,9 @@ void fk_reconciliation_describe(const fk_reconciliation *r, char *out, size_t si
     for (int cat = 0; cat < FK_CAT_COUNT && used < size; cat++) {
         if (r->expected[cat] < 0 || r->expected[cat] == r->accepted[cat])
             continue;
-        int n = snprintf(out + used, size - used, "%s%s expected %ld, accepted %ld",
-                         used ? "; " : "", fk_category_label((fk_category)cat), r->expected[cat],
-                         r->accepted[cat]);
+        int n =
+            snprintf(out + used, size - used, "%s%s expected %ld, accepted %ld", used ? "; " : "",
+                     fk_category_label((fk_category)cat), r->expected[cat], r->accepted[cat]);
         if (n < 0)
             break;
         used += (size_t)n;
@@ -90,8 +90,7 @@ fk_status fk_job_counts_accept(fk_job *job, const char *reason, fk_err *err)
         return fk_failf(err, FK_EPERM, "only a responsible manager (取扱責任者) accepts counts");
     size_t len = reason ? strlen(reason) : 0;
     if (len == 0 || len > FK__REASON_MAX || strchr(reason, '\n') != NULL)
-        return fk_failf(err, FK_EINVAL, "--reason must be one line of 1-%d bytes",
-                        FK__REASON_MAX);
+        return fk_failf(err, FK_EINVAL, "--reason must be one line of 1-%d bytes", FK__REASON_MAX);
     fk_reconciliation r;
     fk_status s = fk_job_reconcile(job, &r, err);
     if (s != FK_OK)

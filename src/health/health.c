@@ -296,8 +296,8 @@ fk_health_check fk_health_check_category(const fk_rules *r, const fk_record *rec
 bool fk_health_bmi_differs(const fk_record *rec, double *difference)
 {
     *difference = 0;
-    if (!fk_is_measured(rec->bmi) || !fk_is_measured(rec->height) ||
-        !fk_is_measured(rec->weight) || rec->height <= 0)
+    if (!fk_is_measured(rec->bmi) || !fk_is_measured(rec->height) || !fk_is_measured(rec->weight) ||
+        rec->height <= 0)
         return false;
     double m = rec->height / 100.0;
     *difference = fabs(rec->bmi - rec->weight / (m * m));

@@ -151,8 +151,8 @@ static fk_status fk__cp932(const char *in, size_t n, size_t utf8_bad, fk_buf *ou
         if (r == (size_t)-1 && errno != E2BIG) {
             long line, col;
             size_t cp_bad = (size_t)(src - in);
-            bool is_utf8 = utf8_bad != SIZE_MAX &&
-                           (cp_bad < utf8_bad || fk__has_non_ascii(in, utf8_bad));
+            bool is_utf8 =
+                utf8_bad != SIZE_MAX && (cp_bad < utf8_bad || fk__has_non_ascii(in, utf8_bad));
             fk__position(in, is_utf8 ? utf8_bad : cp_bad, &line, &col);
             if (is_utf8)
                 st = fk_failf(err, FK_EFORMAT,

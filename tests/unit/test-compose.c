@@ -270,9 +270,9 @@ static void test_line_breaking(void **state)
     /* Nine full-width characters per line would put 、 and 。 at line starts. */
     const char *text = "あいうえおかきくけ、こさしすせそたちつ。「てと」なにぬねのはひふへほ";
     for (double w = 3; w <= 12; w += 1) {
-        assert_int_equal(
-            fk__break_lines(fonts, FK_FONT_GOTHIC, text, strlen(text), w, false, &sh, &lines, &n, &cap),
-            FK_OK);
+        assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, text, strlen(text), w, false, &sh,
+                                         &lines, &n, &cap),
+                         FK_OK);
         assert_true(n >= 2);
         size_t total = 0;
         for (size_t i = 0; i < n; i++) {
@@ -293,9 +293,9 @@ static void test_line_breaking(void **state)
     }
     /* Latin words stay whole; '\n' breaks. */
     const char *latin = "HbA1c 6.5 % eGFR 45.0\n次の行";
-    assert_int_equal(
-        fk__break_lines(fonts, FK_FONT_GOTHIC, latin, strlen(latin), 6, false, &sh, &lines, &n, &cap),
-        FK_OK);
+    assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, latin, strlen(latin), 6, false, &sh,
+                                     &lines, &n, &cap),
+                     FK_OK);
     assert_int_equal(n, 3);
     assert_memory_equal(latin + lines[0].start, "HbA1c 6.5 %", lines[0].len);
     assert_memory_equal(latin + lines[1].start, "eGFR 45.0", lines[1].len);
@@ -635,13 +635,29 @@ static void test_voucher_standard_fields(void **state)
     char *text = pdf_text(pdf, 1);
     assert_non_null(text);
     static const char *const wanted[] = {
-        "交付年月日", "令和7年7月1日（2025-07-01）", "有効期限",
-        "令和7年7月1日（2025-07-01）から令和8年3月31日（2026-03-31）まで", "特定保健指導区分",
-        "積極的支援", "被保険者証 記号・番号・枝番", "窓口での自己負担", "なし（無料）",
-        "保険者負担上限額", "28,000円", "保険者番号・名称", "131045", "保険者所在地・電話番号",
-        "〒160-8484 新宿区歌舞伎町1-4-1", "03-3209-1111", "契約とりまとめ機関名", "東京都医師会",
-        "支払代行機関番号・名称", "91399999", "東京都国民健康保険団体連合会",
-        "新宿区健康部健康づくり課", "新宿区長"};
+        "交付年月日",
+        "令和7年7月1日（2025-07-01）",
+        "有効期限",
+        "令和7年7月1日（2025-07-01）から令和8年3月31日（2026-03-31）まで",
+        "特定保健指導区分",
+        "積極的支援",
+        "被保険者証 記号・番号・枝番",
+        "窓口での自己負担",
+        "なし（無料）",
+        "保険者負担上限額",
+        "28,000円",
+        "保険者番号・名称",
+        "131045",
+        "保険者所在地・電話番号",
+        "〒160-8484 新宿区歌舞伎町1-4-1",
+        "03-3209-1111",
+        "契約とりまとめ機関名",
+        "東京都医師会",
+        "支払代行機関番号・名称",
+        "91399999",
+        "東京都国民健康保険団体連合会",
+        "新宿区健康部健康づくり課",
+        "新宿区長"};
     for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
         if (strstr(text, wanted[i]) == NULL)
             fail_msg("'%s' not on the voucher:\n%s", wanted[i], text);

@@ -57,11 +57,14 @@ static void test_real_and_specimen(void **state)
     /* Another job's code, and text that is no code. */
     snprintf(forged, sizeof forged, "FK1|OTHER|S|000001|1/2|%s", real + 24);
     assert_int_equal(fk_job_insert_code_verify(fx.job, forged, &r, &err), FK_EFINDING);
-    static const char *const junk[] = {"", "FK1", "FK2|SJK25A|S|000001|1/2|0123456789",
+    static const char *const junk[] = {"",
+                                       "FK1",
+                                       "FK2|SJK25A|S|000001|1/2|0123456789",
                                        "FK1|SJK25A|S|1|1/2|0123456789",
                                        "FK1|SJK25A|X|000001|1/2|0123456789",
                                        "FK1|SJK25A|S|000001|3/2|0123456789",
-                                       "FK1|SJK25A|S|000001|1/2|0123", "FK1|SJK25A|S|000001|1/2|0123456789|x"};
+                                       "FK1|SJK25A|S|000001|1/2|0123",
+                                       "FK1|SJK25A|S|000001|1/2|0123456789|x"};
     for (size_t i = 0; i < sizeof junk / sizeof junk[0]; i++)
         assert_int_equal(fk_job_insert_code_verify(fx.job, junk[i], &r, &err), FK_EFORMAT);
     fk_insert_code c;

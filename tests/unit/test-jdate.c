@@ -125,12 +125,9 @@ static void test_time_jst(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_time_jst),
-        cmocka_unit_test(test_forms),
-        cmocka_unit_test(test_rejects),
-        cmocka_unit_test(test_ages),
-        cmocka_unit_test(test_wareki),
-        cmocka_unit_test(test_days_round_trip),
+        cmocka_unit_test(test_time_jst), cmocka_unit_test(test_forms),
+        cmocka_unit_test(test_rejects),  cmocka_unit_test(test_ages),
+        cmocka_unit_test(test_wareki),   cmocka_unit_test(test_days_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

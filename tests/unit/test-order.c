@@ -17,48 +17,48 @@
 
 /* The rest of the voucher settings and the insurer, on one line each (flow style). */
 #define VOUCHER_REST                                                                               \
-    "copay_amount: 0, insurer_limit: 28000, contract_agent: 東京都医師会,"                         \
+    "copay_amount: 0, insurer_limit: 28000, contract_agent: 東京都医師会,"                   \
     " payment_agent_number: '91399999', payment_agent_name: 東京都国民健康保険団体連合会"
-#define INSURER                                                                                    \
-    "insurer: {number: '131045', name: 新宿区, department: 新宿区健康部健康づくり課,"              \
-    " postal_code: 160-8484, address: 新宿区歌舞伎町1-4-1, phone: 03-3209-1111,"                  \
+#define INSURER                                                                                      \
+    "insurer: {number: '131045', name: 新宿区, department: 新宿区健康部健康づくり課," \
+    " postal_code: 160-8484, address: 新宿区歌舞伎町1-4-1, phone: 03-3209-1111,"              \
     " head: 新宿区長, contact: 新宿区健康部健康づくり課 特定保健指導係}\n"
 
 /* The shape of tests/fixtures/job.yaml, with templates and rules added. */
-static const char full[] = "# A print order\n"
-                           "fiscal_year: 2025\n"
-                           "ward: 新宿区\n"
-                           "job_code: SJK25A\n"
-                           "expected:\n"
-                           "  積極的支援: 613\n"
-                           "  動機付け支援: 1130\n"
-                           "  H: 2387\n"
-                           "  健康相談: 0\n"
-                           "voucher:\n"
-                           "  issue_date: 2025-06-20\n"
-                           "  valid_from: 2025-07-01\n"
-                           "  valid_until: 2026-03-31\n"
-                           "  min_days: 60\n"
-                           "  copay_rate: 10\n"
-                           "  insurer_limit: 28000\n"
-                           "  contract_agent: 東京都医師会\n"
-                           "  payment_agent_number: '91399999'\n"
-                           "  payment_agent_name: 東京都国民健康保険団体連合会\n" INSURER
-                           "printer: fukan-print\n"
-                           "batch_size: 250\n"
-                           "postal_mismatch: warn\n"
-                           "rules: rules-2025.yaml\n"
-                           "templates:\n"
-                           "  voucher-tokutei: tpl/voucher.yaml\n"
-                           "  results: tpl/results.yaml\n"
-                           "enclosures:\n"
-                           "  積極的支援: [利用のご案内, 返信用封筒]\n"
-                           "  受診勧奨通知: [リーフレット]\n"
-                           "window:\n"
-                           "  x: 21.5\n"
-                           "  y: 12\n"
-                           "  width: 90\n"
-                           "  height: 45\n";
+static const char full[] =
+    "# A print order\n"
+    "fiscal_year: 2025\n"
+    "ward: 新宿区\n"
+    "job_code: SJK25A\n"
+    "expected:\n"
+    "  積極的支援: 613\n"
+    "  動機付け支援: 1130\n"
+    "  H: 2387\n"
+    "  健康相談: 0\n"
+    "voucher:\n"
+    "  issue_date: 2025-06-20\n"
+    "  valid_from: 2025-07-01\n"
+    "  valid_until: 2026-03-31\n"
+    "  min_days: 60\n"
+    "  copay_rate: 10\n"
+    "  insurer_limit: 28000\n"
+    "  contract_agent: 東京都医師会\n"
+    "  payment_agent_number: '91399999'\n"
+    "  payment_agent_name: 東京都国民健康保険団体連合会\n" INSURER "printer: fukan-print\n"
+    "batch_size: 250\n"
+    "postal_mismatch: warn\n"
+    "rules: rules-2025.yaml\n"
+    "templates:\n"
+    "  voucher-tokutei: tpl/voucher.yaml\n"
+    "  results: tpl/results.yaml\n"
+    "enclosures:\n"
+    "  積極的支援: [利用のご案内, 返信用封筒]\n"
+    "  受診勧奨通知: [リーフレット]\n"
+    "window:\n"
+    "  x: 21.5\n"
+    "  y: 12\n"
+    "  width: 90\n"
+    "  height: 45\n";
 
 /* The five settings every order must have, on six lines. */
 #define MINIMAL                                                                                    \
@@ -292,9 +292,9 @@ static void test_job_code(void **state)
     }
     /* libfyaml places a quoted scalar after its opening quote. */
     expect_error("job_code: \"\"\n", 1, 0, "job_code must be 1-8 capital letters or digits");
-    fk_order *o = parse_ok("fiscal_year: 2025\nward: x\njob_code: ABCDEFGH\n"
-                           "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST
-                           "}\n" INSURER);
+    fk_order *o = parse_ok(
+        "fiscal_year: 2025\nward: x\njob_code: ABCDEFGH\n"
+        "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST "}\n" INSURER);
     assert_string_equal(fk_order_job_code(o), "ABCDEFGH");
     fk_order_free(o);
 }
@@ -338,52 +338,71 @@ static void test_insurer_and_voucher(void **state)
 
     const char *head = "fiscal_year: 2025\nward: 新宿区\njob_code: A\n";
     char text[2048];
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
              "insurer: {number: '131045', name: 新宿区, department: 新宿区健康部健康づくり課,"
              " postal_code: 160-8484, address: 新宿区歌舞伎町1-4-1, phone: 03-5273-XXXX,"
-             " head: 新宿区長, contact: 係}\n", head, VOUCHER_REST);
+             " head: 新宿区長, contact: 係}\n",
+             head, VOUCHER_REST);
     expect_error(text, 5, 0, "insurer.phone holds the placeholder XXXX");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
              "insurer: {number: '131045', name: ○○区, department: 課,"
              " postal_code: 160-8484, address: 新宿区, phone: 03-3209-1111,"
-             " head: 区長, contact: 係}\n", head, VOUCHER_REST);
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
     expect_error(text, 5, 0, "insurer.name holds the placeholder ○○");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
              "insurer: {number: '131045', name: 新宿区, department: '',"
              " postal_code: 160-8484, address: 新宿区, phone: 03-3209-1111,"
-             " head: 区長, contact: 係}\n", head, VOUCHER_REST);
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
     expect_error(text, 5, 0, "insurer.department must be 1-200 bytes");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
              "insurer: {number: '131046', name: 新宿区, department: 課,"
              " postal_code: 160-8484, address: 新宿区, phone: 03-3209-1111,"
-             " head: 区長, contact: 係}\n", head, VOUCHER_REST);
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
     expect_error(text, 5, 0, "valid 検証番号");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
              "insurer: {number: '131045', name: 新宿区, department: 課,"
              " postal_code: 1608484, address: 新宿区, phone: 03-3209-1111,"
-             " head: 区長, contact: 係}\n", head, VOUCHER_REST);
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
     expect_error(text, 5, 0, "written NNN-NNNN");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
              "insurer: {number: '131045', name: 新宿区, department: 課,"
              " postal_code: 160-8484, address: 新宿区, phone: 3209-1111,"
-             " head: 区長, contact: 係}\n", head, VOUCHER_REST);
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
     expect_error(text, 5, 0, "telephone number");
     snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n%s",
              head, INSURER);
     expect_error(text, 4, 0, "exactly one of copay_amount");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
-             " copay_amount: 0, copay_rate: 10}\n%s", head, INSURER);
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
+             " copay_amount: 0, copay_rate: 10}\n%s",
+             head, INSURER);
     expect_error(text, 4, 0, "exactly one of copay_amount");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
              " copay_amount: 0, insurer_limit: 1, contract_agent: TODO,"
-             " payment_agent_number: '91399999', payment_agent_name: x}\n%s", head, INSURER);
+             " payment_agent_number: '91399999', payment_agent_name: x}\n%s",
+             head, INSURER);
     expect_error(text, 4, 0, "contract_agent holds the placeholder TODO");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
              " copay_amount: 0, insurer_limit: 1, contract_agent: a,"
-             " payment_agent_number: '9139', payment_agent_name: x}\n%s", head, INSURER);
+             " payment_agent_number: '9139', payment_agent_name: x}\n%s",
+             head, INSURER);
     expect_error(text, 4, 0, "payment_agent_number must be 8 digits");
-    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n",
-             head, VOUCHER_REST);
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n", head,
+             VOUCHER_REST);
     expect_error(text, 1, 1, "missing insurer");
     expect_error(MINIMAL "insurer2: x\n", 7, 1, "unknown setting");
 }
@@ -434,8 +453,7 @@ static void test_missing(void **state)
 {
     (void)state;
     expect_error("# nothing but a comment\nward: 新宿区\njob_code: A\n"
-                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST
-                 "}\n",
+                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST "}\n",
                  2, 1, "missing fiscal_year");
     expect_error("fiscal_year: 2025\njob_code: A\n"
                  "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST "}\n",

@@ -82,9 +82,9 @@ static void test_missing(void **state)
 static void test_no_header(void **state)
 {
     (void)state;
-    const char *cells[] = {"特定保健指導", "積極的支援", "123456789012", "新宿　太郎",
-                           "シンジュク　タロウ", "1970-04-01", "1", "55", "160-0022",
-                           "東京都新宿区新宿1-2-3"};
+    const char *cells[] = {
+        "特定保健指導", "積極的支援", "123456789012", "新宿　太郎", "シンジュク　タロウ",
+        "1970-04-01",   "1",          "55",           "160-0022",   "東京都新宿区新宿1-2-3"};
     fk_schema s;
     fk_err err;
     unknown_count = 0;
