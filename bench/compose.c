@@ -79,11 +79,15 @@ static fk_status fill(fk_fields *f, long i, fk_category cat, fk_err *err)
     r.egfr = 50 + (double)(i % 50);
     fk_fields_clear(f);
     fk_status s = fk_compose_fields_from_record(&r, f, err);
+    /* The order's fields, as the job's compose step sets them (tests/fixtures/job.yaml). */
+    static fk_order *order;
+    if (s == FK_OK && order == NULL)
+        s = fk_order_load(FK_SOURCE_ROOT "/tests/fixtures/job.yaml", &order, err);
+    if (s == FK_OK)
+        s = fk_compose_fields_from_order(order, (fk_date){2025, 7, 1}, f, err);
     snprintf(payload, sizeof payload, "FK1|J2025SJ01|%c|%06ld|1/2|%08lX", fk_category_code(cat),
              i + 1, (unsigned long)(i * 2654435761u) & 0xFFFFFFFFul);
     const char *extra[][2] = {
-        {"valid_until", "令和8年3月31日"},
-        {"issue_date", "令和7年7月1日"},
         {"customer_barcode", bars},
         {"dm_payload", payload},
         {"dm_text", payload},

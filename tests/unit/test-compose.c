@@ -300,6 +300,34 @@ static void test_line_breaking(void **state)
     assert_memory_equal(latin + lines[0].start, "HbA1c 6.5 %", lines[0].len);
     assert_memory_equal(latin + lines[1].start, "eGFR 45.0", lines[1].len);
     assert_memory_equal(latin + lines[2].start, "次の行", lines[2].len);
+    /* Addresses break at a block boundary that keeps half the line, where the greedy
+     * break would cut a name in two. */
+    static const struct {
+        const char *text, *first;
+        double width;
+    } addr[] = {
+        {"新宿区西新宿二丁目グランドハイツ新宿", "新宿区西新宿二丁目", 12},
+        {"東京都新宿区市谷加賀町2-22アパート第二号棟", "東京都新宿区市谷加賀町2-22", 14},
+        {"新宿区大久保三丁目15番地の2コーポ大久保", "新宿区大久保三丁目15番地の2", 16},
+    };
+    for (size_t k = 0; k < sizeof addr / sizeof addr[0]; k++) {
+        const char *t = addr[k].text;
+        size_t greedy;
+        assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, t, strlen(t), addr[k].width, false,
+                                         &sh, &lines, &n, &cap),
+                         FK_OK);
+        greedy = lines[0].len;
+        assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, t, strlen(t), addr[k].width, true,
+                                         &sh, &lines, &n, &cap),
+                         FK_OK);
+        assert_int_equal(n, 2);
+        if (lines[0].len != strlen(addr[k].first) || memcmp(t, addr[k].first, lines[0].len) != 0)
+            fail_msg("'%s' at %.0f em: first line '%.*s', expected '%s'", t, addr[k].width,
+                     (int)lines[0].len, t, addr[k].first);
+        if (greedy <= lines[0].len)
+            fail_msg("'%s' at %.0f em: the greedy break (%zu bytes) is no later", t, addr[k].width,
+                     greedy);
+    }
     fk_free(lines);
     fk__shaped_free(&sh);
     fk__fontset_free(fonts);
@@ -435,13 +463,14 @@ static void test_writer_print_file(void **state)
     assert_non_null(strstr(err.msg, "氏名: character U+F0000 not in any configured font"));
     assert_null(strstr(err.msg, "山田"));
     fk_fields_free(f);
-    /* An address too long for its line even at the minimum size is a finding too. */
+    /* An address too long for two lines even at the minimum size is a finding too. */
     char longaddr[2048] = "";
     for (int i = 0; i < 12; i++)
         strncat(longaddr, ADDRESSES[1], sizeof longaddr - strlen(longaddr) - 1);
     f = sample_fields(NAMES[1], longaddr, payloads[0]);
     assert_int_equal(fk_doc_writer_check_sheet(w, f, &err), FK_EFINDING);
-    assert_non_null(strstr(err.msg, "住所: text does not fit"));
+    assert_non_null(
+        strstr(err.msg, "住所: paragraph does not fit in 84.0 × 8.3 mm even at 7.0 pt"));
     fk_fields_free(f);
     /* A malformed barcode is refused. */
     f = sample_fields(NAMES[1], ADDRESSES[1], payloads[0]);
