@@ -88,12 +88,22 @@ fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
     fk_status s = fk_rules_load(fk_rules_default_path(), fk_order_rules(o), &m->rules, err);
     if (s == FK_OK)
         s = fk_postal_db_open(NULL, &m->postal, err);
-    for (size_t i = 0; s == FK_OK && i < FK__NDOCS; i++)
-        s = fk__load_template(o, fk__doc_names[i], &m->templates[i], err);
     long days_left;
     bool is_short;
     if (s == FK_OK)
         s = fk_order_issue_date(o, fk_date_today(), &m->issue, &days_left, &is_short, err);
+    /* The order's fields are the same on every sheet: bound into the templates once. */
+    fk_fields *constants = s == FK_OK ? fk_fields_new() : NULL;
+    if (s == FK_OK && constants == NULL)
+        s = fk_failf(err, FK_ENOMEM, "out of memory");
+    if (s == FK_OK)
+        s = fk_compose_fields_from_order(o, m->issue, constants, err);
+    for (size_t i = 0; s == FK_OK && i < FK__NDOCS; i++) {
+        s = fk__load_template(o, fk__doc_names[i], &m->templates[i], err);
+        if (s == FK_OK)
+            s = fk_template_bind(m->templates[i], constants, err);
+    }
+    fk_fields_free(constants);
     if (s != FK_OK) {
         fk_mailing_free(m);
         return s;

@@ -6,6 +6,8 @@
 #ifndef FK_COMPOSE_PRIVATE_H
 #define FK_COMPOSE_PRIVATE_H
 
+#include "compose/fields.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #include <cairo.h>
@@ -148,6 +150,10 @@ struct fk_template {
     size_t nels, cap;
     fk__fontset *fonts; /* loaded by fk_template_load, NULL after a check */
 };
+
+/* Writes tmpl with each {{key}} replaced by its value in f (nothing when unset or f is NULL)
+ * into out (doc.c). */
+fk_status fk__expand(const char *tmpl, const fk_fields *f, fk_buf *out) FK_WARN_UNUSED;
 
 /* Codes (codes.c): encoded while a sheet is checked, drawn when it is written. */
 

@@ -75,7 +75,7 @@ static cairo_status_t fk__cairo_write(void *closure, const unsigned char *data, 
 }
 
 /* Replaces each {{key}} of tmpl by its value (absent keys print nothing). */
-static fk_status fk__expand(const char *tmpl, const fk_fields *f, fk_buf *out)
+fk_status fk__expand(const char *tmpl, const fk_fields *f, fk_buf *out)
 {
     fk_buf_reset(out);
     const char *p = tmpl;

@@ -878,3 +878,47 @@ fk_status fk_template_check(const char *path, fk_template_finding_fn fn, void *u
 {
     return fk__load(path, NULL, fn, user, NULL, err);
 }
+
+/* True when every {{key}} of text is set in f. */
+static bool fk__all_keys_set(const char *text, const fk_fields *f)
+{
+    bool any = false;
+    for (const char *p = strstr(text, "{{"); p != NULL; p = strstr(p, "{{")) {
+        const char *e = strstr(p + 2, "}}");
+        char key[64];
+        size_t n = e ? (size_t)(e - p - 2) : 0;
+        if (e == NULL || n == 0 || n >= sizeof key)
+            return false;
+        memcpy(key, p + 2, n);
+        key[n] = '\0';
+        if (fk_fields_get(f, key) == NULL)
+            return false;
+        any = true;
+        p = e + 2;
+    }
+    return any;
+}
+
+fk_status fk_template_bind(fk_template *t, const fk_fields *constants, fk_err *err)
+{
+    fk_buf b;
+    fk_buf_init(&b, 1 << 16);
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < t->nels; i++) {
+        fk__elem *e = &t->els[i];
+        if (e->is_static || (e->kind != FK_EL_TEXT && e->kind != FK_EL_PARAGRAPH) ||
+            e->text == NULL || !fk__all_keys_set(e->text, constants))
+            continue;
+        char *text = NULL;
+        s = fk__expand(e->text, constants, &b);
+        if (s == FK_OK && (text = fk_strdup(fk_buf_cstr(&b))) == NULL)
+            s = FK_ENOMEM;
+        if (s != FK_OK)
+            break;
+        fk_free(e->text);
+        e->text = text;
+        e->is_static = true;
+    }
+    fk_buf_free(&b);
+    return s == FK_OK ? FK_OK : fk_failf(err, s, "binding the order's fields: %s", fk_strerror(s));
+}
