@@ -107,7 +107,7 @@ static void fk__order_text(char *out, size_t size)
              "insurer:\n  number: \"131045\"\n  name: 新宿区\n"
              "  department: 新宿区健康部健康づくり課\n  postal_code: 160-8484\n"
              "  address: 新宿区歌舞伎町1-4-1\n  phone: 03-3209-1111\n  head: 新宿区長\n"
-             "  contact: 新宿区健康部健康づくり課 特定保健指導係\n"
+             "  contact: 新宿区健康部健康づくり課 保健指導係\n"
              "voucher:\n  valid_from: %s\n  valid_until: %s\n  min_days: 30\n"
              "  copay_amount: 0\n  insurer_limit: 28000\n  contract_agent: 東京都医師会\n"
              "  payment_agent_number: \"91399999\"\n"

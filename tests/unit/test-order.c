@@ -22,7 +22,7 @@
 #define INSURER                                                                                      \
     "insurer: {number: '131045', name: 新宿区, department: 新宿区健康部健康づくり課," \
     " postal_code: 160-8484, address: 新宿区歌舞伎町1-4-1, phone: 03-3209-1111,"              \
-    " head: 新宿区長, contact: 新宿区健康部健康づくり課 特定保健指導係}\n"
+    " head: 新宿区長, contact: 新宿区健康部健康づくり課 保健指導係}\n"
 
 /* The shape of tests/fixtures/job.yaml, with templates and rules added. */
 static const char full[] =
