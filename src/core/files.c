@@ -166,11 +166,11 @@ fk_status fk_job_files_clear(fk_job *job, fk_err *err)
     return s == FK_OK ? fk__job_exec(job, "DELETE FROM files", err) : s;
 }
 
-fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
-                             fk_err *err)
+static fk_status fk__check_value(fk_job *job, const char context[8], const fk_record *r,
+                                 char out[FK_CHECK_VALUE_HEX], fk_err *err)
 {
     fk_key *k;
-    fk_status s = fk__job_subkey(job, "insertck", &k, err);
+    fk_status s = fk__job_subkey(job, context, &k, err);
     if (s != FK_OK)
         return s;
     fk_buf b;
@@ -197,6 +197,18 @@ fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_
     fk_buf_free(&b);
     fk_key_free(k);
     return s;
+}
+
+fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                             fk_err *err)
+{
+    return fk__check_value(job, "insertck", r, out, err);
+}
+
+fk_status fk_job_specimen_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                                      fk_err *err)
+{
+    return fk__check_value(job, "specimck", r, out, err);
 }
 
 fk_status fk_job_setting_set(fk_job *job, const char *key, const char *value, fk_err *err)
