@@ -23,6 +23,15 @@ expect_exit 0 as_tanaka proof job -o proof
 expect_exit 0 as_sato proof job --approve
 expect_exit 2 as_tanaka compose job
 expect_grep 'accepted counts differ from the order \(積極的支援 expected 613' err.txt
+expect_grep "fukan check JOBDIR --accept-counts --reason" err.txt
+
+# status shows the reconciliation, in the table and in --json, and names the next step.
+expect_exit 0 as_tanaka status job
+expect_grep 'differ, not accepted' out.txt
+expect_grep '積極的支援 expected 613' out.txt
+expect_grep 'accept-counts: fukan check job --accept-counts --reason TEXT' out.txt
+expect_exit 0 as_tanaka status job --json
+expect_grep '"counts": *\{"state": *"differ, not accepted"' out.txt
 
 # Only a responsible manager accepts, with a reason; the acceptance is audited.
 expect_exit 2 as_tanaka check job --accept-counts --reason 'partial delivery'
@@ -33,6 +42,10 @@ as_sato audit log job > log.txt
 expect_grep 'count difference accepted for package 1 \(積極的支援 expected 613.*\): 区が分割納品と連絡' log.txt
 expect_exit 0 as_tanaka check job
 expect_grep 'counts: .*\(accepted\)' out.txt
+expect_exit 0 as_tanaka status job --json
+expect_grep '"state": *"differ, accepted"' out.txt
+expect_grep '"accepted_by": *"sato"' out.txt
+expect_grep '"reason": *"区が分割納品と連絡（第1回分）"' out.txt
 expect_exit 0 as_tanaka compose job
 
 # A replaced package starts unaccepted.
