@@ -22,6 +22,10 @@ static const char fk__usage[] =
     "--reason (audited; the serial numbers change, so earlier exports no longer match), and\n"
     "never once anything is printed.\n"
     "Print files are rendered N at a time in parallel (default: the number of cores).\n"
+    "The vouchers' issue date (交付年月日) is the order's voucher.issue_date, or today (JST);\n"
+    "composing is refused when it is after valid_until, and warns when fewer than the\n"
+    "order's min_days remain. Composing is also refused while the accepted counts differ\n"
+    "from the order's and no responsible manager has accepted the difference.\n"
     "A record that cannot be printed exactly (a character no font has, text that does not\n"
     "fit) is held back and listed; the rest are composed, and the exit code is 1. An address\n"
     "with no customer barcode (Japan Post prints none for it) is listed as a warning.\n";
@@ -88,6 +92,11 @@ static int fk__run(int argc, char **argv)
     fk_callbacks cb = {.progress = fk__on_progress, .finding = fk__on_finding};
     fk_compose_result r;
     fk_status s = fk_step_compose(job, &opts, &cb, &r, &err);
+    if (r.issue_short)
+        fprintf(stderr,
+                "fukan: warning: the vouchers are valid for only %ld more days after the issue"
+                " date (the order's min_days: %d)\n",
+                r.issue_days_left, r.min_days);
     char details[256];
     snprintf(details, sizeof details,
              "composed S %ld, D %ld, H %ld, K %ld, J %ld; %ld print files, %ld sheets; %ld held",

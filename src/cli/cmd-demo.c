@@ -5,6 +5,7 @@
 #include "core/record.h"
 #include "sample/sample.h"
 #include "util/fsutil.h"
+#include "util/jdate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -110,18 +111,31 @@ static int fk__run_step(fk__demo *d, const char *name, char *const args[])
         }                                                                                          \
     } while (0)
 
-/* The demo's print order (docs/job-yaml.md): it expects what the sample holds. */
+/* The demo's print order (docs/job-yaml.md): it expects what the sample holds, and its
+ * vouchers are issued today (JST) and valid for half a year, so that the demo's documents
+ * are dated as a real mailing would be. */
 static fk_status fk__write_order(const fk__demo *d, const char *path, fk_err *err)
 {
     size_t split[FK_CAT_COUNT];
     fk_sample_split(d->count, split);
-    char order[2048];
+    fk_date today = fk_date_today();
+    char from[16], until[16];
+    fk_date_format_iso(today, from, sizeof from);
+    fk_date_format_iso(fk_date_add_days(today, 182), until, sizeof until);
+    char order[4096];
     int n = snprintf(order, sizeof order,
                      "# The demo's print order (docs/job-yaml.md).\n"
                      "fiscal_year: 2025\nward: 新宿区\njob_code: DEMO25\n"
                      "expected:\n  積極的支援: %zu\n  動機付け支援: %zu\n  非肥満保健指導: %zu\n"
                      "  健康相談: %zu\n  受診勧奨通知: %zu\n"
-                     "voucher:\n  valid_from: 2025-07-01\n  valid_until: 2026-03-31\n"
+                     "insurer:\n  number: \"131045\"\n  name: 新宿区\n"
+                     "  department: 新宿区健康部健康づくり課\n  postal_code: 160-8484\n"
+                     "  address: 新宿区歌舞伎町1-4-1\n  phone: 03-3209-1111\n  head: 新宿区長\n"
+                     "  contact: 新宿区健康部健康づくり課 保健指導係\n"
+                     "voucher:\n  valid_from: %s\n  valid_until: %s\n  min_days: 30\n"
+                     "  copay_amount: 0\n  insurer_limit: 28000\n  contract_agent: 東京都医師会\n"
+                     "  payment_agent_number: \"91399999\"\n"
+                     "  payment_agent_name: 東京都国民健康保険団体連合会\n"
                      "batch_size: 500\npostal_mismatch: warn\n"
                      "enclosures:\n"
                      "  積極的支援: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
@@ -129,7 +143,7 @@ static fk_status fk__write_order(const fk__demo *d, const char *path, fk_err *er
                      "  非肥満保健指導: [利用のご案内, 保健指導参加申込書, 返信用封筒]\n"
                      "  健康相談: [利用のご案内]\n  受診勧奨通知: [リーフレット]\n",
                      split[FK_CAT_SEKKYOKU], split[FK_CAT_DOUKI], split[FK_CAT_HIHIMAN],
-                     split[FK_CAT_KENKO], split[FK_CAT_JUSHIN]);
+                     split[FK_CAT_KENKO], split[FK_CAT_JUSHIN], from, until);
     if (n < 0 || (size_t)n >= sizeof order)
         return fk_failf(err, FK_EINVAL, "the demo's order does not fit");
     return fk_fs_write_atomic(path, order, (size_t)n, err);

@@ -18,7 +18,10 @@ static const char fk__usage[] =
     "order's postal_mismatch: reject or warn). Accepted records are sealed with the job key;\n"
     "nothing is stored unless the whole package was read. The counts per category are\n"
     "compared with the order's; received = accepted + rejected is recorded. A package\n"
-    "already opened is refused unless --replace (audited). Exit 1 when rows were rejected.\n";
+    "already opened is refused unless --replace (audited). Exit 1 when rows were rejected,\n"
+    "when the package holds no rows, or when the accepted counts differ from the order's\n"
+    "(composing is then refused until a responsible manager accepts the difference with\n"
+    "`fukan check JOBDIR --accept-counts --reason TEXT`, or the package is replaced).\n";
 
 typedef struct {
     const char *password_file;
@@ -108,8 +111,16 @@ static int fk__run(int argc, char **argv)
     fk_status s = fk_step_open(job, &opts.step, &cb, &r, &err);
     if (s == FK_OK) {
         fk__print_counts(job, &r);
-        if (r.rejected > 0)
-            s = fk_failf(&err, FK_EFINDING, "%ld rows rejected: see 'fukan rejects'", r.rejected);
+        if (r.received == 0)
+            s = fk_failf(&err, FK_EFINDING, "the package holds no rows (a header line only)");
+        else if (r.rejected > 0)
+            s = fk_failf(&err, FK_EFINDING, "%ld rows rejected: see 'fukan rejects'%s", r.rejected,
+                         r.counts_differ ? "; the counts differ from the order" : "");
+        else if (r.counts_differ)
+            s = fk_failf(&err, FK_EFINDING,
+                         "the accepted counts differ from the order: composing is refused until a"
+                         " responsible manager accepts them ('fukan check JOBDIR --accept-counts"
+                         " --reason TEXT') or the package is replaced");
     }
     if (s == FK_OK || s == FK_EFINDING) {
         /* The package's own audit entry was committed with the records. */

@@ -9,8 +9,9 @@ static const char fk__usage[] =
     "usage: fukan roster JOBDIR [-o DIR]\n"
     "  login: --user ID, --user-password-file FILE (any role)\n\n"
     "Writes the handler roster (取扱者名簿: ID, name, affiliation, role, added, added by,\n"
-    "removed, removed by) as DIR/roster.csv (UTF-8 with BOM, for spreadsheet programs) and\n"
-    "DIR/roster.pdf. DIR defaults to the current directory. Files are written mode 0600.\n";
+    "removed, removed by; times in Japan time, JST, dates in 和暦 with the ISO date) as\n"
+    "DIR/roster.csv (UTF-8 with BOM, for spreadsheet programs) and DIR/roster.pdf. DIR\n"
+    "defaults to the current directory. Files are written mode 0600.\n";
 
 static void fk__on_file(void *ctx, const char *path, const char *note)
 {

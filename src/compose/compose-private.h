@@ -6,6 +6,8 @@
 #ifndef FK_COMPOSE_PRIVATE_H
 #define FK_COMPOSE_PRIVATE_H
 
+#include "compose/fields.h"
+#include "util/buf.h"
 #include "util/err.h"
 
 #include <cairo.h>
@@ -94,11 +96,13 @@ typedef struct fk__line {
  * Breaks utf8 into lines no wider than width_em (em units) with Japanese line-breaking rules
  * (禁則: no 、。」 etc. at a line start, no 「（ at a line end, Latin words kept whole); '\n'
  * forces a break. *lines is grown with fk_realloc (caller frees with fk_free). The text must
- * shape (see fk__shape).
+ * shape (see fk__shape). With by_blocks (addresses), a line that must break does so at the
+ * last block boundary (before or after a number, after 丁目/番地/号, at a space) when one lies
+ * in its second half, rather than wherever the width runs out.
  */
 fk_status fk__break_lines(const fk__fontset *set, fk__font_id font, const char *utf8, size_t len,
-                          double width_em, fk__shaped *scratch, fk__line **lines, size_t *nlines,
-                          size_t *cap) FK_WARN_UNUSED;
+                          double width_em, bool by_blocks, fk__shaped *scratch, fk__line **lines,
+                          size_t *nlines, size_t *cap) FK_WARN_UNUSED;
 
 /* True if a line must not start with cp (行頭禁則). */
 bool fk__is_line_start_forbidden(uint32_t cp);
@@ -130,10 +134,11 @@ typedef struct fk__elem {
     bool stroke;
     fk__font_id font;
     fk__align align;
-    char *text;  /* text and paragraph: content with {{key}} references */
-    char *label; /* name used in messages (氏名), defaults to the first field's key */
-    char *field; /* codes: the key holding the payload or the bar types */
-    char *file;  /* image: absolute path */
+    bool is_address; /* paragraph: break lines at block boundaries (break: address) */
+    char *text;      /* text and paragraph: content with {{key}} references */
+    char *label;     /* name used in messages (氏名), defaults to the first field's key */
+    char *field;     /* codes: the key holding the payload or the bar types */
+    char *file;      /* image: absolute path */
     double module, pt;
     bool is_static; /* drawn once per print file */
 } fk__elem;
@@ -145,6 +150,10 @@ struct fk_template {
     size_t nels, cap;
     fk__fontset *fonts; /* loaded by fk_template_load, NULL after a check */
 };
+
+/* Writes tmpl with each {{key}} replaced by its value in f (nothing when unset or f is NULL)
+ * into out (doc.c). */
+fk_status fk__expand(const char *tmpl, const fk_fields *f, fk_buf *out) FK_WARN_UNUSED;
 
 /* Codes (codes.c): encoded while a sheet is checked, drawn when it is written. */
 

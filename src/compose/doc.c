@@ -75,7 +75,7 @@ static cairo_status_t fk__cairo_write(void *closure, const unsigned char *data, 
 }
 
 /* Replaces each {{key}} of tmpl by its value (absent keys print nothing). */
-static fk_status fk__expand(const char *tmpl, const fk_fields *f, fk_buf *out)
+fk_status fk__expand(const char *tmpl, const fk_fields *f, fk_buf *out)
 {
     fk_buf_reset(out);
     const char *p = tmpl;
@@ -161,8 +161,8 @@ static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slo
     }
     double height = e->h > 0 ? e->h * FK_MM_TO_PT : 1e9;
     for (double size = e->size; size >= e->min_size - 1e-9; size -= 0.25) {
-        fk_status s = fk__break_lines(fonts, e->font, text, len, width / size, &slot->shaped,
-                                      &slot->lines, &slot->nlines, &slot->lines_cap);
+        fk_status s = fk__break_lines(fonts, e->font, text, len, width / size, e->is_address,
+                                      &slot->shaped, &slot->lines, &slot->nlines, &slot->lines_cap);
         if (s != FK_OK)
             return fk__shape_failed(e, s, slot->shaped.missing, err);
         double need = slot->nlines == 0 ? 0 : ((double)slot->nlines - 1) * e->leading * size + size;
@@ -172,8 +172,8 @@ static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slo
         }
     }
     return fk_failf(err, FK_EFINDING,
-                    "%s: paragraph does not fit in %.1f × %.1f mm even at %.1f pt", fk__label(e),
-                    e->w, e->h, e->min_size);
+                    "%s: paragraph does not fit in %.1f × %.1f mm even at %.1f pt (%zu lines)",
+                    fk__label(e), e->w, e->h, e->min_size, slot->nlines);
 }
 
 static double fk__aligned_x(const fk__elem *e, double text_width)

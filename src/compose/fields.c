@@ -132,15 +132,56 @@ static const fk__measure fk__measures[] = {
 #undef FK__M
 
 static const char *const fk__standard_keys[] = {
-    "name",          "kana",       "postal",         "postal_code",
-    "address",       "building",   "birth",          "age",
-    "sex",           "category",   "category_title", "category_code",
-    "ins_symbol",    "ins_number", "ins_branch",     "ticket_no",
-    "voucher_no",    "exam_date",  "fasting",        "urine_glucose",
-    "urine_protein", "smoker",     "med_bp",         "med_glucose",
-    "med_lipid",     "dm_payload", "dm_text",        "customer_barcode",
-    "valid_until",   "issue_date", "jushin_items",   "job_code",
+    "name",
+    "kana",
+    "postal",
+    "postal_code",
+    "address",
+    "building",
+    "birth",
+    "age",
+    "sex",
+    "category",
+    "category_title",
+    "category_code",
+    "ins_symbol",
+    "ins_number",
+    "ins_branch",
+    "ticket_no",
+    "voucher_no",
+    "exam_date",
+    "fasting",
+    "urine_glucose",
+    "urine_protein",
+    "smoker",
+    "med_bp",
+    "med_glucose",
+    "med_lipid",
+    "dm_payload",
+    "dm_text",
+    "customer_barcode",
+    "valid_until",
+    "issue_date",
+    "jushin_items",
+    "job_code",
     "sheet",
+    "valid_from",
+    "valid_period",
+    "insurer_number",
+    "insurer_name",
+    "insurer_department",
+    "insurer_postal",
+    "insurer_address",
+    "insurer_phone",
+    "insurer_head",
+    "insurer_contact",
+    "copay",
+    "insurer_limit",
+    "contract_agent",
+    "payment_agent_number",
+    "payment_agent_name",
+    "ward",
+    "ins_id",
 };
 
 bool fk_fields_is_known_key(const char *key)
@@ -209,7 +250,7 @@ fk_status fk_compose_fields_from_record(const fk_record *r, fk_fields *out, fk_e
     FK__SET("postal", postal);
     FK__SET("address", r->address);
     FK__SET("building", r->building);
-    if (!fk_date_format_wareki(r->birth, tmp, sizeof tmp))
+    if (!fk_date_format_wareki_iso(r->birth, tmp, sizeof tmp))
         tmp[0] = '\0';
     FK__SET("birth", tmp);
     snprintf(tmp, sizeof tmp, "%d歳", r->age);
@@ -228,9 +269,13 @@ fk_status fk_compose_fields_from_record(const fk_record *r, fk_fields *out, fk_e
     FK__SET("ins_symbol", r->ins_symbol);
     FK__SET("ins_number", r->ins_number);
     FK__SET("ins_branch", r->ins_branch);
+    char ins_id[160]; /* 記号・番号・枝番 as the standard voucher prints them */
+    snprintf(ins_id, sizeof ins_id, "%s・%s%s%s", r->ins_symbol ? r->ins_symbol : "",
+             r->ins_number ? r->ins_number : "", r->ins_branch[0] ? "・" : "", r->ins_branch);
+    FK__SET("ins_id", ins_id);
     FK__SET("ticket_no", r->ticket_no);
     FK__SET("voucher_no", r->voucher_no);
-    if (!fk_date_format_wareki(r->exam_date, tmp, sizeof tmp))
+    if (!fk_date_format_wareki_iso(r->exam_date, tmp, sizeof tmp))
         tmp[0] = '\0';
     FK__SET("exam_date", tmp);
     FK__SET("fasting", r->fasting == FK_FAST_FASTING      ? "空腹時"
@@ -260,5 +305,72 @@ fk_status fk_compose_fields_from_record(const fk_record *r, fk_fields *out, fk_e
         FK__SET(key, num);
     }
 #undef FK__SET
+    return FK_OK;
+}
+
+/* 28000 → "28,000円". */
+static void fk__yen(long v, char *out, size_t size)
+{
+    char digits[32];
+    snprintf(digits, sizeof digits, "%ld", v);
+    size_t n = strlen(digits), w = 0;
+    char grouped[48];
+    for (size_t i = 0; i < n && w + 2 < sizeof grouped; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            grouped[w++] = ',';
+        grouped[w++] = digits[i];
+    }
+    grouped[w] = '\0';
+    snprintf(out, size, "%s円", grouped);
+}
+
+fk_status fk_compose_fields_from_order(const fk_order *o, fk_date issue, fk_fields *out,
+                                       fk_err *err)
+{
+    fk_order_insurer ins;
+    fk_order_voucher v;
+    fk_order_get_insurer(o, &ins);
+    fk_order_get_voucher(o, &v);
+    char issue_text[96], from[96], until[96], period[224], postal[32], copay[96], limit[48];
+    if (!fk_date_format_wareki_iso(issue, issue_text, sizeof issue_text) ||
+        !fk_date_format_wareki_iso(v.valid_from, from, sizeof from) ||
+        !fk_date_format_wareki_iso(v.valid_until, until, sizeof until))
+        return fk_failf(err, FK_EINVAL, "dates of the order cannot be written in 和暦");
+    snprintf(period, sizeof period, "%sから%sまで", from, until);
+    snprintf(postal, sizeof postal, "〒%s", ins.postal_code ? ins.postal_code : "");
+    if (v.copay_rate > 0 && v.copay_rate % 10 == 0)
+        snprintf(copay, sizeof copay, "費用の%d割", v.copay_rate / 10);
+    else if (v.copay_rate > 0)
+        snprintf(copay, sizeof copay, "費用の%d%%", v.copay_rate);
+    else if (v.copay_amount == 0)
+        snprintf(copay, sizeof copay, "なし（無料）");
+    else
+        fk__yen(v.copay_amount, copay, sizeof copay);
+    fk__yen(v.insurer_limit, limit, sizeof limit);
+    const char *pairs[][2] = {
+        {"issue_date", issue_text},
+        {"valid_from", from},
+        {"valid_until", until},
+        {"valid_period", period},
+        {"insurer_number", ins.number},
+        {"insurer_name", ins.name},
+        {"insurer_department", ins.department},
+        {"insurer_postal", postal},
+        {"insurer_address", ins.address},
+        {"insurer_phone", ins.phone},
+        {"insurer_head", ins.head},
+        {"insurer_contact", ins.contact},
+        {"copay", copay},
+        {"insurer_limit", limit},
+        {"contract_agent", v.contract_agent},
+        {"payment_agent_number", v.payment_agent_number},
+        {"payment_agent_name", v.payment_agent_name},
+        {"ward", fk_order_ward(o)},
+    };
+    for (size_t i = 0; i < sizeof pairs / sizeof pairs[0]; i++) {
+        fk_status s = fk__set(out, pairs[i][0], pairs[i][1], err);
+        if (s != FK_OK)
+            return s;
+    }
     return FK_OK;
 }

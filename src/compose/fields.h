@@ -8,6 +8,7 @@
 #ifndef FK_FIELDS_H
 #define FK_FIELDS_H
 
+#include "core/order.h"
 #include "core/record.h"
 #include "util/err.h"
 
@@ -38,9 +39,20 @@ fk_status fk_compose_fields_from_record(const fk_record *r, fk_fields *out,
                                         fk_err *err) FK_WARN_UNUSED;
 
 /*
+ * Sets the order's fields for a sheet issued on `issue` (see docs/templates.md): the issue
+ * date and validity in 和暦 with the ISO date (issue_date, valid_from, valid_until,
+ * valid_period), the insurer (insurer_number, insurer_name, insurer_department,
+ * insurer_postal, insurer_address, insurer_phone, insurer_head, insurer_contact), the
+ * standard voucher's copay, insurer_limit, contract_agent, payment_agent_number,
+ * payment_agent_name, and ward. The same for every sheet of a mailing: no personal data.
+ */
+fk_status fk_compose_fields_from_order(const fk_order *o, fk_date issue, fk_fields *out,
+                                       fk_err *err) FK_WARN_UNUSED;
+
+/*
  * True for the keys a template may reference: the standard fields above, the keys the
- * caller supplies (dm_payload, dm_text, customer_barcode, valid_until, issue_date,
- * jushin_items, job_code, sheet) and any key ending in "_mark".
+ * order's (fk_compose_fields_from_order), the keys the caller supplies (dm_payload,
+ * dm_text, customer_barcode, jushin_items, job_code, sheet) and any key ending in "_mark".
  */
 bool fk_fields_is_known_key(const char *key);
 

@@ -190,7 +190,7 @@ static fk_status fk__wrap(fk_report *r, fk__font_id font, const char *text, doub
                           double size)
 {
     return fk__break_lines(r->fonts, font, text, strlen(text), width * FK_MM_TO_PT / size,
-                           &r->shaped, &r->lines, &r->nlines, &r->lines_cap);
+                           /*by_blocks*/ false, &r->shaped, &r->lines, &r->nlines, &r->lines_cap);
 }
 
 static fk_status fk__block(fk_report *r, fk__font_id font, const char *text, double x, double width,

@@ -152,6 +152,13 @@ static void fk__check_refs(fk__loader *ld, const char *text, int line, int col, 
                            char **label)
 {
     *has_fields = false;
+    /* A placeholder would reach paper as it is: sender details come from the order. */
+    const char *placeholder = fk_utf8_find_placeholder(text);
+    if (placeholder != NULL)
+        fk__find(ld, line, col,
+                 "placeholder '%s' in the text: give the real value (the insurer's details come"
+                 " from the order, e.g. {{insurer_phone}})",
+                 placeholder);
     for (const char *p = strstr(text, "{{"); p != NULL; p = strstr(p, "{{")) {
         const char *e = strstr(p + 2, "}}");
         if (e == NULL) {
@@ -237,6 +244,7 @@ static const struct {
     {"size", TXT},
     {"min_size", TXT},
     {"leading", B(FK_EL_PARAGRAPH)},
+    {"break", B(FK_EL_PARAGRAPH)},
     {"font", TXT},
     {"align", TXT},
     {"label", B(FK_EL_TEXT) | B(FK_EL_PARAGRAPH)},
@@ -326,6 +334,12 @@ static void fk__read_key(fk__loader *ld, fk__elem *e, const char *key, struct fy
         const char *s = fk__scalar(v);
         if (s == NULL || !fk__font_parse(s, &e->font))
             fk__find(ld, line, col, "'font' must be gothic, gothic-bold or mincho");
+    } else if (strcmp(key, "break") == 0) {
+        const char *s = fk__scalar(v);
+        if (s != NULL && (strcmp(s, "address") == 0 || strcmp(s, "text") == 0))
+            e->is_address = strcmp(s, "address") == 0;
+        else
+            fk__find(ld, line, col, "'break' must be text or address");
     } else if (strcmp(key, "align") == 0) {
         if (e->kind == FK_EL_TABLE)
             tab->align = v;
@@ -863,4 +877,48 @@ fk_status fk_template_load_at(const char *path, const double window[2], fk_templ
 fk_status fk_template_check(const char *path, fk_template_finding_fn fn, void *user, fk_err *err)
 {
     return fk__load(path, NULL, fn, user, NULL, err);
+}
+
+/* True when every {{key}} of text is set in f. */
+static bool fk__all_keys_set(const char *text, const fk_fields *f)
+{
+    bool any = false;
+    for (const char *p = strstr(text, "{{"); p != NULL; p = strstr(p, "{{")) {
+        const char *e = strstr(p + 2, "}}");
+        char key[64];
+        size_t n = e ? (size_t)(e - p - 2) : 0;
+        if (e == NULL || n == 0 || n >= sizeof key)
+            return false;
+        memcpy(key, p + 2, n);
+        key[n] = '\0';
+        if (fk_fields_get(f, key) == NULL)
+            return false;
+        any = true;
+        p = e + 2;
+    }
+    return any;
+}
+
+fk_status fk_template_bind(fk_template *t, const fk_fields *constants, fk_err *err)
+{
+    fk_buf b;
+    fk_buf_init(&b, 1 << 16);
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < t->nels; i++) {
+        fk__elem *e = &t->els[i];
+        if (e->is_static || (e->kind != FK_EL_TEXT && e->kind != FK_EL_PARAGRAPH) ||
+            e->text == NULL || !fk__all_keys_set(e->text, constants))
+            continue;
+        char *text = NULL;
+        s = fk__expand(e->text, constants, &b);
+        if (s == FK_OK && (text = fk_strdup(fk_buf_cstr(&b))) == NULL)
+            s = FK_ENOMEM;
+        if (s != FK_OK)
+            break;
+        fk_free(e->text);
+        e->text = text;
+        e->is_static = true;
+    }
+    fk_buf_free(&b);
+    return s == FK_OK ? FK_OK : fk_failf(err, s, "binding the order's fields: %s", fk_strerror(s));
 }

@@ -31,6 +31,16 @@ fk_status fk_template_load_at(const char *path, const double window[2], fk_templ
 
 void fk_template_free(fk_template *t);
 
+/*
+ * Binds the fields that are the same on every sheet of a mailing (the order's: sender,
+ * insurer, dates): each text whose every {{key}} is set in constants is expanded once and
+ * becomes fixed text, drawn once per print file instead of laid out on every sheet. Call
+ * before creating writers. Fixed text that does not fit is then an error of the writer's
+ * creation (FK_EFORMAT, naming the element), before any sheet. On FK_ENOMEM the template
+ * may be partly bound.
+ */
+fk_status fk_template_bind(fk_template *t, const fk_fields *constants, fk_err *err) FK_WARN_UNUSED;
+
 /* Called with each finding ("file:line:col: reason"); return false to stop checking. */
 typedef bool (*fk_template_finding_fn)(void *user, const char *message);
 

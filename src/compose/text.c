@@ -394,6 +394,35 @@ static bool fk__break_allowed(uint32_t prev, uint32_t next)
     return !(fk__is_word_char(prev) && fk__is_word_char(next));
 }
 
+static bool fk__is_digit(uint32_t cp)
+{
+    return (cp >= '0' && cp <= '9') || (cp >= 0xFF10 && cp <= 0xFF19);
+}
+
+/* Digits and what joins them into one block number (1-4-1, ２丁目３番). */
+static bool fk__is_number_part(uint32_t cp)
+{
+    return fk__is_digit(cp) || cp == '-' || cp == 0xFF0D || cp == 0x2212 || cp == 0x30FC;
+}
+
+/* A boundary between two blocks of an address: a space; before a number; after a number
+ * followed by a name; after 丁目, 番地, 番 and 号 (the units of a block number). */
+static bool fk__is_block_boundary(uint32_t prev, uint32_t next)
+{
+    if (prev == ' ' || prev == 0x3000)
+        return true;
+    if (fk__is_digit(next) && !fk__is_number_part(prev))
+        return true;
+    static const uint32_t units[] = {0x76EE /* 目 */, 0x5730 /* 地 */, 0x53F7 /* 号 */};
+    if (fk__in(prev, units, sizeof units / sizeof units[0]))
+        return true;
+    if (prev == 0x756A /* 番 */ && next != 0x5730 /* 地 */)
+        return true;
+    static const uint32_t joined[] = {0x4E01 /* 丁 */, 0x756A, 0x5730, 0x53F7, 0x306E /* の */};
+    return fk__is_digit(prev) && !fk__is_number_part(next) &&
+           !fk__in(next, joined, sizeof joined / sizeof joined[0]);
+}
+
 static fk_status fk__push_line(fk__line **lines, size_t *n, size_t *cap, const char *text,
                                size_t start, size_t end)
 {
@@ -409,10 +438,11 @@ static fk_status fk__push_line(fk__line **lines, size_t *n, size_t *cap, const c
 
 /* Breaks one paragraph (no '\n') of text[start, end); advances come from adv (per byte). */
 static fk_status fk__break_paragraph(const char *text, size_t start, size_t end, const double *adv,
-                                     double width, fk__line **lines, size_t *n, size_t *cap)
+                                     double width, bool by_blocks, fk__line **lines, size_t *n,
+                                     size_t *cap)
 {
-    size_t ls = start, bp = start, i = start;
-    double w = 0, wbp = 0;
+    size_t ls = start, bp = start, bb = start, i = start;
+    double w = 0, wbp = 0, wbb = 0;
     uint32_t prev = 0, cp;
     while (i < end) {
         size_t at = i;
@@ -425,8 +455,17 @@ static fk_status fk__break_paragraph(const char *text, size_t start, size_t end,
         if (at > ls && fk__break_allowed(prev, cp)) {
             bp = at;
             wbp = w;
+            if (by_blocks && fk__is_block_boundary(prev, cp)) {
+                bb = at;
+                wbb = w;
+            }
         }
         if (at > ls && w + adv[at] > width + 1e-9) {
+            /* An address breaks at its last block boundary if that keeps half the line. */
+            if (by_blocks && bb > ls && wbb >= width / 2) {
+                bp = bb;
+                wbp = wbb;
+            }
             size_t cut = bp > ls ? bp : at;
             double wcut = bp > ls ? wbp : w;
             fk_status s = fk__push_line(lines, n, cap, text, ls, cut);
@@ -445,6 +484,16 @@ static fk_status fk__break_paragraph(const char *text, size_t start, size_t end,
                 continue;
             }
             bp = ls;
+            bb = ls;
+            /* The break point may lie before the current character: re-check it. */
+            if (at > ls && fk__break_allowed(prev, cp)) {
+                bp = at;
+                wbp = w;
+                if (by_blocks && fk__is_block_boundary(prev, cp)) {
+                    bb = at;
+                    wbb = w;
+                }
+            }
         }
         w += adv[at];
         prev = cp;
@@ -453,8 +502,8 @@ static fk_status fk__break_paragraph(const char *text, size_t start, size_t end,
 }
 
 fk_status fk__break_lines(const fk__fontset *set, fk__font_id font, const char *utf8, size_t len,
-                          double width_em, fk__shaped *scratch, fk__line **lines, size_t *nlines,
-                          size_t *cap)
+                          double width_em, bool by_blocks, fk__shaped *scratch, fk__line **lines,
+                          size_t *nlines, size_t *cap)
 {
     *nlines = 0;
     double *adv = fk_calloc(len + 1, sizeof *adv);
@@ -479,7 +528,7 @@ fk_status fk__break_lines(const fk__fontset *set, fk__font_id font, const char *
                 byte += (size_t)cl->num_bytes;
             }
         }
-        s = fk__break_paragraph(utf8, ps, pe, adv, width_em, lines, nlines, cap);
+        s = fk__break_paragraph(utf8, ps, pe, adv, width_em, by_blocks, lines, nlines, cap);
         ps = pe + 1;
     }
     fk_free(adv);

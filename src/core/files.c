@@ -386,11 +386,11 @@ fk_status fk_job_files_export(fk_job *job, const char *dir,
     return s;
 }
 
-fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
-                             fk_err *err)
+static fk_status fk__check_value(fk_job *job, const char context[8], const fk_record *r,
+                                 char out[FK_CHECK_VALUE_HEX], fk_err *err)
 {
     const fk_key *k;
-    fk_status s = fk__job_key(job, "insertck", &k, err);
+    fk_status s = fk__job_key(job, context, &k, err);
     if (s != FK_OK)
         return s;
     fk_buf b;
@@ -416,6 +416,18 @@ fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_
         fk_wipe(b.data, b.cap);
     fk_buf_free(&b);
     return s;
+}
+
+fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                             fk_err *err)
+{
+    return fk__check_value(job, "insertck", r, out, err);
+}
+
+fk_status fk_job_specimen_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                                      fk_err *err)
+{
+    return fk__check_value(job, "specimck", r, out, err);
 }
 
 fk_status fk_job_setting_set(fk_job *job, const char *key, const char *value, fk_err *err)

@@ -60,6 +60,11 @@ fk_status fk_job_files_export(fk_job *job, const char *dir,
 fk_status fk_job_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
                              fk_err *err) FK_WARN_UNUSED;
 
+/* The same over the same identifiers under another subkey, for proof specimens only: a
+ * specimen's check value never equals a real one (inscode.h). */
+fk_status fk_job_specimen_check_value(fk_job *job, const fk_record *r, char out[FK_CHECK_VALUE_HEX],
+                                      fk_err *err) FK_WARN_UNUSED;
+
 /* Clear workflow settings (no personal data), e.g. "proof_approved_by". */
 fk_status fk_job_setting_set(fk_job *job, const char *key, const char *value,
                              fk_err *err) FK_WARN_UNUSED;

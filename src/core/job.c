@@ -304,10 +304,12 @@ void fk__job_lock_note(fk_job *job)
     int n = snprintf(note, sizeof note, "user %s running '%s' since %s (process %ld)\n",
                      job->user ? job->user : "(not logged in yet)",
                      job->command ? job->command : "?", job->opened_at, (long)getpid());
-    if (n > 0 && ftruncate(job->lock_fd, 0) == 0) {
-        ssize_t w =
-            pwrite(job->lock_fd, note, (size_t)n < sizeof note ? (size_t)n : sizeof note, 0);
-        (void)w;
+    /* Written over the old note, then cut to length: a reader (who takes the first line)
+     * never sees an empty file in between. */
+    size_t len = n > 0 && (size_t)n < sizeof note ? (size_t)n : 0;
+    if (len > 0 && pwrite(job->lock_fd, note, len, 0) == (ssize_t)len) {
+        int cut = ftruncate(job->lock_fd, (off_t)len);
+        (void)cut;
     }
 }
 
@@ -555,8 +557,8 @@ void fk_job_close(fk_job *job)
     fk_free(job);
 }
 
-static const char *const fk__subkey_contexts[FK__SUBKEYS] = {"records_", "resident", "files___",
-                                                             "insertck", "auditsig", "roster__"};
+static const char *const fk__subkey_contexts[FK__SUBKEYS] = {
+    "records_", "resident", "files___", "insertck", "auditsig", "roster__", "specimck"};
 
 fk_status fk__job_set_key(fk_job *job, fk_key *key, fk_err *err)
 {

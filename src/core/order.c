@@ -33,7 +33,17 @@ struct fk_order {
     char *stock[FK_CAT_COUNT][FK_ORDER_MAX_STOCK];
     int stock_count[FK_CAT_COUNT];
     double window[4];
+    char *insurer[8]; /* in the order of fk__insurer_keys */
+    fk_date issue_date;
+    int min_days;
+    long copay_amount, insurer_limit;
+    int copay_rate;
+    char *contract_agent, *payment_agent_number, *payment_agent_name;
 };
+
+static const char *const fk__insurer_keys[] = {"number",  "name",  "department", "postal_code",
+                                               "address", "phone", "head",       "contact"};
+#define FK__INSURER_KEYS (sizeof fk__insurer_keys / sizeof fk__insurer_keys[0])
 
 typedef struct {
     const char *path;
@@ -42,6 +52,9 @@ typedef struct {
 
 static fk_status fk__fail_at(const fk__ctx *c, struct fy_node *node, const char *fmt, ...)
     FK_PRINTF(3, 4);
+static fk_status fk__date(const fk__ctx *c, struct fy_node *node, const char *key, fk_date *out);
+static fk_status fk__only_keys(const fk__ctx *c, struct fy_node *map, const char *what,
+                               const char *const keys[], size_t n);
 
 /* Where a node starts. libfyaml keeps marks only on scalar tokens, so a mapping or sequence
  * is placed at the key that names it (or its parent's key), and a mapping without one (the
@@ -139,6 +152,137 @@ static fk_status fk__string(const fk__ctx *c, struct fy_node *node, const char *
     fk_free(*out);
     *out = fk_strdup(s);
     return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, "%s: out of memory", c->path);
+}
+
+/* Text that reaches paper: not empty, no placeholder pattern. */
+static fk_status fk__text(const fk__ctx *c, struct fy_node *node, const char *key, char **out)
+{
+    fk_status st = fk__string(c, node, key, out);
+    if (st != FK_OK)
+        return st;
+    const char *p = fk_utf8_find_placeholder(*out);
+    if (p != NULL)
+        return fk__fail_at(c, node, "%s holds the placeholder %s: give the real value", key, p);
+    size_t n = strlen(*out);
+    if (n == 0 || n > 200)
+        return fk__fail_at(c, node, "%s must be 1-200 bytes of text", key);
+    return FK_OK;
+}
+
+static bool fk__all_digits(const char *s, size_t n)
+{
+    if (strlen(s) != n)
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+    return true;
+}
+
+bool fk_order_is_insurer_number(const char *s)
+{
+    size_t n = s ? strlen(s) : 0;
+    if ((n != 6 && n != 8) || !fk__all_digits(s, n))
+        return false;
+    int sum = 0;
+    for (size_t i = 0; i + 1 < n; i++) {
+        int weight = (n - 2 - i) % 2 == 0 ? 2 : 1; /* 2 on the digit next to the check digit */
+        int p = (s[i] - '0') * weight;
+        sum += p / 10 + p % 10;
+    }
+    return (10 - sum % 10) % 10 == s[n - 1] - '0';
+}
+
+/* NNN-NNNN */
+static bool fk__is_postal(const char *s)
+{
+    return strlen(s) == 8 && s[3] == '-' && fk__all_digits(s + 4, 4) && s[0] >= '0' &&
+           s[0] <= '9' && s[1] >= '0' && s[1] <= '9' && s[2] >= '0' && s[2] <= '9';
+}
+
+/* 0AB-CD-EFGH style: digits and single hyphens, 10 or 11 digits, starting with 0. */
+static bool fk__is_phone(const char *s)
+{
+    int digits = 0;
+    for (size_t i = 0; s[i]; i++) {
+        if (s[i] >= '0' && s[i] <= '9')
+            digits++;
+        else if (s[i] != '-' || i == 0 || s[i + 1] == '\0' || s[i + 1] == '-')
+            return false;
+    }
+    return s[0] == '0' && (digits == 10 || digits == 11);
+}
+
+static fk_status fk__insurer(const fk__ctx *c, fk_order *o, struct fy_node *k, struct fy_node *map)
+{
+    if (!fy_node_is_mapping(map))
+        return fk__fail_at(c, k, "%s must be a mapping of settings", "insurer");
+    fk_status st = fk__only_keys(c, map, "insurer", fk__insurer_keys, FK__INSURER_KEYS);
+    for (size_t i = 0; st == FK_OK && i < FK__INSURER_KEYS; i++) {
+        struct fy_node *v = fy_node_mapping_lookup_by_string(map, fk__insurer_keys[i], FY_NT);
+        char what[48];
+        snprintf(what, sizeof what, "insurer.%s", fk__insurer_keys[i]);
+        if (v == NULL)
+            return fk__fail_at(c, k, "insurer: missing %s", fk__insurer_keys[i]);
+        st = fk__text(c, v, what, &o->insurer[i]);
+        const char *t = st == FK_OK ? o->insurer[i] : NULL;
+        if (t != NULL && i == 0 && !fk_order_is_insurer_number(t))
+            st = fk__fail_at(c, v, "%s must be 6 or 8 digits ending in a valid 検証番号", what);
+        if (t != NULL && i == 3 && !fk__is_postal(t))
+            st = fk__fail_at(c, v, "%s must be written NNN-NNNN", what);
+        if (t != NULL && i == 5 && !fk__is_phone(t))
+            st = fk__fail_at(c, v, "%s must be a telephone number such as 03-3209-1111", what);
+    }
+    return st;
+}
+
+static fk_status fk__voucher(const fk__ctx *c, fk_order *o, struct fy_node *k, struct fy_node *v)
+{
+    static const char *const keys[] = {
+        "issue_date",           "valid_from",        "valid_until",   "min_days",
+        "copay_amount",         "copay_rate",        "insurer_limit", "contract_agent",
+        "payment_agent_number", "payment_agent_name"};
+    if (!fy_node_is_mapping(v))
+        return fk__fail_at(c, k, "%s needs valid_from and valid_until", "voucher");
+    fk_status st = fk__only_keys(c, v, "voucher", keys, sizeof keys / sizeof keys[0]);
+    struct fy_node *n[sizeof keys / sizeof keys[0]];
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+        n[i] = fy_node_mapping_lookup_by_string(v, keys[i], FY_NT);
+    if (st == FK_OK && (n[1] == NULL || n[2] == NULL))
+        return fk__fail_at(c, k, "%s needs valid_from and valid_until", "voucher");
+    if (st == FK_OK)
+        st = fk__date(c, n[1], "valid_from", &o->valid_from);
+    if (st == FK_OK)
+        st = fk__date(c, n[2], "valid_until", &o->valid_until);
+    if (st == FK_OK && fk_date_cmp(o->valid_from, o->valid_until) > 0)
+        st = fk__fail_at(c, n[2], "%s: valid_until is before valid_from", "voucher");
+    if (st == FK_OK && n[0] != NULL)
+        st = fk__date(c, n[0], "issue_date", &o->issue_date);
+    if (st == FK_OK && n[0] != NULL && fk_date_cmp(o->issue_date, o->valid_until) > 0)
+        st = fk__fail_at(c, n[0], "%s: issue_date is after valid_until", "voucher");
+    long x;
+    if (st == FK_OK && n[3] != NULL && (st = fk__long(c, n[3], "min_days", 0, 3660, &x)) == FK_OK)
+        o->min_days = (int)x;
+    if (st == FK_OK && (n[4] == NULL) == (n[5] == NULL))
+        st = fk__fail_at(c, k, "%s needs exactly one of copay_amount (yen) and copay_rate (%%)",
+                         "voucher");
+    if (st == FK_OK && n[4] != NULL)
+        st = fk__long(c, n[4], "copay_amount", 0, 1000000, &o->copay_amount);
+    if (st == FK_OK && n[5] != NULL && (st = fk__long(c, n[5], "copay_rate", 1, 100, &x)) == FK_OK)
+        o->copay_rate = (int)x;
+    if (st == FK_OK && n[6] == NULL)
+        st = fk__fail_at(c, k, "%s: missing insurer_limit (保険者負担上限額, yen)", "voucher");
+    if (st == FK_OK)
+        st = fk__long(c, n[6], "insurer_limit", 0, 10000000, &o->insurer_limit);
+    char **texts[] = {&o->contract_agent, &o->payment_agent_number, &o->payment_agent_name};
+    for (size_t i = 0; st == FK_OK && i < 3; i++) {
+        if (n[7 + i] == NULL)
+            return fk__fail_at(c, k, "voucher: missing %s", keys[7 + i]);
+        st = fk__text(c, n[7 + i], keys[7 + i], texts[i]);
+    }
+    if (st == FK_OK && !fk__all_digits(o->payment_agent_number, 8))
+        st = fk__fail_at(c, n[8], "%s must be 8 digits", "payment_agent_number");
+    return st;
 }
 
 static fk_status fk__date(const fk__ctx *c, struct fy_node *node, const char *key, fk_date *out)
@@ -328,21 +472,10 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         return fk__window(c, o, v);
     if (strcmp(key, "postal_mismatch") == 0)
         return fk__policy(c, o, v);
-    if (strcmp(key, "voucher") == 0) {
-        struct fy_node *from = fy_node_mapping_lookup_by_string(v, "valid_from", FY_NT);
-        struct fy_node *until = fy_node_mapping_lookup_by_string(v, "valid_until", FY_NT);
-        if (!fy_node_is_mapping(v) || from == NULL || until == NULL)
-            return fk__fail_at(c, k, "%s needs valid_from and valid_until", key);
-        static const char *const keys[] = {"valid_from", "valid_until"};
-        st = fk__only_keys(c, v, key, keys, 2);
-        if (st == FK_OK)
-            st = fk__date(c, from, "valid_from", &o->valid_from);
-        if (st == FK_OK)
-            st = fk__date(c, until, "valid_until", &o->valid_until);
-        if (st == FK_OK && fk_date_cmp(o->valid_from, o->valid_until) > 0)
-            st = fk__fail_at(c, until, "%s: valid_until is before valid_from", key);
-        return st;
-    }
+    if (strcmp(key, "voucher") == 0)
+        return fk__voucher(c, o, k, v);
+    if (strcmp(key, "insurer") == 0)
+        return fk__insurer(c, o, k, v);
     return fk__fail_at(c, k, "unknown setting '%s'", key);
 }
 
@@ -353,6 +486,9 @@ static void fk__defaults(fk_order *o)
     o->batch_size = 500;
     o->idle_alarm = 30;
     o->postal_mismatch = FK_MISMATCH_REJECT;
+    o->min_days = 30;
+    o->copay_amount = -1;
+    o->copay_rate = -1;
     /* 長形3号 window envelope: a common window 90 x 45 mm, 23 mm from the left, 13 mm down
      * (where templates/address-block.yaml places it). */
     o->window[0] = 23;
@@ -372,6 +508,8 @@ static fk_status fk__check_complete(const fk__ctx *c, fk_order *o, struct fy_nod
         return fk__fail_at(c, root, "missing job_code");
     if (o->valid_from.year == 0)
         return fk__fail_at(c, root, "missing voucher (valid_from and valid_until)");
+    if (o->insurer[0] == NULL)
+        return fk__fail_at(c, root, "missing insurer (the 保険者 printed on the documents)");
     return FK_OK;
 }
 
@@ -467,6 +605,11 @@ void fk_order_free(fk_order *o)
     for (int c = 0; c < FK_CAT_COUNT; c++)
         for (int i = 0; i < o->stock_count[c]; i++)
             fk_free(o->stock[c][i]);
+    for (size_t i = 0; i < FK__INSURER_KEYS; i++)
+        fk_free(o->insurer[i]);
+    fk_free(o->contract_agent);
+    fk_free(o->payment_agent_number);
+    fk_free(o->payment_agent_name);
     fk_free(o);
 }
 
@@ -548,4 +691,41 @@ void fk_order_window(const fk_order *o, double *x, double *y, double *w, double 
     *y = o->window[1];
     *w = o->window[2];
     *h = o->window[3];
+}
+
+void fk_order_get_insurer(const fk_order *o, fk_order_insurer *out)
+{
+    *out = (fk_order_insurer){o->insurer[0], o->insurer[1], o->insurer[2], o->insurer[3],
+                              o->insurer[4], o->insurer[5], o->insurer[6], o->insurer[7]};
+}
+
+void fk_order_get_voucher(const fk_order *o, fk_order_voucher *out)
+{
+    *out = (fk_order_voucher){.issue_date = o->issue_date,
+                              .valid_from = o->valid_from,
+                              .valid_until = o->valid_until,
+                              .min_days = o->min_days,
+                              .copay_amount = o->copay_amount,
+                              .copay_rate = o->copay_rate,
+                              .insurer_limit = o->insurer_limit,
+                              .contract_agent = o->contract_agent,
+                              .payment_agent_number = o->payment_agent_number,
+                              .payment_agent_name = o->payment_agent_name};
+}
+
+fk_status fk_order_issue_date(const fk_order *o, fk_date today, fk_date *issue, long *days_left,
+                              bool *is_short, fk_err *err)
+{
+    *issue = o->issue_date.year ? o->issue_date : today;
+    char a[16], b[16];
+    fk_date_format_iso(*issue, a, sizeof a);
+    fk_date_format_iso(o->valid_until, b, sizeof b);
+    if (fk_date_cmp(*issue, o->valid_until) > 0)
+        return fk_failf(err, FK_EINVAL,
+                        "the issue date (交付年月日) %s is after the vouchers' valid_until %s:"
+                        " the order must give a later validity or an earlier issue_date",
+                        a, b);
+    *days_left = fk_date_to_days(o->valid_until) - fk_date_to_days(*issue) + 1;
+    *is_short = *days_left < o->min_days;
+    return FK_OK;
 }

@@ -292,3 +292,15 @@ fk_health_check fk_health_check_category(const fk_rules *r, const fk_record *rec
     }
     return fk__say(FK_CHECK_AGREE, why, size, "%s", "");
 }
+
+bool fk_health_bmi_differs(const fk_record *rec, double *difference)
+{
+    *difference = 0;
+    if (!fk_is_measured(rec->bmi) || !fk_is_measured(rec->height) || !fk_is_measured(rec->weight) ||
+        rec->height <= 0)
+        return false;
+    double m = rec->height / 100.0;
+    *difference = fabs(rec->bmi - rec->weight / (m * m));
+    /* A hair of tolerance: 0.1 written in decimal is not exactly 0.1 in binary. */
+    return *difference > FK_HEALTH_BMI_TOLERANCE + 1e-9;
+}

@@ -101,6 +101,13 @@ typedef enum {
  * "doctor", "incomplete". */
 const char *fk_health_check_name(fk_health_check c);
 
+/* The ward's BMI against its own 体重 / 身長²: the gate judges the BMI column, so when the
+ * two differ by more than 0.1 the ward's data is inconsistent, a finding of its own. True
+ * then, with the difference in *difference (never a value of the person); false when they
+ * agree or one of the three is not measured. */
+bool fk_health_bmi_differs(const fk_record *rec, double *difference);
+#define FK_HEALTH_BMI_TOLERANCE 0.1
+
 /*
  * Compares rec->category with assessment a (from fk_health_assess on the same record) under
  * the category's criteria, checked in the order medication, level, step 1, risks,

@@ -56,36 +56,23 @@ fk_encoding fk_decode_detect(const char *in, size_t n)
     return FK_ENCODING_CP932;
 }
 
-/* Line and column (in characters, counting each invalid byte as one) of byte offset off. */
-static void fk__position(const char *s, size_t off, bool utf8, long *line, long *col)
+/* Line (counted by LF, as the CSV reader counts) and byte within that line, both from 1, of
+ * byte offset off: the byte a hex editor shows, whatever the encoding. */
+static void fk__position(const char *s, size_t off, long *line, long *byte)
 {
     *line = 1;
-    *col = 1;
-    size_t i = 0;
-    while (i < off) {
+    size_t start = 0;
+    for (size_t i = 0; i < off; i++)
         if (s[i] == '\n') {
             (*line)++;
-            *col = 1;
-            i++;
-            continue;
+            start = i + 1;
         }
-        size_t k = 1;
-        if (utf8) {
-            uint32_t cp;
-            k = fk_utf8_decode(s + i, off - i, &cp);
-            if (k == 0)
-                k = 1;
-        } else if (((unsigned char)s[i] >= 0x81 && (unsigned char)s[i] <= 0x9F) ||
-                   ((unsigned char)s[i] >= 0xE0 && (unsigned char)s[i] <= 0xFC)) {
-            k = i + 1 < off ? 2 : 1;
-        }
-        i += k;
-        (*col)++;
-    }
+    *byte = (long)(off - start) + 1;
 }
 
+/* bad (may be NULL) receives the offset of the first invalid byte. */
 static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *text_len,
-                          fk_err *err)
+                          size_t *bad, fk_err *err)
 {
     size_t skip = fk__has_bom(in, n) ? 3 : 0;
     size_t i = skip;
@@ -99,8 +86,11 @@ static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *t
         size_t k = fk_utf8_decode(in + i, n - i, &cp);
         if (k == 0) {
             long line, col;
-            fk__position(in + skip, i - skip, true, &line, &col);
-            return fk_failf(err, FK_EFORMAT, "%ld:%ld: byte not valid in UTF-8", line, col);
+            if (bad)
+                *bad = i;
+            fk__position(in + skip, i - skip, &line, &col);
+            return fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in UTF-8",
+                            line, col, col, line);
         }
         i += k;
     }
@@ -109,8 +99,22 @@ static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *t
     return FK_OK;
 }
 
-static fk_status fk__cp932(const char *in, size_t n, fk_buf *out, const char **text,
-                           size_t *text_len, fk_err *err)
+/* True when a byte before n is not ASCII: valid UTF-8 sequences before the bad byte. */
+static bool fk__has_non_ascii(const char *in, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if ((unsigned char)in[i] >= 0x80)
+            return true;
+    return false;
+}
+
+/*
+ * utf8_bad: where UTF-8 failed when detection tried it first (SIZE_MAX when CP932 was asked
+ * for). CP932 failing before that point means the text up to it was UTF-8 (a UTF-8 file with
+ * one bad byte), so the UTF-8 position is the true one; otherwise the CP932 one is.
+ */
+static fk_status fk__cp932(const char *in, size_t n, size_t utf8_bad, fk_buf *out,
+                           const char **text, size_t *text_len, fk_err *err)
 {
     iconv_t cd = iconv_open("UTF-8", "CP932");
     if (cd == (iconv_t)-1)
@@ -146,8 +150,21 @@ static fk_status fk__cp932(const char *in, size_t n, fk_buf *out, const char **t
         }
         if (r == (size_t)-1 && errno != E2BIG) {
             long line, col;
-            fk__position(in, (size_t)(src - in), false, &line, &col);
-            st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte sequence not valid in CP932", line, col);
+            size_t cp_bad = (size_t)(src - in);
+            bool is_utf8 =
+                utf8_bad != SIZE_MAX && (cp_bad < utf8_bad || fk__has_non_ascii(in, utf8_bad));
+            fk__position(in, is_utf8 ? utf8_bad : cp_bad, &line, &col);
+            if (is_utf8)
+                st = fk_failf(err, FK_EFORMAT,
+                              "%ld:%ld: byte %ld of line %ld not valid in UTF-8 (encodings "
+                              "tried: UTF-8, then CP932; the text before it is UTF-8, not CP932)",
+                              line, col, col, line);
+            else
+                st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in CP932%s",
+                              line, col, col, line,
+                              utf8_bad != SIZE_MAX
+                                  ? " (encodings tried: UTF-8, then CP932; not valid in either)"
+                                  : " (encoding CP932 as requested)");
             break;
         }
     }
@@ -162,10 +179,11 @@ static fk_status fk__cp932(const char *in, size_t n, fk_buf *out, const char **t
 fk_status fk_decode_to_utf8(const char *in, size_t n, fk_encoding enc, fk_buf *out,
                             const char **text, size_t *text_len, fk_encoding *used, fk_err *err)
 {
+    size_t utf8_bad = SIZE_MAX;
     if (enc == FK_ENCODING_AUTO) {
         /* One pass both detects and validates UTF-8; only a BOM makes UTF-8 mandatory. */
         enc = fk__has_bom(in, n) ? FK_ENCODING_UTF8 : FK_ENCODING_AUTO;
-        if (enc == FK_ENCODING_AUTO && fk__utf8(in, n, text, text_len, NULL) == FK_OK) {
+        if (enc == FK_ENCODING_AUTO && fk__utf8(in, n, text, text_len, &utf8_bad, NULL) == FK_OK) {
             if (used)
                 *used = FK_ENCODING_UTF8;
             return FK_OK;
@@ -176,6 +194,6 @@ fk_status fk_decode_to_utf8(const char *in, size_t n, fk_encoding enc, fk_buf *o
     if (used)
         *used = enc;
     if (enc == FK_ENCODING_UTF8)
-        return fk__utf8(in, n, text, text_len, err);
-    return fk__cp932(in, n, out, text, text_len, err);
+        return fk__utf8(in, n, text, text_len, NULL, err);
+    return fk__cp932(in, n, utf8_bad, out, text, text_len, err);
 }

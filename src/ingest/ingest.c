@@ -8,6 +8,7 @@
 #include "ingest/schema.h"
 #include "util/mem.h"
 
+#include <stdio.h>
 #include <string.h>
 
 typedef struct fk__run {
@@ -34,10 +35,12 @@ static bool fk__count_finding(void *ctx, long line, long column, const char *col
     return run->on_finding(run->ctx, line, column, column_name, reason, is_warning);
 }
 
-static bool fk__unknown_column(void *ctx, size_t column, const char *header_name)
+/* Named by position: a header cell is never repeated in a message. */
+static bool fk__unknown_column(void *ctx, size_t column)
 {
-    (void)header_name;
-    return fk__count_finding(ctx, 1, (long)column, header_name, "unknown column, ignored", true);
+    char name[32];
+    snprintf(name, sizeof name, "column %zu", column);
+    return fk__count_finding(ctx, 1, (long)column, name, "unknown column, ignored", true);
 }
 
 /* Gathers the current row's fields into the reused arrays (grown to the row's size). */
@@ -82,6 +85,13 @@ fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
     if (st != FK_OK) {
         fk_buf_free(&converted);
         return st;
+    }
+    /* CR-only line ends (old Mac files) would make the whole file one header line, its cells
+     * read as column names: refused before any of them is looked at. */
+    if (text_len > 0 && memchr(text, '\n', text_len) == NULL && memchr(text, '\r', text_len)) {
+        fk_buf_free(&converted);
+        return fk_failf(err, FK_EFORMAT,
+                        "1: line ends are CR only; the export must end lines with CRLF or LF");
     }
     fk_date export_date = opt->export_date.year ? opt->export_date : fk_date_today();
     fk_csv_reader *rd = fk_csv_reader_new(text, text_len, NULL);

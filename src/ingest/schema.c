@@ -63,16 +63,19 @@ const char *fk_column_name(fk_column c)
     return c < FK_COL_COUNT ? fk__columns[c].name : "?";
 }
 
-/* The comparison form of a header name; false if it is not valid UTF-8 or too long. */
-static bool fk__fold(const char *s, fk_buf *out)
-{
-    fk_buf_reset(out);
-    return fk_utf8_append_halfwidth(out, s, strlen(s)) == FK_OK;
-}
+/* Beyond this many missing required columns the header line itself is missing. */
+#define FK__MISSING_NAMED 5
 
-static bool fk__same(const char *header_folded, const char *table_name, fk_buf *tmp)
+/* Sets *oom when folding ran out of memory, so that it is never taken for "no match". */
+static bool fk__same(const char *header_folded, const char *table_name, fk_buf *tmp, bool *oom)
 {
-    return table_name && fk__fold(table_name, tmp) && strcmp(header_folded, fk_buf_cstr(tmp)) == 0;
+    if (table_name == NULL)
+        return false;
+    fk_buf_reset(tmp);
+    fk_status st = fk_utf8_append_halfwidth(tmp, table_name, strlen(table_name));
+    if (st == FK_ENOMEM)
+        *oom = true;
+    return st == FK_OK && strcmp(header_folded, fk_buf_cstr(tmp)) == 0;
 }
 
 fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfields,
@@ -85,17 +88,30 @@ fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfie
     fk_buf_init(&folded, 1024);
     fk_buf_init(&tmp, 1024);
     fk_status st = FK_OK;
+    /* Unknown columns are only counted here and reported after the header proved to be one:
+     * a file without a header line has the first person's cells where the names belong. */
+    size_t unknown = 0;
+    bool oom = false;
     for (size_t i = 0; i < nfields && st == FK_OK; i++) {
         size_t match = FK_COL_COUNT;
-        if (fk__fold(names[i], &folded)) {
+        fk_buf_reset(&folded);
+        fk_status fs = fk_utf8_append_halfwidth(&folded, names[i], strlen(names[i]));
+        if (fs == FK_ENOMEM) {
+            st = fk_failf(err, FK_ENOMEM, "out of memory reading the header");
+            break;
+        }
+        if (fs == FK_OK) {
             for (size_t c = 0; c < FK_COL_COUNT && match == FK_COL_COUNT; c++)
-                if (fk__same(fk_buf_cstr(&folded), fk__columns[c].name, &tmp) ||
-                    fk__same(fk_buf_cstr(&folded), fk__columns[c].alias, &tmp))
+                if (fk__same(fk_buf_cstr(&folded), fk__columns[c].name, &tmp, &oom) ||
+                    fk__same(fk_buf_cstr(&folded), fk__columns[c].alias, &tmp, &oom))
                     match = c;
         }
+        if (oom) {
+            st = fk_failf(err, FK_ENOMEM, "out of memory reading the header");
+            break;
+        }
         if (match == FK_COL_COUNT) {
-            if (on_unknown && !on_unknown(ctx, i + 1, names[i]))
-                st = fk_failf(err, FK_EFINDING, "stopped at an unknown column");
+            unknown++;
         } else if (schema->index[match] >= 0) {
             st = fk_failf(err, FK_EFORMAT, "1:%zu: column %s appears twice (first in column %d)",
                           i + 1, fk__columns[match].name, schema->index[match] + 1);
@@ -108,18 +124,35 @@ fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfie
         fk_buf_free(&tmp);
         return st;
     }
+    /* Only the contract's own names go into the message, never a cell of the file. */
     fk_buf_reset(&tmp);
+    size_t missing = 0;
     for (size_t c = 0; c < FK_COL_COUNT; c++) {
         if (fk__columns[c].required && schema->index[c] < 0) {
-            if (tmp.len && fk_buf_append_str(&tmp, ", ") != FK_OK)
-                break;
-            if (fk_buf_append_str(&tmp, fk__columns[c].name) != FK_OK)
-                break;
+            missing++;
+            if (missing <= FK__MISSING_NAMED &&
+                ((tmp.len && fk_buf_append_str(&tmp, ", ") != FK_OK) ||
+                 fk_buf_append_str(&tmp, fk__columns[c].name) != FK_OK)) {
+                fk_buf_free(&tmp);
+                return fk_failf(err, FK_ENOMEM, "out of memory reading the header");
+            }
         }
     }
-    if (tmp.len)
-        st = fk_failf(err, FK_EFORMAT, "1: missing required column%s: %s",
-                      strchr(tmp.data, ',') ? "s" : "", fk_buf_cstr(&tmp));
+    if (missing > FK__MISSING_NAMED)
+        st = fk_failf(err, FK_EFORMAT,
+                      "1: %zu required columns missing and %zu unknown columns: the first line"
+                      " is not the contract's header line",
+                      missing, unknown);
+    else if (missing > 0)
+        st = fk_failf(err, FK_EFORMAT, "1: missing required column%s: %s (%zu unknown column%s)",
+                      missing > 1 ? "s" : "", fk_buf_cstr(&tmp), unknown, unknown == 1 ? "" : "s");
     fk_buf_free(&tmp);
+    for (size_t i = 0; st == FK_OK && on_unknown && unknown > 0 && i < nfields; i++) {
+        bool known = false;
+        for (size_t c = 0; c < FK_COL_COUNT && !known; c++)
+            known = schema->index[c] == (int)i;
+        if (!known && !on_unknown(ctx, i + 1))
+            st = fk_failf(err, FK_EFINDING, "stopped at an unknown column");
+    }
     return st;
 }

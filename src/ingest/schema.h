@@ -69,14 +69,17 @@ typedef struct fk_schema {
     size_t nfields; /* fields in the header row */
 } fk_schema;
 
-/* Called for each unknown column (column is 1-based); returns false to stop. */
-typedef bool (*fk_schema_unknown_fn)(void *ctx, size_t column, const char *header_name);
+/* Called for each unknown column (column is 1-based); returns false to stop. The column is
+ * named by position only: its header cell may be a person's value (a file without header). */
+typedef bool (*fk_schema_unknown_fn)(void *ctx, size_t column);
 
 /*
  * Maps the nfields header names (UTF-8, untrimmed) onto the columns. Names are compared after
  * trimming and folding full-width ASCII to half-width, so "ＢＭＩ" is BMI. Unknown names go
- * to on_unknown (may be NULL). FK_EFORMAT when a required column is missing (the message
- * names every missing column) or a column appears twice; FK_EFINDING when on_unknown stops.
+ * to on_unknown (may be NULL), only once every required column was found. FK_EFORMAT when a
+ * required column is missing (the message names up to five missing columns by the
+ * contract's names and counts the unknown ones, never quoting a header cell) or a column
+ * appears twice; FK_EFINDING when on_unknown stops.
  */
 fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfields,
                         fk_schema_unknown_fn on_unknown, void *ctx, fk_err *err) FK_WARN_UNUSED;

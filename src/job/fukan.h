@@ -78,6 +78,7 @@ typedef struct fk_open_result {
     long postal_warnings;
     long by_category[FK_CAT_COUNT]; /* accepted records */
     fk_encoding encoding;
+    bool counts_differ; /* the reconciliation with the order is a finding (core/reconcile.h) */
 } fk_open_result;
 
 /* Opens the ward's package: decrypts, validates every row, checks postal codes against
@@ -91,10 +92,15 @@ fk_status fk_step_open(fk_job *job, const fk_open_options *opts, const fk_callba
 typedef struct fk_check_options {
     const char *accept_tag; /* with reason: accept this person's disagreement (manager) */
     const char *reason;
+    bool accept_counts; /* with reason: accept the counts' difference from the order (manager);
+                         * nothing else is checked then */
 } fk_check_options;
 
 typedef struct fk_check_result {
     long checked, disagreements, accepted, held;
+    bool counts_shown;    /* the counts differ from the order (or no rows): counts says how */
+    bool counts_blocking; /* ... and no manager accepted that: composing is refused */
+    char counts[384];
 } fk_check_result;
 
 /* The quality gate: recomputes every record's guidance level and doctor-visit flags and
@@ -131,7 +137,10 @@ typedef struct fk_compose_options {
 typedef struct fk_compose_result {
     long composed[FK_CAT_COUNT];
     long files, sheets, held;
-    long replaced; /* records of an earlier composition taken back */
+    long replaced;        /* records of an earlier composition taken back */
+    bool issue_short;     /* fewer than the order's voucher min_days remain after the issue */
+    long issue_days_left; /* days the vouchers are valid after their issue date */
+    int min_days;         /* the order's voucher min_days */
 } fk_compose_result;
 
 /* Sorts the checked records into mailing order, assigns serial numbers per category, and

@@ -1,6 +1,7 @@
 /* One mailing's documents and sheet fields: see mailing.h. */
 #include "mailing.h"
 #include "compose/template.h"
+#include "core/inscode.h"
 #include "health/health.h"
 #include "postal/postal.h"
 #include "util/datapath.h"
@@ -19,8 +20,14 @@ struct fk_mailing {
     fk_postal_db *postal;
     fk_template *templates[FK__NDOCS];
     fk_postal_result postal_result; /* about 2 KB: one, reused */
-    char valid_until[64], issue_date[64];
+    fk_date issue;                  /* 交付年月日: the order's, or the day of composing */
+    bool is_specimen;               /* proofs: codes verification always rejects */
 };
+
+void fk_mailing_set_specimen(fk_mailing *m)
+{
+    m->is_specimen = true;
+}
 
 int fk_mailing_documents(fk_category c, const char *docs[FK_MAILING_MAX_DOCS])
 {
@@ -70,6 +77,7 @@ static fk_status fk__load_template(const fk_order *o, const char *doc, fk_templa
 
 fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
 {
+    *out = NULL; /* so that a caller may free it after a failure */
     fk_mailing *m = fk_calloc(1, sizeof *m);
     if (m == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
@@ -78,12 +86,22 @@ fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
     fk_status s = fk_rules_load(fk_rules_default_path(), fk_order_rules(o), &m->rules, err);
     if (s == FK_OK)
         s = fk_postal_db_open(NULL, &m->postal, err);
-    for (size_t i = 0; s == FK_OK && i < FK__NDOCS; i++)
+    long days_left;
+    bool is_short;
+    if (s == FK_OK)
+        s = fk_order_issue_date(o, fk_date_today(), &m->issue, &days_left, &is_short, err);
+    /* The order's fields are the same on every sheet: bound into the templates once. */
+    fk_fields *constants = s == FK_OK ? fk_fields_new() : NULL;
+    if (s == FK_OK && constants == NULL)
+        s = fk_failf(err, FK_ENOMEM, "out of memory");
+    if (s == FK_OK)
+        s = fk_compose_fields_from_order(o, m->issue, constants, err);
+    for (size_t i = 0; s == FK_OK && i < FK__NDOCS; i++) {
         s = fk__load_template(o, fk__doc_names[i], &m->templates[i], err);
-    if (s == FK_OK &&
-        (!fk_date_format_wareki(fk_order_valid_until(o), m->valid_until, sizeof m->valid_until) ||
-         !fk_date_format_wareki(fk_date_today(), m->issue_date, sizeof m->issue_date)))
-        s = fk_failf(err, FK_EINVAL, "dates of the order cannot be written in 和暦");
+        if (s == FK_OK)
+            s = fk_template_bind(m->templates[i], constants, err);
+    }
+    fk_fields_free(constants);
     if (s != FK_OK) {
         fk_mailing_free(m);
         return s;
@@ -106,9 +124,8 @@ void fk_mailing_free(fk_mailing *m)
 void fk_mailing_payload(const fk_mailing *m, fk_category c, const char *check, long serial,
                         int sheet, int sheets, char out[FK_MAILING_PAYLOAD_MAX])
 {
-    snprintf(out, FK_MAILING_PAYLOAD_MAX, "FK1|%s|%c|%06ld|%d/%d|%s",
-             fk_order_job_code(fk_job_order(m->job)), fk_category_code(c), serial, sheet, sheets,
-             check);
+    fk_insert_code_format(fk_order_job_code(fk_job_order(m->job)), c, serial, sheet, sheets,
+                          m->is_specimen, check, out, FK_MAILING_PAYLOAD_MAX);
 }
 
 /* The 受診勧奨通知's list: one line per value at a doctor-visit threshold. */
@@ -164,11 +181,11 @@ fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, const char *payload
         s = fk__barcode(m, r, out, &missing, err);
     if (barcode_missing != NULL)
         *barcode_missing = missing;
+    if (s == FK_OK)
+        s = fk_compose_fields_from_order(fk_job_order(m->job), m->issue, out, err);
     snprintf(sheet_text, sizeof sheet_text, "%d/%d", sheet, sheets);
     const char *pairs[][2] = {{"dm_payload", payload},
                               {"dm_text", payload},
-                              {"valid_until", m->valid_until},
-                              {"issue_date", m->issue_date},
                               {"job_code", fk_order_job_code(fk_job_order(m->job))},
                               {"sheet", sheet_text}};
     for (size_t i = 0; s == FK_OK && i < sizeof pairs / sizeof pairs[0]; i++)

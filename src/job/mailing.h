@@ -26,9 +26,14 @@ int fk_mailing_documents(fk_category c, const char *docs[FK_MAILING_MAX_DOCS]);
 /* The loaded template of a document ("voucher-tokutei", "results", ...). */
 const fk_template *fk_mailing_template(const fk_mailing *m, const char *doc);
 
-/* The insert-control payload FK1|JOBCODE|C|SERIAL|i/n|CHECK (docs/insert-control.md), with
- * the person's check value (fk_job_check_value, computed by the caller: the job store is
- * not touched here, so that composing threads may call this). */
+/* Makes every later payload a proof specimen's (FKS1|...|000000|...): the caller then
+ * passes check values from fk_job_specimen_check_value. */
+void fk_mailing_set_specimen(fk_mailing *m);
+
+/* The insert-control payload FK1|JOBCODE|C|SERIAL|i/n|CHECK (docs/insert-control.md), or
+ * the specimen form after fk_mailing_set_specimen, with the person's check value
+ * (fk_job_check_value, computed by the caller: the job store is not touched here, so that
+ * composing threads may call this). */
 #define FK_MAILING_PAYLOAD_MAX 96
 void fk_mailing_payload(const fk_mailing *m, fk_category c, const char *check, long serial,
                         int sheet, int sheets, char out[FK_MAILING_PAYLOAD_MAX]);

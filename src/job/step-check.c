@@ -3,6 +3,7 @@
  * accepted by a responsible manager holds the record back. See fukan.h. */
 #include "fukan.h"
 #include "core/moves.h"
+#include "core/reconcile.h"
 #include "core/records.h"
 #include "health/health.h"
 
@@ -59,6 +60,27 @@ static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
             return 1;
         }
     }
+    double difference;
+    if (fk_health_bmi_differs(r, &difference)) {
+        c->disagreements++;
+        bool accepted = fk__is_accepted(c, m, "bmi");
+        if (c->status != FK_OK)
+            return 1;
+        held = held || !accepted;
+        kind = kind != NULL ? kind : "bmi";
+        c->accepted_count += accepted;
+        char bmi_why[160];
+        snprintf(bmi_why, sizeof bmi_why,
+                 "the ward's BMI differs from 体重/身長² by %.2f (more than %.1f): the ward's"
+                 " data is inconsistent",
+                 difference, FK_HEALTH_BMI_TOLERANCE);
+        fk_finding f = {
+            FK_FINDING_DISAGREEMENT, m->line, 0, NULL, m->tag, "bmi", bmi_why, accepted};
+        if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f)) {
+            c->status = fk_failf(c->err, FK_EFINDING, "stopped at line %ld", m->line);
+            return 1;
+        }
+    }
     c->held += held;
     c->status =
         fk_job_record_move(c->job, m->id, held ? FK_REC_HELD : FK_REC_CHECKED, kind, c->err);
@@ -91,15 +113,28 @@ fk_status fk_step_check(fk_job *job, const fk_check_options *opts, const fk_call
                         fk_check_result *out, fk_err *err)
 {
     memset(out, 0, sizeof *out);
+    if (opts->accept_counts && opts->accept_tag != NULL)
+        return fk_failf(err, FK_EINVAL, "accept either a disagreement or the counts, not both");
+    if (opts->accept_counts)
+        return opts->reason != NULL
+                   ? fk_job_counts_accept(job, opts->reason, err)
+                   : fk_failf(err, FK_EINVAL, "accepting the counts needs a reason");
     if ((opts->accept_tag != NULL) != (opts->reason != NULL))
         return fk_failf(err, FK_EINVAL, "accepting a disagreement needs its tag and a reason");
     fk__check c = {
         .job = job, .accept_tag = opts->accept_tag, .reason = opts->reason, .cb = cb, .err = err};
-    fk_job_counts counts;
-    fk_status s = fk_job_counts_get(job, &counts, err);
-    if (s == FK_OK && !counts.opened)
-        s = fk_failf(err, FK_ESTATE,
-                     "nothing is opened yet: run 'fukan open JOBDIR PACKAGE' first");
+    /* The order/package reconciliation: a finding unless a manager accepted it. */
+    fk_reconciliation rec;
+    fk_status s = fk_job_reconcile(job, &rec, err);
+    if (s == FK_OK && !rec.is_opened)
+        s = fk_failf(err, FK_EFINDING,
+                     "no package has been opened: nothing to check (run 'fukan open JOBDIR"
+                     " PACKAGE' first)");
+    if (s == FK_OK) {
+        fk_reconciliation_describe(&rec, out->counts, sizeof out->counts);
+        out->counts_shown = rec.differs || rec.is_empty;
+        out->counts_blocking = fk_reconciliation_is_blocking(&rec);
+    }
     fk_rules *rules = NULL;
     if (s == FK_OK)
         s = fk__load_rules(job, &rules, err);
@@ -107,6 +142,9 @@ fk_status fk_step_check(fk_job *job, const fk_check_options *opts, const fk_call
     if (s == FK_OK)
         s = fk__check_all(&c);
     fk_rules_free(rules);
-    *out = (fk_check_result){c.checked, c.disagreements, c.accepted_count, c.held};
+    out->checked = c.checked;
+    out->disagreements = c.disagreements;
+    out->accepted = c.accepted_count;
+    out->held = c.held;
     return s;
 }

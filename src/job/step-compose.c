@@ -10,6 +10,7 @@
 #include "compose/report.h"
 #include "core/files.h"
 #include "core/moves.h"
+#include "core/reconcile.h"
 #include "core/records.h"
 #include "mailing.h"
 #include "postal/mailsort.h"
@@ -630,7 +631,18 @@ static fk_status fk__check_ready(fk_job *job, const fk_compose_options *opts,
         return fk_failf(err, FK_ESTATE,
                         "no records to compose: every record is held back (see 'fukan status"
                         " JOBDIR') or none was accepted");
-    return FK_OK;
+    fk_reconciliation r;
+    s = fk_job_reconcile(job, &r, err);
+    if (s == FK_OK && fk_reconciliation_is_blocking(&r)) {
+        char what[384];
+        fk_reconciliation_describe(&r, what, sizeof what);
+        s = fk_failf(err, FK_ESTATE,
+                     "the accepted counts differ from the order (%s): a responsible manager"
+                     " accepts them with 'fukan check JOBDIR --accept-counts --reason TEXT',"
+                     " or the package is replaced",
+                     what);
+    }
+    return s;
 }
 
 /* compose --replace: the earlier composition is taken back and the replacement audited. */
@@ -654,8 +666,16 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
     fk__compose c = {.job = job, .jobs = opts->jobs, .cb = cb, .err = err};
     c.list.err = err;
     fk_buf_init(&c.run, (size_t)1 << 30);
+    /* The issue date first: vouchers already expired are refused before anything else. */
+    fk_date issue;
+    fk_order_voucher v;
+    fk_order_get_voucher(fk_job_order(job), &v);
+    out->min_days = v.min_days;
+    fk_status s = fk_order_issue_date(fk_job_order(job), fk_date_today(), &issue,
+                                      &out->issue_days_left, &out->issue_short, err);
     fk_job_states st;
-    fk_status s = fk_job_states_get(job, &st, err);
+    if (s == FK_OK)
+        s = fk_job_states_get(job, &st, err);
     if (s == FK_OK)
         s = fk__check_ready(job, opts, &st, err);
     if (s == FK_OK)

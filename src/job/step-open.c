@@ -2,6 +2,7 @@
  * against its address (the order's postal-mismatch policy), seal the accepted records into
  * the job store in one transaction, and count them per category. See fukan.h. */
 #include "fukan.h"
+#include "core/reconcile.h"
 #include "core/records.h"
 #include "ingest/ingest.h"
 #include "ingest/package.h"
@@ -20,6 +21,7 @@ typedef struct {
     fk_mismatch_policy policy;
     long postal_rejects, postal_warnings;
     long by_category[FK_CAT_COUNT];
+    bool counts_differ; /* the reconciliation with the order is a finding */
     const fk_callbacks *cb;
 } fk__open;
 
@@ -126,12 +128,19 @@ static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package *
     long rejected = (long)counts->rejected + o->postal_rejects;
     if (s == FK_OK)
         s = fk_job_package_finish(o->job, o->package, (long)counts->rows, accepted, rejected, err);
-    char details[160];
+    fk_reconciliation rec = {0};
+    if (s == FK_OK)
+        s = fk_job_reconcile(o->job, &rec, err);
+    char details[640], differs[384];
+    fk_reconciliation_describe(&rec, differs, sizeof differs);
     snprintf(details, sizeof details,
              "package sha256 %.16s…: received %ld, accepted %ld,"
-             " rejected %ld%s",
+             " rejected %ld%s%s%s",
              sha, counts->rows, accepted, rejected,
-             opts->replace ? " (replacing the earlier package)" : "");
+             opts->replace ? " (replacing the earlier package)" : "",
+             fk_reconciliation_is_blocking(&rec) ? "; counts differ from the order: " : "",
+             fk_reconciliation_is_blocking(&rec) ? differs : "");
+    o->counts_differ = fk_reconciliation_is_blocking(&rec);
     if (s == FK_OK)
         s = fk_job_audit(o->job, opts->package, FK_OK, details, err);
     return fk_job_end(o->job, s, err);
@@ -145,6 +154,7 @@ static void fk__result(const fk__open *o, const fk_ingest_counts *c, fk_open_res
     out->postal_warnings = o->postal_warnings;
     out->encoding = c->encoding;
     memcpy(out->by_category, o->by_category, sizeof out->by_category);
+    out->counts_differ = o->counts_differ;
 }
 
 static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_result *out,

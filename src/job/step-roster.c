@@ -5,6 +5,7 @@
 #include "core/audit.h"
 #include "util/buf.h"
 #include "util/fsutil.h"
+#include "util/jdate.h"
 #include "util/mem.h"
 
 #include <stdio.h>
@@ -40,9 +41,20 @@ typedef struct {
 static int fk__row(const fk_user_info *u, void *ctx)
 {
     fk__roster *r = ctx;
-    const char *fields[FK__COLS] = {
-        u->id,       u->name,     u->affiliation, fk_role_title(u->role),
-        u->added_at, u->added_by, u->removed_at,  u->removed_by};
+    /* Times as people read them: Japan time with the zone stated, 和暦 with the ISO date. */
+    char added[96], removed[96];
+    if (!fk_time_format_jst(u->added_at, added, sizeof added))
+        snprintf(added, sizeof added, "%s", u->added_at ? u->added_at : "");
+    if (u->removed_at != NULL && !fk_time_format_jst(u->removed_at, removed, sizeof removed))
+        snprintf(removed, sizeof removed, "%s", u->removed_at);
+    const char *fields[FK__COLS] = {u->id,
+                                    u->name,
+                                    u->affiliation,
+                                    fk_role_title(u->role),
+                                    added,
+                                    u->added_by,
+                                    u->removed_at ? removed : NULL,
+                                    u->removed_by};
     for (size_t i = 0; i < FK__COLS; i++)
         if (fk__csv_field(&r->csv, fields[i], i + 1 == FK__COLS) != FK_OK)
             return 1;
@@ -76,7 +88,7 @@ static const char *const fk__titles[FK__COLS] = {"ID",       "氏名",   "所属
 
 static fk_status fk__write_pdf(fk_job *job, const fk__roster *r, const char *path, fk_err *err)
 {
-    static const double widths[FK__COLS] = {16, 24, 28, 20, 30, 14, 28, 14};
+    static const double widths[FK__COLS] = {14, 26, 24, 16, 33, 13, 33, 13};
     char checkpoint[128], ward[256];
     fk_status s = fk_audit_checkpoint(job, checkpoint, sizeof checkpoint, err);
     fk_report *rep = s == FK_OK ? fk_report_new(path, err) : NULL;

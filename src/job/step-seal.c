@@ -53,7 +53,7 @@ static fk_status fk__write_notice(const fk__seal_args *a, const char *password, 
         return st;
     fk_sha256_hex(zip, len, sha);
     fk_free(zip);
-    if (!fk_date_format_wareki(fk_date_today(), today, sizeof today))
+    if (!fk_date_format_wareki_iso(fk_date_today(), today, sizeof today))
         today[0] = '\0';
     fk_report *r = fk_report_new(a->notice, err);
     if (r == NULL)

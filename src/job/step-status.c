@@ -3,6 +3,7 @@
  * its command. See fukan.h. Later stages add their sections in fk__sections() and their
  * rule in fk__next(). */
 #include "fukan.h"
+#include "core/reconcile.h"
 #include "core/audit.h"
 #include "core/enclosure.h"
 #include "core/files.h"
@@ -30,6 +31,7 @@ typedef struct {
 struct fk_job_summary {
     fk_job_states states;
     fk_job_counts counts;
+    bool counts_blocking; /* the reconciliation with the order blocks composing */
     char job_code[64];
     fk__row rows[FK__MAX_ROWS];
     size_t n_rows;
@@ -170,6 +172,34 @@ static fk_status fk__sections(fk_job *job, fk_job_summary *s, bool *rendered, bo
         st = fk_job_summary_add_number(s, "accepted", "受付件数", c->accepted, err);
     if (st == FK_OK)
         st = fk_job_summary_add_number(s, "rejected", "不備件数", c->rejected, err);
+    /* The reconciliation with the order (core/reconcile.h): a difference blocks composing
+     * until a responsible manager accepts it with a reason. */
+    fk_reconciliation rec = {0};
+    if (st == FK_OK)
+        st = fk_job_reconcile(job, &rec, err);
+    char what[384], reason[256];
+    fk_reconciliation_describe(&rec, what, sizeof what);
+    bool finding = rec.is_opened && (rec.differs || rec.is_empty);
+    if (!fk__setting(job, "counts_accepted_reason", reason, sizeof reason))
+        snprintf(reason, sizeof reason, "-");
+    s->counts_blocking = fk_reconciliation_is_blocking(&rec);
+    if (st == FK_OK)
+        st = fk_job_summary_add_section(s, "counts", "件数照合", err);
+    if (st == FK_OK)
+        st = fk_job_summary_add_text(s, "state", "状態",
+                                     !rec.is_opened    ? "not opened"
+                                     : !finding        ? "match"
+                                     : rec.is_accepted ? "differ, accepted"
+                                                       : "differ, not accepted",
+                                     err);
+    if (st == FK_OK)
+        st = fk_job_summary_add_text(s, "difference", "差異", finding ? what : "-", err);
+    if (st == FK_OK)
+        st = fk_job_summary_add_text(s, "accepted_by", "承認者",
+                                     finding && rec.is_accepted ? rec.accepted_by : "-", err);
+    if (st == FK_OK)
+        st = fk_job_summary_add_text(s, "reason", "理由", finding && rec.is_accepted ? reason : "-",
+                                     err);
     *rendered = fk__setting(job, "proof_rendered_by", rendered_by, sizeof rendered_by);
     *approved = fk__setting(job, "proof_approved_by", approved_by, sizeof approved_by);
     if (st == FK_OK)
@@ -282,6 +312,11 @@ static void fk__next(fk_job_summary *s, bool rendered, bool approved)
     if (n[FK_REC_ACCEPTED] > 0)
         fk_job_summary_set_next(s, "check", "fukan check JOBDIR",
                                 "accepted records are not checked yet");
+    if (s->counts_blocking)
+        fk_job_summary_set_next(s, "accept-counts",
+                                "fukan check JOBDIR --accept-counts --reason TEXT",
+                                "the accepted counts differ from the order: a responsible manager"
+                                " accepts them, or the package is replaced");
     if (!rendered)
         fk_job_summary_set_next(s, "proof", "fukan proof JOBDIR -o DIR",
                                 "the proof set for the ward is not rendered yet");

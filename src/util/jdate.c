@@ -236,12 +236,71 @@ void fk_date_format_iso(fk_date d, char *out, size_t size)
     snprintf(out, size, "%04d-%02d-%02d", d.year, d.month, d.day);
 }
 
+#define FK__JST_OFFSET (9 * 3600L)
+
 fk_date fk_date_today(void)
 {
-    time_t now = time(NULL);
-    struct tm tm;
-    localtime_r(&now, &tm);
-    return (fk_date){tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday};
+    long now = (long)time(NULL) + FK__JST_OFFSET;
+    return fk_date_from_days(now / 86400);
+}
+
+bool fk_date_format_wareki_iso(fk_date d, char *out, size_t size)
+{
+    char w[48], iso[16];
+    if (!fk_date_format_wareki(d, w, sizeof w))
+        return false;
+    fk_date_format_iso(d, iso, sizeof iso);
+    int n = snprintf(out, size, "%s（%s）", w, iso);
+    return n > 0 && (size_t)n < size;
+}
+
+/* Reads exactly n digits at s into *v. */
+static bool fk__digits(const char *s, int n, int *v)
+{
+    *v = 0;
+    for (int i = 0; i < n; i++) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        *v = *v * 10 + (s[i] - '0');
+    }
+    return true;
+}
+
+bool fk_time_format_jst(const char *s, char *out, size_t size)
+{
+    int y, mo, d, h, mi, sec, oh = 0, om = 0;
+    if (size > 0)
+        out[0] = '\0';
+    if (s == NULL || strlen(s) < 20 || !fk__digits(s, 4, &y) || s[4] != '-' ||
+        !fk__digits(s + 5, 2, &mo) || s[7] != '-' || !fk__digits(s + 8, 2, &d) ||
+        (s[10] != 'T' && s[10] != ' ') || !fk__digits(s + 11, 2, &h) || s[13] != ':' ||
+        !fk__digits(s + 14, 2, &mi) || s[16] != ':' || !fk__digits(s + 17, 2, &sec) ||
+        !fk_date_is_valid(y, mo, d) || h > 23 || mi > 59 || sec > 60)
+        return false;
+    const char *z = s + 19;
+    while (*z == '.' || (*z >= '0' && *z <= '9'))
+        z++;
+    int sign = 1;
+    if (strcmp(z, "Z") != 0) {
+        if ((z[0] != '+' && z[0] != '-') || strlen(z) != 6 || !fk__digits(z + 1, 2, &oh) ||
+            z[3] != ':' || !fk__digits(z + 4, 2, &om))
+            return false;
+        sign = z[0] == '-' ? -1 : 1;
+    }
+    long t = fk_date_to_days((fk_date){y, mo, d}) * 86400 + h * 3600L + mi * 60L + sec -
+             sign * (oh * 3600L + om * 60L) + FK__JST_OFFSET;
+    long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
+    long rest = t - days * 86400;
+    char date[96];
+    if (!fk_date_format_wareki_iso(fk_date_from_days(days), date, sizeof date))
+        return false;
+    int n = snprintf(out, size, "%s%02ld:%02ld JST", date, rest / 3600, rest / 60 % 60);
+    if (n < 0 || (size_t)n >= size) {
+        if (size > 0)
+            out[0] = '\0';
+        return false;
+    }
+    return true;
 }
 
 long fk_date_to_days(fk_date d)

@@ -57,8 +57,19 @@ bool fk_date_format_wareki(fk_date d, char *out, size_t size);
 /* Writes "1987-04-01" into out (at least 11 bytes). */
 void fk_date_format_iso(fk_date d, char *out, size_t size);
 
-/* Today's local date. */
+/* Writes "令和7年7月1日（2025-07-01）": the 和暦 a ward prints, with the ISO date beside it. */
+bool fk_date_format_wareki_iso(fk_date d, char *out, size_t size);
+
+/* Today's date in Japan (JST, UTC+9, no daylight saving), whatever the machine's zone: the
+ * documents are dated as the ward and the residents read them. */
 fk_date fk_date_today(void);
+
+/*
+ * Converts an ISO 8601 time with a zone ("2026-12-02T07:48:00Z", "...+00:00", "...+09:00")
+ * to Japan time, written "令和8年12月2日（2026-12-02）16:48 JST". False (out "") when s is
+ * not such a time or out is too small.
+ */
+bool fk_time_format_jst(const char *s, char *out, size_t size);
 
 /* Adds n days (may be negative). */
 fk_date fk_date_add_days(fk_date d, int n);

@@ -247,3 +247,13 @@ fk_status fk_utf8_append_fullwidth_kana(fk_buf *out, const char *s, size_t n)
 {
     return fk__append_mapped(out, s, n, fk__map_kana);
 }
+
+const char *fk_utf8_find_placeholder(const char *s)
+{
+    static const char *const patterns[] = {"XXXX", "xxxx", "ＸＸＸＸ", "○○",
+                                           "〇〇", "TODO", "FIXME"};
+    for (size_t i = 0; s != NULL && i < sizeof patterns / sizeof patterns[0]; i++)
+        if (strstr(s, patterns[i]) != NULL)
+            return patterns[i];
+    return NULL;
+}

@@ -41,6 +41,10 @@ size_t fk_utf8_char_count(const char *s);
 /* True for U+3000 and ASCII blanks. */
 bool fk_utf8_is_space(uint32_t cp);
 
+/* The first placeholder pattern in s (XXXX in either case or full width, ○○, 〇〇, TODO,
+ * FIXME), as written in the pattern list, or NULL: text that must never reach paper. */
+const char *fk_utf8_find_placeholder(const char *s);
+
 /* Half-width forms of full-width ASCII (U+FF01..U+FF5E), U+3000 to space, minus signs and
  * dashes (−, ー in numbers, ‐, －) to '-'. Other code points are returned unchanged. */
 uint32_t fk_utf8_to_halfwidth(uint32_t cp);

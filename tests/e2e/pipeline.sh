@@ -66,6 +66,25 @@ for pdf in print/*.pdf; do
   qpdf --check "$pdf" >/dev/null || fail "$pdf: qpdf --check failed"
 done
 
+# No placeholder pattern on any page of any print file or proof; every voucher carries the
+# standard form's fields, filled from the order (tests/fixtures/job.yaml).
+for pdf in print/*.pdf proof/*.pdf; do pdftotext -layout "$pdf" - ; done > all-pages.txt
+if grep -nE 'XXXX|xxxx|ＸＸＸＸ|○○|〇〇|TODO|FIXME' all-pages.txt; then
+  fail "a placeholder pattern reached paper"
+fi
+for pdf in print/*-S-1-*.pdf print/*-D-1-*.pdf; do pdftotext -layout "$pdf" - ; done > vouchers.txt
+pages=$(grep -c '特定保健指導利用券' vouchers.txt)
+[ "$pages" = $((613 + 1130)) ] || fail "$pages 特定保健指導利用券 pages, expected 1743"
+for field in '交付年月日 +令和7年7月1日（2025-07-01）' \
+    '有効期限 +令和7年7月1日（2025-07-01）から令和8年3月31日（2026-03-31）まで' \
+    '特定保健指導区分 +(積極的支援|動機付け支援)' '被保険者証 記号・番号・枝番 +[^ ]+・[0-9A-Z]+' \
+    '窓口での自己負担 +なし（無料）' '保険者負担上限額 +28,000円' '保険者番号・名称 +131045 +新宿区' \
+    '保険者所在地・電話番号 +〒160-8484 新宿区歌舞伎町1-4-1 +電話 03-3209-1111' \
+    '契約とりまとめ機関名 +東京都医師会' '支払代行機関番号・名称 +91399999 +東京都国民健康保険団体連合会'; do
+  n=$(grep -cE "$field" vouchers.txt || true)
+  [ "$n" = "$pages" ] || fail "'$field' on $n of $pages vouchers"
+done
+
 # Names round-trip through pdftotext, including 𠮷 and a variation sequence.
 for pdf in print/*-1-*.pdf; do pdftotext -layout "$pdf" - ; done > text.txt
 python3 - ward.csv text.txt planted.tsv <<'PY'

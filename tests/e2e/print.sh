@@ -26,8 +26,7 @@ PAGELOG=$CUPSDIR/c/log/page_log
 new_job() { :; }
 make_password pw-sato 'Kx9-mangoes-Tl7'
 make_password pw-tanaka 'Rb4-harbour-Zq2'
-sed -e 's/^batch_size: 500/batch_size: 100/' -e '/^expected:/,/^voucher:/{/^expected:/d;/^  /d}' \
-  "$SRCDIR/tests/fixtures/job.yaml" > job.yaml
+sed -e 's/^batch_size: 500/batch_size: 100/' "$WORKDIR/test-order.yaml" > job.yaml
 "$FUKAN" init job --order job.yaml --user sato --name 'Sato Ichiro' --affiliation '封緘印刷株式会社' \
   --user-password-file pw-sato --kdf-cost interactive >/dev/null
 "$FUKAN" user add job tanaka --name 'Tanaka Hanako' --affiliation '封緘印刷株式会社' --role handler \

@@ -81,9 +81,16 @@ expect_exit 2 "$FUKAN" user add job z --name Z --role handler --new-password-fil
 expect_exit 0 as_sato roster job -o .
 [ "$(stat -c %a roster.csv)" = 600 ] || fail "roster.csv is not 0600"
 expect_grep '^tanaka,Tanaka Hanako,封緘印刷株式会社,取扱者,[^,]+,sato,[^,]+,sato' roster.csv
+# 登録日時 and 削除日時 in Japan time with the zone stated, 和暦 with the ISO date.
+jst='令和[0-9元]+年[0-9]+月[0-9]+日（[0-9]{4}-[0-9]{2}-[0-9]{2}）[0-9]{2}:[0-9]{2} JST'
+expect_grep "^tanaka,Tanaka Hanako,封緘印刷株式会社,取扱者,$jst,sato,$jst,sato" roster.csv
+now_jst=$(TZ=Asia/Tokyo date +%F)
+now_jst_later=$(TZ=Asia/Tokyo date -d '+1 minute' +%F)
+grep -qE "（($now_jst|$now_jst_later)）" roster.csv || fail "the roster's dates are not today's in Japan"
 pdftotext roster.pdf roster.txt
 expect_grep '個人情報取扱者名簿' roster.txt
 expect_grep 'Tanaka Hanako' roster.txt
+expect_grep 'JST' roster.txt
 pdffonts roster.pdf | awk 'NR > 2 && ($(NF-4) != "yes" || $(NF-3) != "yes") { exit 1 }' \
   || fail "a font of roster.pdf is not embedded and subset"
 

@@ -100,8 +100,10 @@ static fk_fields *sample_fields(const char *name, const char *address, const cha
     fk_err err = {FK_OK, ""};
     assert_int_equal(fk_compose_fields_from_record(&r, f, &err), FK_OK);
     fk_record_clear(&r);
-    assert_int_equal(fk_fields_set(f, "valid_until", "令和8年3月31日"), FK_OK);
-    assert_int_equal(fk_fields_set(f, "issue_date", "令和7年7月1日"), FK_OK);
+    fk_order *o = NULL;
+    assert_int_equal(fk_order_load(FK_SOURCE_ROOT "/tests/fixtures/job.yaml", &o, &err), FK_OK);
+    assert_int_equal(fk_compose_fields_from_order(o, (fk_date){2025, 7, 1}, f, &err), FK_OK);
+    fk_order_free(o);
     assert_int_equal(fk_fields_set(f, "customer_barcode", BARS), FK_OK);
     assert_int_equal(fk_fields_set(f, "dm_payload", payload), FK_OK);
     assert_int_equal(fk_fields_set(f, "dm_text", payload), FK_OK);
@@ -116,7 +118,7 @@ static void test_fields_from_record(void **state)
     (void)state;
     fk_fields *f = sample_fields("新宿　太郎", "千葉市稲毛区緑町3丁目30-8", "FK1|J|S|1|1/2|X");
     assert_string_equal(fk_fields_get(f, "postal"), "〒263-0023");
-    assert_string_equal(fk_fields_get(f, "birth"), "昭和45年4月1日");
+    assert_string_equal(fk_fields_get(f, "birth"), "昭和45年4月1日（1970-04-01）");
     assert_string_equal(fk_fields_get(f, "age"), "55歳");
     assert_string_equal(fk_fields_get(f, "category"), "積極的支援");
     assert_string_equal(fk_fields_get(f, "category_title"), "特定保健指導（積極的支援）");
@@ -124,7 +126,16 @@ static void test_fields_from_record(void **state)
     assert_string_equal(fk_fields_get(f, "sbp_value"), "142");
     assert_string_equal(fk_fields_get(f, "hba1c"), "6.0 %");
     assert_string_equal(fk_fields_get(f, "ldl"), "未実施");
-    assert_string_equal(fk_fields_get(f, "exam_date"), "令和7年6月10日");
+    assert_string_equal(fk_fields_get(f, "exam_date"), "令和7年6月10日（2025-06-10）");
+    /* The order's fields (tests/fixtures/job.yaml), issued on 2025-07-01. */
+    assert_string_equal(fk_fields_get(f, "issue_date"), "令和7年7月1日（2025-07-01）");
+    assert_string_equal(fk_fields_get(f, "valid_period"),
+                        "令和7年7月1日（2025-07-01）から令和8年3月31日（2026-03-31）まで");
+    assert_string_equal(fk_fields_get(f, "copay"), "なし（無料）");
+    assert_string_equal(fk_fields_get(f, "insurer_limit"), "28,000円");
+    assert_string_equal(fk_fields_get(f, "insurer_postal"), "〒160-8484");
+    assert_string_equal(fk_fields_get(f, "insurer_number"), "131045");
+    assert_string_equal(fk_fields_get(f, "payment_agent_number"), "91399999");
     assert_null(fk_fields_get(f, "no_such_key"));
     assert_int_equal(fk_fields_set(f, "name", "\xff"), FK_EINVAL);
     fk_fields_clear(f);
@@ -190,6 +201,27 @@ static void test_template_findings(void **state)
     assert_non_null(strstr(fk_buf_cstr(&found), "bad.yaml:"));
     fk_buf_free(&found);
     assert_int_equal(fk_template_check("/nonexistent.yaml", collect, &found, &err), FK_ENOENT);
+
+    /* Placeholders never reach paper: template check and loading for compose refuse them. */
+    write_file(path, "page: {width: 210, height: 297}\n"
+                     "elements:\n"
+                     "  - {type: text, x: 10, y: 10, text: \"電話 03-5273-XXXX（直通）\"}\n"
+                     "  - {type: text, x: 10, y: 20, text: \"○○課\"}\n"
+                     "  - type: table\n"
+                     "    x: 10\n"
+                     "    y: 30\n"
+                     "    columns: [40, 40]\n"
+                     "    rows:\n"
+                     "      - [\"連絡先\", \"TODO {{insurer_phone}}\"]\n");
+    fk_buf_init(&found, 65536);
+    assert_int_equal(fk_template_check(path, collect, &found, &err), FK_EFINDING);
+    m = fk_buf_cstr(&found);
+    assert_non_null(strstr(m, "bad.yaml:3:6: placeholder 'XXXX'"));
+    assert_non_null(strstr(m, "placeholder '○○'"));
+    assert_non_null(strstr(m, "placeholder 'TODO'"));
+    fk_buf_free(&found);
+    assert_int_equal(fk_template_load(path, &t, &err), FK_EFORMAT);
+    assert_null(t);
 }
 
 static void test_default_templates_are_clean(void **state)
@@ -238,9 +270,9 @@ static void test_line_breaking(void **state)
     /* Nine full-width characters per line would put 、 and 。 at line starts. */
     const char *text = "あいうえおかきくけ、こさしすせそたちつ。「てと」なにぬねのはひふへほ";
     for (double w = 3; w <= 12; w += 1) {
-        assert_int_equal(
-            fk__break_lines(fonts, FK_FONT_GOTHIC, text, strlen(text), w, &sh, &lines, &n, &cap),
-            FK_OK);
+        assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, text, strlen(text), w, false, &sh,
+                                         &lines, &n, &cap),
+                         FK_OK);
         assert_true(n >= 2);
         size_t total = 0;
         for (size_t i = 0; i < n; i++) {
@@ -261,13 +293,41 @@ static void test_line_breaking(void **state)
     }
     /* Latin words stay whole; '\n' breaks. */
     const char *latin = "HbA1c 6.5 % eGFR 45.0\n次の行";
-    assert_int_equal(
-        fk__break_lines(fonts, FK_FONT_GOTHIC, latin, strlen(latin), 6, &sh, &lines, &n, &cap),
-        FK_OK);
+    assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, latin, strlen(latin), 6, false, &sh,
+                                     &lines, &n, &cap),
+                     FK_OK);
     assert_int_equal(n, 3);
     assert_memory_equal(latin + lines[0].start, "HbA1c 6.5 %", lines[0].len);
     assert_memory_equal(latin + lines[1].start, "eGFR 45.0", lines[1].len);
     assert_memory_equal(latin + lines[2].start, "次の行", lines[2].len);
+    /* Addresses break at a block boundary that keeps half the line, where the greedy
+     * break would cut a name in two. */
+    static const struct {
+        const char *text, *first;
+        double width;
+    } addr[] = {
+        {"新宿区西新宿二丁目グランドハイツ新宿", "新宿区西新宿二丁目", 12},
+        {"東京都新宿区市谷加賀町2-22アパート第二号棟", "東京都新宿区市谷加賀町2-22", 14},
+        {"新宿区大久保三丁目15番地の2コーポ大久保", "新宿区大久保三丁目15番地の2", 16},
+    };
+    for (size_t k = 0; k < sizeof addr / sizeof addr[0]; k++) {
+        const char *t = addr[k].text;
+        size_t greedy;
+        assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, t, strlen(t), addr[k].width, false,
+                                         &sh, &lines, &n, &cap),
+                         FK_OK);
+        greedy = lines[0].len;
+        assert_int_equal(fk__break_lines(fonts, FK_FONT_GOTHIC, t, strlen(t), addr[k].width, true,
+                                         &sh, &lines, &n, &cap),
+                         FK_OK);
+        assert_int_equal(n, 2);
+        if (lines[0].len != strlen(addr[k].first) || memcmp(t, addr[k].first, lines[0].len) != 0)
+            fail_msg("'%s' at %.0f em: first line '%.*s', expected '%s'", t, addr[k].width,
+                     (int)lines[0].len, t, addr[k].first);
+        if (greedy <= lines[0].len)
+            fail_msg("'%s' at %.0f em: the greedy break (%zu bytes) is no later", t, addr[k].width,
+                     greedy);
+    }
     fk_free(lines);
     fk__shaped_free(&sh);
     fk__fontset_free(fonts);
@@ -403,13 +463,14 @@ static void test_writer_print_file(void **state)
     assert_non_null(strstr(err.msg, "氏名: character U+F0000 not in any configured font"));
     assert_null(strstr(err.msg, "山田"));
     fk_fields_free(f);
-    /* An address too long for its line even at the minimum size is a finding too. */
+    /* An address too long for two lines even at the minimum size is a finding too. */
     char longaddr[2048] = "";
     for (int i = 0; i < 12; i++)
         strncat(longaddr, ADDRESSES[1], sizeof longaddr - strlen(longaddr) - 1);
     f = sample_fields(NAMES[1], longaddr, payloads[0]);
     assert_int_equal(fk_doc_writer_check_sheet(w, f, &err), FK_EFINDING);
-    assert_non_null(strstr(err.msg, "住所: text does not fit"));
+    assert_non_null(
+        strstr(err.msg, "住所: paragraph does not fit in 84.0 × 8.3 mm even at 7.0 pt"));
     fk_fields_free(f);
     /* A malformed barcode is refused. */
     f = sample_fields(NAMES[1], ADDRESSES[1], payloads[0]);
@@ -583,6 +644,55 @@ static void test_every_default_template_renders(void **state)
         fk_free(text);
         fk_template_free(t);
     }
+}
+
+/* The 特定保健指導利用券 holds every field of MHLW's standard form, from the order and the
+ * record, and no placeholder pattern. */
+static void test_voucher_standard_fields(void **state)
+{
+    (void)state;
+    fk_template *t = load("voucher-tokutei.yaml");
+    char pdf[128];
+    snprintf(pdf, sizeof pdf, "%s/standard.pdf", tmpdir);
+    fk_err err = {FK_OK, ""};
+    fk_doc_writer *w = fk_doc_writer_new(pdf, t, &err);
+    assert_non_null(w);
+    fk_fields *f = sample_fields(NAMES[0], ADDRESSES[0], "FK1|J2025SJ01|S|000001|1/2|0A1B2C3D");
+    assert_int_equal(fk_doc_writer_add_sheet(w, f, &err), FK_OK);
+    fk_fields_free(f);
+    assert_int_equal(fk_doc_writer_close(w, &err), FK_OK);
+    char *text = pdf_text(pdf, 1);
+    assert_non_null(text);
+    static const char *const wanted[] = {
+        "交付年月日",
+        "令和7年7月1日（2025-07-01）",
+        "有効期限",
+        "令和7年7月1日（2025-07-01）から令和8年3月31日（2026-03-31）まで",
+        "特定保健指導区分",
+        "積極的支援",
+        "被保険者証 記号・番号・枝番",
+        "窓口での自己負担",
+        "なし（無料）",
+        "保険者負担上限額",
+        "28,000円",
+        "保険者番号・名称",
+        "131045",
+        "保険者所在地・電話番号",
+        "〒160-8484 新宿区歌舞伎町1-4-1",
+        "03-3209-1111",
+        "契約とりまとめ機関名",
+        "東京都医師会",
+        "支払代行機関番号・名称",
+        "91399999",
+        "東京都国民健康保険団体連合会",
+        "新宿区健康部健康づくり課",
+        "新宿区長"};
+    for (size_t i = 0; i < sizeof wanted / sizeof wanted[0]; i++)
+        if (strstr(text, wanted[i]) == NULL)
+            fail_msg("'%s' not on the voucher:\n%s", wanted[i], text);
+    assert_null(fk_utf8_find_placeholder(text));
+    fk_free(text);
+    fk_template_free(t);
 }
 
 /* A template of every element kind, with a PNG next to it, renders and passes the checkers. */
@@ -762,6 +872,7 @@ int main(void)
         cmocka_unit_test(test_writer_stream_and_can_render),
         cmocka_unit_test(test_every_default_template_renders),
         cmocka_unit_test(test_every_element_kind),
+        cmocka_unit_test(test_voucher_standard_fields),
         cmocka_unit_test(test_out_of_memory),
         cmocka_unit_test(test_report),
     };

@@ -35,7 +35,7 @@ static void test_utf8(void **state)
     decode("氏名\r\n", 8, FK_ENCODING_AUTO, FK_OK, "氏名\r\n", FK_ENCODING_UTF8, NULL);
     decode("\xEF\xBB\xBF氏名", 9, FK_ENCODING_AUTO, FK_OK, "氏名", FK_ENCODING_UTF8, NULL);
     decode("a\nb\xE6\xB0", 5, FK_ENCODING_UTF8, FK_EFORMAT, NULL, 0,
-           "2:2: byte not valid in UTF-8");
+           "2:2: byte 2 of line 2 not valid in UTF-8");
     decode("", 0, FK_ENCODING_AUTO, FK_OK, "", FK_ENCODING_UTF8, NULL);
 }
 
@@ -49,7 +49,15 @@ static void test_cp932(void **state)
     decode("\xD4", 1, FK_ENCODING_CP932, FK_OK, "ﾔ", FK_ENCODING_CP932, NULL);
     /* A lead byte with an invalid trail byte on line 2, after one two-byte character. */
     decode("ab\r\n\x8E\x81\x81\x20", 8, FK_ENCODING_CP932, FK_EFORMAT, NULL, 0,
-           "2:2: byte sequence not valid in CP932");
+           "2:3: byte 3 of line 2 not valid in CP932 (encoding CP932 as requested)");
+    /* Detected: UTF-8 fails first, CP932 then fails at the true line and byte (counted in
+     * bytes, so the two-byte characters before it count twice). */
+    decode("ab\r\n\x8E\x81\x96\xBC,\x81\r\n", 11, FK_ENCODING_AUTO, FK_EFORMAT, NULL, 0,
+           "2:6: byte 6 of line 2 not valid in CP932 (encodings tried: UTF-8, then CP932");
+    /* A UTF-8 file with one bad byte on line 3: CP932 chokes on the UTF-8 of line 1 first,
+     * but the true place is the byte UTF-8 could not read. */
+    decode("氏名\nab\nxy\xFF\n", 15, FK_ENCODING_AUTO, FK_EFORMAT, NULL, 0,
+           "3:3: byte 3 of line 3 not valid in UTF-8 (encodings tried: UTF-8, then CP932");
     /* Truncated at the end of the input. */
     decode("a\x8E", 2, FK_ENCODING_CP932, FK_EFORMAT, NULL, 0, "1:2:");
 }

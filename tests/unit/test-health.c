@@ -382,6 +382,31 @@ static void set_field(fk_record *r, const char *key, double v)
         fail_msg("test sets no field %s", key);
 }
 
+/* The ward's BMI column against 体重/身長²: a difference over 0.1 is a finding of its own. */
+static void test_bmi_consistency(void **state)
+{
+    (void)state;
+    fk_record r;
+    base(&r);
+    r.height = 160.0;
+    r.weight = 64.0; /* 25.0 */
+    double d;
+    r.bmi = 25.0;
+    assert_false(fk_health_bmi_differs(&r, &d));
+    r.bmi = 25.1; /* exactly 0.1 off: still agrees */
+    assert_false(fk_health_bmi_differs(&r, &d));
+    r.bmi = 25.2;
+    assert_true(fk_health_bmi_differs(&r, &d));
+    assert_true(fabs(d - 0.2) < 1e-9);
+    r.bmi = 24.85;
+    assert_true(fk_health_bmi_differs(&r, &d));
+    r.height = NAN; /* nothing to compare */
+    assert_false(fk_health_bmi_differs(&r, &d));
+    r.height = 160.0;
+    r.bmi = NAN;
+    assert_false(fk_health_bmi_differs(&r, &d));
+}
+
 static void test_marks(void **state)
 {
     (void)state;
@@ -826,6 +851,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_stratification),
+        cmocka_unit_test(test_bmi_consistency),
         cmocka_unit_test(test_fiscal_year_end_age),
         cmocka_unit_test(test_bmi_from_height_and_weight),
         cmocka_unit_test(test_base_unmarked),

@@ -360,8 +360,11 @@ static void test_header(void **state)
 
     /* Missing required columns are named. */
     assert_int_equal(run("利用券種別,氏名\n", 23, &res, NULL, &err), FK_EFORMAT);
-    assert_non_null(strstr(err.msg, "missing required columns"));
-    assert_non_null(strstr(err.msg, "生年月日"));
+    assert_non_null(strstr(err.msg, "required columns missing"));
+    assert_non_null(strstr(err.msg, "0 unknown columns"));
+    /* CR-only line ends would make the whole file one header line. */
+    assert_int_equal(run("a,b\r1,2\r", 8, &res, NULL, &err), FK_EFORMAT);
+    assert_non_null(strstr(err.msg, "CR only"));
     assert_int_equal(run("", 0, &res, NULL, &err), FK_EFORMAT);
     fk_ingest_options small = {.fiscal_year = 2025, .max_decoded = 16};
     assert_int_equal(fk_ingest_run(b.data, b.len, &small, on_record, on_finding, &res, NULL, &err),

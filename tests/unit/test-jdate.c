@@ -94,14 +94,40 @@ static void test_days_round_trip(void **state)
     assert_int_equal(d.day, 29);
 }
 
+/* Times people read: Japan time with the zone stated, 和暦 with the ISO date. */
+static void test_time_jst(void **state)
+{
+    (void)state;
+    char out[128];
+    assert_true(fk_time_format_jst("2026-12-02T07:48:09Z", out, sizeof out));
+    assert_string_equal(out, "令和8年12月2日（2026-12-02）16:48 JST");
+    assert_true(fk_time_format_jst("2026-12-02T07:48:09+00:00", out, sizeof out));
+    assert_string_equal(out, "令和8年12月2日（2026-12-02）16:48 JST");
+    /* Across midnight and the year, and from another zone. */
+    assert_true(fk_time_format_jst("2025-12-31T20:30:00Z", out, sizeof out));
+    assert_string_equal(out, "令和8年1月1日（2026-01-01）05:30 JST");
+    assert_true(fk_time_format_jst("2026-04-01T00:10:00+09:00", out, sizeof out));
+    assert_string_equal(out, "令和8年4月1日（2026-04-01）00:10 JST");
+    assert_true(fk_time_format_jst("2026-03-31T20:00:00-05:00", out, sizeof out));
+    assert_string_equal(out, "令和8年4月1日（2026-04-01）10:00 JST");
+    assert_true(fk_time_format_jst("2019-04-30T15:00:00Z", out, sizeof out));
+    assert_string_equal(out, "令和元年5月1日（2019-05-01）00:00 JST");
+    assert_false(fk_time_format_jst("2026-12-02 07:48", out, sizeof out));
+    assert_string_equal(out, "");
+    assert_false(fk_time_format_jst("2026-02-30T07:48:09Z", out, sizeof out));
+    assert_false(fk_time_format_jst("2026-12-02T07:48:09+0900", out, sizeof out));
+    assert_false(fk_time_format_jst(NULL, out, sizeof out));
+    assert_false(fk_time_format_jst("2026-12-02T07:48:09Z", out, 10));
+    assert_true(fk_date_format_wareki_iso((fk_date){1987, 4, 1}, out, sizeof out));
+    assert_string_equal(out, "昭和62年4月1日（1987-04-01）");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_forms),
-        cmocka_unit_test(test_rejects),
-        cmocka_unit_test(test_ages),
-        cmocka_unit_test(test_wareki),
-        cmocka_unit_test(test_days_round_trip),
+        cmocka_unit_test(test_time_jst), cmocka_unit_test(test_forms),
+        cmocka_unit_test(test_rejects),  cmocka_unit_test(test_ages),
+        cmocka_unit_test(test_wareki),   cmocka_unit_test(test_days_round_trip),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -15,43 +15,58 @@
 #include "fk-config.h"
 #include "util/mem.h"
 
-/* The shape of tests/fixtures/job.yaml, with templates and rules added. */
-static const char full[] = "# A print order\n"
-                           "fiscal_year: 2025\n"
-                           "ward: 新宿区\n"
-                           "job_code: SJK25A\n"
-                           "expected:\n"
-                           "  積極的支援: 613\n"
-                           "  動機付け支援: 1130\n"
-                           "  H: 2387\n"
-                           "  健康相談: 0\n"
-                           "voucher:\n"
-                           "  valid_from: 2025-07-01\n"
-                           "  valid_until: 2026-03-31\n"
-                           "printer: fukan-print\n"
-                           "batch_size: 250\n"
-                           "postal_mismatch: warn\n"
-                           "rules: rules-2025.yaml\n"
-                           "templates:\n"
-                           "  voucher-tokutei: tpl/voucher.yaml\n"
-                           "  results: tpl/results.yaml\n"
-                           "enclosures:\n"
-                           "  積極的支援: [利用のご案内, 返信用封筒]\n"
-                           "  受診勧奨通知: [リーフレット]\n"
-                           "window:\n"
-                           "  x: 21.5\n"
-                           "  y: 12\n"
-                           "  width: 90\n"
-                           "  height: 45\n";
+/* The rest of the voucher settings and the insurer, on one line each (flow style). */
+#define VOUCHER_REST                                                                               \
+    "copay_amount: 0, insurer_limit: 28000, contract_agent: 東京都医師会,"                   \
+    " payment_agent_number: '91399999', payment_agent_name: 東京都国民健康保険団体連合会"
+#define INSURER                                                                                      \
+    "insurer: {number: '131045', name: 新宿区, department: 新宿区健康部健康づくり課," \
+    " postal_code: 160-8484, address: 新宿区歌舞伎町1-4-1, phone: 03-3209-1111,"              \
+    " head: 新宿区長, contact: 新宿区健康部健康づくり課 保健指導係}\n"
 
-/* The four settings every order must have. */
+/* The shape of tests/fixtures/job.yaml, with templates and rules added. */
+static const char full[] =
+    "# A print order\n"
+    "fiscal_year: 2025\n"
+    "ward: 新宿区\n"
+    "job_code: SJK25A\n"
+    "expected:\n"
+    "  積極的支援: 613\n"
+    "  動機付け支援: 1130\n"
+    "  H: 2387\n"
+    "  健康相談: 0\n"
+    "voucher:\n"
+    "  issue_date: 2025-06-20\n"
+    "  valid_from: 2025-07-01\n"
+    "  valid_until: 2026-03-31\n"
+    "  min_days: 60\n"
+    "  copay_rate: 10\n"
+    "  insurer_limit: 28000\n"
+    "  contract_agent: 東京都医師会\n"
+    "  payment_agent_number: '91399999'\n"
+    "  payment_agent_name: 東京都国民健康保険団体連合会\n" INSURER "printer: fukan-print\n"
+    "batch_size: 250\n"
+    "postal_mismatch: warn\n"
+    "rules: rules-2025.yaml\n"
+    "templates:\n"
+    "  voucher-tokutei: tpl/voucher.yaml\n"
+    "  results: tpl/results.yaml\n"
+    "enclosures:\n"
+    "  積極的支援: [利用のご案内, 返信用封筒]\n"
+    "  受診勧奨通知: [リーフレット]\n"
+    "window:\n"
+    "  x: 21.5\n"
+    "  y: 12\n"
+    "  width: 90\n"
+    "  height: 45\n";
+
+/* The five settings every order must have, on six lines. */
 #define MINIMAL                                                                                    \
     "fiscal_year: 2025\n"                                                                          \
     "ward: 新宿区\n"                                                                            \
     "job_code: SJK25A\n"                                                                           \
-    "voucher:\n"                                                                                   \
-    "  valid_from: 2025-07-01\n"                                                                   \
-    "  valid_until: 2026-03-31\n"
+    "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,\n"                                 \
+    "  " VOUCHER_REST "}\n" INSURER
 
 static fk_order *parse_ok(const char *text)
 {
@@ -104,6 +119,23 @@ static void test_full(void **state)
     assert_int_equal(until.year, 2026);
     assert_int_equal(until.month, 3);
     assert_int_equal(until.day, 31);
+    fk_order_voucher v;
+    fk_order_get_voucher(o, &v);
+    assert_int_equal(v.issue_date.day, 20);
+    assert_int_equal(v.min_days, 60);
+    assert_int_equal(v.copay_rate, 10);
+    assert_int_equal(v.copay_amount, -1);
+    assert_int_equal(v.insurer_limit, 28000);
+    assert_string_equal(v.contract_agent, "東京都医師会");
+    assert_string_equal(v.payment_agent_number, "91399999");
+    assert_string_equal(v.payment_agent_name, "東京都国民健康保険団体連合会");
+    fk_order_insurer ins;
+    fk_order_get_insurer(o, &ins);
+    assert_string_equal(ins.number, "131045");
+    assert_string_equal(ins.department, "新宿区健康部健康づくり課");
+    assert_string_equal(ins.postal_code, "160-8484");
+    assert_string_equal(ins.phone, "03-3209-1111");
+    assert_string_equal(ins.head, "新宿区長");
     assert_string_equal(fk_order_printer(o), "fukan-print");
     assert_int_equal(fk_order_batch_size(o), 250);
     assert_int_equal(fk_order_postal_mismatch(o), FK_MISMATCH_WARN);
@@ -148,7 +180,8 @@ static void test_defaults(void **state)
 
     /* A one-day validity is allowed. */
     o = parse_ok("fiscal_year: 2025\nward: 新宿区\njob_code: A\n"
-                 "voucher: {valid_from: 2026-03-31, valid_until: 2026-03-31}\n");
+                 "voucher: {valid_from: 2026-03-31, valid_until: 2026-03-31, " VOUCHER_REST
+                 "}\n" INSURER);
     fk_order_free(o);
 }
 
@@ -259,8 +292,9 @@ static void test_job_code(void **state)
     }
     /* libfyaml places a quoted scalar after its opening quote. */
     expect_error("job_code: \"\"\n", 1, 0, "job_code must be 1-8 capital letters or digits");
-    fk_order *o = parse_ok("fiscal_year: 2025\nward: x\njob_code: ABCDEFGH\n"
-                           "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n");
+    fk_order *o = parse_ok(
+        "fiscal_year: 2025\nward: x\njob_code: ABCDEFGH\n"
+        "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST "}\n" INSURER);
     assert_string_equal(fk_order_job_code(o), "ABCDEFGH");
     fk_order_free(o);
 }
@@ -289,6 +323,123 @@ static void test_syntax_error(void **state)
     expect_error("a: b\n\tc: d\n", 0, 0, "");
 }
 
+/* The insurer and the rest of the standard voucher's constants: validated, no placeholder
+ * and no empty text may reach paper. */
+static void test_insurer_and_voucher(void **state)
+{
+    (void)state;
+    assert_true(fk_order_is_insurer_number("131045"));
+    assert_false(fk_order_is_insurer_number("131046"));
+    assert_false(fk_order_is_insurer_number("13104"));
+    assert_false(fk_order_is_insurer_number("13104a"));
+    /* 8 digits (法別番号 01, 都道府県 13, 保険者別 001): the same weights from the right. */
+    assert_true(fk_order_is_insurer_number("01130012"));
+    assert_false(fk_order_is_insurer_number("01130013"));
+
+    const char *head = "fiscal_year: 2025\nward: 新宿区\njob_code: A\n";
+    char text[2048];
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+             "insurer: {number: '131045', name: 新宿区, department: 新宿区健康部健康づくり課,"
+             " postal_code: 160-8484, address: 新宿区歌舞伎町1-4-1, phone: 03-5273-XXXX,"
+             " head: 新宿区長, contact: 係}\n",
+             head, VOUCHER_REST);
+    expect_error(text, 5, 0, "insurer.phone holds the placeholder XXXX");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+             "insurer: {number: '131045', name: ○○区, department: 課,"
+             " postal_code: 160-8484, address: 新宿区, phone: 03-3209-1111,"
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
+    expect_error(text, 5, 0, "insurer.name holds the placeholder ○○");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+             "insurer: {number: '131045', name: 新宿区, department: '',"
+             " postal_code: 160-8484, address: 新宿区, phone: 03-3209-1111,"
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
+    expect_error(text, 5, 0, "insurer.department must be 1-200 bytes");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+             "insurer: {number: '131046', name: 新宿区, department: 課,"
+             " postal_code: 160-8484, address: 新宿区, phone: 03-3209-1111,"
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
+    expect_error(text, 5, 0, "valid 検証番号");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+             "insurer: {number: '131045', name: 新宿区, department: 課,"
+             " postal_code: 1608484, address: 新宿区, phone: 03-3209-1111,"
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
+    expect_error(text, 5, 0, "written NNN-NNNN");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n"
+             "insurer: {number: '131045', name: 新宿区, department: 課,"
+             " postal_code: 160-8484, address: 新宿区, phone: 3209-1111,"
+             " head: 区長, contact: 係}\n",
+             head, VOUCHER_REST);
+    expect_error(text, 5, 0, "telephone number");
+    snprintf(text, sizeof text, "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n%s",
+             head, INSURER);
+    expect_error(text, 4, 0, "exactly one of copay_amount");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
+             " copay_amount: 0, copay_rate: 10}\n%s",
+             head, INSURER);
+    expect_error(text, 4, 0, "exactly one of copay_amount");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
+             " copay_amount: 0, insurer_limit: 1, contract_agent: TODO,"
+             " payment_agent_number: '91399999', payment_agent_name: x}\n%s",
+             head, INSURER);
+    expect_error(text, 4, 0, "contract_agent holds the placeholder TODO");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31,"
+             " copay_amount: 0, insurer_limit: 1, contract_agent: a,"
+             " payment_agent_number: '9139', payment_agent_name: x}\n%s",
+             head, INSURER);
+    expect_error(text, 4, 0, "payment_agent_number must be 8 digits");
+    snprintf(text, sizeof text,
+             "%svoucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, %s}\n", head,
+             VOUCHER_REST);
+    expect_error(text, 1, 1, "missing insurer");
+    expect_error(MINIMAL "insurer2: x\n", 7, 1, "unknown setting");
+}
+
+/* The issue date: the order's or today; after valid_until is refused, a short window warns. */
+static void test_issue_date(void **state)
+{
+    (void)state;
+    fk_order *o = parse_ok(MINIMAL);
+    fk_date issue;
+    long left;
+    bool is_short;
+    fk_err err;
+    assert_int_equal(fk_order_issue_date(o, (fk_date){2025, 7, 1}, &issue, &left, &is_short, &err),
+                     FK_OK);
+    assert_int_equal(issue.day, 1);
+    assert_int_equal(left, 274);
+    assert_false(is_short);
+    assert_int_equal(fk_order_issue_date(o, (fk_date){2026, 3, 10}, &issue, &left, &is_short, &err),
+                     FK_OK);
+    assert_int_equal(left, 22);
+    assert_true(is_short);
+    assert_int_equal(fk_order_issue_date(o, (fk_date){2026, 3, 31}, &issue, &left, &is_short, &err),
+                     FK_OK);
+    assert_int_equal(left, 1);
+    assert_int_equal(fk_order_issue_date(o, (fk_date){2026, 12, 2}, &issue, &left, &is_short, &err),
+                     FK_EINVAL);
+    assert_non_null(strstr(err.msg, "2026-12-02 is after the vouchers' valid_until 2026-03-31"));
+    fk_order_free(o);
+    o = parse_ok(full);
+    assert_int_equal(fk_order_issue_date(o, (fk_date){2026, 12, 2}, &issue, &left, &is_short, &err),
+                     FK_OK);
+    assert_int_equal(issue.month, 6);
+    assert_int_equal(issue.day, 20);
+    fk_order_free(o);
+}
+
 /* libfyaml 0.7.12 never returns on a directive followed by invalid UTF-8 (found by fuzzing):
  * such text must be refused before it reaches the parser. */
 static void test_invalid_utf8(void **state)
@@ -302,13 +453,13 @@ static void test_missing(void **state)
 {
     (void)state;
     expect_error("# nothing but a comment\nward: 新宿区\njob_code: A\n"
-                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n",
+                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST "}\n",
                  2, 1, "missing fiscal_year");
     expect_error("fiscal_year: 2025\njob_code: A\n"
-                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n",
+                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST "}\n",
                  1, 1, "missing ward");
     expect_error("fiscal_year: 2025\nward: 新宿区\n"
-                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31}\n",
+                 "voucher: {valid_from: 2025-07-01, valid_until: 2026-03-31, " VOUCHER_REST "}\n",
                  1, 1, "missing job_code");
     expect_error("fiscal_year: 2025\nward: 新宿区\njob_code: A\n", 1, 1, "missing voucher");
     expect_error("ward: ''\n", 1, 0, "ward must not be empty");
@@ -351,6 +502,8 @@ int main(void)
         cmocka_unit_test(test_validity_order),
         cmocka_unit_test(test_unknown_category),
         cmocka_unit_test(test_job_code),
+        cmocka_unit_test(test_insurer_and_voucher),
+        cmocka_unit_test(test_issue_date),
         cmocka_unit_test(test_postal_mismatch),
         cmocka_unit_test(test_syntax_error),
         cmocka_unit_test(test_invalid_utf8),

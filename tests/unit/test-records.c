@@ -460,8 +460,8 @@ static void test_nothing_in_clear(void **state)
     fx_create(&fx, false);
     store_package(&fx, SHA_A, false);
     static const char *const secrets[] = {
-        NAME_1,     "𠮷田",         "髙橋\u3000一郎", "山田\u3000花子", ADDRESS_1,
-        "歌舞伎町", "西新宿二丁目", "ヨシダ",         "100000000001",   "グランドハイツ",
+        NAME_1,           "𠮷田",         "髙橋\u3000一郎", "山田\u3000花子", ADDRESS_1,
+        "歌舞伎町二丁目", "西新宿二丁目", "ヨシダ",         "100000000001",   "グランドハイツ",
     };
     const size_t n = sizeof secrets / sizeof secrets[0];
     /* While open (data may still be in the WAL) and after closing (checkpointed). */
