@@ -204,6 +204,101 @@ typedef struct fk_reprint_result {
 fk_status fk_step_reprint(fk_job *job, const fk_reprint_options *opts, const fk_callbacks *cb,
                           fk_reprint_result *out, fk_err *err) FK_WARN_UNUSED;
 
+/* ---- print ---------------------------------------------------------------------------- */
+
+/* One CUPS job of fk_step_print, for the front end to show. */
+typedef struct fk_print_report {
+    const char *file;  /* the print file's name */
+    const char *queue; /* the CUPS queue */
+    long cups_job_id;  /* 0 when CUPS never created a job */
+    const char *state; /* the print-log state name ("completed") */
+    long sheets_sent;
+    long sheets_reported; /* -1 when CUPS reported none */
+    long designated, over_count;
+    bool ok; /* the job completed; false when the step stops on it */
+} fk_print_report;
+
+#define FK_PRINT_SELECT_MAX 64
+
+typedef struct fk_print_options {
+    bool all;                                     /* every print file */
+    const char *batches[FK_PRINT_SELECT_MAX];     /* "S-1", "D-002" */
+    const char *files[FK_PRINT_SELECT_MAX];       /* print file names */
+    int n_batches, n_files;
+    bool recover_only; /* only record the outcome of jobs a killed fukan sent */
+    const char *printer; /* CUPS queue, or NULL for the order's */
+    const char *reason;  /* why a file printed before, or sheets over the designation */
+    int timeout;         /* seconds to wait for each CUPS job; 0 for the default */
+    /* Each CUPS job as it ends (also when it failed). */
+    void (*printed)(void *ctx, const fk_print_report *r);
+    void *ctx;
+} fk_print_options;
+
+typedef struct fk_print_result {
+    long files, sheets; /* printed (sheets as reported by CUPS, else as sent) */
+    long resolved;      /* recover_only: print-log entries whose outcome was recorded */
+    const char *queue;  /* the queue printed to, or NULL; owned by the job */
+} fk_print_result;
+
+/* Sends the selected print files (in stored order) to the local CUPS server, decrypted in
+ * memory, and waits for each job's final state; every job goes into the print log and the
+ * audit log. FK_ENOENT when nothing matches the selection; the first failed job stops the
+ * step with its reason (FK_EENV for CUPS). cb->finding is not used: a mismatch of sheets
+ * sent and reported comes as a report whose numbers differ. */
+fk_status fk_step_print(fk_job *job, const fk_print_options *opts, fk_print_result *out,
+                        fk_err *err) FK_WARN_UNUSED;
+
+/* ---- printlog ------------------------------------------------------------------------- */
+
+typedef enum {
+    FK_PRINTLOG_TEXT,
+    FK_PRINTLOG_CSV,
+    FK_PRINTLOG_XLSX, /* needs a path */
+    FK_PRINTLOG_PDF   /* 印刷ログ for the ward, dates in 和暦 and ISO; needs a path */
+} fk_printlog_format;
+
+typedef struct fk_printlog_options {
+    fk_printlog_format format;
+    const char *path; /* written mode 0600; NULL for text and CSV: into out */
+} fk_printlog_options;
+
+/* Writes the print log (one line per CUPS job and an over-count line with its reason) to
+ * opts->path, or for text and CSV without a path appends it to out. */
+fk_status fk_step_printlog(fk_job *job, const fk_printlog_options *opts, fk_buf *out,
+                           fk_err *err) FK_WARN_UNUSED;
+
+/* One print file as the print log sees it (fk_step_printlog_files). */
+typedef struct fk_printlog_file {
+    const char *name;
+    fk_category category;
+    int batch;
+    long designated, printed, over_count;
+    fk_file_state state;
+    long age;     /* seconds since its last print, for a printed file */
+    bool is_idle; /* printed, not checked, for longer than the order's idle_alarm */
+    int unresolved; /* print-log entries whose CUPS outcome is not recorded yet */
+} fk_printlog_file;
+
+/* Calls visit for every print file in stored order, as at now. */
+fk_status fk_step_printlog_files(fk_job *job, void (*visit)(void *ctx, const fk_printlog_file *f),
+                                 void *ctx, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- simulate-inserter ---------------------------------------------------------------- */
+
+typedef struct fk_simulate_inserter_options {
+    const char *output;  /* the camera export (envelope,payload,time) */
+    const char *planted; /* the planted faults, one 'KIND<TAB>C-SERIAL' line each */
+    long swap, drop, duplicate, foreign, forge, unread; /* envelopes given each fault */
+    long seed;
+    bool reworked; /* only the envelopes opened for rework, clean */
+} fk_simulate_inserter_options;
+
+/* Writes the camera export an inserter would produce from the job's run file, every
+ * envelope in mailing order, with faults planted on purpose in distinct envelopes (demo and
+ * tests). Codes only, no personal data. */
+fk_status fk_step_simulate_inserter(fk_job *job, const fk_simulate_inserter_options *opts,
+                                    fk_err *err) FK_WARN_UNUSED;
+
 /* Where the job stands: a summary built from the store by fk_step_status(). Stages add
  * what they know as sections (a title and rows of label and value), so that a front end
  * prints every section without knowing the stage. */
