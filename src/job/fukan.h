@@ -19,6 +19,7 @@
 #ifndef FK_FUKAN_H
 #define FK_FUKAN_H
 
+#include "core/enclosure.h"
 #include "core/job.h"
 #include "core/state.h"
 #include "ingest/decode.h"
@@ -282,6 +283,66 @@ typedef struct fk_printlog_file {
 /* Calls visit for every print file in stored order, as at now. */
 fk_status fk_step_printlog_files(fk_job *job, void (*visit)(void *ctx, const fk_printlog_file *f),
                                  void *ctx, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- verify (the enclosure check) ----------------------------------------------------- */
+
+struct fk_verify;
+struct fk_verify_outcomes;
+
+typedef enum {
+    FK_VERIFY_CHECK,   /* check envelopes from camera, images or station */
+    FK_VERIFY_REWORK,  /* record that an envelope (or every failed one) was opened for rework */
+    FK_VERIFY_HISTORY, /* an envelope's scans and reworks */
+    FK_VERIFY_SUMMARY  /* per batch: composed, verified, failed, missing */
+} fk_verify_mode;
+
+/* An envelope that failed this check. */
+typedef struct fk_verify_failure {
+    bool identified; /* a code of this job was read: category, serial and batch are known */
+    fk_category category;
+    long serial;
+    int batch;
+    const char *envelope; /* the envelope as read */
+    const char *faults;   /* "swapped, missing-sheet" */
+} fk_verify_failure;
+
+typedef struct fk_verify_options {
+    fk_verify_mode mode;
+    const char *camera, *images; /* FK_VERIFY_CHECK: the source; neither is the station */
+    bool record_partial;         /* camera: record the envelopes read before a bad line */
+    bool assume_printed;         /* paper printed outside fukan: every print file */
+    char *const *printed;        /* or these print files are printed; NULL: the print log */
+    size_t n_printed;
+    const char *envelope; /* rework ("failed" for every failed one) and history: C-SERIAL */
+    const char *reason;   /* rework */
+    /* The station front end: fills out from the operator's scans. */
+    fk_status (*station)(void *ctx, fk_job *job, struct fk_verify *v,
+                         struct fk_verify_outcomes *out, fk_err *err);
+    /* Output for the front end; any may be NULL. */
+    void (*failure)(void *ctx, const fk_verify_failure *f);
+    /* Envelopes left failed, rework or missing ("failed", "rework", "missing"). */
+    void (*listed)(void *ctx, const char *state, fk_category c, long serial, int batch);
+    void (*note)(void *ctx, const char *line);    /* a line of output */
+    void (*warning)(void *ctx, const char *line); /* a line for the operator's attention */
+    void (*event)(void *ctx, const fk_encl_event *e);     /* history */
+    void (*batch)(void *ctx, const fk_encl_summary *m);   /* summary */
+    void *ctx;
+} fk_verify_options;
+
+typedef struct fk_verify_outcome_counts {
+    long read, sheets, failed;         /* this check */
+    long composed[FK_CAT_COUNT], verified[FK_CAT_COUNT], failed_job[FK_CAT_COUNT],
+        missing[FK_CAT_COUNT];        /* the job after it */
+    long composed_all, verified_all, failed_all, missing_all;
+    char details[512]; /* what the audit entry says */
+} fk_verify_outcome_counts;
+
+/* The enclosure check (突合) and its bookkeeping, by mode. A check stores its results and
+ * marks print files whose envelopes have all passed, in one transaction, and returns
+ * FK_EFINDING (counts in out, details for the audit) unless every composed envelope is
+ * verified. Rework and history refuse an envelope that is not C-SERIAL (FK_EINVAL). */
+fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts,
+                         fk_verify_outcome_counts *out, fk_err *err) FK_WARN_UNUSED;
 
 /* ---- simulate-inserter ---------------------------------------------------------------- */
 
