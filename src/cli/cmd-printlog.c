@@ -25,8 +25,8 @@ static const char fk__usage[] =
 static void fk__show_file(void *ctx, const fk_printlog_file *t)
 {
     bool tty = *(const bool *)ctx;
-    printf("%-28s %c-%-3d %6ld %6ld %6ld  %-17s", t->name, fk_category_code(t->category),
-           t->batch, t->designated, t->printed, t->over_count, fk_file_state_name(t->state));
+    printf("%-28s %c-%-3d %6ld %6ld %6ld  %-17s", t->name, fk_category_code(t->category), t->batch,
+           t->designated, t->printed, t->over_count, fk_file_state_name(t->state));
     if (t->state == FK_FILE_PRINTED)
         printf(" %s%ld min%s%s", t->is_idle && tty ? "\033[31m" : "", t->age / 60,
                t->is_idle ? " IDLE" : "", t->is_idle && tty ? "\033[0m" : "");

@@ -92,8 +92,7 @@ static void fk__on_failure(void *ctx, const fk_verify_failure *f)
         printf("FAIL %s batch %d (read as envelope %s): %s\n", name, f->batch, f->envelope,
                f->faults);
     } else {
-        printf("FAIL envelope read as %s (no code of this job read): %s\n", f->envelope,
-               f->faults);
+        printf("FAIL envelope read as %s (no code of this job read): %s\n", f->envelope, f->faults);
     }
 }
 
@@ -143,8 +142,8 @@ static void fk__print_totals(const fk_verify_outcome_counts *r)
 {
     printf("this check: %ld envelopes (%ld sheets) read, %ld passed, %ld failed\n", r->read,
            r->sheets, r->read - r->failed, r->failed);
-    printf("job: verified %ld of %ld, failed %ld, missing %ld\n", r->verified_all,
-           r->composed_all, r->failed_all, r->missing_all);
+    printf("job: verified %ld of %ld, failed %ld, missing %ld\n", r->verified_all, r->composed_all,
+           r->failed_all, r->missing_all);
     for (int c = 0; c < FK_CAT_COUNT; c++)
         if (r->composed[c] > 0) {
             printf("  %c ", fk_category_code((fk_category)c));

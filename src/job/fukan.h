@@ -222,11 +222,11 @@ typedef struct fk_print_report {
 #define FK_PRINT_SELECT_MAX 64
 
 typedef struct fk_print_options {
-    bool all;                                     /* every print file */
-    const char *batches[FK_PRINT_SELECT_MAX];     /* "S-1", "D-002" */
-    const char *files[FK_PRINT_SELECT_MAX];       /* print file names */
+    bool all;                                 /* every print file */
+    const char *batches[FK_PRINT_SELECT_MAX]; /* "S-1", "D-002" */
+    const char *files[FK_PRINT_SELECT_MAX];   /* print file names */
     int n_batches, n_files;
-    bool recover_only; /* only record the outcome of jobs a killed fukan sent */
+    bool recover_only;   /* only record the outcome of jobs a killed fukan sent */
     const char *printer; /* CUPS queue, or NULL for the order's */
     const char *reason;  /* why a file printed before, or sheets over the designation */
     int timeout;         /* seconds to wait for each CUPS job; 0 for the default */
@@ -275,8 +275,8 @@ typedef struct fk_printlog_file {
     int batch;
     long designated, printed, over_count;
     fk_file_state state;
-    long age;     /* seconds since its last print, for a printed file */
-    bool is_idle; /* printed, not checked, for longer than the order's idle_alarm */
+    long age;       /* seconds since its last print, for a printed file */
+    bool is_idle;   /* printed, not checked, for longer than the order's idle_alarm */
     int unresolved; /* print-log entries whose CUPS outcome is not recorded yet */
 } fk_printlog_file;
 
@@ -322,17 +322,17 @@ typedef struct fk_verify_options {
     void (*failure)(void *ctx, const fk_verify_failure *f);
     /* Envelopes left failed, rework or missing ("failed", "rework", "missing"). */
     void (*listed)(void *ctx, const char *state, fk_category c, long serial, int batch);
-    void (*note)(void *ctx, const char *line);    /* a line of output */
-    void (*warning)(void *ctx, const char *line); /* a line for the operator's attention */
-    void (*event)(void *ctx, const fk_encl_event *e);     /* history */
-    void (*batch)(void *ctx, const fk_encl_summary *m);   /* summary */
+    void (*note)(void *ctx, const char *line);          /* a line of output */
+    void (*warning)(void *ctx, const char *line);       /* a line for the operator's attention */
+    void (*event)(void *ctx, const fk_encl_event *e);   /* history */
+    void (*batch)(void *ctx, const fk_encl_summary *m); /* summary */
     void *ctx;
 } fk_verify_options;
 
 typedef struct fk_verify_outcome_counts {
-    long read, sheets, failed;         /* this check */
+    long read, sheets, failed; /* this check */
     long composed[FK_CAT_COUNT], verified[FK_CAT_COUNT], failed_job[FK_CAT_COUNT],
-        missing[FK_CAT_COUNT];        /* the job after it */
+        missing[FK_CAT_COUNT]; /* the job after it */
     long composed_all, verified_all, failed_all, missing_all;
     char details[512]; /* what the audit entry says */
 } fk_verify_outcome_counts;
@@ -341,8 +341,8 @@ typedef struct fk_verify_outcome_counts {
  * marks print files whose envelopes have all passed, in one transaction, and returns
  * FK_EFINDING (counts in out, details for the audit) unless every composed envelope is
  * verified. Rework and history refuse an envelope that is not C-SERIAL (FK_EINVAL). */
-fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts,
-                         fk_verify_outcome_counts *out, fk_err *err) FK_WARN_UNUSED;
+fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts, fk_verify_outcome_counts *out,
+                         fk_err *err) FK_WARN_UNUSED;
 
 /* ---- simulate-inserter ---------------------------------------------------------------- */
 

@@ -47,8 +47,8 @@ static int fk__select_file(const fk_print_tally *t, void *ctx)
 fk_status fk_step_print(fk_job *job, const fk_print_options *opts, fk_print_result *out,
                         fk_err *err)
 {
-    fk_print_request req = {.printer = opts->printer, .reason = opts->reason,
-                            .timeout = opts->timeout};
+    fk_print_request req = {
+        .printer = opts->printer, .reason = opts->reason, .timeout = opts->timeout};
     memset(out, 0, sizeof *out);
     out->queue = fk_print_queue(job, &req);
     if (opts->recover_only)

@@ -66,8 +66,7 @@ static fk_status fk__pdf(fk_job *job, const char *path, fk_err *err)
     return s;
 }
 
-fk_status fk_step_printlog(fk_job *job, const fk_printlog_options *opts, fk_buf *out,
-                           fk_err *err)
+fk_status fk_step_printlog(fk_job *job, const fk_printlog_options *opts, fk_buf *out, fk_err *err)
 {
     if (opts->format == FK_PRINTLOG_PDF || opts->format == FK_PRINTLOG_XLSX) {
         if (opts->path == NULL)

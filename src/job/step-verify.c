@@ -56,7 +56,7 @@ static fk_status fk__finish_check(fk_job *job, const fk_verify_options *o,
         out->failed++;
         char faults[256];
         fk_verify_faults_describe(r->faults, faults, sizeof faults);
-        fk_verify_failure f = {r->identified, r->category, r->serial, r->batch,
+        fk_verify_failure f = {r->identified,          r->category, r->serial, r->batch,
                                res->items[i].envelope, faults};
         if (o->failure != NULL)
             o->failure(o->ctx, &f);
@@ -155,8 +155,7 @@ static fk_status fk__check(fk_job *job, const fk_verify_options *o, fk_verify_ou
         }
     } else if (o->images != NULL) {
         snprintf(source, sizeof source, "images");
-        if (s == FK_OK)
-            {
+        if (s == FK_OK) {
             fk_verify_options copy = *o; /* the hook's context is not const */
             s = fk_verify_images_dir(v, o->images, &res, fk__unreadable, &copy, err);
         }
@@ -253,8 +252,8 @@ static int fk__batch_cb(const fk_encl_summary *m, void *ctx)
     return 0;
 }
 
-fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts,
-                         fk_verify_outcome_counts *out, fk_err *err)
+fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts, fk_verify_outcome_counts *out,
+                         fk_err *err)
 {
     memset(out, 0, sizeof *out);
     fk_verify_options copy = *opts; /* the visitors' context is not const */
