@@ -1,10 +1,8 @@
 /* fukan print: sends print files to the local cupsd and records each job in the print log
- * (src/print). */
+ * (fk_step_print, src/job/step-print.c). */
 #include "cli.h"
-#include "print/print.h"
-#include "print/printlog.h"
+#include "job/fukan.h"
 #include "session.h"
-#include "util/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,79 +23,22 @@ static const char fk__usage[] =
     "the outcome of jobs a killed fukan sent but did not record (every print does this first).\n"
     "A stopped or missing queue or an unreachable cupsd leaves the file not printed.\n";
 
-#define FK__MAX_SELECT 64
-
-typedef struct {
-    const char *batches[FK__MAX_SELECT], *files[FK__MAX_SELECT];
-    int n_batches, n_files;
-    bool all;
-    char **names; /* selected print files, in stored order */
-    size_t n, cap;
-    bool failed;
-} fk__select;
-
-static int fk__select_file(const fk_print_tally *t, void *ctx)
+static void fk__on_printed(void *ctx, const fk_print_report *r)
 {
-    fk__select *sel = ctx;
-    bool wanted = sel->all;
-    for (int i = 0; !wanted && i < sel->n_batches; i++)
-        wanted = fk_print_batch_matches(t->file, sel->batches[i]);
-    for (int i = 0; !wanted && i < sel->n_files; i++)
-        wanted = strcmp(t->file->name, sel->files[i]) == 0;
-    if (!wanted)
-        return 0;
-    if (sel->n == sel->cap) {
-        size_t cap = sel->cap ? 2 * sel->cap : 32;
-        char **names = fk_realloc(sel->names, cap * sizeof *names);
-        if (names == NULL) {
-            sel->failed = true;
-            return 1;
-        }
-        sel->names = names;
-        sel->cap = cap;
-    }
-    if ((sel->names[sel->n] = fk_strdup(t->file->name)) == NULL) {
-        sel->failed = true;
-        return 1;
-    }
-    sel->n++;
-    return 0;
-}
-
-static fk_status fk__print_all(fk_job *job, fk__select *sel, const fk_print_request *req,
-                               long *files, long *sheets, fk_err *err)
-{
-    fk_status s = fk_print_tally_foreach(job, time(NULL), fk__select_file, sel, err);
-    if (s == FK_OK && sel->failed)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
-    if (s == FK_OK && sel->n == 0)
-        s = fk_failf(err, FK_ENOENT,
-                     "no print file matches (run `fukan compose`, or see "
-                     "`fukan printlog JOBDIR --files`)");
-    for (size_t i = 0; s == FK_OK && i < sel->n; i++) {
-        fk_print_outcome o;
-        s = fk_print_file(job, sel->names[i], req, &o, err);
-        if (o.entry_id == 0)
-            continue;
-        printf("%s: queue %s, CUPS job %ld %s; sheets sent %ld, reported by CUPS ", sel->names[i],
-               o.queue, o.cups_job_id, fk_print_state_name(o.state), o.sheets_sent);
-        if (o.sheets_reported >= 0)
-            printf("%ld", o.sheets_reported);
-        else
-            printf("(none)");
-        printf(", designated %ld", o.designated);
-        if (o.over_count > 0)
-            printf(", over-count %ld", o.over_count);
-        printf("\n");
-        if (s == FK_OK && o.sheets_reported >= 0 && o.sheets_reported != o.sheets_sent)
-            fk_cli_error("warning: %s: CUPS reported %ld sheets, %ld were sent", sel->names[i],
-                         o.sheets_reported, o.sheets_sent);
-        if (s == FK_OK) {
-            (*files)++;
-            *sheets += o.sheets_reported >= 0 ? o.sheets_reported : o.sheets_sent;
-        }
-    }
-    return s;
+    (void)ctx;
+    printf("%s: queue %s, CUPS job %ld %s; sheets sent %ld, reported by CUPS ", r->file, r->queue,
+           r->cups_job_id, r->state, r->sheets_sent);
+    if (r->sheets_reported >= 0)
+        printf("%ld", r->sheets_reported);
+    else
+        printf("(none)");
+    printf(", designated %ld", r->designated);
+    if (r->over_count > 0)
+        printf(", over-count %ld", r->over_count);
+    printf("\n");
+    if (r->ok && r->sheets_reported >= 0 && r->sheets_reported != r->sheets_sent)
+        fk_cli_error("warning: %s: CUPS reported %ld sheets, %ld were sent", r->file,
+                     r->sheets_reported, r->sheets_sent);
 }
 
 static int fk__run(int argc, char **argv)
@@ -112,25 +53,23 @@ static int fk__run(int argc, char **argv)
                                             FK_CLI_LOGIN_OPTIONS,
                                             {NULL, 0, NULL, 0}};
     fk_cli_login login = {0};
-    fk__select sel = {0};
-    fk_print_request req = {0};
-    bool recover_only = false;
+    fk_print_options req = {.printed = fk__on_printed};
     int opt;
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         char *end;
         if (opt == 'p') {
             req.printer = optarg;
-        } else if (opt == 'b' && sel.n_batches < FK__MAX_SELECT) {
-            sel.batches[sel.n_batches++] = optarg;
-        } else if (opt == 'f' && sel.n_files < FK__MAX_SELECT) {
-            sel.files[sel.n_files++] = optarg;
+        } else if (opt == 'b' && req.n_batches < FK_PRINT_SELECT_MAX) {
+            req.batches[req.n_batches++] = optarg;
+        } else if (opt == 'f' && req.n_files < FK_PRINT_SELECT_MAX) {
+            req.files[req.n_files++] = optarg;
         } else if (opt == 'a') {
-            sel.all = true;
+            req.all = true;
         } else if (opt == 'r') {
             req.reason = optarg;
         } else if (opt == 'R') {
-            recover_only = true;
+            req.recover_only = true;
         } else if (opt == 't') {
             long n = strtol(optarg, &end, 10);
             if (*end != '\0' || n < 1 || n > 86400) {
@@ -142,8 +81,8 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
         }
     }
-    bool selected = sel.all || sel.n_batches > 0 || sel.n_files > 0;
-    if (optind + 1 != argc || selected == recover_only) {
+    bool selected = req.all || req.n_batches > 0 || req.n_files > 0;
+    if (optind + 1 != argc || selected == req.recover_only) {
         fputs(fk__usage, stderr);
         return FK_EXIT_USAGE;
     }
@@ -153,19 +92,15 @@ static int fk__run(int argc, char **argv)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    long files = 0, sheets = 0, resolved = 0;
-    fk_status s = recover_only ? fk_print_recover(job, req.timeout, &resolved, &err)
-                               : fk__print_all(job, &sel, &req, &files, &sheets, &err);
-    for (size_t i = 0; i < sel.n; i++)
-        fk_free(sel.names[i]);
-    fk_free(sel.names);
+    fk_print_result r;
+    fk_status s = fk_step_print(job, &req, &r, &err);
     char details[256];
-    if (recover_only)
+    if (req.recover_only)
         snprintf(details, sizeof details, "recorded the outcome of %ld print-log entries",
-                 resolved);
+                 r.resolved);
     else
-        snprintf(details, sizeof details, "printed %ld print files, %ld sheets, on %s", files,
-                 sheets, fk_print_queue(job, &req) ? fk_print_queue(job, &req) : "(none)");
+        snprintf(details, sizeof details, "printed %ld print files, %ld sheets, on %s", r.files,
+                 r.sheets, r.queue ? r.queue : "(none)");
     if (s == FK_OK)
         printf("%s\n", details);
     return fk_cli_finish(job, "print files", s, details, &err);

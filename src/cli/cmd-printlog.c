@@ -1,12 +1,9 @@
 /* fukan printlog: the print log (印刷ログ) for the ward, as text, CSV, XLSX or a Japanese PDF,
- * and the print files' states (composed, printed, enclosure-checked) with idle paper. */
+ * and the print files' states (composed, printed, enclosure-checked) with idle paper
+ * (fk_step_printlog, src/job/step-printlog.c). */
 #include "cli.h"
-#include "compose/report.h"
-#include "core/audit.h"
-#include "print/printlog.h"
+#include "job/fukan.h"
 #include "session.h"
-#include "util/fsutil.h"
-#include "util/jdate.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -25,75 +22,17 @@ static const char fk__usage[] =
     "for printed files not yet enclosure-checked their age, flagged past the order's\n"
     "idle_alarm.\n";
 
-static fk_status fk__buf_write(void *closure, const unsigned char *data, size_t len)
-{
-    return fk_buf_append(closure, data, len);
-}
-
-static fk_status fk__pdf(fk_job *job, const char *path, fk_err *err)
-{
-    fk_print_table t;
-    fk_status s = fk_print_log_table(job, &t, err);
-    fk_buf pdf;
-    fk_buf_init(&pdf, (size_t)1 << 28);
-    fk_report *r = s == FK_OK ? fk_report_new_stream(fk__buf_write, &pdf, err) : NULL;
-    if (s == FK_OK && r == NULL)
-        s = err->status;
-    char today_iso[16], today_wareki[64], made[128], counts[128], checkpoint[128];
-    fk_date today = fk_date_today();
-    fk_date_format_iso(today, today_iso, sizeof today_iso);
-    if (!fk_date_format_wareki(today, today_wareki, sizeof today_wareki))
-        today_wareki[0] = '\0';
-    snprintf(made, sizeof made, "%s（%s）", today_wareki, today_iso);
-    snprintf(counts, sizeof counts, "%ld 件、印刷 %ld 枚、うち超過 %ld 枚", t.entries, t.sheets,
-             t.over_count);
-    if (s == FK_OK)
-        s = fk_audit_checkpoint(job, checkpoint, sizeof checkpoint, err);
-    char footer[200];
-    snprintf(footer, sizeof footer, "監査ログ %s", checkpoint);
-    if (s == FK_OK)
-        s = fk_report_set_footer(r, footer, err);
-    if (s == FK_OK)
-        s = fk_report_title(r, "印刷ログ", err);
-    if (s == FK_OK)
-        s = fk_report_keyvalue(r, "発注者", fk_order_ward(fk_job_order(job)), err);
-    if (s == FK_OK)
-        s = fk_report_keyvalue(r, "業務コード", fk_order_job_code(fk_job_order(job)), err);
-    if (s == FK_OK)
-        s = fk_report_keyvalue(r, "作成日", made, err);
-    if (s == FK_OK)
-        s = fk_report_keyvalue(r, "印刷件数・枚数", counts, err);
-    if (s == FK_OK)
-        s = fk_report_paragraph(r,
-                                "指定枚数を超える印刷（再印刷を含む）は、その理由とともに"
-                                "「（超過）」の行に記載する。",
-                                err);
-    if (s == FK_OK)
-        s = fk_report_table(r, t.ncols, t.columns, t.widths, t.nrows, (const char *const *)t.cells,
-                            err);
-    fk_status closed = r ? fk_report_close(r, err) : FK_OK;
-    if (s == FK_OK)
-        s = closed;
-    if (s == FK_OK)
-        s = fk_fs_write_atomic(path, pdf.data, pdf.len, err);
-    fk_buf_free(&pdf);
-    fk_print_table_free(&t);
-    return s;
-}
-
-static int fk__show_file(const fk_print_tally *t, void *ctx)
+static void fk__show_file(void *ctx, const fk_printlog_file *t)
 {
     bool tty = *(const bool *)ctx;
-    printf("%-28s %c-%-3d %6ld %6ld %6ld  %-17s", t->file->name,
-           fk_category_code((fk_category)t->file->category), t->file->batch, t->file->sheets,
-           t->printed, t->over_count, fk_file_state_name(t->state));
+    printf("%-28s %c-%-3d %6ld %6ld %6ld  %-17s", t->name, fk_category_code(t->category), t->batch,
+           t->designated, t->printed, t->over_count, fk_file_state_name(t->state));
     if (t->state == FK_FILE_PRINTED)
         printf(" %s%ld min%s%s", t->is_idle && tty ? "\033[31m" : "", t->age / 60,
                t->is_idle ? " IDLE" : "", t->is_idle && tty ? "\033[0m" : "");
     if (t->unresolved > 0)
         printf(" (%d unrecorded)", t->unresolved);
     printf("\n");
-    return 0;
 }
 
 static fk_status fk__files(fk_job *job, fk_err *err)
@@ -101,7 +40,7 @@ static fk_status fk__files(fk_job *job, fk_err *err)
     bool tty = isatty(STDOUT_FILENO) != 0;
     printf("%-28s %-5s %6s %6s %6s  %-17s %s\n", "file", "batch", "desig.", "printed", "over",
            "state", "waiting");
-    return fk_print_tally_foreach(job, time(NULL), fk__show_file, &tty, err);
+    return fk_step_printlog_files(job, fk__show_file, &tty, err);
 }
 
 static int fk__run(int argc, char **argv)
@@ -145,18 +84,16 @@ static int fk__run(int argc, char **argv)
     fk_status s;
     if (files) {
         s = fk__files(job, &err);
-    } else if (strcmp(format, "pdf") == 0) {
-        s = fk__pdf(job, output, &err);
-    } else if (strcmp(format, "xlsx") == 0) {
-        s = fk_print_log_write_xlsx(job, output, &err);
     } else {
+        fk_printlog_options po = {.path = output};
+        po.format = strcmp(format, "pdf") == 0    ? FK_PRINTLOG_PDF
+                    : strcmp(format, "xlsx") == 0 ? FK_PRINTLOG_XLSX
+                    : strcmp(format, "csv") == 0  ? FK_PRINTLOG_CSV
+                                                  : FK_PRINTLOG_TEXT;
         fk_buf b;
         fk_buf_init(&b, (size_t)1 << 28);
-        s = strcmp(format, "csv") == 0 ? fk_print_log_write_csv(job, &b, &err)
-                                       : fk_print_log_write_text(job, &b, &err);
-        if (s == FK_OK && output != NULL)
-            s = fk_fs_write_atomic(output, b.data, b.len, &err);
-        else if (s == FK_OK && b.len > 0 && fwrite(b.data, 1, b.len, stdout) != b.len)
+        s = fk_step_printlog(job, &po, &b, &err);
+        if (s == FK_OK && b.len > 0 && fwrite(b.data, 1, b.len, stdout) != b.len)
             s = fk_failf(&err, FK_EIO, "standard output: write failed");
         fk_buf_free(&b);
     }

@@ -1,10 +1,9 @@
 /* fukan simulate-inserter: the camera export an inserter would write for the job, with
- * faults planted on purpose (demo and tests). The simulation is src/verify/simulate.c. */
+ * faults planted on purpose (demo and tests): fk_step_simulate_inserter,
+ * src/job/step-simulate.c. */
 #include "cli.h"
+#include "job/fukan.h"
 #include "session.h"
-#include "util/fsutil.h"
-#include "verify/jobplan.h"
-#include "verify/simulate.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,11 +32,6 @@ static bool fk__count(const char *arg, long *out)
     return true;
 }
 
-static bool fk__is_rework(void *ctx, fk_category c, long serial)
-{
-    return fk_verify_get_state(ctx, c, serial) == FK_ENCL_REWORK;
-}
-
 static int fk__run(int argc, char **argv)
 {
     static const struct option options[] = {{"output", required_argument, NULL, 'o'},
@@ -53,7 +47,7 @@ static int fk__run(int argc, char **argv)
                                             FK_CLI_LOGIN_OPTIONS,
                                             {NULL, 0, NULL, 0}};
     fk_cli_login login = {0};
-    fk_simulate_options so = {0};
+    fk_simulate_inserter_options so = {0};
     const char *output = NULL, *planted_path = NULL;
     bool reworked = false;
     long seed = 1;
@@ -91,32 +85,17 @@ static int fk__run(int argc, char **argv)
         snprintf(planted_default, sizeof planted_default, "%s.planted", output);
         planted_path = planted_default;
     }
-    so.seed = (uint64_t)seed;
+    so.seed = seed;
+    so.output = output;
+    so.planted = planted_path;
+    so.reworked = reworked;
     fk_job *job;
     int rc = fk_cli_open_job(argv[optind], &login, "simulate-inserter", FK_ROLES_STAFF, &job);
     if (rc != FK_EXIT_OK)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    fk_verify_plan *plan = NULL;
-    fk_verify *v = NULL;
-    fk_buf csv, planted;
-    fk_buf_init(&csv, (size_t)1 << 31);
-    fk_buf_init(&planted, (size_t)1 << 26);
-    fk_status s = fk_verify_plan_from_job(job, &plan, &err);
-    if (s == FK_OK && reworked) {
-        s = fk_verify_new(plan, NULL, &v, &err);
-        if (s == FK_OK)
-            s = fk_verify_load_states(v, job, &err);
-        so.include = fk__is_rework;
-        so.ctx = v;
-    }
-    if (s == FK_OK)
-        s = fk_verify_simulate(plan, &so, &csv, &planted, &err);
-    if (s == FK_OK)
-        s = fk_fs_write_atomic(output, csv.data, csv.len, &err);
-    if (s == FK_OK)
-        s = fk_fs_write_atomic(planted_path, planted.data ? planted.data : "", planted.len, &err);
+    fk_status s = fk_step_simulate_inserter(job, &so, &err);
     char details[256];
     snprintf(details, sizeof details,
              "simulated export: swap %ld, drop %ld, duplicate %ld, foreign %ld, forge %ld, "
@@ -125,10 +104,6 @@ static int fk__run(int argc, char **argv)
              reworked ? ", reworked envelopes only" : "");
     if (s == FK_OK)
         printf("%s\nwrote %s (planted faults: %s)\n", details, output, planted_path);
-    fk_buf_free(&csv);
-    fk_buf_free(&planted);
-    fk_verify_free(v);
-    fk_verify_plan_free(plan);
     return fk_cli_finish(job, output, s, details, &err);
 }
 

@@ -1,14 +1,11 @@
 /* fukan verify: the enclosure check (突合) from a camera export, page images or a scan
- * station; rework and history. The check itself is src/verify/. */
+ * station; rework and history (fk_step_verify, src/job/step-verify.c). The scan station's
+ * screen is the front end's (station.c). */
 #include "cli.h"
-#include "core/enclosure.h"
-#include "core/moves.h"
+#include "job/fukan.h"
 #include "session.h"
-#include "util/mem.h"
 #include "station.h"
-#include "verify/camera.h"
-#include "verify/images.h"
-#include "verify/jobplan.h"
+#include "util/mem.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,20 +51,7 @@ typedef struct {
     bool station, summary, assume_printed, record_partial;
     char **printed; /* print file names */
     size_t n_printed;
-    const char *job_code;
 } fk__opts;
-
-static bool fk__is_printed(void *ctx, fk_category c, int batch, int sheet)
-{
-    const fk__opts *o = ctx;
-    char name[96];
-    snprintf(name, sizeof name, "%s-%c-%d-%03d.pdf", o->job_code, fk_category_code(c), sheet,
-             batch);
-    for (size_t i = 0; i < o->n_printed; i++)
-        if (strcmp(o->printed[i], name) == 0)
-            return true;
-    return false;
-}
 
 static fk_status fk__load_printed(fk__opts *o, fk_err *err)
 {
@@ -99,223 +83,74 @@ static void fk__name(char *out, size_t size, fk_category c, long serial)
     snprintf(out, size, "%c-%06ld", fk_category_code(c), serial);
 }
 
-static void fk__print_outcome(const fk_verify_outcome *o)
+static void fk__on_failure(void *ctx, const fk_verify_failure *f)
 {
-    const fk_verify_result *r = &o->result;
-    if (r->faults == 0)
-        return;
-    char faults[256], name[24];
-    fk_verify_faults_describe(r->faults, faults, sizeof faults);
-    if (r->identified) {
-        fk__name(name, sizeof name, r->category, r->serial);
-        printf("FAIL %s batch %d (read as envelope %s): %s\n", name, r->batch, o->envelope, faults);
-    } else {
-        printf("FAIL envelope read as %s (no code of this job read): %s\n", o->envelope, faults);
-    }
-}
-
-static int fk__print_missing(const fk_verify_envelope_info *e, void *ctx)
-{
+    (void)ctx;
     char name[24];
-    fk__name(name, sizeof name, e->category, e->serial);
-    printf("%s %s batch %d\n", (const char *)ctx, name, e->batch);
-    return 0;
+    if (f->identified) {
+        fk__name(name, sizeof name, f->category, f->serial);
+        printf("FAIL %s batch %d (read as envelope %s): %s\n", name, f->batch, f->envelope,
+               f->faults);
+    } else {
+        printf("FAIL envelope read as %s (no code of this job read): %s\n", f->envelope, f->faults);
+    }
 }
 
-/* Stores the outcomes and prints the totals; FK_EFINDING unless every envelope is verified. */
-static fk_status fk__finish_check(fk_job *job, const fk_verify_plan *plan, fk_verify *v,
-                                  const fk_verify_outcomes *out, bool stored, const char *source,
-                                  char *details, size_t dsize, fk_err *err)
+static void fk__on_listed(void *ctx, const char *state, fk_category c, long serial, int batch)
 {
-    long failed_now = 0;
-    for (size_t i = 0; i < out->n; i++) {
-        fk__print_outcome(&out->items[i]);
-        failed_now += out->items[i].result.faults != 0;
-    }
-    fk_status s = fk_job_begin(job, err);
-    for (size_t i = 0; s == FK_OK && !stored && i < out->n; i++)
-        s = fk_verify_store_result(job, &out->items[i].result, source, err);
-    if (s == FK_OK)
-        s = fk_verify_mark_files(job, plan, v, err);
-    if (s == FK_OK)
-        s = fk_job_moves_audit(job, err);
-    s = fk_job_end(job, s, err);
-    if (s != FK_OK)
-        return s;
-    fk_verify_foreach_state(v, FK_ENCL_FAILED, fk__print_missing, "failed");
-    fk_verify_foreach_state(v, FK_ENCL_REWORK, fk__print_missing, "rework");
-    fk_verify_foreach_state(v, FK_ENCL_NONE, fk__print_missing, "missing");
-    fk_verify_totals t;
-    fk_verify_get_totals(v, &t);
-    long comp = 0, ver = 0, fail = 0, miss = 0;
-    for (int c = 0; c < FK_CAT_COUNT; c++) {
-        comp += t.composed[c];
-        ver += t.verified[c];
-        fail += t.failed[c];
-        miss += t.missing[c];
-    }
-    printf("this check: %zu envelopes (%ld sheets) read, %ld passed, %ld failed\n", out->n,
-           out->sheets, (long)out->n - failed_now, failed_now);
-    printf("job: verified %ld of %ld, failed %ld, missing %ld\n", ver, comp, fail, miss);
-    for (int c = 0; c < FK_CAT_COUNT; c++)
-        if (t.composed[c] > 0) {
-            printf("  %c ", fk_category_code((fk_category)c));
-            fk_cli_print_cell(fk_category_label((fk_category)c), 16);
-            printf(" verified %ld of %ld, failed %ld, missing %ld\n", t.verified[c], t.composed[c],
-                   t.failed[c], t.missing[c]);
-        }
-    snprintf(details, dsize,
-             "%s: %zu envelopes read, %ld failed; job verified %ld of %ld, failed %ld, missing %ld",
-             source, out->n, failed_now, ver, comp, fail, miss);
-    if (failed_now > 0 || fail > 0 || miss > 0)
-        return fk_failf(err, FK_EFINDING,
-                        "%ld envelopes failed in this check; job: %ld failed, %ld missing",
-                        failed_now, fail, miss);
-    return FK_OK;
+    (void)ctx;
+    char name[24];
+    fk__name(name, sizeof name, c, serial);
+    printf("%s %s batch %d\n", state, name, batch);
 }
 
-static int fk__print_event(const fk_encl_event *e, void *ctx)
+static void fk__on_note(void *ctx, const char *line)
+{
+    (void)ctx;
+    printf("%s\n", line);
+}
+
+static void fk__on_warning(void *ctx, const char *line)
+{
+    (void)ctx;
+    fk_cli_error("%s", line);
+}
+
+static void fk__on_event(void *ctx, const fk_encl_event *e)
 {
     (void)ctx;
     printf("%s  %-7s %-30s %-24s %s\n", e->at, e->event, e->detail[0] ? e->detail : "-", e->by,
            e->source);
-    return 0;
 }
 
-static int fk__print_summary(const fk_encl_summary *m, void *ctx)
+static void fk__on_batch(void *ctx, const fk_encl_summary *m)
 {
     (void)ctx;
     printf("batch %d %c: composed %ld, verified %ld, failed %ld, missing %ld\n", m->batch,
            fk_category_code(m->category), m->composed, m->verified, m->failed, m->missing);
-    return 0;
 }
 
-typedef struct {
-    fk_category *c;
-    long *serial;
-    size_t n, cap;
-    bool out_of_memory;
-} fk__failed;
-
-static int fk__collect_failed(const fk_encl_row *row, void *ctx)
-{
-    fk__failed *f = ctx;
-    if (row->state != FK_ENCL_FAILED)
-        return 0;
-    if (f->n == f->cap) {
-        size_t cap = f->cap ? 2 * f->cap : 256;
-        fk_category *c = fk_realloc(f->c, cap * sizeof *c);
-        if (c != NULL)
-            f->c = c;
-        long *serial = c ? fk_realloc(f->serial, cap * sizeof *serial) : NULL;
-        if (serial == NULL) {
-            f->out_of_memory = true;
-            return 1;
-        }
-        f->serial = serial;
-        f->cap = cap;
-    }
-    f->c[f->n] = row->category;
-    f->serial[f->n++] = row->serial;
-    return 0;
-}
-
-/* --rework failed: every failed envelope at once (the demo; a table of reworked pieces). */
-static fk_status fk__rework_all(fk_job *job, const fk__opts *o, char *details, size_t dsize,
-                                fk_err *err)
-{
-    fk__failed f = {0};
-    fk_status s = fk_job_encl_foreach(job, fk__collect_failed, &f, err);
-    if (s == FK_OK && f.out_of_memory)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
-    for (size_t i = 0; s == FK_OK && i < f.n; i++) {
-        s = fk_job_encl_rework(job, f.c[i], f.serial[i], o->reason ? o->reason : "", err);
-        if (s == FK_OK)
-            printf("envelope %c-%06ld opened for rework\n", fk_category_code(f.c[i]), f.serial[i]);
-    }
-    snprintf(details, dsize, "%zu failed envelopes opened for rework", f.n);
-    fk_free(f.c);
-    fk_free(f.serial);
-    return s;
-}
-
-static fk_status fk__rework(fk_job *job, const fk__opts *o, char *details, size_t dsize,
-                            fk_err *err)
-{
-    fk_category c;
-    long serial;
-    if (strcmp(o->rework, "failed") == 0)
-        return fk__rework_all(job, o, details, dsize, err);
-    if (!fk_verify_parse_envelope(o->rework, &c, &serial))
-        return fk_failf(err, FK_EINVAL, "'%s' is not an envelope (C-SERIAL, e.g. S-000123)",
-                        o->rework);
-    fk_status s = fk_job_encl_rework(job, c, serial, o->reason ? o->reason : "", err);
-    snprintf(details, dsize, "envelope %s opened for rework", o->rework);
-    if (s == FK_OK)
-        printf("%s\n", details);
-    return s;
-}
-
-static void fk__unreadable(void *ctx, const char *file, int page, const char *why)
+static fk_status fk__station(void *ctx, fk_job *job, struct fk_verify *v,
+                             struct fk_verify_outcomes *out, fk_err *err)
 {
     (void)ctx;
-    printf("unreadable image %s page %d: %s\n", file, page + 1, why);
+    return fk_cli_station(job, v, out, err);
 }
 
-static fk_status fk__check(fk_job *job, fk__opts *o, char *details, size_t dsize, fk_err *err)
+/* The totals of a check, after its failures and listed envelopes. */
+static void fk__print_totals(const fk_verify_outcome_counts *r)
 {
-    fk_verify_plan *plan = NULL;
-    fk_verify *v = NULL;
-    fk_verify_outcomes out = {0};
-    fk_verify_printed *printed = NULL;
-    fk_verify_hooks hooks = {NULL, NULL, o};
-    /* The print log says what is printed, unless the operator states it for paper printed
-     * outside fukan. Nothing is delivered before the delivery receipts exist. */
-    fk_status s = FK_OK;
-    if (o->printed_file != NULL) {
-        hooks.is_printed = fk__is_printed;
-    } else if (!o->assume_printed) {
-        s = fk_verify_printed_from_job(job, &printed, err);
-        hooks = (fk_verify_hooks){fk_verify_printed_has, NULL, printed};
-    }
-    if (s == FK_OK)
-        s = fk_verify_plan_from_job(job, &plan, err);
-    if (s == FK_OK)
-        s = fk_verify_new(plan, &hooks, &v, err);
-    if (s == FK_OK)
-        s = fk_verify_load_states(v, job, err);
-    char source[300];
-    if (o->camera != NULL) {
-        const char *base = strrchr(o->camera, '/');
-        snprintf(source, sizeof source, "camera %s", base ? base + 1 : o->camera);
-        if (s == FK_OK) {
-            s = fk_verify_camera_file(v, o->camera, &out, err);
-            if (s != FK_OK && s != FK_ENOMEM && o->record_partial && out.n > 0) {
-                fk_cli_error("%s", fk_err_message(err));
-                fk_cli_error("recording the %zu envelopes read before the error "
-                             "(--record-partial)",
-                             out.n);
-                s = FK_OK;
-            }
+    printf("this check: %ld envelopes (%ld sheets) read, %ld passed, %ld failed\n", r->read,
+           r->sheets, r->read - r->failed, r->failed);
+    printf("job: verified %ld of %ld, failed %ld, missing %ld\n", r->verified_all, r->composed_all,
+           r->failed_all, r->missing_all);
+    for (int c = 0; c < FK_CAT_COUNT; c++)
+        if (r->composed[c] > 0) {
+            printf("  %c ", fk_category_code((fk_category)c));
+            fk_cli_print_cell(fk_category_label((fk_category)c), 16);
+            printf(" verified %ld of %ld, failed %ld, missing %ld\n", r->verified[c],
+                   r->composed[c], r->failed_job[c], r->missing[c]);
         }
-    } else if (o->images != NULL) {
-        snprintf(source, sizeof source, "images");
-        if (s == FK_OK)
-            s = fk_verify_images_dir(v, o->images, &out, fk__unreadable, NULL, err);
-    } else {
-        snprintf(source, sizeof source, "station");
-        if (s == FK_OK)
-            s = fk_cli_station(job, v, &out, err);
-    }
-    if (s == FK_OK)
-        s = fk__finish_check(job, plan, v, &out, o->station, source, details, dsize, err);
-    else if (s != FK_EFINDING)
-        snprintf(details, dsize, "%s: nothing recorded", source);
-    fk_verify_outcomes_free(&out);
-    fk_verify_free(v);
-    fk_verify_plan_free(plan);
-    fk_verify_printed_free(printed);
-    return s;
 }
 
 static int fk__run(int argc, char **argv)
@@ -393,32 +228,43 @@ static int fk__run(int argc, char **argv)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    o.job_code = fk_order_job_code(fk_job_order(job));
-    char details[512] = "";
     const char *object = "envelopes";
     fk_status s = FK_OK;
     if (o.printed_file != NULL)
         s = fk__load_printed(&o, &err);
-    if (s != FK_OK) {
-    } else if (o.history != NULL) {
-        fk_category c;
-        long serial;
-        object = o.history;
-        if (!fk_verify_parse_envelope(o.history, &c, &serial))
-            s = fk_failf(&err, FK_EINVAL, "'%s' is not an envelope (C-SERIAL, e.g. S-000123)",
-                         o.history);
-        else
-            s = fk_job_encl_history(job, c, serial, fk__print_event, NULL, &err);
-        snprintf(details, sizeof details, "history shown");
+    fk_verify_options vo = {.camera = o.camera,
+                            .images = o.images,
+                            .record_partial = o.record_partial,
+                            .assume_printed = o.assume_printed,
+                            .printed = o.printed_file ? o.printed : NULL,
+                            .n_printed = o.n_printed,
+                            .reason = o.reason,
+                            .station = fk__station,
+                            .failure = fk__on_failure,
+                            .listed = fk__on_listed,
+                            .note = fk__on_note,
+                            .warning = fk__on_warning,
+                            .event = fk__on_event,
+                            .batch = fk__on_batch};
+    if (o.history != NULL) {
+        vo.mode = FK_VERIFY_HISTORY;
+        vo.envelope = object = o.history;
     } else if (o.summary) {
-        s = fk_job_encl_summary(job, fk__print_summary, NULL, &err);
-        snprintf(details, sizeof details, "summary shown");
+        vo.mode = FK_VERIFY_SUMMARY;
     } else if (o.rework != NULL) {
-        object = o.rework;
-        s = fk__rework(job, &o, details, sizeof details, &err);
+        vo.mode = FK_VERIFY_REWORK;
+        vo.envelope = object = o.rework;
     } else {
-        s = fk__check(job, &o, details, sizeof details, &err);
+        vo.mode = FK_VERIFY_CHECK;
     }
+    fk_verify_outcome_counts r = {0};
+    if (s == FK_OK)
+        s = fk_step_verify(job, &vo, &r, &err);
+    bool checked = vo.mode == FK_VERIFY_CHECK && (s == FK_OK || s == FK_EFINDING) &&
+                   r.details[0] != '\0' && strstr(r.details, "nothing recorded") == NULL;
+    if (checked)
+        fk__print_totals(&r);
+    const char *details = r.details;
     for (size_t i = 0; i < o.n_printed; i++)
         fk_free(o.printed[i]);
     fk_free(o.printed);

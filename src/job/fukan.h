@@ -19,6 +19,7 @@
 #ifndef FK_FUKAN_H
 #define FK_FUKAN_H
 
+#include "core/enclosure.h"
 #include "core/job.h"
 #include "core/state.h"
 #include "ingest/decode.h"
@@ -212,6 +213,161 @@ typedef struct fk_reprint_result {
  * already delivered. cb->file is told each child file and its CUPS outcome. */
 fk_status fk_step_reprint(fk_job *job, const fk_reprint_options *opts, const fk_callbacks *cb,
                           fk_reprint_result *out, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- print ---------------------------------------------------------------------------- */
+
+/* One CUPS job of fk_step_print, for the front end to show. */
+typedef struct fk_print_report {
+    const char *file;  /* the print file's name */
+    const char *queue; /* the CUPS queue */
+    long cups_job_id;  /* 0 when CUPS never created a job */
+    const char *state; /* the print-log state name ("completed") */
+    long sheets_sent;
+    long sheets_reported; /* -1 when CUPS reported none */
+    long designated, over_count;
+    bool ok; /* the job completed; false when the step stops on it */
+} fk_print_report;
+
+#define FK_PRINT_SELECT_MAX 64
+
+typedef struct fk_print_options {
+    bool all;                                 /* every print file */
+    const char *batches[FK_PRINT_SELECT_MAX]; /* "S-1", "D-002" */
+    const char *files[FK_PRINT_SELECT_MAX];   /* print file names */
+    int n_batches, n_files;
+    bool recover_only;   /* only record the outcome of jobs a killed fukan sent */
+    const char *printer; /* CUPS queue, or NULL for the order's */
+    const char *reason;  /* why a file printed before, or sheets over the designation */
+    int timeout;         /* seconds to wait for each CUPS job; 0 for the default */
+    /* Each CUPS job as it ends (also when it failed). */
+    void (*printed)(void *ctx, const fk_print_report *r);
+    void *ctx;
+} fk_print_options;
+
+typedef struct fk_print_result {
+    long files, sheets; /* printed (sheets as reported by CUPS, else as sent) */
+    long resolved;      /* recover_only: print-log entries whose outcome was recorded */
+    const char *queue;  /* the queue printed to, or NULL; owned by the job */
+} fk_print_result;
+
+/* Sends the selected print files (in stored order) to the local CUPS server, decrypted in
+ * memory, and waits for each job's final state; every job goes into the print log and the
+ * audit log. FK_ENOENT when nothing matches the selection; the first failed job stops the
+ * step with its reason (FK_EENV for CUPS). cb->finding is not used: a mismatch of sheets
+ * sent and reported comes as a report whose numbers differ. */
+fk_status fk_step_print(fk_job *job, const fk_print_options *opts, fk_print_result *out,
+                        fk_err *err) FK_WARN_UNUSED;
+
+/* ---- printlog ------------------------------------------------------------------------- */
+
+typedef enum {
+    FK_PRINTLOG_TEXT,
+    FK_PRINTLOG_CSV,
+    FK_PRINTLOG_XLSX, /* needs a path */
+    FK_PRINTLOG_PDF   /* 印刷ログ for the ward, dates in 和暦 and ISO; needs a path */
+} fk_printlog_format;
+
+typedef struct fk_printlog_options {
+    fk_printlog_format format;
+    const char *path; /* written mode 0600; NULL for text and CSV: into out */
+} fk_printlog_options;
+
+/* Writes the print log (one line per CUPS job and an over-count line with its reason) to
+ * opts->path, or for text and CSV without a path appends it to out. */
+fk_status fk_step_printlog(fk_job *job, const fk_printlog_options *opts, fk_buf *out,
+                           fk_err *err) FK_WARN_UNUSED;
+
+/* One print file as the print log sees it (fk_step_printlog_files). */
+typedef struct fk_printlog_file {
+    const char *name;
+    fk_category category;
+    int batch;
+    long designated, printed, over_count;
+    fk_file_state state;
+    long age;       /* seconds since its last print, for a printed file */
+    bool is_idle;   /* printed, not checked, for longer than the order's idle_alarm */
+    int unresolved; /* print-log entries whose CUPS outcome is not recorded yet */
+} fk_printlog_file;
+
+/* Calls visit for every print file in stored order, as at now. */
+fk_status fk_step_printlog_files(fk_job *job, void (*visit)(void *ctx, const fk_printlog_file *f),
+                                 void *ctx, fk_err *err) FK_WARN_UNUSED;
+
+/* ---- verify (the enclosure check) ----------------------------------------------------- */
+
+struct fk_verify;
+struct fk_verify_outcomes;
+
+typedef enum {
+    FK_VERIFY_CHECK,   /* check envelopes from camera, images or station */
+    FK_VERIFY_REWORK,  /* record that an envelope (or every failed one) was opened for rework */
+    FK_VERIFY_HISTORY, /* an envelope's scans and reworks */
+    FK_VERIFY_SUMMARY  /* per batch: composed, verified, failed, missing */
+} fk_verify_mode;
+
+/* An envelope that failed this check. */
+typedef struct fk_verify_failure {
+    bool identified; /* a code of this job was read: category, serial and batch are known */
+    fk_category category;
+    long serial;
+    int batch;
+    const char *envelope; /* the envelope as read */
+    const char *faults;   /* "swapped, missing-sheet" */
+} fk_verify_failure;
+
+typedef struct fk_verify_options {
+    fk_verify_mode mode;
+    const char *camera, *images; /* FK_VERIFY_CHECK: the source; neither is the station */
+    bool record_partial;         /* camera: record the envelopes read before a bad line */
+    bool assume_printed;         /* paper printed outside fukan: every print file */
+    char *const *printed;        /* or these print files are printed; NULL: the print log */
+    size_t n_printed;
+    const char *envelope; /* rework ("failed" for every failed one) and history: C-SERIAL */
+    const char *reason;   /* rework */
+    /* The station front end: fills out from the operator's scans. */
+    fk_status (*station)(void *ctx, fk_job *job, struct fk_verify *v,
+                         struct fk_verify_outcomes *out, fk_err *err);
+    /* Output for the front end; any may be NULL. */
+    void (*failure)(void *ctx, const fk_verify_failure *f);
+    /* Envelopes left failed, rework or missing ("failed", "rework", "missing"). */
+    void (*listed)(void *ctx, const char *state, fk_category c, long serial, int batch);
+    void (*note)(void *ctx, const char *line);          /* a line of output */
+    void (*warning)(void *ctx, const char *line);       /* a line for the operator's attention */
+    void (*event)(void *ctx, const fk_encl_event *e);   /* history */
+    void (*batch)(void *ctx, const fk_encl_summary *m); /* summary */
+    void *ctx;
+} fk_verify_options;
+
+typedef struct fk_verify_outcome_counts {
+    long read, sheets, failed; /* this check */
+    long composed[FK_CAT_COUNT], verified[FK_CAT_COUNT], failed_job[FK_CAT_COUNT],
+        missing[FK_CAT_COUNT]; /* the job after it */
+    long composed_all, verified_all, failed_all, missing_all;
+    char details[512]; /* what the audit entry says */
+} fk_verify_outcome_counts;
+
+/* The enclosure check (突合) and its bookkeeping, by mode. A check stores its results and
+ * marks print files whose envelopes have all passed, in one transaction, and returns
+ * FK_EFINDING (counts in out, details for the audit) unless every composed envelope is
+ * verified. Rework and history refuse an envelope that is not C-SERIAL (FK_EINVAL). */
+fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts, fk_verify_outcome_counts *out,
+                         fk_err *err) FK_WARN_UNUSED;
+
+/* ---- simulate-inserter ---------------------------------------------------------------- */
+
+typedef struct fk_simulate_inserter_options {
+    const char *output;  /* the camera export (envelope,payload,time) */
+    const char *planted; /* the planted faults, one 'KIND<TAB>C-SERIAL' line each */
+    long swap, drop, duplicate, foreign, forge, unread; /* envelopes given each fault */
+    long seed;
+    bool reworked; /* only the envelopes opened for rework, clean */
+} fk_simulate_inserter_options;
+
+/* Writes the camera export an inserter would produce from the job's run file, every
+ * envelope in mailing order, with faults planted on purpose in distinct envelopes (demo and
+ * tests). Codes only, no personal data. */
+fk_status fk_step_simulate_inserter(fk_job *job, const fk_simulate_inserter_options *opts,
+                                    fk_err *err) FK_WARN_UNUSED;
 
 /* Where the job stands: a summary built from the store by fk_step_status(). Stages add
  * what they know as sections (a title and rows of label and value), so that a front end
