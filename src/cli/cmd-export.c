@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
@@ -84,7 +85,10 @@ static int fk__run(int argc, char **argv)
         s = fk_failf(&err, FK_ESTATE, "nothing to export: run 'fukan compose' first");
     char details[96];
     snprintf(details, sizeof details, "%ld files exported in clear", x.files);
-    return fk_cli_finish(x.job, x.dir, s, details, &err);
+    /* The absolute folder goes in the audit log: erasure removes the copies from there. */
+    char where[4096];
+    const char *object = s == FK_OK && realpath(x.dir, where) != NULL ? where : x.dir;
+    return fk_cli_finish(x.job, object, s, details, &err);
 }
 
 const fk_command fk_cmd_export = {

@@ -55,6 +55,22 @@ static const char *const fk__migrations[] = {
     "  batch INTEGER NOT NULL, envelopes INTEGER NOT NULL, sheets INTEGER NOT NULL,"
     "  bytes INTEGER NOT NULL, created_at TEXT NOT NULL);"
     "CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    /* 4 (issue 14): custody receipts, incident reports and finished documents (receipt
+     * PDFs, the erasure certificate and its signature); none holds a resident's data, so
+     * they survive erasure. */
+    "CREATE TABLE receipts ("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, at_iso TEXT NOT NULL,"
+    "  at_wareki TEXT NOT NULL, handler TEXT NOT NULL, handler_name TEXT NOT NULL,"
+    "  ward_staff TEXT NOT NULL, content TEXT NOT NULL, quantity TEXT NOT NULL,"
+    "  package_sha256 TEXT, checkpoint TEXT NOT NULL, counts TEXT, document TEXT NOT NULL);"
+    "CREATE TABLE incidents ("
+    "  id INTEGER PRIMARY KEY, opened_at TEXT NOT NULL, opened_by TEXT NOT NULL,"
+    "  occurred_at TEXT NOT NULL, what TEXT NOT NULL, serials TEXT NOT NULL,"
+    "  actions TEXT NOT NULL, notified TEXT NOT NULL, notified_at TEXT NOT NULL,"
+    "  followup TEXT NOT NULL, closed_at TEXT, closed_by TEXT);"
+    "CREATE TABLE documents ("
+    "  name TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL, body BLOB NOT NULL, sig BLOB);",
 };
 
 #define FK__SCHEMA_VERSION ((int)(sizeof fk__migrations / sizeof fk__migrations[0]))
