@@ -99,8 +99,8 @@ static fk_status fk__certificate(fk__erase *e, fk_err *err)
     if (s == FK_OK)
         s = fk_erasure_sign(e->erasure, pdf.data, pdf.len, sig, err);
     if (s == FK_OK)
-        s = fk_job_document_put(e->job, "erasure-certificate.pdf", "certificate", pdf.data,
-                                pdf.len, sig, err);
+        s = fk_job_document_put(e->job, "erasure-certificate.pdf", "certificate", pdf.data, pdf.len,
+                                sig, err);
     char path[4096], sig_path[4096];
     const char *dir = e->o->dir ? e->o->dir : ".";
     if (s == FK_OK && (!fk_fs_join(path, sizeof path, dir, "erasure-certificate.pdf") ||
@@ -145,12 +145,13 @@ static fk_status fk__run_erase(fk__erase *e, fk_err *err)
             records = items[i].count;
     }
     char details[512];
-    snprintf(details, sizeof details,
-             "erased: %ld key slots, signing key, %ld sealed records, %ld sealed files; %ld clear"
-             " exports removed, %zu unreachable; verification %s (%ld blobs found in %ld files)%s%s",
-             slots, records, files, e->exports.files_removed, e->exports.nunreachable,
-             c->passed ? "passed" : "FAILED", c->blobs_found, c->files_scanned,
-             e->o->force ? "; forced: " : "", e->o->force ? e->o->reason : "");
+    snprintf(
+        details, sizeof details,
+        "erased: %ld key slots, signing key, %ld sealed records, %ld sealed files; %ld clear"
+        " exports removed, %zu unreachable; verification %s (%ld blobs found in %ld files)%s%s",
+        slots, records, files, e->exports.files_removed, e->exports.nunreachable,
+        c->passed ? "passed" : "FAILED", c->blobs_found, c->files_scanned,
+        e->o->force ? "; forced: " : "", e->o->force ? e->o->reason : "");
     s = fk__audit(e, fk_job_id(e->job), details, err);
     if (s == FK_OK)
         s = fk__certificate(e, err);

@@ -43,14 +43,30 @@ static int fk__parse(int argc, char **argv, fk__opts *o)
     optind = 2;
     while ((opt = getopt_long(argc, argv, "o:", options, NULL)) != -1) {
         switch (opt) {
-        case 'w': o->in.what = optarg; break;
-        case 't': o->in.occurred_at = optarg; break;
-        case 's': o->in.serials = optarg; break;
-        case 'a': o->in.actions = optarg; break;
-        case 'n': o->in.notified = optarg; break;
-        case 'N': o->in.notified_at = optarg; break;
-        case 'f': o->in.followup = optarg; break;
-        case 'o': o->output = optarg; break;
+        case 'w':
+            o->in.what = optarg;
+            break;
+        case 't':
+            o->in.occurred_at = optarg;
+            break;
+        case 's':
+            o->in.serials = optarg;
+            break;
+        case 'a':
+            o->in.actions = optarg;
+            break;
+        case 'n':
+            o->in.notified = optarg;
+            break;
+        case 'N':
+            o->in.notified_at = optarg;
+            break;
+        case 'f':
+            o->in.followup = optarg;
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
         default:
             if (!fk_cli_login_option(&o->login, opt, optarg))
                 return -1;
@@ -64,7 +80,8 @@ static fk_status fk__show(fk_job *job, long id, const char *output, fk_err *err)
     fk_paper *p = fk_paper_new();
     fk_buf b;
     fk_buf_init(&b, (size_t)16 << 20);
-    fk_status s = p ? fk_incident_paper(job, id, p, err) : fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s =
+        p ? fk_incident_paper(job, id, p, err) : fk_failf(err, FK_ENOMEM, "out of memory");
     if (s == FK_OK && fk_paper_text(p, &b) != FK_OK)
         s = fk_failf(err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)

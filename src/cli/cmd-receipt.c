@@ -130,9 +130,8 @@ static fk_status fk__receipt(fk_job *job, fk_handover_kind kind, const fk__opts 
 {
     char sha[65];
     fk_stage_inputs in;
-    fk_handover_spec spec = {.kind = kind,
-                             .ward_staff = o->ward_staff,
-                             .delivered = o->has_counts ? o->counts : NULL};
+    fk_handover_spec spec = {
+        .kind = kind, .ward_staff = o->ward_staff, .delivered = o->has_counts ? o->counts : NULL};
     fk_status s = o->package != NULL ? fk__package_sha(o->package, sha, err) : FK_OK;
     if (s == FK_OK && o->package != NULL)
         spec.package_sha256 = sha;

@@ -62,8 +62,7 @@ static fk_status fk__add(fk__report *r, const char *name, const void *data, size
     return s;
 }
 
-static fk_status fk__add_paper(fk__report *r, const char *name, const fk_paper *p,
-                               const char *what)
+static fk_status fk__add_paper(fk__report *r, const char *name, const fk_paper *p, const char *what)
 {
     fk_buf pdf;
     fk_buf_init(&pdf, (size_t)64 << 20);
@@ -86,8 +85,9 @@ static int fk__document(const fk_document_info *d, void *ctx)
     snprintf(name, sizeof name, "%s%s", receipt ? "receipts/" : "", d->name);
     r->status = fk_job_document_get(r->job, d->name, &data, sig, &has_sig, r->err);
     if (r->status == FK_OK)
-        r->status = fk__add(r, name, data.data, data.len,
-                            receipt ? "custody receipt (確認書)" : "erasure certificate (消去証明書)");
+        r->status =
+            fk__add(r, name, data.data, data.len,
+                    receipt ? "custody receipt (確認書)" : "erasure certificate (消去証明書)");
     if (r->status == FK_OK && has_sig) {
         char sig_name[300];
         snprintf(sig_name, sizeof sig_name, "%s.sig", name);
@@ -111,8 +111,8 @@ static int fk__roster_row(const fk_user_info *u, void *ctx)
     fk_buf *b = ctx;
     return fk_buf_appendf(b, "%s,\"%s\",\"%s\",%s,%s,%s,%s,%s\r\n", u->id, u->name, u->affiliation,
                           fk_role_title(u->role), u->added_at, u->added_by,
-                          u->removed_at ? u->removed_at : "", u->removed_by ? u->removed_by : "") !=
-           FK_OK;
+                          u->removed_at ? u->removed_at : "",
+                          u->removed_by ? u->removed_by : "") != FK_OK;
 }
 
 typedef struct {
@@ -179,7 +179,8 @@ static fk_status fk__contents(fk__report *r)
     /* The print files with their designated sheet counts (the print stage's log of each
      * print job will be added beside it). */
     fk_buf_reset(&b);
-    if (s == FK_OK && fk_buf_append_str(&b, "\xEF\xBB\xBF" "file,document,category,batch,"
+    if (s == FK_OK && fk_buf_append_str(&b, "\xEF\xBB\xBF"
+                                            "file,document,category,batch,"
                                             "envelopes,sheets\r\n") != FK_OK)
         s = fk_failf(err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)
@@ -270,17 +271,15 @@ static fk_status fk__write(fk_job *job, const fk__opts *o, fk_err *err)
     fk_status s = fk_package_password_new(password, sizeof password, err);
     if (s == FK_OK)
         s = fk_bundle_new(o->out, password, &r.zip, err);
-    if (s == FK_OK &&
-        fk_buf_appendf(&r.readme, "fukan report for job %s (%s)\n\n", fk_job_id(job),
-                       fk_order_job_code(fk_job_order(job))) != FK_OK)
+    if (s == FK_OK && fk_buf_appendf(&r.readme, "fukan report for job %s (%s)\n\n", fk_job_id(job),
+                                     fk_order_job_code(fk_job_order(job))) != FK_OK)
         s = fk_failf(err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)
         s = fk__contents(&r);
     if (s == FK_OK &&
-        fk_buf_append_str(&r.readme,
-                          "\nCheck the audit log offline:\n  fukan audit verify --package"
-                          " REPORT.zip --package-password-file FILE --checkpoint HASH@SEQ\n")
-            != FK_OK)
+        fk_buf_append_str(
+            &r.readme, "\nCheck the audit log offline:\n  fukan audit verify --package"
+                       " REPORT.zip --package-password-file FILE --checkpoint HASH@SEQ\n") != FK_OK)
         s = fk_failf(err, FK_ENOMEM, "out of memory");
     if (s == FK_OK)
         s = fk_bundle_add(r.zip, "README.txt", r.readme.data, r.readme.len, err);
@@ -348,10 +347,10 @@ static int fk__run(int argc, char **argv)
     }
     fk_err err;
     fk_err_clear(&err);
-    const char *existing = fk_fs_exists(o.out)                      ? o.out
-                           : o.notice && fk_fs_exists(o.notice)     ? o.notice
-                           : o.iso && fk_fs_exists(o.iso)           ? o.iso
-                                                                    : NULL;
+    const char *existing = fk_fs_exists(o.out)                  ? o.out
+                           : o.notice && fk_fs_exists(o.notice) ? o.notice
+                           : o.iso && fk_fs_exists(o.iso)       ? o.iso
+                                                                : NULL;
     if (existing != NULL) {
         fk_failf(&err, FK_EEXIST, "%s: already exists, not overwritten", existing);
         return fk_cli_fail(&err);

@@ -36,8 +36,8 @@ fk_status fk_cli_paper_pdf(const fk_paper *p, fk_buf *out, fk_err *err)
     fk_report *r = fk_report_new_stream(fk__append, out, err);
     if (r == NULL)
         return err->status;
-    fk_status s = fk_paper_footer(p) != NULL ? fk_report_set_footer(r, fk_paper_footer(p), err)
-                                             : FK_OK;
+    fk_status s =
+        fk_paper_footer(p) != NULL ? fk_report_set_footer(r, fk_paper_footer(p), err) : FK_OK;
     for (size_t i = 0; s == FK_OK && i < fk_paper_count(p); i++)
         s = fk__block(r, fk_paper_block_at(p, i), err);
     fk_status closed = fk_report_close(r, err);

@@ -52,7 +52,7 @@ fk_status fk_audit_export_jsonl(fk_job *job, fk_buf *out, fk_err *err)
                             &st, err);
     else
         return fk_failf(err, s, "audit export: %s", fk_strerror(s));
-    static const char *const names[] = {"ts_utc",  "ts_local", "user",   "host",
+    static const char *const names[] = {"ts_utc",  "ts_local", "user",    "host",
                                         "command", "object",   "outcome", "details"};
     int rc;
     while (s == FK_OK && (rc = sqlite3_step(st)) == SQLITE_ROW) {
@@ -274,8 +274,8 @@ static const fk__kv *fk__get(const fk__object *o, const char *key)
 static const char *fk__str(const fk__object *o, const char *key)
 {
     const fk__kv *kv = fk__get(o, key);
-    if (kv == NULL || kv->is_null || kv->is_number || strlen(fk_buf_cstr(&kv->value)) !=
-                                                          kv->value.len)
+    if (kv == NULL || kv->is_null || kv->is_number ||
+        strlen(fk_buf_cstr(&kv->value)) != kv->value.len)
         return NULL;
     return fk_buf_cstr(&kv->value);
 }
@@ -334,7 +334,7 @@ static fk_status fk__encode_hash(const fk__state *v, long seq, const char *const
 
 static fk_status fk__entry(fk__state *v, const fk__object *o, long line, fk_err *err)
 {
-    static const char *const names[8] = {"ts_utc",  "ts_local", "user",   "host",
+    static const char *const names[8] = {"ts_utc",  "ts_local", "user",    "host",
                                          "command", "object",   "outcome", "details"};
     const char *f[8];
     for (int i = 0; i < 8; i++)
@@ -357,28 +357,37 @@ static fk_status fk__entry(fk__state *v, const fk__object *o, long line, fk_err 
         return fk_failf(err, FK_ETAMPER, "audit export line %ld: entry %ld %s", line, v->expected,
                         seq > v->expected ? "missing (deleted?)" : "out of order");
     if (!fk_equal(prev, v->prev, FK_HASH_BYTES))
-        return fk_failf(err, FK_ETAMPER, "audit export line %ld: entry %ld does not link to the"
-                                         " previous entry", line, seq);
+        return fk_failf(err, FK_ETAMPER,
+                        "audit export line %ld: entry %ld does not link to the"
+                        " previous entry",
+                        line, seq);
     if (fk__encode_hash(v, seq, f, hash) != FK_OK)
         return fk_failf(err, FK_ENOMEM, "out of memory");
     if (!fk_equal(hash, want, FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
                         "audit export line %ld: entry %ld: content does not match its hash"
-                        " (altered)", line, seq);
+                        " (altered)",
+                        line, seq);
     if (is_signed) {
         if (v->rep->unsigned_tail > 0)
-            return fk_failf(err, FK_ETAMPER, "audit export line %ld: unsigned entry before"
-                                             " signed ones", line);
+            return fk_failf(err, FK_ETAMPER,
+                            "audit export line %ld: unsigned entry before"
+                            " signed ones",
+                            line);
         if (!fk_sign_verify(v->pk, sig, hash, FK_HASH_BYTES))
-            return fk_failf(err, FK_ETAMPER, "audit export line %ld: entry %ld: signature does"
-                                             " not verify (forged or re-chained)", line, seq);
+            return fk_failf(err, FK_ETAMPER,
+                            "audit export line %ld: entry %ld: signature does"
+                            " not verify (forged or re-chained)",
+                            line, seq);
     } else {
         v->rep->unsigned_tail++;
     }
     if (v->has_cp && seq == v->cp_seq) {
         if (!fk_equal(hash, v->cp_hash, FK_HASH_BYTES))
-            return fk_failf(err, FK_ETAMPER, "audit export line %ld: entry %ld differs from the"
-                                             " checkpoint (history rewritten)", line, seq);
+            return fk_failf(err, FK_ETAMPER,
+                            "audit export line %ld: entry %ld differs from the"
+                            " checkpoint (history rewritten)",
+                            line, seq);
         v->cp_seen = true;
     }
     memcpy(v->prev, hash, FK_HASH_BYTES);

@@ -43,9 +43,9 @@ fk_status fk_job_receipt_add(fk_job *job, fk_receipt *r, fk_err *err)
                             &st, err);
     if (s != FK_OK)
         return s;
-    const char *v[] = {r->kind,       r->at_iso,     r->at_wareki,   r->handler,
-                       r->handler_name, r->ward_staff, r->content,   r->quantity,
-                       r->package_sha256, r->checkpoint, r->counts,  r->document};
+    const char *v[] = {r->kind,           r->at_iso,     r->at_wareki, r->handler,
+                       r->handler_name,   r->ward_staff, r->content,   r->quantity,
+                       r->package_sha256, r->checkpoint, r->counts,    r->document};
     for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++)
         fk__bind_text(st, i + 1, v[i] != NULL || i == 8 || i == 10 ? v[i] : "");
     if (sqlite3_step(st) != SQLITE_DONE)
@@ -105,9 +105,8 @@ fk_status fk_job_incident_add(fk_job *job, fk_incident *in, fk_err *err)
                             &st, err);
     if (s != FK_OK)
         return s;
-    const char *v[] = {local,       job->user,        in->occurred_at, in->what,
-                       in->serials, in->actions,      in->notified,    in->notified_at,
-                       in->followup};
+    const char *v[] = {local,       job->user,    in->occurred_at, in->what,    in->serials,
+                       in->actions, in->notified, in->notified_at, in->followup};
     for (int i = 0; i < (int)(sizeof v / sizeof v[0]); i++)
         fk__bind_text(st, i + 1, v[i] != NULL ? v[i] : "");
     if (sqlite3_step(st) != SQLITE_DONE)

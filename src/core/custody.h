@@ -86,11 +86,11 @@ fk_status fk_job_documents_foreach(fk_job *job, int (*visit)(const fk_document_i
 /* Counts of one category (batch 0: the whole category) as the store knows them. */
 typedef struct fk_stage_counts {
     int category;
-    int batch;      /* 0 for the category's total */
-    long accepted;  /* records accepted at open */
-    long held;      /* held back by the quality gate */
-    long composed;  /* envelopes composed (records with a serial / envelopes in print files) */
-    long sheets;    /* designated sheets of the print files */
+    int batch;     /* 0 for the category's total */
+    long accepted; /* records accepted at open */
+    long held;     /* held back by the quality gate */
+    long composed; /* envelopes composed (records with a serial / envelopes in print files) */
+    long sheets;   /* designated sheets of the print files */
 } fk_stage_counts;
 
 /* Calls visit for each category total (batch 0) and then each batch of the print files. */

@@ -28,7 +28,7 @@ struct fk_erasure {
     fk__nonce *nonces;
     size_t nnonces, nonces_cap;
     fk_erasure_check check;
-    fk_key *sign_seal;          /* the subkey that seals the signing key */
+    fk_key *sign_seal; /* the subkey that seals the signing key */
     unsigned char sealed_sk[512];
     size_t sealed_sk_len;
 };
@@ -79,15 +79,17 @@ static fk_status fk__add_nonce(fk_erasure *e, const void *blob, size_t len, fk_e
 static fk_status fk__inventory_slots(fk_erasure *e, fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(e->job, "SELECT id, slot FROM users WHERE slot IS NOT NULL"
-                                          " ORDER BY seq", &st, err);
+    fk_status s = fk__job_prepare(e->job,
+                                  "SELECT id, slot FROM users WHERE slot IS NOT NULL"
+                                  " ORDER BY seq",
+                                  &st, err);
     while (s == FK_OK && sqlite3_step(st) == SQLITE_ROW) {
         const void *blob = sqlite3_column_blob(st, 1);
         size_t n = (size_t)sqlite3_column_bytes(st, 1);
         char sha[65];
         fk_sha256_hex(blob, n, sha);
-        s = fk__add_item(e, "key slot", (const char *)sqlite3_column_text(st, 0), 1,
-                         (long long)n, sha, err);
+        s = fk__add_item(e, "key slot", (const char *)sqlite3_column_text(st, 0), 1, (long long)n,
+                         sha, err);
         if (s == FK_OK)
             s = fk__add_nonce(e, blob, n, err);
     }
@@ -99,8 +101,10 @@ static fk_status fk__inventory_slots(fk_erasure *e, fk_err *err)
 static fk_status fk__inventory_records(fk_erasure *e, fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(e->job, "SELECT sealed FROM records WHERE length(sealed) > 0"
-                                          " ORDER BY id", &st, err);
+    fk_status s = fk__job_prepare(e->job,
+                                  "SELECT sealed FROM records WHERE length(sealed) > 0"
+                                  " ORDER BY id",
+                                  &st, err);
     if (s != FK_OK)
         return s;
     fk_buf all;
@@ -212,8 +216,8 @@ fk_status fk_erase_file(const char *path, fk_err *err)
     bool ok = fstat(fd, &sb) == 0;
     static const unsigned char zeros[65536];
     for (off_t done = 0; ok && done < sb.st_size;) {
-        size_t chunk = (size_t)(sb.st_size - done) < sizeof zeros ? (size_t)(sb.st_size - done)
-                                                                   : sizeof zeros;
+        size_t chunk =
+            (size_t)(sb.st_size - done) < sizeof zeros ? (size_t)(sb.st_size - done) : sizeof zeros;
         ssize_t n = write(fd, zeros, chunk);
         ok = n > 0;
         done += n > 0 ? n : 0;
@@ -305,8 +309,10 @@ static fk_status fk__prove(fk_erasure *e, const char *password, fk_err *err)
 {
     fk_job *job = e->job;
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(job, "SELECT count(*) FROM users WHERE slot IS NOT NULL"
-                                       " OR salt IS NOT NULL", &st, err);
+    fk_status s = fk__job_prepare(job,
+                                  "SELECT count(*) FROM users WHERE slot IS NOT NULL"
+                                  " OR salt IS NOT NULL",
+                                  &st, err);
     if (s != FK_OK)
         return s;
     if (sqlite3_step(st) == SQLITE_ROW)

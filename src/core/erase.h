@@ -32,12 +32,12 @@ typedef struct fk_erased_item {
 
 /* What the proof found. Passed means all of it held. */
 typedef struct fk_erasure_check {
-    long slots_left;        /* key slots still in the store (must be 0) */
-    bool login_refused;     /* the operator's former password was refused */
-    long nonces_searched;   /* distinct sealed blobs looked for */
-    long files_scanned;     /* files under the job directory */
+    long slots_left;      /* key slots still in the store (must be 0) */
+    bool login_refused;   /* the operator's former password was refused */
+    long nonces_searched; /* distinct sealed blobs looked for */
+    long files_scanned;   /* files under the job directory */
     long long bytes_scanned;
-    long blobs_found;       /* sealed blobs found (must be 0) */
+    long blobs_found; /* sealed blobs found (must be 0) */
     bool passed;
 } fk_erasure_check;
 

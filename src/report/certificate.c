@@ -130,8 +130,7 @@ fk_status fk_erase_exports(fk_job *job, fk_export_cleanup *out, fk_err *err)
             snprintf(out->removed_dirs[out->nremoved_dirs++], 512, "%s", dirs.dirs[i]);
         else if (s == FK_OK && out->nunreachable < 16)
             /* Left behind: files fukan did not write are the operator's to look at. */
-            snprintf(out->unreachable[out->nunreachable++], 512, "%s (not empty)",
-                     dirs.dirs[i]);
+            snprintf(out->unreachable[out->nunreachable++], 512, "%s (not empty)", dirs.dirs[i]);
     }
     if (s == FK_OK && dirs.more && out->nunreachable < 16)
         snprintf(out->unreachable[out->nunreachable++], 512,
@@ -168,7 +167,7 @@ static fk_status fk__items_table(const fk_erasure *e, fk_paper *p)
     const fk_erased_item *items = fk_erasure_items(e, &n);
     static const char *const cols[] = {"種類", "対象", "件数", "バイト数", "暗号文の SHA-256"};
     static const double widths[] = {28, 36, 14, 20, 72};
-    char (*num)[2][32] = fk_calloc(n ? n : 1, sizeof *num);
+    char(*num)[2][32] = fk_calloc(n ? n : 1, sizeof *num);
     const char **cells = fk_calloc(n * 5 + 1, sizeof *cells);
     fk_status s = num && cells ? FK_OK : FK_ENOMEM;
     for (size_t i = 0; s == FK_OK && i < n; i++) {
@@ -178,7 +177,7 @@ static fk_status fk__items_table(const fk_erasure *e, fk_paper *p)
         const char *what = strcmp(it->what, "key slot") == 0            ? "鍵スロット"
                            : strcmp(it->what, "audit signing key") == 0 ? "署名鍵（封印）"
                            : strcmp(it->what, "sealed records") == 0    ? "封印済みレコード"
-                                                                        : "封印済みファイル";
+                                                                     : "封印済みファイル";
         cells[i * 5] = what;
         cells[i * 5 + 1] = it->name;
         cells[i * 5 + 2] = num[i][0];
@@ -207,11 +206,13 @@ fk_status fk_certificate_paper(fk_job *job, const fk_certificate_spec *spec, fk_
              "%s。残存する鍵スロット %ld 件。消去前のパスワードによるログインは%s。"
              "ジョブフォルダの %ld ファイル（%lld バイト）を消去前の封印データ %ld 件の"
              "ノンスで検索し、%ld 件検出。",
-             c->passed ? "合格" : "不合格", c->slots_left, c->login_refused ? "拒否された" : "成功した",
-             c->files_scanned, c->bytes_scanned, c->nonces_searched, c->blobs_found);
-    size_t used = (size_t)snprintf(exports, sizeof exports,
-                                   "平文で書き出したファイル %ld 件（%lld バイト）を上書きのうえ削除。",
-                                   x->files_removed, x->bytes_removed);
+             c->passed ? "合格" : "不合格", c->slots_left,
+             c->login_refused ? "拒否された" : "成功した", c->files_scanned, c->bytes_scanned,
+             c->nonces_searched, c->blobs_found);
+    size_t used =
+        (size_t)snprintf(exports, sizeof exports,
+                         "平文で書き出したファイル %ld 件（%lld バイト）を上書きのうえ削除。",
+                         x->files_removed, x->bytes_removed);
     for (size_t i = 0; i < x->nunreachable && used < sizeof exports; i++)
         used += (size_t)snprintf(exports + used, sizeof exports - used,
                                  "%s到達できない書出し先（作業者が消去すること）: %s",
@@ -247,8 +248,8 @@ fk_status fk_certificate_paper(fk_job *job, const fk_certificate_spec *spec, fk_
     if (s == FK_OK)
         s = fk_paper_keyvalue(p, "検証結果", verify);
     if (s == FK_OK)
-        s = fk_paper_keyvalue(p, "残すもの",
-                              "監査ログ、件数、確認書、事故報告書、名簿（住民の個人情報を含まない）");
+        s = fk_paper_keyvalue(
+            p, "残すもの", "監査ログ、件数、確認書、事故報告書、名簿（住民の個人情報を含まない）");
     if (s == FK_OK)
         s = fk_paper_keyvalue(p, "監査ログ", spec->checkpoint);
     if (s == FK_OK)

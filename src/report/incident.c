@@ -156,9 +156,17 @@ static int fk__line(const fk_incident *in, void *ctx)
     }
     char id[24];
     snprintf(id, sizeof id, "%ld", in->id);
-    const char *f[] = {id,          in->occurred_at, in->opened_at, in->opened_by, in->what,
-                       in->serials, in->actions,     in->notified,  in->notified_at,
-                       in->followup, in->closed_at ? in->closed_at : "",
+    const char *f[] = {id,
+                       in->occurred_at,
+                       in->opened_at,
+                       in->opened_by,
+                       in->what,
+                       in->serials,
+                       in->actions,
+                       in->notified,
+                       in->notified_at,
+                       in->followup,
+                       in->closed_at ? in->closed_at : "",
                        in->closed_by ? in->closed_by : ""};
     size_t n = sizeof f / sizeof f[0];
     for (size_t i = 0; l->status == FK_OK && i < n; i++)

@@ -31,9 +31,9 @@ typedef struct fk_paper_block {
     const char *text;  /* title, heading, paragraph, key, QR caption */
     const char *value; /* key/value: the value; QR: the encoded text */
     size_t ncols, nrows;
-    const char *const *columns; /* ncols titles */
-    const char *const *cells;   /* nrows * ncols, row-major */
-    const double *widths;       /* mm, or NULL for equal widths */
+    const char *const *columns;   /* ncols titles */
+    const char *const *cells;     /* nrows * ncols, row-major */
+    const double *widths;         /* mm, or NULL for equal widths */
     const unsigned char *modules; /* QR: width * width, 1 = dark */
     int width;
     double mm; /* space; QR: module size */

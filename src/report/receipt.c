@@ -92,8 +92,9 @@ static fk_status fk__check_delivery(fk_handover *h, fk_err *err)
         h->counts[c] = got;
         if (got == want)
             continue;
-        int n = snprintf(diff + used, sizeof diff - used, "%s%s: delivered %ld, verified %ld (%+ld)",
-                         used ? "; " : "", fk_category_label((fk_category)c), got, want, got - want);
+        int n =
+            snprintf(diff + used, sizeof diff - used, "%s%s: delivered %ld, verified %ld (%+ld)",
+                     used ? "; " : "", fk_category_label((fk_category)c), got, want, got - want);
         if (n > 0 && (size_t)n < sizeof diff - used)
             used += (size_t)n;
     }
@@ -217,8 +218,7 @@ static fk_status fk__build_paper(fk_job *job, fk_handover *h)
     return s;
 }
 
-fk_status fk_handover_new(fk_job *job, const fk_handover_spec *spec, fk_handover **out,
-                          fk_err *err)
+fk_status fk_handover_new(fk_job *job, const fk_handover_spec *spec, fk_handover **out, fk_err *err)
 {
     if (spec->ward_staff == NULL || spec->ward_staff[0] == '\0')
         return fk_failf(err, FK_EINVAL, "the ward's staff member is required (--ward-staff NAME)");

@@ -264,8 +264,8 @@ void fk_reconcile_composed(const fk_reconcile *r, long out[FK_CAT_COUNT])
 
 #define FK__NCOLS 11
 
-static const char *const fk__columns[FK__NCOLS] = {"区分", "バッチ", "受領", "除外", "受理", "保留",
-                                                   "作成", "印刷", "印刷超過", "突合", "引渡"};
+static const char *const fk__columns[FK__NCOLS] = {
+    "区分", "バッチ", "受領", "除外", "受理", "保留", "作成", "印刷", "印刷超過", "突合", "引渡"};
 
 static void fk__num(long v, char *out, size_t size)
 {
@@ -283,7 +283,7 @@ static void fk__cells(const fk_reconcile_row *w, char cells[FK__NCOLS][32])
         snprintf(cells[1], 32, "%s", w->category < 0 ? "" : "計");
     else
         snprintf(cells[1], 32, "%d", w->batch);
-    const long v[] = {w->received, w->rejected, w->accepted,    w->held,     w->composed,
+    const long v[] = {w->received, w->rejected,    w->accepted, w->held,     w->composed,
                       w->printed,  w->overprinted, w->verified, w->delivered};
     for (int i = 0; i < 9; i++)
         fk__num(v[i], cells[2 + i], 32);
@@ -291,8 +291,9 @@ static void fk__cells(const fk_reconcile_row *w, char cells[FK__NCOLS][32])
 
 fk_status fk_reconcile_text(const fk_reconcile *r, fk_buf *out)
 {
-    fk_status s = fk_buf_append_str(out, "区分            バッチ    受領   除外   受理   保留   作成"
-                                         "   印刷 超過   突合   引渡\n");
+    fk_status s =
+        fk_buf_append_str(out, "区分            バッチ    受領   除外   受理   保留   作成"
+                               "   印刷 超過   突合   引渡\n");
     for (size_t i = 0; s == FK_OK && i < r->n; i++) {
         char c[FK__NCOLS][32];
         fk__cells(&r->rows[i], c);
@@ -352,7 +353,7 @@ fk_status fk_reconcile_xlsx(const fk_reconcile *r, const char *path, fk_err *err
         lxw_row_t row = (lxw_row_t)(i + 1);
         worksheet_write_string(ws, row, 0, c[0], NULL);
         worksheet_write_string(ws, row, 1, c[1], NULL);
-        const long v[] = {w->received, w->rejected, w->accepted,    w->held,     w->composed,
+        const long v[] = {w->received, w->rejected,    w->accepted, w->held,     w->composed,
                           w->printed,  w->overprinted, w->verified, w->delivered};
         for (int k = 0; k < 9; k++) {
             if (v[k] >= 0)
@@ -378,7 +379,7 @@ fk_status fk_reconcile_paper(const fk_reconcile *r, fk_job *job, fk_paper *p, fk
     for (int c = 0; c < FK__NCOLS; c++)
         cols[c] = fk__columns[c];
     cols[FK__NCOLS] = "不一致";
-    char (*cells)[FK__NCOLS + 1][160] = fk_calloc(r->n ? r->n : 1, sizeof *cells);
+    char(*cells)[FK__NCOLS + 1][160] = fk_calloc(r->n ? r->n : 1, sizeof *cells);
     const char **ptrs = fk_calloc((r->n + 1) * (FK__NCOLS + 1), sizeof *ptrs);
     char checkpoint[128], ward[256];
     fk_status s = cells && ptrs ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
@@ -395,15 +396,15 @@ fk_status fk_reconcile_paper(const fk_reconcile *r, fk_job *job, fk_paper *p, fk
         ptrs[i * (FK__NCOLS + 1) + FK__NCOLS] = cells[i][FK__NCOLS];
     }
     snprintf(ward, sizeof ward, "%s 御中", fk_order_ward(fk_job_order(job)));
-    if (s == FK_OK && (fk_paper_title(p, "取扱い状況報告") != FK_OK ||
-                       fk_paper_paragraph(p, ward) != FK_OK ||
-                       fk_paper_keyvalue(p, "業務", fk_order_job_code(fk_job_order(job))) != FK_OK ||
-                       fk_paper_keyvalue(p, "監査ログ", checkpoint) != FK_OK ||
-                       fk_paper_table(p, FK__NCOLS + 1, cols, widths, r->n, ptrs) != FK_OK ||
-                       fk_paper_paragraph(p, r->flagged == 0 ? "すべての段階の件数が一致しています。"
-                                                             : "不一致の段階があります。事故報告書を"
-                                                               "作成してください。") != FK_OK ||
-                       fk_paper_set_footer(p, checkpoint) != FK_OK))
+    if (s == FK_OK &&
+        (fk_paper_title(p, "取扱い状況報告") != FK_OK || fk_paper_paragraph(p, ward) != FK_OK ||
+         fk_paper_keyvalue(p, "業務", fk_order_job_code(fk_job_order(job))) != FK_OK ||
+         fk_paper_keyvalue(p, "監査ログ", checkpoint) != FK_OK ||
+         fk_paper_table(p, FK__NCOLS + 1, cols, widths, r->n, ptrs) != FK_OK ||
+         fk_paper_paragraph(p, r->flagged == 0 ? "すべての段階の件数が一致しています。"
+                                               : "不一致の段階があります。事故報告書を"
+                                                 "作成してください。") != FK_OK ||
+         fk_paper_set_footer(p, checkpoint) != FK_OK))
         s = fk_failf(err, FK_ENOMEM, "out of memory");
     fk_free(cells);
     fk_free(ptrs);
