@@ -120,6 +120,8 @@ fk_status fk__audit_append(fk_job *job, const char *user, const char *command, c
             s = fk__job_db_fail(job, err);
     }
     sqlite3_finalize(st);
+    if (s == FK_OK)
+        fk__audit_syslog(job, seq + 1, fields, hash);
     return s;
 }
 

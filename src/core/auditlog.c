@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 
 #define FK__LINE_MAX  (1 << 20)
 #define FK__MAX_KEYS  16
@@ -472,4 +473,26 @@ fk_status fk_audit_verify_jsonl(const char *data, size_t len, const unsigned cha
     fk_free(v);
     fk_free(o);
     return s;
+}
+
+/* One line per entry, as key=value pairs that log collectors split into fields; the values
+ * are the audit entry's own, which never hold personal data. */
+void fk__audit_syslog(fk_job *job, long seq, const char *const fields[8],
+                      const unsigned char hash[FK_HASH_BYTES])
+{
+    if (job->order != NULL && !fk_order_syslog(job->order))
+        return;
+    static bool opened;
+    if (!opened) {
+        openlog("fukan", LOG_PID | LOG_NDELAY, LOG_USER);
+        opened = true;
+    }
+    char hex[2 * FK_HASH_BYTES + 1];
+    fk_hex(hash, FK_HASH_BYTES, hex);
+    bool ok = strcmp(fields[6], "FK_OK") == 0;
+    syslog(ok ? LOG_INFO : LOG_WARNING,
+           "FUKAN_JOB=%s FUKAN_SEQ=%ld FUKAN_USER=%s FUKAN_HOST=%s FUKAN_COMMAND=\"%s\""
+           " FUKAN_OBJECT=\"%s\" FUKAN_OUTCOME=%s FUKAN_HASH=%s FUKAN_DETAILS=\"%s\"",
+           job->id_hex, seq, fields[2], fields[3], fields[4], fields[5], fields[6], hex,
+           fields[7]);
 }

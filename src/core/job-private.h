@@ -44,6 +44,11 @@ fk_status fk__job_meta_set(fk_job *job, const char *key, const void *value, size
 fk_status fk__audit_append(fk_job *job, const char *user, const char *command, const char *object,
                            const char *outcome, const char *details, fk_err *err) FK_WARN_UNUSED;
 
+/* Sends an appended entry to the system log (auditlog.c), unless the order says not to.
+ * fields are ts_utc, ts_local, user, host, command, object, outcome, details. */
+void fk__audit_syslog(fk_job *job, long seq, const char *const fields[8],
+                      const unsigned char hash[FK_HASH_BYTES]);
+
 /* Signs the entries written while no job key was open (failed logins, auditors). */
 fk_status fk__audit_sign_pending(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 

@@ -282,6 +282,33 @@ static void test_auditlog(void **state)
     fx_destroy(&fx);
 }
 
+/* The order's syslog switch: on by default, off with "syslog: false", anything else refused. */
+static void test_syslog_setting(void **state)
+{
+    (void)state;
+    fk_err err;
+    char *text;
+    size_t len;
+    FX_OK(fk_fs_read_file(FX_ORDER, 1 << 16, &text, &len, &err), &err);
+    fk_order *o;
+    FX_OK(fk_order_parse("job.yaml", text, len, &o, &err), &err);
+    assert_true(fk_order_syslog(o));
+    fk_order_free(o);
+    fk_buf b;
+    fk_buf_init(&b, 1 << 17);
+    assert_int_equal(fk_buf_append(&b, text, len), FK_OK);
+    assert_int_equal(fk_buf_append_str(&b, "\nsyslog: false\n"), FK_OK);
+    FX_OK(fk_order_parse("job.yaml", b.data, b.len, &o, &err), &err);
+    assert_false(fk_order_syslog(o));
+    fk_order_free(o);
+    fk_buf_reset(&b);
+    assert_int_equal(fk_buf_append(&b, text, len), FK_OK);
+    assert_int_equal(fk_buf_append_str(&b, "\nsyslog: maybe\n"), FK_OK);
+    expect_status(fk_order_parse("job.yaml", b.data, b.len, &o, &err), FK_EFORMAT, &err);
+    fk_buf_free(&b);
+    fk_free(text);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -289,6 +316,7 @@ int main(void)
         cmocka_unit_test(test_erase_needs_manager),
         cmocka_unit_test(test_custody_store),
         cmocka_unit_test(test_auditlog),
+        cmocka_unit_test(test_syslog_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
