@@ -493,6 +493,5 @@ void fk__audit_syslog(fk_job *job, long seq, const char *const fields[8],
     syslog(ok ? LOG_INFO : LOG_WARNING,
            "FUKAN_JOB=%s FUKAN_SEQ=%ld FUKAN_USER=%s FUKAN_HOST=%s FUKAN_COMMAND=\"%s\""
            " FUKAN_OBJECT=\"%s\" FUKAN_OUTCOME=%s FUKAN_HASH=%s FUKAN_DETAILS=\"%s\"",
-           job->id_hex, seq, fields[2], fields[3], fields[4], fields[5], fields[6], hex,
-           fields[7]);
+           job->id_hex, seq, fields[2], fields[3], fields[4], fields[5], fields[6], hex, fields[7]);
 }

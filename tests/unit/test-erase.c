@@ -102,9 +102,8 @@ static void test_erase_and_prove(void **state)
     assert_int_equal(rep.unsigned_tail, 0);
 
     /* Every former password: refused, saying why. */
-    const char *users[][2] = {{FX_MANAGER, FX_MANAGER_PW},
-                              {FX_HANDLER, FX_HANDLER_PW},
-                              {FX_AUDITOR, FX_AUDITOR_PW}};
+    const char *users[][2] = {
+        {FX_MANAGER, FX_MANAGER_PW}, {FX_HANDLER, FX_HANDLER_PW}, {FX_AUDITOR, FX_AUDITOR_PW}};
     for (size_t i = 0; i < 3; i++) {
         expect_status(fx_login(&fx, users[i][0], users[i][1], FK_ROLES_ALL, &err), FK_ESTATE, &err);
         assert_non_null(strstr(fk_err_message(&err), "erased"));
@@ -171,10 +170,16 @@ static void test_custody_store(void **state)
     fk_err err;
     fx_job fx;
     fx_create(&fx, false);
-    fk_receipt r = {.kind = "receive-medium", .at_iso = "2026-12-01T10:00:00+09:00",
-                    .at_wareki = "令和8年12月1日 10時00分", .handler = FX_MANAGER,
-                    .handler_name = "管理", .ward_staff = "区", .content = "媒体",
-                    .quantity = "1", .checkpoint = "x@1", .document = "receipt-1.pdf"};
+    fk_receipt r = {.kind = "receive-medium",
+                    .at_iso = "2026-12-01T10:00:00+09:00",
+                    .at_wareki = "令和8年12月1日 10時00分",
+                    .handler = FX_MANAGER,
+                    .handler_name = "管理",
+                    .ward_staff = "区",
+                    .content = "媒体",
+                    .quantity = "1",
+                    .checkpoint = "x@1",
+                    .document = "receipt-1.pdf"};
     FX_OK(fk_job_receipt_add(fx.job, &r, &err), &err);
     assert_int_equal(r.id, 1);
     r.kind = "deliver";
@@ -256,8 +261,8 @@ static void test_auditlog(void **state)
 
     /* One changed field, a deleted line, a wrong key, a foreign checkpoint, garbage. */
     char *changed = edit_line(b.data, 3, "\"outcome\":\"FK_OK\"", "\"outcome\":\"FK_EIO\"");
-    expect_status(fk_audit_verify_jsonl(changed, strlen(changed), pk, NULL, &rep, &err),
-                  FK_ETAMPER, &err);
+    expect_status(fk_audit_verify_jsonl(changed, strlen(changed), pk, NULL, &rep, &err), FK_ETAMPER,
+                  &err);
     assert_non_null(strstr(fk_err_message(&err), "altered"));
     fk_free(changed);
     const char *second = strchr(b.data, '\n') + 1, *third = strchr(second, '\n') + 1;
@@ -265,8 +270,7 @@ static void test_auditlog(void **state)
     fk_buf_init(&cut, (size_t)1 << 24);
     assert_int_equal(fk_buf_append(&cut, b.data, (size_t)(second - b.data)), FK_OK);
     assert_int_equal(fk_buf_append_str(&cut, third), FK_OK);
-    expect_status(fk_audit_verify_jsonl(cut.data, cut.len, pk, NULL, &rep, &err), FK_ETAMPER,
-                  &err);
+    expect_status(fk_audit_verify_jsonl(cut.data, cut.len, pk, NULL, &rep, &err), FK_ETAMPER, &err);
     fk_buf_free(&cut);
     unsigned char other[FK_SIGN_PUBLIC_BYTES];
     memcpy(other, pk, sizeof other);
@@ -274,8 +278,7 @@ static void test_auditlog(void **state)
     expect_status(fk_audit_verify_jsonl(b.data, b.len, other, NULL, &rep, &err), FK_ETAMPER, &err);
     char bad_cp[128];
     snprintf(bad_cp, sizeof bad_cp, "%064d@2", 0);
-    expect_status(fk_audit_verify_jsonl(b.data, b.len, NULL, bad_cp, &rep, &err), FK_ETAMPER,
-                  &err);
+    expect_status(fk_audit_verify_jsonl(b.data, b.len, NULL, bad_cp, &rep, &err), FK_ETAMPER, &err);
     expect_status(fk_audit_verify_jsonl("{\"a\":", 5, NULL, NULL, &rep, &err), FK_EFORMAT, &err);
     expect_status(fk_audit_verify_jsonl("", 0, NULL, NULL, &rep, &err), FK_EFORMAT, &err);
     fk_buf_free(&b);
@@ -312,10 +315,8 @@ static void test_syslog_setting(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_erase_and_prove),
-        cmocka_unit_test(test_erase_needs_manager),
-        cmocka_unit_test(test_custody_store),
-        cmocka_unit_test(test_auditlog),
+        cmocka_unit_test(test_erase_and_prove), cmocka_unit_test(test_erase_needs_manager),
+        cmocka_unit_test(test_custody_store),   cmocka_unit_test(test_auditlog),
         cmocka_unit_test(test_syslog_setting),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -147,8 +147,10 @@ static void test_delivery_refused(void **state)
     fx_create(&fx, false);
     long verified[FK_CAT_COUNT] = {10, 20, 30, 0, 5};
     long delivered[FK_CAT_COUNT] = {10, 19, 30, 0, 5};
-    fk_handover_spec spec = {.kind = FK_HANDOVER_DELIVER, .ward_staff = "区 職員",
-                             .verified = verified, .delivered = delivered};
+    fk_handover_spec spec = {.kind = FK_HANDOVER_DELIVER,
+                             .ward_staff = "区 職員",
+                             .verified = verified,
+                             .delivered = delivered};
     fk_handover *h = NULL;
     expect_status(fk_handover_new(fx.job, &spec, &h, &err), FK_EFINDING, &err);
     assert_null(h);
@@ -196,16 +198,15 @@ static void test_bundle(void **state)
     expect_status(fk_bundle_new(path, "A-strong-password-24chars", &b, &err), FK_EEXIST, &err);
     char *data;
     size_t len;
-    FX_OK(fk_package_read_entry(path, "A-strong-password-24chars", "audit.jsonl", 1024, &data,
-                                &len, &err),
+    FX_OK(fk_package_read_entry(path, "A-strong-password-24chars", "audit.jsonl", 1024, &data, &len,
+                                &err),
           &err);
     assert_int_equal(len, 3);
     assert_memory_equal(data, "{}\n", 3);
     fk_free(data);
-    expect_status(
-        fk_package_read_entry(path, "wrong-password-wrong-pw", "audit.jsonl", 1024, &data, &len,
-                              &err),
-        FK_EAUTH, &err);
+    expect_status(fk_package_read_entry(path, "wrong-password-wrong-pw", "audit.jsonl", 1024, &data,
+                                        &len, &err),
+                  FK_EAUTH, &err);
     unlink(path);
     rmdir(dir);
 }
@@ -213,8 +214,8 @@ static void test_bundle(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_paper),           cmocka_unit_test(test_counts_and_serials),
-        cmocka_unit_test(test_reconcile),       cmocka_unit_test(test_delivery_refused),
+        cmocka_unit_test(test_paper),     cmocka_unit_test(test_counts_and_serials),
+        cmocka_unit_test(test_reconcile), cmocka_unit_test(test_delivery_refused),
         cmocka_unit_test(test_bundle),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
