@@ -169,7 +169,7 @@ static int fk__run(int argc, char **argv)
     }
     fk_err err;
     fk_err_clear(&err);
-    fk_handover_kind kind;
+    fk_handover_kind kind = FK_HANDOVER_RECEIVE_MEDIUM;
     if (fk__kind(argv[first + 1], &o, &kind, &err) != FK_OK)
         return fk_cli_fail(&err);
     char command[32];

@@ -18,6 +18,7 @@
 #include <spawn.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -251,7 +252,9 @@ static fk_status fk__iso(const fk__opts *o, fk_err *err)
     char *argv[] = {tool, as, mk, quiet, vol, label, joliet, rock, dash_o, iso, zip, NULL};
     posix_spawn_file_actions_t fa;
     posix_spawn_file_actions_init(&fa);
+    /* xorriso writes a banner to stderr even when quiet; its exit status says enough. */
     posix_spawn_file_actions_addopen(&fa, STDOUT_FILENO, "/dev/null", O_WRONLY, 0);
+    posix_spawn_file_actions_addopen(&fa, STDERR_FILENO, "/dev/null", O_WRONLY, 0);
     pid_t pid;
     int rc = posix_spawnp(&pid, "xorriso", &fa, NULL, argv, environ);
     posix_spawn_file_actions_destroy(&fa);
@@ -260,6 +263,8 @@ static fk_status fk__iso(const fk__opts *o, fk_err *err)
         return fk_failf(err, FK_EENV, "xorriso not found: install the Debian package xorriso");
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
         return fk_failf(err, FK_EIO, "%s: xorriso could not write the ISO image", o->iso);
+    if (chmod(o->iso, 0600) != 0)
+        return fk_failf(err, FK_EIO, "%s: cannot make it private (mode 0600)", o->iso);
     return FK_OK;
 }
 

@@ -459,8 +459,20 @@ fk_status fk_job_act_on_erased(fk_job *job, const char *user_id, const char *com
 {
     if (!fk_job_is_erased(job, NULL, 0))
         return fk_failf(err, FK_ESTATE, "%s: the job is not erased; log in", job->dir);
+    if (user_id == NULL)
+        return fk_failf(err, FK_EINVAL, "who is this? give --user ID (or set FUKAN_USER)");
+    /* Not a login (none is possible), but the name must at least be one of the roster's. */
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job, "SELECT 1 FROM users WHERE id = ?", &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, user_id, -1, SQLITE_STATIC);
+    bool known = sqlite3_step(st) == SQLITE_ROW;
+    sqlite3_finalize(st);
+    if (!known)
+        return fk_failf(err, FK_EAUTH, "%s is not on the job's roster", user_id);
     char who[96];
-    snprintf(who, sizeof who, "%s (not authenticated: job erased)", user_id ? user_id : "-");
+    snprintf(who, sizeof who, "%s (not authenticated: job erased)", user_id);
     char *u = fk_strdup(who), *c = fk_strdup(command);
     if (u == NULL || c == NULL) {
         fk_free(u);

@@ -3,6 +3,7 @@
 #include "util/mem.h"
 
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zip.h>
 
@@ -88,6 +89,8 @@ fk_status fk_bundle_close(fk_bundle *b, fk_err *err)
         s = fk_failf(err, FK_EIO, "%s: cannot write: %s", b->path, zip_strerror(b->za));
         zip_discard(b->za);
         unlink(b->path);
+    } else if (chmod(b->path, 0600) != 0) {
+        s = fk_failf(err, FK_EIO, "%s: cannot make it private (mode 0600)", b->path);
     }
     fk__free(b);
     return s;

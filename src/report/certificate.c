@@ -54,7 +54,9 @@ typedef struct {
 static int fk__export_entry(const fk_audit_entry *e, void *ctx)
 {
     fk__dirs *d = ctx;
-    if (strcmp(e->command, "export") != 0 || strcmp(e->outcome, "FK_OK") != 0)
+    /* The export's own login entry has the same command; its object is "login". */
+    if (strcmp(e->command, "export") != 0 || strcmp(e->outcome, "FK_OK") != 0 ||
+        strcmp(e->object, "login") == 0)
         return 0;
     for (size_t i = 0; i < d->n; i++)
         if (strcmp(d->dirs[i], e->object) == 0)

@@ -389,7 +389,7 @@ fk_status fk_reconcile_paper(const fk_reconcile *r, fk_job *job, fk_paper *p, fk
         char c[FK__NCOLS][32];
         fk__cells(&r->rows[i], c);
         for (int k = 0; k < FK__NCOLS; k++) {
-            snprintf(cells[i][k], 160, "%s", c[k]);
+            snprintf(cells[i][k], 160, "%.31s", c[k]);
             ptrs[i * (FK__NCOLS + 1) + (size_t)k] = cells[i][k];
         }
         snprintf(cells[i][FK__NCOLS], 160, "%s", r->rows[i].flag ? r->rows[i].flag : "");
