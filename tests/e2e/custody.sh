@@ -3,8 +3,8 @@
 # independent tools (pdftotext, openssl, 7zz, xorriso's image via file, grep for every
 # identifier in UTF-8 and CP932).
 . "$SRCDIR/tests/e2e/lib.sh"
-for tool in pdftotext openssl 7zz iconv python3 file; do
-  command -v "$tool" >/dev/null || fail "$tool is needed: install poppler-utils, openssl, 7zip, file (scripts/setup)"
+for tool in pdftotext pdftoppm zbarimg openssl 7zz iconv python3 file sqlite3 xxd; do
+  command -v "$tool" >/dev/null || fail "$tool is needed: install poppler-utils, zbar-tools, openssl, 7zip, file, sqlite3, xxd (scripts/setup)"
 done
 # fukan's temporary directory (SQLite's VACUUM and sort files go there) is one of this test's
 # own, so that it can be searched afterwards.
@@ -35,6 +35,9 @@ grep -qF "$(sha256sum package.zip | cut -d' ' -f1)" r1.txt || fail "no package S
 cp1=$(grep -oE '[0-9a-f]{64}@[0-9]+' r1.txt | head -1)
 [ -n "$cp1" ] || fail "no checkpoint on the receipt"
 expect_exit 0 as_sato audit verify job --pubkey pubkey.hex --checkpoint "$cp1"
+# The QR code holds exactly the printed checkpoint (read back with an independent decoder).
+qr_of() { rm -f qr-*.png; pdftoppm -r 300 -png "$1" qr; zbarimg -q --raw qr-*.png 2>/dev/null; }
+[ "$(qr_of r1.pdf)" = "$cp1" ] || fail "the receipt's QR code is not its checkpoint"
 
 # Open and compose as usual.
 expect_exit 0 as_tanaka open job package.zip --package-password-file package-pw.txt
@@ -100,6 +103,7 @@ expect_grep 'NIST SP 800-88' cert.txt
 expect_grep '合格' cert.txt
 cpe=$(grep -oE '[0-9a-f]{64}@[0-9]+' cert.txt | head -1)
 [ -n "$cpe" ] || fail "no checkpoint hash readable on the certificate"
+[ "$(qr_of certs/erasure-certificate.pdf)" = "$cpe" ] || fail "the certificate's QR code is not its checkpoint"
 # The signature verifies with OpenSSL's Ed25519, the public key wrapped as DER (RFC 8410).
 { printf '302a300506032b6570032100'; cat pubkey.hex; } | xxd -r -p > pub.der
 openssl pkey -pubin -inform DER -in pub.der -out pub.pem
