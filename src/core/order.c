@@ -24,6 +24,7 @@ struct fk_order {
     int batch_size;
     int idle_alarm; /* minutes printed paper may wait for the enclosure check */
     fk_mismatch_policy postal_mismatch;
+    bool syslog; /* audit entries also go to the system log (issue 14) */
     char *rules;
     struct {
         char *document;
@@ -328,6 +329,16 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         return fk__window(c, o, v);
     if (strcmp(key, "postal_mismatch") == 0)
         return fk__policy(c, o, v);
+    if (strcmp(key, "syslog") == 0) {
+        char *text = NULL;
+        st = fk__string(c, v, key, &text);
+        if (st == FK_OK && strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
+            st = fk__fail_at(c, v, "%s must be true or false", key);
+        if (st == FK_OK)
+            o->syslog = strcmp(text, "true") == 0;
+        fk_free(text);
+        return st;
+    }
     if (strcmp(key, "voucher") == 0) {
         struct fy_node *from = fy_node_mapping_lookup_by_string(v, "valid_from", FY_NT);
         struct fy_node *until = fy_node_mapping_lookup_by_string(v, "valid_until", FY_NT);
@@ -353,6 +364,7 @@ static void fk__defaults(fk_order *o)
     o->batch_size = 500;
     o->idle_alarm = 30;
     o->postal_mismatch = FK_MISMATCH_REJECT;
+    o->syslog = true;
     /* 長形3号 window envelope: a common window 90 x 45 mm, 23 mm from the left, 13 mm down
      * (where templates/address-block.yaml places it). */
     o->window[0] = 23;
@@ -513,6 +525,11 @@ int fk_order_idle_alarm(const fk_order *o)
 int fk_order_batch_size(const fk_order *o)
 {
     return o->batch_size;
+}
+
+bool fk_order_syslog(const fk_order *o)
+{
+    return o->syslog;
 }
 
 fk_mismatch_policy fk_order_postal_mismatch(const fk_order *o)
