@@ -265,8 +265,7 @@ static void fk__summary(const fk__demo *d)
         "  roster                %s/roster.pdf, roster.csv\n"
         "  audit public key      %s/audit-pubkey.hex\n",
         d->dir, d->dir, rejects ? rejects : "logs/", d->dir, d->dir, d->dir, d->dir, d->dir, d->dir,
-        d->dir, d->dir,
-        d->dir);
+        d->dir, d->dir, d->dir);
 }
 
 static int fk__run(int argc, char **argv)

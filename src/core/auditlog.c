@@ -40,15 +40,15 @@ static fk_status fk__json_hex(fk_buf *b, const void *blob, int n, int want)
 static fk_status fk__export_table(fk_job *job, bool authenticated, fk_buf *out, fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(job,
-                                  authenticated
-                                      ? "SELECT seq, ts_utc, ts_local, user, host, command, object,"
+    fk_status s =
+        fk__job_prepare(job,
+                        authenticated ? "SELECT seq, ts_utc, ts_local, user, host, command, object,"
                                         " outcome, details, prev_hash, hash, sig FROM audit"
                                         " ORDER BY seq"
                                       : "SELECT seq, ts_utc, ts_local, user, host, command, object,"
                                         " outcome, details, prev_hash, hash, NULL FROM audit_unauth"
                                         " ORDER BY seq",
-                                  &st, err);
+                        &st, err);
     if (s != FK_OK)
         return s;
     static const char *const names[] = {"ts_utc",  "ts_local", "user",    "host",
@@ -346,7 +346,8 @@ static fk_status fk__unauth_entry(fk__state *v, long line, long seq, const char 
                         line);
     if (seq != v->u_expected)
         return fk_failf(err, FK_ETAMPER, "audit export line %ld: unauthenticated entry %ld %s",
-                        line, v->u_expected, seq > v->u_expected ? "missing (deleted?)" : "out of order");
+                        line, v->u_expected,
+                        seq > v->u_expected ? "missing (deleted?)" : "out of order");
     if (!fk_equal(prev, v->u_prev, FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
                         "audit export line %ld: unauthenticated entry %ld does not link to the"
@@ -563,7 +564,9 @@ void fk__audit_syslog(fk_job *job, bool authenticated, long seq, const char *con
     fk_hex(hash, FK_HASH_BYTES, hex);
     bool ok = strcmp(fields[6], "FK_OK") == 0;
     syslog(ok ? LOG_INFO : LOG_WARNING,
-           "FUKAN_JOB=%s FUKAN_RECORD=%s FUKAN_SEQ=%ld FUKAN_USER=%s FUKAN_HOST=%s FUKAN_COMMAND=\"%s\""
+           "FUKAN_JOB=%s FUKAN_RECORD=%s FUKAN_SEQ=%ld FUKAN_USER=%s FUKAN_HOST=%s "
+           "FUKAN_COMMAND=\"%s\""
            " FUKAN_OBJECT=\"%s\" FUKAN_OUTCOME=%s FUKAN_HASH=%s FUKAN_DETAILS=\"%s\"",
-           job->id_hex, authenticated ? "signed" : "unauthenticated", seq, fields[2], fields[3], fields[4], fields[5], fields[6], hex, fields[7]);
+           job->id_hex, authenticated ? "signed" : "unauthenticated", seq, fields[2], fields[3],
+           fields[4], fields[5], fields[6], hex, fields[7]);
 }

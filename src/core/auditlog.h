@@ -9,8 +9,8 @@
  *
  * Format: the first line is {"format":"fukan-audit/2","job_id":HEX,"pubkey":HEX}; then the
  * unauthenticated record's entries, then the signed log's, one line each with the keys
- * record ("unauthenticated" or "signed"), seq, ts_utc, ts_local, user, host, command, object, outcome,
- * details, prev_hash, hash, sig (hex or null), in this order.
+ * record ("unauthenticated" or "signed"), seq, ts_utc, ts_local, user, host, command, object,
+ * outcome, details, prev_hash, hash, sig (hex or null), in this order.
  */
 #ifndef FK_AUDITLOG_H
 #define FK_AUDITLOG_H
