@@ -54,9 +54,11 @@ typedef struct {
 static int fk__export_entry(const fk_audit_entry *e, void *ctx)
 {
     fk__dirs *d = ctx;
-    /* The export's own login entry has the same command; its object is "login". */
+    /* The export's own login entry has the same command (object "login"), and so has one
+     * entry per file naming it and its SHA-256 before the copy is written; only the
+     * command's closing entry names the folder, as an absolute path. */
     if (strcmp(e->command, "export") != 0 || strcmp(e->outcome, "FK_OK") != 0 ||
-        strcmp(e->object, "login") == 0)
+        strcmp(e->object, "login") == 0 || strncmp(e->details, "exported in clear;", 18) == 0)
         return 0;
     for (size_t i = 0; i < d->n; i++)
         if (strcmp(d->dirs[i], e->object) == 0)

@@ -182,7 +182,9 @@ expect_exit 0 "$FUKAN" audit verify --package report.zip --package-password-file
 python3 - report/audit.jsonl <<'PY'
 import sys
 lines = open(sys.argv[1], encoding="utf-8").read().splitlines(True)
-lines[5] = lines[5].replace('"outcome":"FK_OK"', '"outcome":"FK_EAUTH"', 1)
+# a signed entry past the first few (the unauthenticated record comes first)
+i = [n for n, l in enumerate(lines) if '"record":"signed"' in l and '"outcome":"FK_OK"' in l][5]
+lines[i] = lines[i].replace('"outcome":"FK_OK"', '"outcome":"FK_EAUTH"', 1)
 open(sys.argv[1], "w", encoding="utf-8").write("".join(lines))
 PY
 (cd report && 7zz a -tzip -mem=AES256 "-p$pw" ../tampered.zip . >/dev/null)
