@@ -15,9 +15,9 @@
 fk_status fk_cli_paper_pdf(const fk_paper *p, fk_buf *out, fk_err *err) FK_WARN_UNUSED;
 
 /*
- * The printed and verified counts per category. Until the print log (print stage) and the
- * enclosure check (verify stage) feed them, both are the composed counts; see
- * docs/custody.md.
+ * The printed and verified counts per category: printed envelopes from the print files the
+ * print log moved to printed (or the enclosure check on to verified), sheets over the
+ * designation from the print log, verified envelopes from the enclosure check.
  */
 fk_status fk_cli_stage_inputs(fk_job *job, fk_stage_inputs *out, fk_err *err) FK_WARN_UNUSED;
 

@@ -46,6 +46,10 @@ expect_exit 0 as_tanaka proof job -o proof
 expect_exit 0 as_sato proof job --approve
 expect_exit 0 as_tanaka compose job
 expect_exit 0 as_tanaka export job --proof -o print
+# The enclosure check gives the verified counts the delivery must match (no printer here:
+# --assume-printed moves the print files to printed).
+expect_exit 0 as_tanaka simulate-inserter job -o scans.csv --seed 7
+expect_exit 0 as_tanaka verify job --camera scans.csv --assume-printed
 expect_exit 0 as_tanaka reconcile job
 expect_grep '^0 row\(s\) do not add up|^0 row' out.txt
 expect_exit 0 as_tanaka reconcile job --format csv -o rec.csv
