@@ -1,6 +1,9 @@
 /* fukan audit log|verify|pubkey: inspect and verify the tamper-evident audit log. */
 #include "cli.h"
 #include "core/audit.h"
+#include "core/auditlog.h"
+#include "core/erase.h"
+#include "ingest/package.h"
 #include "session.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
@@ -12,6 +15,8 @@ static const char fk__usage[] =
     "usage: fukan audit log    JOBDIR [--since DATE] [--until DATE] [--by ID] [--command CMD]\n"
     "       fukan audit verify JOBDIR [--pubkey FILE] [--checkpoint HASH@SEQ]\n"
     "       fukan audit pubkey JOBDIR [-o FILE]\n"
+    "       fukan audit verify --package REPORT.zip --package-password-file FILE\n"
+    "                          [--checkpoint HASH@SEQ] [--pubkey FILE]\n"
     "  login: --user ID, --user-password-file FILE (any role, the ward's auditor too)\n\n"
     "log lists the entries (sequence, local time, user, computer, command, object, outcome,\n"
     "details; entries written without the job key are marked [unauthenticated] and numbered\n"
@@ -20,12 +25,15 @@ static const char fk__usage[] =
     "runs it; with\n"
     "--pubkey (the key exported when the job began) a replaced key is caught, and with a\n"
     "checkpoint from a receipt a truncated or rewritten log is caught. Exit 1 names the\n"
-    "first broken entry. pubkey prints the job's Ed25519 public key (hex).\n";
+    "first broken entry. pubkey prints the job's Ed25519 public key (hex).\n"
+    "With --package, verify needs no job and no login: it checks the audit log exported in\n"
+    "the report package (fukan report) offline, with the package's password and a paper\n"
+    "checkpoint from a receipt.\n";
 
 typedef struct {
     fk_cli_login login;
     fk_audit_filter filter;
-    const char *pubkey_file, *checkpoint, *output;
+    const char *pubkey_file, *checkpoint, *output, *package, *package_password;
 } fk__opts;
 
 static int fk__print_entry(const fk_audit_entry *e, void *ctx)
@@ -102,6 +110,46 @@ static fk_status fk__pubkey(fk_job *job, const fk__opts *o, fk_err *err)
     return fk_fs_write_atomic(o->output, line, strlen(line), err);
 }
 
+/* The offline check of a report package: no job, no login. */
+static int fk__verify_package(const fk__opts *o)
+{
+    fk_err err;
+    fk_err_clear(&err);
+    char password[FK_PASSWORD_MAX + 1];
+    unsigned char pk[FK_SIGN_PUBLIC_BYTES];
+    char *log = NULL;
+    size_t log_len = 0;
+    fk_status s = fk_cli_read_password(o->package_password, "Package password: ", false, password,
+                                       sizeof password, &err);
+    if (s == FK_OK && o->pubkey_file != NULL)
+        s = fk__read_pubkey(o->pubkey_file, pk, &err);
+    if (s == FK_OK)
+        s = fk_package_read_entry(o->package, password, "audit.jsonl", (size_t)512 << 20, &log,
+                                  &log_len, &err);
+    fk_wipe(password, sizeof password);
+    fk_audit_report rep;
+    if (s == FK_OK)
+        s = fk_audit_verify_jsonl(log, log_len, o->pubkey_file ? pk : NULL, o->checkpoint, &rep,
+                                  &err);
+    fk_free(log);
+    if (s == FK_ETAMPER) {
+        err.status = FK_EFINDING;
+        return fk_cli_fail(&err);
+    }
+    if (s != FK_OK)
+        return fk_cli_fail(&err);
+    printf("audit log in %s intact: %ld entries, head %s@%ld\n", o->package, rep.entries,
+           rep.head_hex, rep.head_seq);
+    if (rep.unauthenticated > 0)
+        printf("note: %ld entries of the unauthenticated record (written without the job key,"
+               " e.g. after erasure), %ld of them not yet witnessed by a signed entry\n",
+               rep.unauthenticated, rep.unwitnessed);
+    if (o->checkpoint == NULL)
+        printf("note: no --checkpoint given; give one from a paper receipt, since the package's"
+               " own public key proves nothing on its own\n");
+    return FK_EXIT_OK;
+}
+
 static int fk__parse(int argc, char **argv, fk__opts *o)
 {
     static const struct option options[] = {{"since", required_argument, NULL, 's'},
@@ -111,6 +159,8 @@ static int fk__parse(int argc, char **argv, fk__opts *o)
                                             {"pubkey", required_argument, NULL, 'k'},
                                             {"checkpoint", required_argument, NULL, 'p'},
                                             {"output", required_argument, NULL, 'o'},
+                                            {"package", required_argument, NULL, 'z'},
+                                            {"package-password-file", required_argument, NULL, 'Z'},
                                             FK_CLI_LOGIN_OPTIONS,
                                             {NULL, 0, NULL, 0}};
     int opt;
@@ -138,6 +188,12 @@ static int fk__parse(int argc, char **argv, fk__opts *o)
         case 'o':
             o->output = optarg;
             break;
+        case 'z':
+            o->package = optarg;
+            break;
+        case 'Z':
+            o->package_password = optarg;
+            break;
         default:
             if (!fk_cli_login_option(&o->login, opt, optarg))
                 return -1;
@@ -151,6 +207,8 @@ static int fk__run(int argc, char **argv)
     fk__opts o = {0};
     int first = argc >= 3 ? fk__parse(argc, argv, &o) : -1;
     const char *sub = argc >= 2 ? argv[1] : "";
+    if (first >= 0 && first == argc && o.package != NULL && strcmp(sub, "verify") == 0)
+        return fk__verify_package(&o);
     bool known =
         strcmp(sub, "log") == 0 || strcmp(sub, "verify") == 0 || strcmp(sub, "pubkey") == 0;
     if (first < 0 || first + 1 != argc || !known) {
@@ -159,12 +217,22 @@ static int fk__run(int argc, char **argv)
     }
     char command[32];
     snprintf(command, sizeof command, "audit %s", sub);
-    fk_job *job;
-    int rc = fk_cli_open_job(argv[first], &o.login, command, FK_ROLES_ALL, &job);
-    if (rc != FK_EXIT_OK)
-        return rc;
     fk_err err;
     fk_err_clear(&err);
+    fk_job *job = NULL;
+    /* After erasure nobody can log in, but the log is still the ward's to inspect. */
+    if (fk_job_open(argv[first], &job, &err) == FK_OK && fk_job_is_erased(job, NULL, 0)) {
+        fk_cli_login_defaults(&o.login);
+        if (fk_job_act_on_erased(job, o.login.user, command, &err) != FK_OK) {
+            fk_job_close(job);
+            return fk_cli_fail(&err);
+        }
+    } else {
+        fk_job_close(job);
+        int rc = fk_cli_open_job(argv[first], &o.login, command, FK_ROLES_ALL, &job);
+        if (rc != FK_EXIT_OK)
+            return rc;
+    }
     fk_status s;
     if (strcmp(sub, "log") == 0)
         s = fk_audit_foreach(job, &o.filter, fk__print_entry, NULL, &err);

@@ -25,13 +25,15 @@ static const char fk__usage[] =
     "Runs the whole job on freshly generated sample data (fictitious people) in DIR (default\n"
     "./demo, which must not exist or be empty): the ward's export and sealed package, a job\n"
     "with demo users whose passwords are written to files in DIR, opening, the quality gate,\n"
-    "the proof set, composing, the clear export of the print files, the roster and the\n"
-    "verified audit log. Each step runs the real command; its output is kept in DIR/logs/.\n"
+    "the proof set, composing, the clear export of the print files, the roster, printing,\n"
+    "the enclosure check, the custody receipts, the reconciliation, the verified audit log,\n"
+    "`fukan status`, the erasure with its certificate and the encrypted report for the ward.\n"
+    "Each step runs the real command; its output is kept in DIR/logs/.\n"
     "The order expects the sample's own counts per category. --count N makes a sample of N\n"
-    "people (default: the ward's seed volumes, 4,413). Ends with `fukan status` of the job\n"
-    "and where each output is. --printer QUEUE prints the job on that queue of the local\n"
-    "CUPS server (`make demo` starts a private one) before the enclosure check; without it,\n"
-    "the demo states the paper printed (verify --assume-printed).\n";
+    "people (default: the ward's seed volumes, 4,413). Ends with `fukan status` as it stood\n"
+    "before the erasure and where each output is. --printer QUEUE prints the job on that\n"
+    "queue of the local CUPS server (`make demo` starts a private one) before the enclosure\n"
+    "check; without it, the demo states the paper printed (verify --assume-printed).\n";
 
 #define FK__MAX_STEPS 48
 
@@ -191,6 +193,11 @@ static int fk__steps(fk__demo *d)
              "password-kansa.txt", "--kdf-cost", "interactive", FK__AS("sato"));
     FK__STEP(d, "audit-pubkey", 0, "audit", "pubkey", "job", "-o", "audit-pubkey.hex",
              FK__AS("sato"));
+    FK__STEP(d, "receipt-receive-medium", 0, "receipt", "job", "receive", "--item", "medium",
+             "--ward-staff", "新宿 健康部 職員", "--package", "package.zip", "-o",
+             "receipt-1-medium.pdf", FK__AS("sato"));
+    FK__STEP(d, "receipt-receive-notice", 0, "receipt", "job", "receive", "--item", "notice",
+             "--ward-staff", "新宿 健康部 職員", "-o", "receipt-2-notice.pdf", FK__AS("sato"));
     FK__STEP(d, "open", 1, "open", "job", "package.zip", "--package-password-file",
              "package-password.txt", FK__AS("tanaka"));
     FK__STEP(d, "rejects", 1, "rejects", "job", FK__AS("tanaka"));
@@ -200,8 +207,6 @@ static int fk__steps(fk__demo *d)
     FK__STEP(d, "compose", 1, "compose", "job", FK__AS("tanaka"));
     FK__STEP(d, "export", 0, "export", "job", "--proof", "-o", "print", FK__AS("tanaka"));
     FK__STEP(d, "roster", 0, "roster", "job", "-o", ".", FK__AS("sato"));
-    FK__STEP(d, "audit-verify", 0, "audit", "verify", "job", "--pubkey", "audit-pubkey.hex",
-             FK__AS("kansa"));
     /* Printing, then the enclosure check: an inserter run with planted faults, caught,
      * reworked, verified. Without a printer the demo states that the paper was printed. */
     char *printed = d->printer != NULL ? NULL : "--assume-printed";
@@ -217,7 +222,22 @@ static int fk__steps(fk__demo *d)
              "--reworked", FK__AS("tanaka"));
     FK__STEP(d, "verify-again", 0, "verify", "job", "--camera", "rework-scans.csv",
              FK__AS("tanaka"), printed);
+    FK__STEP(d, "reconcile", 0, "reconcile", "job", "--format", "pdf", "-o", "reconciliation.pdf",
+             FK__AS("sato"));
+    FK__STEP(d, "receipt-deliver", 0, "receipt", "job", "deliver", "--ward-staff",
+             "新宿 健康部 職員", "-o", "receipt-3-deliver.pdf", FK__AS("sato"));
+    FK__STEP(d, "receipt-return", 0, "receipt", "job", "return", "--ward-staff", "新宿 健康部 職員",
+             "-o", "receipt-4-return.pdf", FK__AS("sato"));
+    FK__STEP(d, "audit-verify", 0, "audit", "verify", "job", "--pubkey", "audit-pubkey.hex",
+             FK__AS("kansa"));
+    /* Where the job stands, before the erasure destroys every key slot (no login after). */
     FK__STEP(d, "status", 0, "status", "job", FK__AS("kansa"));
+    FK__STEP(d, "erase", 0, "erase", "job", "-o", ".", FK__AS("sato"));
+    FK__STEP(d, "report", 0, "report", "job", "-o", "report.zip", "--notice",
+             "report-password-notice.pdf", "--password-out", "report-password.txt", "--user",
+             "sato");
+    FK__STEP(d, "audit-verify-package", 0, "audit", "verify", "--package", "report.zip",
+             "--package-password-file", "report-password.txt", "--pubkey", "audit-pubkey.hex");
     return FK_EXIT_OK;
 }
 
@@ -256,11 +276,15 @@ static void fk__summary(const fk__demo *d)
         "  user passwords        %s/password-*.txt (sato 取扱責任者, tanaka 取扱者, kansa 監査)\n"
         "  job store             %s/job/ (records and print files sealed with the job key)\n"
         "  proofs for approval   %s/proof/ (PDF and PNG)\n"
-        "  print files, run file %s/print/ (clear export, audited)\n"
+        "  print files, run file %s/print/ (clear export, audited; removed by the erasure)\n"
+        "  custody receipts      %s/receipt-*.pdf (受領, 引渡し, 返却)\n"
+        "  erasure certificate   %s/erasure-certificate.pdf and .sig (Ed25519)\n"
+        "  report for the ward   %s/report.zip (AES-256); password in report-password.txt\n"
+        "                        and report-password-notice.pdf\n"
         "  roster                %s/roster.pdf, roster.csv\n"
         "  audit public key      %s/audit-pubkey.hex\n",
-        d->dir, d->dir, rejects ? rejects : "logs/", d->dir, d->dir, d->dir, d->dir, d->dir,
-        d->dir);
+        d->dir, d->dir, rejects ? rejects : "logs/", d->dir, d->dir, d->dir, d->dir, d->dir, d->dir,
+        d->dir, d->dir, d->dir);
     if (d->printer != NULL)
         printf("  printed               on the CUPS queue %s (print log: fukan printlog)\n",
                d->printer);

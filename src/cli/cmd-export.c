@@ -4,6 +4,7 @@
 #include "session.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 
 static const char fk__usage[] =
     "usage: fukan export JOBDIR --proof -o DIR\n"
@@ -54,7 +55,10 @@ static int fk__run(int argc, char **argv)
     fk_status s = fk_step_export(job, &opts, &cb, &r, &err);
     char details[96];
     snprintf(details, sizeof details, "%ld files exported in clear", r.files);
-    return fk_cli_finish(job, opts.dir, s, details, &err);
+    /* The absolute folder goes in the audit log: erasure removes the copies from there. */
+    char where[4096];
+    const char *object = s == FK_OK && realpath(opts.dir, where) != NULL ? where : opts.dir;
+    return fk_cli_finish(job, object, s, details, &err);
 }
 
 const fk_command fk_cmd_export = {

@@ -15,6 +15,11 @@ extern const fk_command fk_cmd_export;
 extern const fk_command fk_cmd_print;
 extern const fk_command fk_cmd_printlog;
 extern const fk_command fk_cmd_reprint;
+extern const fk_command fk_cmd_receipt;
+extern const fk_command fk_cmd_reconcile;
+extern const fk_command fk_cmd_incident;
+extern const fk_command fk_cmd_erase;
+extern const fk_command fk_cmd_report;
 extern const fk_command fk_cmd_postcode;
 extern const fk_command fk_cmd_template;
 extern const fk_command fk_cmd_seal;
@@ -46,6 +51,11 @@ const fk_command *const fk_commands[] = {
     &fk_cmd_reprint,
     &fk_cmd_simulate_inserter,
     &fk_cmd_verify,
+    &fk_cmd_receipt,
+    &fk_cmd_reconcile,
+    &fk_cmd_incident,
+    &fk_cmd_erase,
+    &fk_cmd_report,
     &fk_cmd_postcode,
     &fk_cmd_template,
     &fk_cmd_demo,

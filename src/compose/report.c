@@ -253,6 +253,43 @@ fk_status fk_report_keyvalue(fk_report *r, const char *key, const char *value, f
     return s;
 }
 
+fk_status fk_report_matrix(fk_report *r, const unsigned char *modules, int width, double module_mm,
+                           const char *caption, fk_err *err)
+{
+    if (width <= 0 || width > 200 || module_mm <= 0)
+        return fk_failf(err, FK_EINVAL, "matrix: bad size");
+    /* A quiet zone of four modules on every side, as QR readers need. */
+    double side = (width + 8) * module_mm;
+    fk_status s = fk__room(r, side);
+    if (s != FK_OK)
+        return fk__fail(r, s, "matrix", err);
+    double x0 = FK__MARGIN + 4 * module_mm, y0 = r->y + 4 * module_mm;
+    cairo_set_source_rgb(r->cr, 0, 0, 0);
+    for (int y = 0; y < width; y++)
+        for (int x = 0; x < width; x++)
+            if (modules[(size_t)y * (size_t)width + (size_t)x])
+                cairo_rectangle(r->cr, (x0 + x * module_mm) * FK_MM_TO_PT,
+                                (y0 + y * module_mm) * FK_MM_TO_PT, module_mm * FK_MM_TO_PT,
+                                module_mm * FK_MM_TO_PT);
+    cairo_fill(r->cr);
+    double top = r->y;
+    if (caption != NULL && caption[0] != '\0') {
+        double x = FK__MARGIN + side + 4;
+        r->y = top + side / 2 - 3;
+        s = fk__block(r, FK_FONT_GOTHIC, caption, x, FK__PAGE_W - FK__MARGIN - x, 9, FK_ALIGN_LEFT,
+                      0, "matrix caption", err);
+        if (s != FK_OK)
+            return s;
+    }
+    r->y = top + side + 2;
+    return FK_OK;
+}
+
+void fk_report_space(fk_report *r, double mm)
+{
+    r->y += mm;
+}
+
 /* Height of a row in mm when its cells wrap at their widths. */
 static fk_status fk__row_height(fk_report *r, size_t ncols, const char *const *cells,
                                 const double *w, fk__font_id font, double size, double *h)

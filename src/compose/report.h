@@ -44,6 +44,16 @@ fk_status fk_report_table(fk_report *r, size_t ncols, const char *const *columns
                           const double *widths, size_t nrows, const char *const *cells,
                           fk_err *err) FK_WARN_UNUSED;
 
+/*
+ * A square matrix of modules (a QR code made elsewhere): width * width bytes, non-zero =
+ * dark, each module_mm wide, at the left margin, with a caption to its right.
+ */
+fk_status fk_report_matrix(fk_report *r, const unsigned char *modules, int width, double module_mm,
+                           const char *caption, fk_err *err) FK_WARN_UNUSED;
+
+/* Vertical space in mm. */
+void fk_report_space(fk_report *r, double mm);
+
 /* Finishes the PDF and frees the report (also on error, and for NULL); FK_EIO on write errors. */
 fk_status fk_report_close(fk_report *r, fk_err *err) FK_WARN_UNUSED;
 

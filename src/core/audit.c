@@ -34,15 +34,15 @@ static fk_status fk__encode(fk_buf *b, long seq, const char *const fields[FK__FI
     return s;
 }
 
-static fk_status fk__entry_hash(const fk_job *job, bool authenticated, long seq,
-                                const char *const fields[], const unsigned char prev[FK_HASH_BYTES],
-                                unsigned char out[FK_HASH_BYTES])
+fk_status fk__audit_hash(const unsigned char job_id[FK_JOB_ID_BYTES], bool authenticated, long seq,
+                         const char *const fields[], const unsigned char prev[FK_HASH_BYTES],
+                         unsigned char out[FK_HASH_BYTES])
 {
     fk_buf b;
-    fk_buf_init(&b, 1 << 20);
+    fk_buf_init(&b, (size_t)1 << 21);
     fk_status s = fk_buf_append_str(&b, authenticated ? fk__signed_label : fk__unauth_label);
     if (s == FK_OK)
-        s = fk_buf_append(&b, job->id, sizeof job->id);
+        s = fk_buf_append(&b, job_id, FK_JOB_ID_BYTES);
     if (s == FK_OK)
         s = fk__encode(&b, seq, fields);
     if (s == FK_OK)
@@ -51,6 +51,13 @@ static fk_status fk__entry_hash(const fk_job *job, bool authenticated, long seq,
         fk_hash(b.data, b.len, out);
     fk_buf_free(&b);
     return s;
+}
+
+static fk_status fk__entry_hash(const fk_job *job, bool authenticated, long seq,
+                                const char *const fields[], const unsigned char prev[FK_HASH_BYTES],
+                                unsigned char out[FK_HASH_BYTES])
+{
+    return fk__audit_hash(job->id, authenticated, seq, fields, prev, out);
 }
 
 static const char *fk__table(bool authenticated)
@@ -99,8 +106,8 @@ static fk_status fk__sign(fk_job *job, const unsigned char hash[FK_HASH_BYTES],
 }
 
 /* Parses a witness's details "witnessed unauthenticated entries A-B, head HEX". */
-static bool fk__parse_witness(const char *details, long *from, long *to,
-                              unsigned char head[FK_HASH_BYTES])
+bool fk__audit_parse_witness(const char *details, long *from, long *to,
+                             unsigned char head[FK_HASH_BYTES])
 {
     size_t n = strlen(fk__witness_prefix);
     if (strncmp(details, fk__witness_prefix, n) != 0)
@@ -130,7 +137,7 @@ static fk_status fk__witnessed(fk_job *job, long *upto, fk_err *err)
     unsigned char head[FK_HASH_BYTES];
     if (rc == SQLITE_ROW) {
         const char *d = (const char *)sqlite3_column_text(st, 0);
-        if (d == NULL || !fk__parse_witness(d, &from, upto, head))
+        if (d == NULL || !fk__audit_parse_witness(d, &from, upto, head))
             s = fk_failf(err, FK_ETAMPER, "%s: the last witness entry of the audit log is damaged",
                          job->dir);
     } else if (rc != SQLITE_DONE) {
@@ -170,6 +177,10 @@ static fk_status fk__insert(fk_job *job, bool authenticated, const char *const f
             s = fk__job_db_fail(job, err);
     }
     sqlite3_finalize(st);
+    /* Every entry, witnesses and unauthenticated ones too, also goes to the system log for
+     * the contractor's log monitoring (auditlog.c), marked signed or unauthenticated. */
+    if (s == FK_OK)
+        fk__audit_syslog(job, authenticated, seq + 1, fields, hash);
     return s;
 }
 
@@ -405,7 +416,7 @@ static fk_status fk__verify_witness(fk__verify *v, const fk_audit_entry *e)
 {
     long from, to;
     unsigned char head[FK_HASH_BYTES];
-    if (!fk__parse_witness(e->details, &from, &to, head))
+    if (!fk__audit_parse_witness(e->details, &from, &to, head))
         return fk__tamper(v, true, e->seq, "a malformed witness of the unauthenticated record");
     if (from != v->witnessed + 1)
         return fk__tamper(v, true, e->seq, "witness does not follow the previous one");

@@ -75,6 +75,28 @@ fk_status fk__audit_append(fk_job *job, const char *user, const char *command, c
  * lockouts were not lowered; FK_ETAMPER naming the user otherwise. Needs the job key. */
 fk_status fk__roster_verify(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 
+/* A second handle on a job that locked is holding open and locked in this process, without
+ * taking the lock again (flock would refuse it): the erasure's proof logs in through it as a
+ * later run of fukan would, while the erasure still holds the lock. */
+fk_status fk__job_open_beside(const fk_job *locked, fk_job **out, fk_err *err) FK_WARN_UNUSED;
+
+/* An audit entry's hash (audit.c): the record's label, the job id, the canonical fields
+ * (ts_utc, ts_local, user, host, command, object, outcome, details) and the previous hash.
+ * The store and the offline verifier of an export (auditlog.c) share it. */
+fk_status fk__audit_hash(const unsigned char job_id[FK_JOB_ID_BYTES], bool authenticated, long seq,
+                         const char *const fields[], const unsigned char prev[FK_HASH_BYTES],
+                         unsigned char out[FK_HASH_BYTES]) FK_WARN_UNUSED;
+
+/* Parses a witness entry's details "witnessed unauthenticated entries A-B, head HEX". */
+bool fk__audit_parse_witness(const char *details, long *from, long *to,
+                             unsigned char head[FK_HASH_BYTES]);
+
+/* Sends an appended entry to the system log (auditlog.c), unless the order says not to,
+ * marked as of the signed log or of the unauthenticated record. fields are ts_utc,
+ * ts_local, user, host, command, object, outcome, details. */
+void fk__audit_syslog(fk_job *job, bool authenticated, long seq, const char *const fields[8],
+                      const unsigned char hash[FK_HASH_BYTES]);
+
 /* Inserts a user with a new key slot for the open job key (the first manager adds
  * themselves: added_by is their own ID). */
 fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *password,

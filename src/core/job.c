@@ -108,6 +108,22 @@ static const char *const fk__migrations[] = {
     "  event TEXT NOT NULL, detail TEXT NOT NULL, source TEXT NOT NULL,"
     "  at TEXT NOT NULL, by TEXT NOT NULL);"
     "CREATE INDEX enclosure_events_envelope ON enclosure_events (category, serial);",
+    /* 8 (issue 14): custody receipts, incident reports and finished documents (receipt
+     * PDFs, the erasure certificate and its signature); none holds a resident's data, so
+     * they survive erasure. */
+    "CREATE TABLE receipts ("
+    "  id INTEGER PRIMARY KEY, kind TEXT NOT NULL, at_iso TEXT NOT NULL,"
+    "  at_wareki TEXT NOT NULL, handler TEXT NOT NULL, handler_name TEXT NOT NULL,"
+    "  ward_staff TEXT NOT NULL, content TEXT NOT NULL, quantity TEXT NOT NULL,"
+    "  package_sha256 TEXT, checkpoint TEXT NOT NULL, counts TEXT, document TEXT NOT NULL);"
+    "CREATE TABLE incidents ("
+    "  id INTEGER PRIMARY KEY, opened_at TEXT NOT NULL, opened_by TEXT NOT NULL,"
+    "  occurred_at TEXT NOT NULL, what TEXT NOT NULL, serials TEXT NOT NULL,"
+    "  actions TEXT NOT NULL, notified TEXT NOT NULL, notified_at TEXT NOT NULL,"
+    "  followup TEXT NOT NULL, closed_at TEXT, closed_by TEXT);"
+    "CREATE TABLE documents ("
+    "  name TEXT PRIMARY KEY, kind TEXT NOT NULL, created_at TEXT NOT NULL,"
+    "  sha256 TEXT NOT NULL, body BLOB NOT NULL, sig BLOB);",
 };
 
 /* The store format a job records at creation. A store without it was made before rosters
@@ -397,7 +413,7 @@ static fk_status fk__load_identity(fk_job *job, fk_err *err)
     return s;
 }
 
-fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
+static fk_status fk__job_open(const char *dir, bool lock, fk_job **out, fk_err *err)
 {
     fk_status s = fk_crypto_init(err);
     if (s != FK_OK)
@@ -409,7 +425,7 @@ fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
     if (job == NULL)
         return fk_failf(err, FK_ENOMEM, "out of memory");
     s = fk__check_tree(dir, err);
-    if (s == FK_OK)
+    if (s == FK_OK && lock)
         s = fk__lock(job, err);
     if (s == FK_OK)
         s = fk__connect(job, false, err);
@@ -417,7 +433,7 @@ fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
         s = fk__load_identity(job, err);
     /* Holding the lock, no other command is writing files: what a killed one left unlisted
      * goes now. */
-    if (s == FK_OK)
+    if (s == FK_OK && lock)
         fk__files_sweep(job);
     if (s != FK_OK) {
         fk_job_close(job);
@@ -425,6 +441,18 @@ fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
     }
     *out = job;
     return FK_OK;
+}
+
+fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
+{
+    return fk__job_open(dir, true, out, err);
+}
+
+fk_status fk__job_open_beside(const fk_job *locked, fk_job **out, fk_err *err)
+{
+    if (locked->lock_fd < 0)
+        return fk_failf(err, FK_ESTATE, "%s: the job is not open and locked", locked->dir);
+    return fk__job_open(locked->dir, false, out, err);
 }
 
 static fk_status fk__init_identity(fk_job *job, const char *order_text, size_t order_len,

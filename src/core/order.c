@@ -24,6 +24,7 @@ struct fk_order {
     int batch_size;
     int idle_alarm; /* minutes printed paper may wait for the enclosure check */
     fk_mismatch_policy postal_mismatch;
+    bool syslog; /* audit entries also go to the system log (issue 14) */
     char *rules;
     struct {
         char *document;
@@ -472,6 +473,16 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         return fk__window(c, o, v);
     if (strcmp(key, "postal_mismatch") == 0)
         return fk__policy(c, o, v);
+    if (strcmp(key, "syslog") == 0) {
+        char *text = NULL;
+        st = fk__string(c, v, key, &text);
+        if (st == FK_OK && strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
+            st = fk__fail_at(c, v, "%s must be true or false", key);
+        if (st == FK_OK)
+            o->syslog = strcmp(text, "true") == 0;
+        fk_free(text);
+        return st;
+    }
     if (strcmp(key, "voucher") == 0)
         return fk__voucher(c, o, k, v);
     if (strcmp(key, "insurer") == 0)
@@ -489,6 +500,7 @@ static void fk__defaults(fk_order *o)
     o->min_days = 30;
     o->copay_amount = -1;
     o->copay_rate = -1;
+    o->syslog = true;
     /* 長形3号 window envelope: a common window 90 x 45 mm, 23 mm from the left, 13 mm down
      * (where templates/address-block.yaml places it). */
     o->window[0] = 23;
@@ -656,6 +668,11 @@ int fk_order_idle_alarm(const fk_order *o)
 int fk_order_batch_size(const fk_order *o)
 {
     return o->batch_size;
+}
+
+bool fk_order_syslog(const fk_order *o)
+{
+    return o->syslog;
 }
 
 fk_mismatch_policy fk_order_postal_mismatch(const fk_order *o)

@@ -80,6 +80,8 @@ int fk_order_batch_size(const fk_order *o);
 /* Minutes printed sheets may wait for the enclosure check before they are flagged (default 30). */
 int fk_order_idle_alarm(const fk_order *o);
 fk_mismatch_policy fk_order_postal_mismatch(const fk_order *o);
+/* True (the default) when every audit entry is also sent to the system log. */
+bool fk_order_syslog(const fk_order *o);
 /* Path of a rules override file relative to the order, or NULL. */
 const char *fk_order_rules(const fk_order *o);
 /* Template path for a document name ("voucher-tokutei", "results", ...), or NULL. */

@@ -1,4 +1,5 @@
 /* The handler roster, key slots and logins: see job.h. */
+#include "erase.h"
 #include "job-private.h"
 #include "util/mem.h"
 #include "util/utf8.h"
@@ -586,6 +587,15 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
 static fk_status fk__login_in(fk_job *job, const char *user_id, const char *password,
                               const char *command, unsigned allowed_roles, fk_err *err)
 {
+    /* After erasure no slot is left: say so plainly instead of "wrong password". */
+    char erased_at[64];
+    if (fk_job_is_erased(job, erased_at, sizeof erased_at))
+        return fk__login_refused(job, user_id,
+                                 fk_failf(err, FK_ESTATE,
+                                          "login refused: this job was erased at %s (its keys"
+                                          " are destroyed; no former password opens it)",
+                                          erased_at),
+                                 "job erased");
     fk__slot_row row;
     fk_status s = fk__open_slot(job, user_id, password, &row, err);
     fk_role role = row.role;

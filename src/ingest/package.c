@@ -367,6 +367,27 @@ static fk_status fk__open_error(const char *path, int code, fk_err *err)
     return st;
 }
 
+fk_status fk_package_read_entry(const char *path, const char *password, const char *name,
+                                size_t max, char **data, size_t *len, fk_err *err)
+{
+    int code = 0;
+    zip_t *za = zip_open(path, ZIP_RDONLY | ZIP_CHECKCONS, &code);
+    if (!za)
+        return fk__open_error(path, code, err);
+    fk_status st = FK_OK;
+    zip_int64_t idx = zip_name_locate(za, name, 0);
+    zip_stat_t sb;
+    if (idx < 0)
+        st = fk_failf(err, FK_ENOENT, "%s: no %s in the archive", path, name);
+    else if (zip_stat_index(za, (zip_uint64_t)idx, 0, &sb) != 0 ||
+             !(sb.valid & ZIP_STAT_ENCRYPTION_METHOD) || sb.encryption_method != ZIP_EM_AES_256)
+        st = fk_failf(err, FK_EFORMAT, "%s: entry %s is not encrypted with AES-256", path, name);
+    if (st == FK_OK)
+        st = fk__read_entry(za, path, (zip_uint64_t)idx, name, password, max, data, len, err);
+    zip_discard(za);
+    return st;
+}
+
 fk_status fk_package_open(const char *path, const char *password, size_t max_csv, fk_package **out,
                           fk_err *err)
 {

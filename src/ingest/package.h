@@ -41,6 +41,15 @@ const char *fk_package_csv_name(const fk_package *p);
 
 void fk_package_free(fk_package *p);
 
+/*
+ * Reads the entry name of the AES-256 ZIP at path (at most max bytes) into *data (freed with
+ * fk_free), with the same checks as fk_package_open: the entry must be AES-256 encrypted and
+ * authenticate (an AE-2 entry's HMAC is checked). Used for fukan's own report package.
+ * FK_ENOENT for a missing entry, FK_EAUTH for a wrong password.
+ */
+fk_status fk_package_read_entry(const char *path, const char *password, const char *name,
+                                size_t max, char **data, size_t *len, fk_err *err) FK_WARN_UNUSED;
+
 /* Length of passwords made by fk_package_password_new (not counting the NUL). */
 #define FK_PACKAGE_PASSWORD_LEN 24
 
