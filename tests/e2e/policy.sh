@@ -44,7 +44,9 @@ ln -s "$WORKDIR/sealed-elsewhere" "j-sealed/files/$sealed"
 expect_exit 2 as_tanaka export j-sealed --proof -o out2
 expect_grep "$sealed: is a symbolic link" err.txt
 
-# A second command while one runs: refused at once, naming the holder.
+# A second command while one runs: refused at once, naming the holder. (The note an earlier
+# command left in the lock file is cleared first, so that the wait below sees this one's.)
+: > job/lock
 "$FUKAN" compose job --replace --reason "lock test" --user tanaka --user-password-file pw-tanaka >/dev/null 2>&1 &
 pid=$!
 for i in $(seq 50); do grep -q "running 'compose'" job/lock 2>/dev/null && break; sleep 0.1; done
