@@ -4,10 +4,16 @@
 
 #include <stdio.h>
 
+static const char fk__usage[] =
+    "usage: fukan version\n\nPrints fukan's version. Same as `fukan --version`.\n";
+
 static int fk__run(int argc, char **argv)
 {
-    (void)argc;
-    (void)argv;
+    if (argc > 1) {
+        fk_cli_error("version: unexpected argument '%s'", argv[1]);
+        fputs(fk__usage, stderr);
+        return FK_EXIT_USAGE;
+    }
     printf("fukan %s\n", FK_VERSION);
     return FK_EXIT_OK;
 }
@@ -15,6 +21,6 @@ static int fk__run(int argc, char **argv)
 const fk_command fk_cmd_version = {
     .name = "version",
     .summary = "print fukan's version",
-    .usage = "usage: fukan version\n\nPrints fukan's version. Same as `fukan --version`.\n",
+    .usage = fk__usage,
     .run = fk__run,
 };
