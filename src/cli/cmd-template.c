@@ -1,27 +1,18 @@
-/* fukan template check FILE: validates a document template and prints every finding. */
+/* fukan template check FILE: prints every finding of fk_step_template_check
+ * (src/job/step-template.c). */
 #include "cli.h"
-#include "compose/doc.h"
-#include "compose/template.h"
+#include "job/fukan.h"
 
 #include <stdio.h>
 #include <string.h>
 
 extern const fk_command fk_cmd_template;
 
-static bool fk__print_finding(void *user, const char *message)
+static bool fk__print_finding(void *ctx, const fk_finding *f)
 {
-    size_t *count = user;
-    fprintf(stderr, "%s\n", message);
-    (*count)++;
-    return *count < 100;
-}
-
-static fk_status fk__discard(void *closure, const unsigned char *data, size_t len)
-{
-    (void)closure;
-    (void)data;
-    (void)len;
-    return FK_OK;
+    (void)ctx;
+    fprintf(stderr, "%s\n", f->reason);
+    return true;
 }
 
 static int fk__run(int argc, char **argv)
@@ -32,27 +23,14 @@ static int fk__run(int argc, char **argv)
         fputs(fk_cmd_template.usage, stderr);
         return FK_EXIT_USAGE;
     }
-    size_t count = 0;
-    fk_err err = {FK_OK, ""};
-    fk_status s = fk_template_check(argv[2], fk__print_finding, &count, &err);
+    fk_err err;
+    fk_err_clear(&err);
+    fk_callbacks cb = {.finding = fk__print_finding};
+    fk_template_check_result r;
+    fk_status s = fk_step_template_check(argv[2], &cb, &r, &err);
     if (s == FK_EFINDING) {
-        fk_cli_error("%s: %zu finding%s", argv[2], count, count == 1 ? "" : "s");
-        return FK_EXIT_USAGE;
-    }
-    if (s != FK_OK)
-        return fk_cli_fail(&err);
-    /* The structure is sound: now the fixed text must show and fit with the installed fonts. */
-    fk_template *t = NULL;
-    s = fk_template_load(argv[2], &t, &err);
-    if (s == FK_OK) {
-        fk_doc_writer *w = fk_doc_writer_new_stream(fk__discard, NULL, t, &err);
-        s = w != NULL ? fk_doc_writer_close(w, &err) : err.status;
-        fk_template_free(t);
-    }
-    if (s == FK_EFORMAT) {
-        fprintf(stderr, "%s\n", err.msg);
-        fk_cli_error("%s: 1 finding", argv[2]);
-        return FK_EXIT_USAGE;
+        fk_cli_error("%s", fk_err_message(&err));
+        return FK_EXIT_USAGE; /* a template with findings is an input error */
     }
     if (s != FK_OK)
         return fk_cli_fail(&err);

@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "core/yaml.h"
 #include "util/utf8.h"
 
 #include <libfyaml.h>
@@ -17,8 +18,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FK__MAX_ELEMENTS 4096
-#define FK__MAX_INCLUDE  1
+/* A template file is small; anything larger is a mistake, not a template. */
+#define FK__MAX_TEMPLATE_FILE ((size_t)1 << 24)
+#define FK__MAX_ELEMENTS      4096
+#define FK__MAX_INCLUDE       1
 
 typedef struct fk__loader {
     fk_template *t;
@@ -646,21 +649,6 @@ static void fk__read_elements(fk__loader *ld, struct fy_node *list)
         fk__read_element(ld, n);
 }
 
-typedef struct fk__diag_capture {
-    char msg[FK_ERR_MSG_MAX];
-} fk__diag_capture;
-
-static void fk__diag_out(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag;
-    fk__diag_capture *c = user;
-    if (c->msg[0] != '\0' || len < 2 || memchr(buf, ':', len) == NULL)
-        return;
-    while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == ' '))
-        len--;
-    snprintf(c->msg, sizeof c->msg, "%.*s", (int)len, buf);
-}
-
 static void fk__read_file(fk__loader *ld, const char *path, int depth);
 
 static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
@@ -734,18 +722,6 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
     }
 }
 
-/* libfyaml 0.7.12 loops forever on some invalid UTF-8, so a file is checked before parsing. */
-static bool fk__has_invalid_utf8(const char *path, size_t *line, size_t *col)
-{
-    char *data;
-    size_t len;
-    if (fk_fs_read_file(path, (size_t)1 << 24, &data, &len, NULL) != FK_OK)
-        return false; /* the parser reports a missing or unreadable file */
-    bool bad = fk_utf8_find_invalid(data, len, line, col);
-    fk_free(data);
-    return bad;
-}
-
 static void fk__read_file(fk__loader *ld, const char *path, int depth)
 {
     fk__loader sub = *ld;
@@ -756,38 +732,26 @@ static void fk__read_file(fk__loader *ld, const char *path, int depth)
         snprintf(sub.dir, sizeof sub.dir, ".");
     else
         snprintf(sub.dir, sizeof sub.dir, "%.*s", (int)(slash - path), path);
-    fk__diag_capture cap = {{0}};
-    struct fy_diag_cfg dc;
-    fy_diag_cfg_default(&dc);
-    dc.fp = NULL;
-    dc.output_fn = fk__diag_out;
-    dc.user = &cap;
-    dc.colorize = false;
-    dc.show_source = false;
-    dc.show_position = true;
-    dc.show_type = false;
-    dc.show_module = false;
-    struct fy_diag *diag = fy_diag_create(&dc);
-    struct fy_parse_cfg cfg = {0};
-    cfg.diag = diag;
-    cfg.flags = FYPCF_QUIET;
-    size_t bad_line = 0, bad_col = 0;
-    bool bad_text = fk__has_invalid_utf8(path, &bad_line, &bad_col);
-    struct fy_document *doc =
-        diag != NULL && !bad_text ? fy_document_build_from_file(&cfg, path) : NULL;
-    if (bad_text) {
-        fk__find(&sub, (int)bad_line, (int)bad_col, "not valid UTF-8");
-    } else if (doc == NULL) {
-        if (!fk_fs_exists(path)) {
-            sub.status = FK_ENOENT;
+    char *data = NULL;
+    size_t len = 0;
+    fk_err perr;
+    fk_err_clear(&perr);
+    struct fy_document *doc = NULL;
+    fk_status s = fk_fs_read_file(path, FK__MAX_TEMPLATE_FILE, &data, &len, &perr);
+    if (s == FK_OK)
+        s = fk_yaml_parse(path, data, len, /*resolve*/ false, &doc, &perr);
+    if (s == FK_ENOENT || (s != FK_OK && !fk_fs_exists(path))) {
+        sub.status = FK_ENOENT;
+        sub.stop = true;
+    } else if (s == FK_EFORMAT) {
+        sub.findings++; /* the message names the file, line and column already */
+        if (!sub.fn(sub.user, fk_err_message(&perr)))
             sub.stop = true;
-        } else if (strncmp(cap.msg, path, strlen(path)) == 0) {
-            sub.findings++;
-            if (!sub.fn(sub.user, cap.msg))
-                sub.stop = true;
-        } else {
-            fk__find(&sub, 1, 1, "empty or not a YAML document");
-        }
+    } else if (s != FK_OK) {
+        sub.status = s;
+        sub.stop = true;
+    } else if (doc == NULL) {
+        fk__find(&sub, 1, 1, "empty or not a YAML document");
     } else {
         if (depth > FK__MAX_INCLUDE)
             fk__find(&sub, 1, 1, "an included file cannot include another");
@@ -795,11 +759,10 @@ static void fk__read_file(fk__loader *ld, const char *path, int depth)
             fk__read_root(&sub, fy_document_root(doc), depth);
         fy_document_destroy(doc);
     }
+    fk_free(data);
     ld->findings = sub.findings;
     ld->stop = sub.stop;
     ld->status = sub.status;
-    if (diag != NULL)
-        fy_diag_destroy(diag);
 }
 
 void fk_template_free(fk_template *t)

@@ -3,6 +3,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "yaml.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -543,45 +544,24 @@ static fk_status fk__parse_root(const fk__ctx *c, fk_order *o, struct fy_node *r
     return fk__check_complete(c, o, root);
 }
 
-/* The first error libfyaml collected, as file:line:col: message. */
-static fk_status fk__syntax_error(const fk__ctx *c, struct fy_diag *diag)
-{
-    void *it = NULL;
-    struct fy_diag_error *e = diag ? fy_diag_errors_iterate(diag, &it) : NULL;
-    if (e == NULL)
-        return fk_failf(c->err, FK_EFORMAT, "%s:1:1: no settings (empty, or not valid YAML)",
-                        c->path);
-    /* libfyaml's collected errors count lines and columns from 1 already. */
-    return fk_failf(c->err, FK_EFORMAT, "%s:%d:%d: %s", c->path, e->line, e->column, e->msg);
-}
-
 fk_status fk_order_parse(const char *path, const char *text, size_t len, fk_order **out,
                          fk_err *err)
 {
     fk__ctx c = {path, err};
-    size_t bad_line, bad_col;
-    if (fk_utf8_find_invalid(text, len, &bad_line, &bad_col))
-        return fk_failf(err, FK_EFORMAT, "%s:%zu:%zu: not valid UTF-8", path, bad_line, bad_col);
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag != NULL)
-        fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg cfg = {.flags = FYPCF_QUIET, .diag = diag};
-    struct fy_document *doc = fy_document_build_from_string(&cfg, text, len);
+    struct fy_document *doc = NULL;
+    fk_status st = fk_yaml_parse(path, text, len, /*resolve*/ false, &doc, err);
+    if (st != FK_OK)
+        return st;
     fk_order *o = fk_calloc(1, sizeof *o);
-    fk_status st;
     if (o == NULL)
         st = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
     else if (doc == NULL)
-        st = fk__syntax_error(&c, diag);
+        st = fk_failf(err, FK_EFORMAT, "%s:1:1: no settings (empty, or not valid YAML)", path);
     else {
         fk__defaults(o);
         st = fk__parse_root(&c, o, fy_document_root(doc));
     }
     fy_document_destroy(doc);
-    fy_diag_destroy(diag);
     if (st != FK_OK) {
         fk_order_free(o);
         return st;

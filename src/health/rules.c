@@ -11,6 +11,7 @@
 #include "util/datapath.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "core/yaml.h"
 #include "util/utf8.h"
 
 #include <libfyaml.h>
@@ -986,14 +987,6 @@ static fk_status fk__apply(fk__loader *ld, struct fy_node *root)
 
 /* ---- files ---- */
 
-static void fk__diag_discard(struct fy_diag *diag, void *user, const char *buf, size_t len)
-{
-    (void)diag;
-    (void)user;
-    (void)buf;
-    (void)len;
-}
-
 static fk_status fk__apply_file(fk_rules *r, const char *path, bool full, fk_err *err)
 {
     char *data = NULL;
@@ -1001,35 +994,11 @@ static fk_status fk__apply_file(fk_rules *r, const char *path, bool full, fk_err
     fk_status s = fk_fs_read_file(path, FK__RULES_MAX_FILE, &data, &len, err);
     if (s != FK_OK)
         return s;
-    size_t bad_line, bad_col;
-    if (fk_utf8_find_invalid(data, len, &bad_line, &bad_col)) {
-        fk_free(data);
-        return fk_failf(err, FK_EFORMAT, "%s:%zu:%zu: not valid UTF-8", path, bad_line, bad_col);
-    }
-
-    struct fy_diag_cfg dcfg;
-    fy_diag_cfg_default(&dcfg);
-    dcfg.fp = NULL;
-    dcfg.output_fn = fk__diag_discard;
-    dcfg.colorize = false;
-    struct fy_diag *diag = fy_diag_create(&dcfg);
-    if (diag == NULL) {
-        fk_free(data);
-        return fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
-    }
-    fy_diag_set_collect_errors(diag, true);
-    struct fy_parse_cfg pcfg = {.flags = FYPCF_QUIET | FYPCF_RESOLVE_DOCUMENT, .diag = diag};
-    struct fy_document *doc = fy_document_build_from_string(&pcfg, data, len);
-    if (doc == NULL) {
-        void *it = NULL;
-        struct fy_diag_error *e = fy_diag_errors_iterate(diag, &it);
-        if (e != NULL)
-            /* Unlike node marks, collected diagnostics count from 1. */
-            s = fk_failf(err, FK_EFORMAT, "%s:%d:%d: YAML: %s", path, e->line, e->column,
-                         e->msg != NULL ? e->msg : "syntax error");
-        else
-            s = fk_failf(err, FK_EFORMAT, "%s:1:1: empty rules document", path);
-    } else {
+    struct fy_document *doc = NULL;
+    s = fk_yaml_parse(path, data, len, /*resolve*/ true, &doc, err);
+    if (s == FK_OK && doc == NULL) {
+        s = fk_failf(err, FK_EFORMAT, "%s:1:1: empty rules document", path);
+    } else if (s == FK_OK) {
         fk__loader ld = {.r = r, .file = path, .err = err, .full = full};
         struct fy_node *root = fy_document_root(doc);
         bool skip = false;
@@ -1047,7 +1016,6 @@ static fk_status fk__apply_file(fk_rules *r, const char *path, bool full, fk_err
             s = fk__apply(&ld, root);
         fy_document_destroy(doc);
     }
-    fy_diag_destroy(diag);
     fk_free(data);
     return s;
 }

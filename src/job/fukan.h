@@ -192,6 +192,18 @@ typedef struct fk_seal_options {
 fk_status fk_step_seal(const fk_seal_options *opts, char password[FK_SEAL_PASSWORD_MAX],
                        fk_err *err) FK_WARN_UNUSED;
 
+/* ---- template check (a tool, no job) ------------------------------------------------ */
+
+typedef struct fk_template_check_result {
+    size_t findings;
+} fk_template_check_result;
+
+/* Validates a document template (docs/templates.md): its structure, then that its fixed
+ * text shows and fits with the installed fonts. Each finding ("FILE:LINE:COLUMN: reason")
+ * goes to cb->finding as its reason (the first 100). FK_EFINDING when there were any. */
+fk_status fk_step_template_check(const char *path, const fk_callbacks *cb,
+                                 fk_template_check_result *out, fk_err *err) FK_WARN_UNUSED;
+
 /* ---- status --------------------------------------------------------------------------- */
 
 /* ---- reprint -------------------------------------------------------------------------- */
