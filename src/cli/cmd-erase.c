@@ -67,8 +67,7 @@ typedef struct {
 
 static fk_status fk__audit(fk__erase *e, const char *object, const char *details, fk_err *err)
 {
-    fk_status s = fk_job_audit(e->job, object, FK_OK, details, err);
-    return s == FK_OK ? fk_erasure_sign_pending(e->erasure, err) : s;
+    return fk_job_audit(e->job, object, FK_OK, details, err);
 }
 
 static fk_status fk__certificate(fk__erase *e, fk_err *err)
@@ -210,8 +209,7 @@ static int fk__run(int argc, char **argv)
         fk_err audit_err;
         fk_err_clear(&audit_err);
         /* Best effort: the failure itself is what the operator must see. */
-        if (fk_job_audit(e.job, fk_job_id(e.job), s, fk_err_message(&err), &audit_err) == FK_OK &&
-            e.erasure != NULL && fk_erasure_sign_pending(e.erasure, &audit_err) != FK_OK)
+        if (fk_job_audit(e.job, fk_job_id(e.job), s, fk_err_message(&err), &audit_err) != FK_OK)
             fk_cli_error("%s", fk_err_message(&audit_err));
         rc = fk_cli_fail(&err);
     }

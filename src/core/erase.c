@@ -404,35 +404,6 @@ fk_status fk_erasure_sign(const fk_erasure *e, const void *msg, size_t n,
     return fk_sign(e->sign_seal, e->sealed_sk, e->sealed_sk_len, msg, n, sig, err);
 }
 
-fk_status fk_erasure_sign_pending(fk_erasure *e, fk_err *err)
-{
-    fk_job *job = e->job;
-    sqlite3_stmt *sel, *upd = NULL;
-    fk_status s = fk__job_prepare(job, "SELECT seq, hash FROM audit WHERE sig IS NULL ORDER BY seq",
-                                  &sel, err);
-    if (s != FK_OK)
-        return s;
-    s = fk__job_prepare(job, "UPDATE audit SET sig = ?2 WHERE seq = ?1 AND sig IS NULL", &upd, err);
-    while (s == FK_OK && sqlite3_step(sel) == SQLITE_ROW) {
-        unsigned char sig[FK_SIGNATURE_BYTES];
-        if (sqlite3_column_bytes(sel, 1) != FK_HASH_BYTES)
-            break; /* a damaged entry: left for the verifier to name */
-        s = fk_erasure_sign(e, sqlite3_column_blob(sel, 1), FK_HASH_BYTES, sig, err);
-        if (s != FK_OK)
-            break;
-        sqlite3_bind_int64(upd, 1, sqlite3_column_int64(sel, 0));
-        sqlite3_bind_blob(upd, 2, sig, sizeof sig, SQLITE_TRANSIENT);
-        if (sqlite3_step(upd) != SQLITE_DONE)
-            s = fk__job_db_fail(job, err);
-        sqlite3_reset(upd);
-    }
-    sqlite3_finalize(sel);
-    sqlite3_finalize(upd);
-    if (s == FK_OK)
-        s = fk__job_exec(job, "PRAGMA wal_checkpoint(TRUNCATE);", err);
-    return s;
-}
-
 void fk_erasure_free(fk_erasure *e)
 {
     if (e == NULL)

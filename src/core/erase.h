@@ -44,8 +44,9 @@ typedef struct fk_erasure_check {
 /*
  * Erases the job's personal data as described above. Needs a logged-in responsible manager
  * with the job key open; password is the operator's, used only for the refused login of the
- * proof. On success the job key is closed on job (its later audit entries are unsigned
- * until fk_erasure_sign_pending) and *out holds the inventory and the check; caller frees
+ * proof. On success the job key is closed on job (its later audit entries go to the
+ * unauthenticated record, as every entry written without the key does) and *out holds the
+ * inventory and the check; caller frees
  * with fk_erasure_free. A failed check is FK_OK with check->passed false: the caller
  * reports it. Errors before the store was changed leave the job as it was.
  */
@@ -59,9 +60,6 @@ const fk_erasure_check *fk_erasure_check_result(const fk_erasure *e);
 /* Signs msg with the job's audit key (Ed25519, detached). */
 fk_status fk_erasure_sign(const fk_erasure *e, const void *msg, size_t n,
                           unsigned char sig[FK_SIGNATURE_BYTES], fk_err *err) FK_WARN_UNUSED;
-
-/* Signs the audit entries written since the key was closed (this command's own). */
-fk_status fk_erasure_sign_pending(fk_erasure *e, fk_err *err) FK_WARN_UNUSED;
 
 /* Wipes the keys held in memory and frees; NULL is a no-op. */
 void fk_erasure_free(fk_erasure *e);

@@ -2,9 +2,11 @@
 #include "receipt.h"
 #include "core/audit.h"
 #include "core/custody.h"
+#include "core/moves.h"
 #include "util/jdate.h"
 #include "util/mem.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -300,6 +302,13 @@ fk_status fk_handover_store(fk_job *job, fk_handover *h, const void *pdf, size_t
     s = fk_job_receipt_add(job, &h->receipt, err);
     if (s == FK_OK)
         s = fk_job_document_put(job, h->document, "receipt", pdf, len, NULL, err);
+    /* The delivery reconciled with the verified counts (fk_handover_new refuses otherwise):
+     * every verified envelope is handed over. */
+    for (int c = 0; s == FK_OK && h->spec.kind == FK_HANDOVER_DELIVER && c < FK_CAT_COUNT; c++)
+        s = fk_job_records_move_serials(job, (fk_category)c, 1, LONG_MAX, FK_REC_VERIFIED,
+                                        FK_REC_DELIVERED, NULL, err);
+    if (s == FK_OK && h->spec.kind == FK_HANDOVER_DELIVER)
+        s = fk_job_moves_audit(job, err);
     char details[512];
     snprintf(details, sizeof details, "%s receipt: %s; ward staff given; checkpoint %s",
              h->receipt.kind, h->quantity, h->checkpoint);
