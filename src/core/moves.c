@@ -171,10 +171,30 @@ fk_status fk_job_records_move_serials(fk_job *job, fk_category c, long first, lo
     if (s != FK_OK)
         return s;
     fk__command_word(job, command, sizeof command);
+    if (moved != NULL)
+        *moved = 0;
+    /* Nothing to move is no move, whoever asks. */
+    sqlite3_stmt *st = NULL;
+    s = fk__job_prepare(job,
+                        "SELECT 1 FROM records WHERE category = ? AND stage = ?"
+                        " AND serial BETWEEN ? AND ? LIMIT 1",
+                        &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_int(st, 1, (int)c);
+    sqlite3_bind_text(st, 2, fk_record_state_name(from), -1, SQLITE_STATIC);
+    sqlite3_bind_int64(st, 3, first);
+    sqlite3_bind_int64(st, 4, last);
+    int rc = sqlite3_step(st);
+    sqlite3_finalize(st);
+    st = NULL;
+    if (rc == SQLITE_DONE)
+        return FK_OK;
+    if (rc != SQLITE_ROW)
+        return fk__job_db_fail(job, err);
     snprintf(what, sizeof what, "the envelopes %c-%06ld to %c-%06ld", fk_category_code(c), first,
              fk_category_code(c), last);
     s = fk_record_transition_check(from, to, command, what, err);
-    sqlite3_stmt *st = NULL;
     if (s == FK_OK)
         s = fk__job_prepare(job,
                             "UPDATE records SET stage = ? WHERE category = ? AND stage = ?"

@@ -32,7 +32,7 @@ fk_status fk_job_records_uncompose(fk_job *job, long *moved, fk_err *err) FK_WAR
  * Moves the records of category c with serial numbers first..last that are in state `from`
  * to `to` (print: a batch whose print files are all printed; verify: an envelope that
  * passed), for the running command; *moved says how many (may be NULL). FK_ESTATE when the
- * state machine does not allow the move.
+ * state machine does not allow the move (nothing to move is never refused).
  */
 fk_status fk_job_records_move_serials(fk_job *job, fk_category c, long first, long last,
                                       fk_record_state from, fk_record_state to, long *moved,
