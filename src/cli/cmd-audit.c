@@ -7,6 +7,7 @@
 #include "session.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -59,7 +60,7 @@ static fk_status fk__read_pubkey(const char *file, unsigned char pk[FK_SIGN_PUBL
         return s;
     text[strcspn(text, "\r\n")] = '\0';
     if (!fk_unhex(text, pk, FK_SIGN_PUBLIC_BYTES))
-        s = fk_failf(err, FK_EINVAL, "%s: expected 64 hex digits (from 'fukan audit pubkey')",
+        s = fk_failf(err, FK_EINVAL, _("%s: expected 64 hex digits (from 'fukan audit pubkey')"),
                      file);
     fk_free(text);
     return s;

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 
@@ -82,12 +83,12 @@ static int fk__run(int argc, char **argv)
     if (s == FK_OK) {
         printf("%s\n", details);
         if (r.held > 0)
-            s = fk_failf(&err, FK_EFINDING, "%ld records held back from composing%s", r.held,
+            s = fk_failf(&err, FK_EFINDING, _("%ld records held back from composing%s"), r.held,
                          r.counts_blocking ? "; the counts differ from the order" : "");
         else if (r.counts_blocking)
             s = fk_failf(&err, FK_EFINDING,
-                         "the accepted counts differ from the order: a responsible manager"
-                         " accepts them with --accept-counts --reason TEXT");
+                         _("the accepted counts differ from the order: a responsible manager"
+                           " accepts them with --accept-counts --reason TEXT"));
     }
     return fk_cli_finish(job, opts.accept_tag ? opts.accept_tag : "records", s, details, &err);
 }

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -105,7 +106,7 @@ static int fk__run(int argc, char **argv)
     if (s == FK_OK) {
         printf("%s\n", details);
         if (r.held > 0)
-            s = fk_failf(&err, FK_EFINDING, "%ld records held back from printing", r.held);
+            s = fk_failf(&err, FK_EFINDING, _("%ld records held back from printing"), r.held);
     }
     return fk_cli_finish(job, "print files", s, details, &err);
 }

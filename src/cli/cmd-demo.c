@@ -6,6 +6,7 @@
 #include "sample/sample.h"
 #include "util/fsutil.h"
 #include "util/jdate.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -147,7 +148,7 @@ static fk_status fk__write_order(const fk__demo *d, const char *path, fk_err *er
                      split[FK_CAT_SEKKYOKU], split[FK_CAT_DOUKI], split[FK_CAT_HIHIMAN],
                      split[FK_CAT_KENKO], split[FK_CAT_JUSHIN], from, until);
     if (n < 0 || (size_t)n >= sizeof order)
-        return fk_failf(err, FK_EINVAL, "the demo's order does not fit");
+        return fk_failf(err, FK_EINVAL, _("the demo's order does not fit"));
     return fk_fs_write_atomic(path, order, (size_t)n, err);
 }
 
@@ -156,10 +157,10 @@ static fk_status fk__prepare(fk__demo *d, fk_err *err)
     fk_status s = fk_fs_mkdir_private(d->dir, err);
     char logs[4096];
     if (s == FK_OK && (!fk_fs_join(logs, sizeof logs, d->dir, "logs") || mkdir(logs, 0700) != 0))
-        s = fk_failf(err, FK_EIO, "%s/logs: %s", d->dir, strerror(errno));
+        s = fk_failf(err, FK_EIO, _("%s/logs: %s"), d->dir, strerror(errno));
     char path[4096];
     if (s == FK_OK && !fk_fs_join(path, sizeof path, d->dir, "job.yaml"))
-        s = fk_failf(err, FK_EINVAL, "%s: path too long", d->dir);
+        s = fk_failf(err, FK_EINVAL, _("%s: path too long"), d->dir);
     if (s == FK_OK)
         s = fk__write_order(d, path, err);
     if (s == FK_OK)

@@ -8,6 +8,7 @@
 #include "report/receipt.h"
 #include "session.h"
 #include "util/fsutil.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -90,7 +91,7 @@ static fk_status fk__certificate(fk__erase *e, fk_err *err)
     fk_buf_init(&pdf, (size_t)64 << 20);
     unsigned char sig[FK_SIGNATURE_BYTES];
     if (s == FK_OK && p == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_certificate_paper(e->job, &spec, p, err);
     if (s == FK_OK)
@@ -104,7 +105,7 @@ static fk_status fk__certificate(fk__erase *e, fk_err *err)
     const char *dir = e->o->dir ? e->o->dir : ".";
     if (s == FK_OK && (!fk_fs_join(path, sizeof path, dir, "erasure-certificate.pdf") ||
                        !fk_fs_join(sig_path, sizeof sig_path, dir, "erasure-certificate.pdf.sig")))
-        s = fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+        s = fk_failf(err, FK_EINVAL, _("%s: path too long"), dir);
     if (s == FK_OK)
         s = fk_fs_write_atomic(path, pdf.data, pdf.len, err);
     if (s == FK_OK)
@@ -167,7 +168,7 @@ static fk_status fk__run_erase(fk__erase *e, fk_err *err)
                c->bytes_scanned, c->blobs_found);
     }
     if (s == FK_OK && !c->passed)
-        s = fk_failf(err, FK_EFINDING, "the erasure could not be proved: see the certificate");
+        s = fk_failf(err, FK_EFINDING, _("the erasure could not be proved: see the certificate"));
     return s;
 }
 

@@ -4,6 +4,7 @@
 #include "report/incident.h"
 #include "session.h"
 #include "util/fsutil.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -81,9 +82,9 @@ static fk_status fk__show(fk_job *job, long id, const char *output, fk_err *err)
     fk_buf b;
     fk_buf_init(&b, (size_t)16 << 20);
     fk_status s =
-        p ? fk_incident_paper(job, id, p, err) : fk_failf(err, FK_ENOMEM, "out of memory");
+        p ? fk_incident_paper(job, id, p, err) : fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK && fk_paper_text(p, &b) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         fputs(fk_buf_cstr(&b), stdout);
     fk_buf_reset(&b);

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -112,15 +113,15 @@ static int fk__run(int argc, char **argv)
     if (s == FK_OK) {
         fk__print_counts(job, &r);
         if (r.received == 0)
-            s = fk_failf(&err, FK_EFINDING, "the package holds no rows (a header line only)");
+            s = fk_failf(&err, FK_EFINDING, _("the package holds no rows (a header line only)"));
         else if (r.rejected > 0)
-            s = fk_failf(&err, FK_EFINDING, "%ld rows rejected: see 'fukan rejects'%s", r.rejected,
-                         r.counts_differ ? "; the counts differ from the order" : "");
+            s = fk_failf(&err, FK_EFINDING, _("%ld rows rejected: see 'fukan rejects'%s"),
+                         r.rejected, r.counts_differ ? "; the counts differ from the order" : "");
         else if (r.counts_differ)
             s = fk_failf(&err, FK_EFINDING,
-                         "the accepted counts differ from the order: composing is refused until a"
-                         " responsible manager accepts them ('fukan check JOBDIR --accept-counts"
-                         " --reason TEXT') or the package is replaced");
+                         _("the accepted counts differ from the order: composing is refused until a"
+                           " responsible manager accepts them ('fukan check JOBDIR --accept-counts"
+                           " --reason TEXT') or the package is replaced"));
     }
     if (s == FK_OK || s == FK_EFINDING) {
         /* The package's own audit entry was committed with the records. */

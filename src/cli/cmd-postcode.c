@@ -4,6 +4,7 @@
 #include "util/buf.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -68,13 +69,13 @@ static int fk__one(const fk_postal_db *db, const char *postal, const char *addre
         if (s == FK_OK)
             s = fk_fs_write_atomic(svg, b.data, b.len, &err);
         else
-            fk_failf(&err, s, "cannot draw the barcode");
+            fk_failf(&err, s, _("cannot draw the barcode"));
     }
     fk_buf_free(&b);
     fk_free(r);
     if (s != FK_OK) {
         if (err.status == FK_OK)
-            fk_failf(&err, s, "out of memory");
+            fk_failf(&err, s, _("out of memory"));
         return fk_cli_fail(&err);
     }
     return FK_EXIT_OK;

@@ -4,6 +4,7 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -94,7 +95,7 @@ static int fk__run(int argc, char **argv)
         fk_buf_init(&b, (size_t)1 << 28);
         s = fk_step_printlog(job, &po, &b, &err);
         if (s == FK_OK && b.len > 0 && fwrite(b.data, 1, b.len, stdout) != b.len)
-            s = fk_failf(&err, FK_EIO, "standard output: write failed");
+            s = fk_failf(&err, FK_EIO, _("standard output: write failed"));
         fk_buf_free(&b);
     }
     char details[128];

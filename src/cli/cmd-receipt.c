@@ -6,6 +6,7 @@
 #include "session.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -103,13 +104,13 @@ static fk_status fk__kind(const char *sub, const fk__opts *o, fk_handover_kind *
         else if (o->item != NULL && strcmp(o->item, "notice") == 0)
             *kind = FK_HANDOVER_RECEIVE_NOTICE;
         else
-            return fk_failf(err, FK_EINVAL, "receive needs --item medium or --item notice");
+            return fk_failf(err, FK_EINVAL, _("receive needs --item medium or --item notice"));
     } else if (strcmp(sub, "deliver") == 0) {
         *kind = FK_HANDOVER_DELIVER;
     } else if (strcmp(sub, "return") == 0) {
         *kind = FK_HANDOVER_RETURN;
     } else {
-        return fk_failf(err, FK_EINVAL, "unknown handover '%s' (receive, deliver, return)", sub);
+        return fk_failf(err, FK_EINVAL, _("unknown handover '%s' (receive, deliver, return)"), sub);
     }
     return FK_OK;
 }

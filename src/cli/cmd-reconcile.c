@@ -5,6 +5,7 @@
 #include "report/handling.h"
 #include "session.h"
 #include "util/fsutil.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,7 +36,7 @@ static fk_status fk__write(fk_job *job, const char *format, const char *out, siz
         s = fk_reconcile_xlsx(r, out, err);
     } else if (strcmp(format, "pdf") == 0) {
         fk_paper *p = fk_paper_new();
-        s = p ? fk_reconcile_paper(r, job, p, err) : fk_failf(err, FK_ENOMEM, "out of memory");
+        s = p ? fk_reconcile_paper(r, job, p, err) : fk_failf(err, FK_ENOMEM, _("out of memory"));
         if (s == FK_OK)
             s = fk_paper_render_pdf(p, &b, err);
         if (s == FK_OK)
@@ -44,7 +45,7 @@ static fk_status fk__write(fk_job *job, const char *format, const char *out, siz
     } else {
         bool csv = strcmp(format, "csv") == 0;
         if ((csv ? fk_reconcile_csv(r, &b) : fk_reconcile_text(r, &b)) != FK_OK)
-            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory"));
         else if (out != NULL)
             s = fk_fs_write_atomic(out, b.data, b.len, err);
         else
@@ -103,8 +104,8 @@ static int fk__run(int argc, char **argv)
         s = fk__write(job, format, out, &flagged, &err);
     if (s == FK_OK && flagged > 0) {
         s = fk_failf(&err, FK_EFINDING,
-                     "%zu stage(s) do not add up: record an incident at once (fukan incident add"
-                     " JOBDIR --what ... --when ... --serials ...)",
+                     _("%zu stage(s) do not add up: record an incident at once (fukan incident add"
+                       " JOBDIR --what ... --when ... --serials ...)"),
                      flagged);
     }
     return fk_cli_finish(job, "reconciliation", s, format, &err);

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "core/records.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 
@@ -34,7 +35,7 @@ static int fk__run(int argc, char **argv)
     fk_job_counts counts;
     fk_status s = fk_job_counts_get(job, &counts, &err);
     if (s == FK_OK && !counts.opened)
-        s = fk_failf(&err, FK_ESTATE, "%s: no package has been opened yet", argv[dir]);
+        s = fk_failf(&err, FK_ESTATE, _("%s: no package has been opened yet"), argv[dir]);
     if (s == FK_OK)
         s = fk_job_rejects_foreach(job, fk__print, NULL, &err);
     char details[128];
@@ -43,7 +44,7 @@ static int fk__run(int argc, char **argv)
     if (s == FK_OK) {
         printf("%s\n", details);
         if (counts.rejected > 0)
-            s = fk_failf(&err, FK_EFINDING, "%ld rows rejected", counts.rejected);
+            s = fk_failf(&err, FK_EFINDING, _("%ld rows rejected"), counts.rejected);
     }
     return fk_cli_finish(job, "rejects", s, details, &err);
 }

@@ -12,6 +12,7 @@
 #include "session.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -59,7 +60,7 @@ static fk_status fk__add(fk__report *r, const char *name, const void *data, size
     if (s == FK_OK)
         s = fk_buf_appendf(&r->readme, "%-40s %s\n", name, what) == FK_OK
                 ? FK_OK
-                : fk_failf(r->err, FK_ENOMEM, "out of memory");
+                : fk_failf(r->err, FK_ENOMEM, _("out of memory"));
     return s;
 }
 
@@ -127,7 +128,7 @@ static int fk__incident_pdf(const fk_incident *in, void *ctx)
     char name[64];
     snprintf(name, sizeof name, "incidents/incident-%ld.pdf", in->id);
     r->status = p ? fk_incident_paper(r->job, in->id, p, r->err)
-                  : fk_failf(r->err, FK_ENOMEM, "out of memory");
+                  : fk_failf(r->err, FK_ENOMEM, _("out of memory"));
     if (r->status == FK_OK)
         r->status = fk__add_paper(r, name, p, "incident report (事故報告書)");
     fk_paper_free(p);
@@ -160,17 +161,17 @@ static fk_status fk__contents(fk__report *r)
         s = fk_reconcile_new(r->job, &in, &rec, err);
     fk_buf_reset(&b);
     if (s == FK_OK && fk_reconcile_csv(rec, &b) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk__add(r, "reconciliation.csv", b.data, b.len, "取扱い状況報告 (CSV)");
     fk_buf_reset(&b);
     if (s == FK_OK && fk_reconcile_text(rec, &b) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk__add(r, "reconciliation.txt", b.data, b.len, "取扱い状況報告 (text)");
     fk_paper *p = fk_paper_new();
     if (s == FK_OK && p == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_reconcile_paper(rec, r->job, p, err);
     if (s == FK_OK)
@@ -183,7 +184,7 @@ static fk_status fk__contents(fk__report *r)
     if (s == FK_OK && fk_buf_append_str(&b, "\xEF\xBB\xBF"
                                             "file,document,category,batch,"
                                             "envelopes,sheets\r\n") != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_job_files_foreach(r->job, fk__print_file, &b, err);
     if (s == FK_OK)
@@ -191,7 +192,7 @@ static fk_status fk__contents(fk__report *r)
     fk_buf_reset(&b);
     if (s == FK_OK && fk_buf_append_str(&b, "\xEF\xBB\xBFID,氏名,所属,役割,登録日時,登録者,"
                                             "削除日時,削除者\r\n") != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_job_users_foreach(r->job, fk__roster_row, &b, err);
     if (s == FK_OK)
@@ -219,7 +220,7 @@ static fk_status fk__notice(const fk__opts *o, const char *password, const char 
     fk_custody_now(iso, wareki);
     const char *slash = strrchr(o->out, '/');
     fk_paper *p = fk_paper_new();
-    fk_status s = p ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s = p ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK &&
         (fk_paper_title(p, "パスワード通知書（報告書）") != FK_OK ||
          fk_paper_paragraph(p, "暗号化した報告書のパスワードを通知します。この通知書は報告書の"
@@ -230,7 +231,7 @@ static fk_status fk__notice(const fk__opts *o, const char *password, const char 
          fk_paper_keyvalue(p, "暗号方式", "ZIP AES-256 (WinZip AE-2)") != FK_OK ||
          fk_paper_keyvalue(p, "パスワード", password) != FK_OK ||
          fk_paper_seals(p, "通知者（受託者）", "受領者（区）") != FK_OK))
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     fk_buf pdf;
     fk_buf_init(&pdf, (size_t)16 << 20);
     if (s == FK_OK)
@@ -260,11 +261,11 @@ static fk_status fk__iso(const fk__opts *o, fk_err *err)
     posix_spawn_file_actions_destroy(&fa);
     int status;
     if (rc != 0)
-        return fk_failf(err, FK_EENV, "xorriso not found: install the Debian package xorriso");
+        return fk_failf(err, FK_EENV, _("xorriso not found: install the Debian package xorriso"));
     if (waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
-        return fk_failf(err, FK_EIO, "%s: xorriso could not write the ISO image", o->iso);
+        return fk_failf(err, FK_EIO, _("%s: xorriso could not write the ISO image"), o->iso);
     if (chmod(o->iso, 0600) != 0)
-        return fk_failf(err, FK_EIO, "%s: cannot make it private (mode 0600)", o->iso);
+        return fk_failf(err, FK_EIO, _("%s: cannot make it private (mode 0600)"), o->iso);
     return FK_OK;
 }
 
@@ -278,14 +279,14 @@ static fk_status fk__write(fk_job *job, const fk__opts *o, fk_err *err)
         s = fk_bundle_new(o->out, password, &r.zip, err);
     if (s == FK_OK && fk_buf_appendf(&r.readme, "fukan report for job %s (%s)\n\n", fk_job_id(job),
                                      fk_order_job_code(fk_job_order(job))) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk__contents(&r);
     if (s == FK_OK &&
         fk_buf_append_str(
             &r.readme, "\nCheck the audit log offline:\n  fukan audit verify --package"
                        " REPORT.zip --package-password-file FILE --checkpoint HASH@SEQ\n") != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_bundle_add(r.zip, "README.txt", r.readme.data, r.readme.len, err);
     if (s == FK_OK) {
@@ -305,7 +306,8 @@ static fk_status fk__write(fk_job *job, const fk__opts *o, fk_err *err)
         char line[FK_PACKAGE_PASSWORD_LEN + 2];
         snprintf(line, sizeof line, "%s\n", password);
         s = fk_fs_exists(o->password_out)
-                ? fk_failf(err, FK_EEXIST, "%s: already exists, not overwritten", o->password_out)
+                ? fk_failf(err, FK_EEXIST, _("%s: already exists, not overwritten"),
+                           o->password_out)
                 : fk_fs_write_atomic(o->password_out, line, strlen(line), err);
         fk_wipe(line, sizeof line);
     }
@@ -357,7 +359,7 @@ static int fk__run(int argc, char **argv)
                            : o.iso && fk_fs_exists(o.iso)       ? o.iso
                                                                 : NULL;
     if (existing != NULL) {
-        fk_failf(&err, FK_EEXIST, "%s: already exists, not overwritten", existing);
+        fk_failf(&err, FK_EEXIST, _("%s: already exists, not overwritten"), existing);
         return fk_cli_fail(&err);
     }
     fk_job *job;

@@ -7,6 +7,7 @@
 #include "sample/sample.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -44,22 +45,22 @@ static fk_status fk__write_sample(const char *path, bool force, const fk_sample_
     char tmp[PATH_MAX];
     int n = snprintf(tmp, sizeof tmp, "%s.tmp-XXXXXX", path);
     if (n < 0 || (size_t)n >= sizeof tmp)
-        return fk_failf(err, FK_EINVAL, "%s: path too long", path);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), path);
     int fd = mkstemp(tmp);
     if (fd < 0)
-        return fk_failf(err, FK_EIO, "%s: cannot create: %s", path, strerror(errno));
+        return fk_failf(err, FK_EIO, _("%s: cannot create: %s"), path, strerror(errno));
     FILE *fp = fdopen(fd, "wb");
     if (fp == NULL) {
         close(fd);
         unlink(tmp);
-        return fk_failf(err, FK_EIO, "%s: cannot open: %s", path, strerror(errno));
+        return fk_failf(err, FK_EIO, _("%s: cannot open: %s"), path, strerror(errno));
     }
     fk_status st = fk_sample_write(fp, opt, dirty, disagree,
                                    fk_cli_stderr_is_tty() ? fk__progress : NULL, NULL, err);
     if (st == FK_OK && (fflush(fp) != 0 || fsync(fileno(fp)) != 0))
-        st = fk_failf(err, FK_EIO, "%s: write failed: %s", path, strerror(errno));
+        st = fk_failf(err, FK_EIO, _("%s: write failed: %s"), path, strerror(errno));
     if (fclose(fp) != 0 && st == FK_OK)
-        st = fk_failf(err, FK_EIO, "%s: write failed: %s", path, strerror(errno));
+        st = fk_failf(err, FK_EIO, _("%s: write failed: %s"), path, strerror(errno));
     if (st == FK_OK) {
         /* link() refuses an existing target, so a file that appeared meanwhile survives. */
         int rc = force ? rename(tmp, path) : link(tmp, path);
@@ -75,7 +76,7 @@ static fk_status fk__write_sample(const char *path, bool force, const fk_sample_
 static fk_status fk__write_report(const char *path, bool force, const fk_buf *b, fk_err *err)
 {
     if (!force && fk_fs_exists(path))
-        return fk_failf(err, FK_EEXIST, "%s: exists (use --force to replace it)", path);
+        return fk_failf(err, FK_EEXIST, _("%s: exists (use --force to replace it)"), path);
     return fk_fs_write_atomic(path, b->data != NULL ? b->data : "", b->len, err);
 }
 

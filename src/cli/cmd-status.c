@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <unistd.h>
@@ -132,7 +133,7 @@ static int fk__run(int argc, char **argv)
         if (st == FK_OK)
             fputs(fk_buf_cstr(&b), stdout);
         else
-            st = fk_failf(&err, st, "cannot write the status as JSON: %s", fk_strerror(st));
+            st = fk_failf(&err, st, _("cannot write the status as JSON: %s"), fk_strerror(st));
     } else if (st == FK_OK) {
         fk__print_text(s, dir, all);
     }

@@ -1,6 +1,7 @@
 /* fukan user add|remove|list|passwd|unlock: the handler roster and its passwords. */
 #include "cli.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +68,8 @@ static fk_status fk__add(fk_job *job, const fk__opts *o, const char *id, fk_err 
     fk_user_spec u = {
         .id = id, .name = o->name, .affiliation = o->affiliation ? o->affiliation : ""};
     if (o->name == NULL || o->role == NULL || !fk_role_parse(o->role, &u.role))
-        return fk_failf(err, FK_EINVAL, "user add needs --name and --role manager|handler|auditor");
+        return fk_failf(err, FK_EINVAL,
+                        _("user add needs --name and --role manager|handler|auditor"));
     fk_kdf_params kdf;
     char password[FK_PASSWORD_MAX + 1];
     fk_status s = fk_cli_kdf(&o->login, &kdf, err);

@@ -6,6 +6,7 @@
 #include "session.h"
 #include "station.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,7 +58,7 @@ static fk_status fk__load_printed(fk__opts *o, fk_err *err)
 {
     FILE *f = fopen(o->printed_file, "r");
     if (f == NULL)
-        return fk_failf(err, FK_ENOENT, "%s: cannot open", o->printed_file);
+        return fk_failf(err, FK_ENOENT, _("%s: cannot open"), o->printed_file);
     char line[256];
     fk_status s = FK_OK;
     while (s == FK_OK && fgets(line, sizeof line, f) != NULL) {
@@ -68,7 +69,7 @@ static fk_status fk__load_printed(fk__opts *o, fk_err *err)
         if (p == NULL || (p[o->n_printed] = fk_strdup(line)) == NULL) {
             if (p != NULL)
                 o->printed = p;
-            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory"));
             break;
         }
         o->printed = p;

@@ -3,6 +3,7 @@
 #include "cli.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -62,7 +63,7 @@ fk_status fk_cli_kdf(const fk_cli_login *login, fk_kdf_params *out, fk_err *err)
     else if (strcmp(cost, "interactive") == 0)
         *out = fk_kdf_interactive();
     else
-        return fk_failf(err, FK_EINVAL, "--kdf-cost must be default or interactive");
+        return fk_failf(err, FK_EINVAL, _("--kdf-cost must be default or interactive"));
     return FK_OK;
 }
 
@@ -84,7 +85,7 @@ static fk_status fk__read_password_file(const char *file, char *out, size_t size
     fk__chomp(data);
     size_t n = strlen(data);
     if (n == 0 || n >= size)
-        s = fk_failf(err, FK_EINVAL, "%s: the password file must hold one non-empty line", file);
+        s = fk_failf(err, FK_EINVAL, _("%s: the password file must hold one non-empty line"), file);
     else
         memcpy(out, data, n + 1);
     fk_wipe(data, len);
@@ -96,18 +97,18 @@ static fk_status fk__prompt(int tty, const char *prompt, char *out, size_t size,
 {
     struct termios old, quiet;
     if (tcgetattr(tty, &old) != 0)
-        return fk_failf(err, FK_EENV, "cannot switch off echo on the terminal");
+        return fk_failf(err, FK_EENV, _("cannot switch off echo on the terminal"));
     quiet = old;
     quiet.c_lflag &= ~(tcflag_t)ECHO;
     quiet.c_lflag |= ECHONL;
     if (write(tty, prompt, strlen(prompt)) < 0 || tcsetattr(tty, TCSAFLUSH, &quiet) != 0)
-        return fk_failf(err, FK_EENV, "cannot switch off echo on the terminal");
+        return fk_failf(err, FK_EENV, _("cannot switch off echo on the terminal"));
     size_t n = 0;
     char c;
     fk_status s = FK_OK;
     while (read(tty, &c, 1) == 1 && c != '\n') {
         if (n + 1 >= size) {
-            s = fk_failf(err, FK_EINVAL, "password too long");
+            s = fk_failf(err, FK_EINVAL, _("password too long"));
             break;
         }
         out[n++] = c;
@@ -115,7 +116,7 @@ static fk_status fk__prompt(int tty, const char *prompt, char *out, size_t size,
     out[n] = '\0';
     (void)tcsetattr(tty, TCSAFLUSH, &old);
     if (s == FK_OK && n == 0)
-        s = fk_failf(err, FK_EINVAL, "empty password");
+        s = fk_failf(err, FK_EINVAL, _("empty password"));
     return s;
 }
 
@@ -126,14 +127,15 @@ fk_status fk_cli_read_password(const char *file, const char *prompt, bool confir
         return fk__read_password_file(file, out, size, err);
     int tty = open("/dev/tty", O_RDWR | O_NOCTTY);
     if (tty < 0)
-        return fk_failf(err, FK_EINVAL,
-                        "no terminal to read the password from; give a password file (mode 0600)");
+        return fk_failf(
+            err, FK_EINVAL,
+            _("no terminal to read the password from; give a password file (mode 0600)"));
     fk_status s = fk__prompt(tty, prompt, out, size, err);
     if (s == FK_OK && confirm) {
         char again[FK_PASSWORD_MAX + 1];
         s = fk__prompt(tty, "Repeat the password: ", again, sizeof again, err);
         if (s == FK_OK && strcmp(again, out) != 0)
-            s = fk_failf(err, FK_EINVAL, "the passwords do not match");
+            s = fk_failf(err, FK_EINVAL, _("the passwords do not match"));
         fk_wipe(again, sizeof again);
     }
     close(tty);

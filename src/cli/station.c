@@ -1,6 +1,7 @@
 /* The scan station: see station.h. Front-end code: it draws, the check is src/verify/. */
 #include "station.h"
 #include "verify/jobplan.h"
+#include "util/i18n.h"
 
 #include <curses.h>
 #include <locale.h>
@@ -122,7 +123,7 @@ static fk_status fk__close_envelope(fk__station *st)
     char env[24];
     snprintf(env, sizeof env, "%ld", ++st->count);
     if (s == FK_OK && fk_verify_outcomes_add(st->out, &r, env) != FK_OK)
-        s = fk_failf(st->err, FK_ENOMEM, "out of memory");
+        s = fk_failf(st->err, FK_ENOMEM, _("out of memory"));
     /* Stored at once: an envelope checked at the station is on record even if the station
      * is closed abruptly. */
     if (s == FK_OK)
@@ -157,11 +158,11 @@ fk_status fk_cli_station(fk_job *job, fk_verify *v, fk_verify_outcomes *out, fk_
     /* The terminal itself, so that the report on stdout can go to a file or a pipe. */
     FILE *tty = fopen("/dev/tty", "r+");
     if (tty == NULL)
-        return fk_failf(err, FK_EENV, "--station needs a terminal (/dev/tty)");
+        return fk_failf(err, FK_EENV, _("--station needs a terminal (/dev/tty)"));
     SCREEN *screen = newterm(NULL, tty, tty);
     if (screen == NULL) {
         fclose(tty);
-        return fk_failf(err, FK_EENV, "--station: this terminal (TERM) is not known");
+        return fk_failf(err, FK_EENV, _("--station: this terminal (TERM) is not known"));
     }
     set_term(screen);
     cbreak();

@@ -3,6 +3,7 @@
 #include "doc.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -108,10 +109,10 @@ static const char *fk__label(const fk__elem *e)
 static fk_status fk__shape_failed(const fk__elem *e, fk_status s, uint32_t missing, fk_err *err)
 {
     if (s == FK_EFINDING)
-        return fk_failf(err, FK_EFINDING, "%s: character U+%04X not in any configured font",
+        return fk_failf(err, FK_EFINDING, _("%s: character U+%04X not in any configured font"),
                         fk__label(e), (unsigned)missing);
     if (s == FK_EFORMAT)
-        return fk_failf(err, FK_EFINDING, "%s: invalid UTF-8", fk__label(e));
+        return fk_failf(err, FK_EFINDING, _("%s: invalid UTF-8"), fk__label(e));
     return fk_failf(err, s, "%s: %s", fk__label(e), fk_strerror(s));
 }
 
@@ -122,7 +123,7 @@ static fk_status fk__shape_lines(const fk__fontset *fonts, const fk__elem *e, fk
     if (slot->nlines > slot->line_shapes_cap) {
         fk__shaped *p = fk_realloc(slot->line_shapes, slot->nlines * sizeof *p);
         if (p == NULL)
-            return fk_failf(err, FK_ENOMEM, "%s: out of memory", fk__label(e));
+            return fk_failf(err, FK_ENOMEM, _("%s: out of memory"), fk__label(e));
         for (size_t k = slot->line_shapes_cap; k < slot->nlines; k++)
             fk__shaped_init(&p[k]);
         slot->line_shapes = p;
@@ -154,7 +155,7 @@ static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slo
             slot->size = width / slot->shaped.width;
             if (slot->size < e->min_size - 1e-9)
                 return fk_failf(err, FK_EFINDING,
-                                "%s: text does not fit in %.1f mm even at %.1f pt", fk__label(e),
+                                _("%s: text does not fit in %.1f mm even at %.1f pt"), fk__label(e),
                                 e->w, e->min_size);
         }
         return FK_OK;
@@ -172,7 +173,7 @@ static fk_status fk__layout(const fk__fontset *fonts, const fk__elem *e, fk__slo
         }
     }
     return fk_failf(err, FK_EFINDING,
-                    "%s: paragraph does not fit in %.1f × %.1f mm even at %.1f pt (%zu lines)",
+                    _("%s: paragraph does not fit in %.1f × %.1f mm even at %.1f pt (%zu lines)"),
                     fk__label(e), e->w, e->h, e->min_size, slot->nlines);
 }
 
@@ -237,7 +238,7 @@ static fk_status fk__draw_image(cairo_t *cr, const fk__elem *e, fk_err *err)
     cairo_surface_t *img = cairo_image_surface_create_from_png(e->file);
     if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
         cairo_surface_destroy(img);
-        return fk_failf(err, FK_EFORMAT, "%s: not a readable PNG image", e->file);
+        return fk_failf(err, FK_EFORMAT, _("%s: not a readable PNG image"), e->file);
     }
     int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
     cairo_save(cr);
@@ -290,7 +291,7 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk__form *l, fk_err *err)
         }
     }
     if (s == FK_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        s = fk_failf(err, FK_ENOMEM, "cannot record the template's fixed content: %s",
+        s = fk_failf(err, FK_ENOMEM, _("cannot record the template's fixed content: %s"),
                      cairo_status_to_string(cairo_status(cr)));
     cairo_destroy(cr);
     w->cr = page_cr;
@@ -336,13 +337,14 @@ fk_status fk_doc_writer_add_template(fk_doc_writer *w, const fk_template *t, siz
                                      fk_err *err)
 {
     if (w->nforms == FK__MAX_FORMS)
-        return fk_failf(err, FK_ETOOBIG, "a print file uses at most %d templates", FK__MAX_FORMS);
+        return fk_failf(err, FK_ETOOBIG, _("a print file uses at most %d templates"),
+                        FK__MAX_FORMS);
     fk__form *l = &w->forms[w->nforms];
     memset(l, 0, sizeof *l);
     l->t = t;
     l->slots = fk_calloc(t->nels ? t->nels : 1, sizeof *l->slots);
     if (l->slots == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     for (size_t i = 0; i < t->nels; i++) {
         fk_buf_init(&l->slots[i].text, FK__TEXT_MAX);
         fk__shaped_init(&l->slots[i].shaped);
@@ -367,7 +369,7 @@ static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
     if (w == NULL) {
         if (fd >= 0)
             close(fd);
-        fk_failf(err, FK_ENOMEM, "out of memory");
+        fk_failf(err, FK_ENOMEM, _("out of memory"));
         return NULL;
     }
     w->fonts = t->fonts;
@@ -382,7 +384,7 @@ static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
     w->cr = cairo_create(w->pdf);
     if (cairo_status(w->cr) != CAIRO_STATUS_SUCCESS) {
         fk__writer_free(w);
-        fk_failf(err, FK_ENOMEM, "cannot create a PDF surface");
+        fk_failf(err, FK_ENOMEM, _("cannot create a PDF surface"));
         return NULL;
     }
     if (fk_doc_writer_add_template(w, t, NULL, err) != FK_OK) {
@@ -412,11 +414,11 @@ fk_status fk_doc_writer_set_watermark(fk_doc_writer *w, const char *text, fk_err
 {
     char *copy = fk_strdup(text);
     if (copy == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     fk_status s = fk__shape(w->fonts, FK_FONT_GOTHIC_BOLD, copy, strlen(copy), &w->watermark_shape);
     if (s != FK_OK) {
         fk_free(copy);
-        return fk_failf(err, FK_EINVAL, "watermark cannot be shown with the configured fonts");
+        return fk_failf(err, FK_EINVAL, _("watermark cannot be shown with the configured fonts"));
     }
     fk_free(w->watermark);
     w->watermark = copy;
@@ -428,7 +430,7 @@ static fk_status fk__check_sheet_as(fk_doc_writer *w, size_t index, const fk_fie
                                     fk_err *err)
 {
     if (index >= w->nforms)
-        return fk_failf(err, FK_EINVAL, "template %zu not added to the writer", index);
+        return fk_failf(err, FK_EINVAL, _("template %zu not added to the writer"), index);
     fk__form *l = &w->forms[index];
     const fk_template *t = l->t;
     for (size_t i = 0; i < t->nels; i++) {
@@ -534,7 +536,7 @@ fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fi
         fk__draw_watermark(w, t);
     cairo_show_page(cr);
     if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
-        return fk_failf(err, FK_EIO, "sheet %zu: PDF output failed", w->sheets + 1);
+        return fk_failf(err, FK_EIO, _("sheet %zu: PDF output failed"), w->sheets + 1);
     w->sheets++;
     return FK_OK;
 }
@@ -558,12 +560,12 @@ fk_status fk_doc_writer_close(fk_doc_writer *w, fk_err *err)
     cairo_surface_finish(w->pdf);
     fk_status s = FK_OK;
     if (cairo_surface_status(w->pdf) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
-        s = fk_failf(err, FK_EIO, "the PDF could not be written");
+        s = fk_failf(err, FK_EIO, _("the PDF could not be written"));
     if (w->fd >= 0) {
         if (fsync(w->fd) != 0 && s == FK_OK)
-            s = fk_failf(err, FK_EIO, "the PDF could not be synced: %s", strerror(errno));
+            s = fk_failf(err, FK_EIO, _("the PDF could not be synced: %s"), strerror(errno));
         if (close(w->fd) != 0 && s == FK_OK)
-            s = fk_failf(err, FK_EIO, "the PDF could not be closed: %s", strerror(errno));
+            s = fk_failf(err, FK_EIO, _("the PDF could not be closed: %s"), strerror(errno));
         w->fd = -1;
     }
     fk__writer_free(w);

@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -220,7 +221,7 @@ static fk_status fk__set(fk_fields *out, const char *key, const char *value, fk_
 {
     fk_status s = fk_fields_set(out, key, value != NULL ? value : "");
     if (s != FK_OK)
-        return fk_failf(err, s, "field '%s': %s", key, fk_strerror(s));
+        return fk_failf(err, s, _("field '%s': %s"), key, fk_strerror(s));
     return FK_OK;
 }
 
@@ -335,7 +336,7 @@ fk_status fk_compose_fields_from_order(const fk_order *o, fk_date issue, fk_fiel
     if (!fk_date_format_wareki_iso(issue, issue_text, sizeof issue_text) ||
         !fk_date_format_wareki_iso(v.valid_from, from, sizeof from) ||
         !fk_date_format_wareki_iso(v.valid_until, until, sizeof until))
-        return fk_failf(err, FK_EINVAL, "dates of the order cannot be written in 和暦");
+        return fk_failf(err, FK_EINVAL, _("dates of the order cannot be written in 和暦"));
     snprintf(period, sizeof period, "%sから%sまで", from, until);
     snprintf(postal, sizeof postal, "〒%s", ins.postal_code ? ins.postal_code : "");
     if (v.copay_rate > 0 && v.copay_rate % 10 == 0)

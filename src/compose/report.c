@@ -2,6 +2,7 @@
 #include "compose-private.h"
 #include "report.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <cairo-pdf.h>
 #include <errno.h>
@@ -77,7 +78,7 @@ static fk_report *fk__report_new(int fd, fk_doc_write_fn fn, void *closure, fk_e
     if (r == NULL) {
         if (fd >= 0)
             close(fd);
-        fk_failf(err, FK_ENOMEM, "out of memory");
+        fk_failf(err, FK_ENOMEM, _("out of memory"));
         return NULL;
     }
     r->fd = fd;
@@ -94,7 +95,7 @@ static fk_report *fk__report_new(int fd, fk_doc_write_fn fn, void *closure, fk_e
     r->cr = cairo_create(r->pdf);
     if (cairo_status(r->cr) != CAIRO_STATUS_SUCCESS) {
         fk__report_free(r);
-        fk_failf(err, FK_ENOMEM, "cannot create a PDF surface");
+        fk_failf(err, FK_ENOMEM, _("cannot create a PDF surface"));
         return NULL;
     }
     r->y = FK__MARGIN;
@@ -120,7 +121,7 @@ fk_status fk_report_set_footer(fk_report *r, const char *text, fk_err *err)
 {
     char *copy = fk_strdup(text);
     if (copy == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     fk_free(r->footer);
     r->footer = copy;
     return FK_OK;
@@ -180,7 +181,7 @@ static fk_status fk__room(fk_report *r, double h)
 static fk_status fk__fail(fk_report *r, fk_status s, const char *what, fk_err *err)
 {
     if (s == FK_EFINDING)
-        return fk_failf(err, s, "%s: character U+%04X not in any configured font", what,
+        return fk_failf(err, s, _("%s: character U+%04X not in any configured font"), what,
                         (unsigned)r->shaped.missing);
     return fk_failf(err, s, "%s: %s", what, fk_strerror(s));
 }
@@ -257,7 +258,7 @@ fk_status fk_report_matrix(fk_report *r, const unsigned char *modules, int width
                            const char *caption, fk_err *err)
 {
     if (width <= 0 || width > 200 || module_mm <= 0)
-        return fk_failf(err, FK_EINVAL, "matrix: bad size");
+        return fk_failf(err, FK_EINVAL, _("matrix: bad size"));
     /* A quiet zone of four modules on every side, as QR readers need. */
     double side = (width + 8) * module_mm;
     fk_status s = fk__room(r, side);
@@ -350,7 +351,7 @@ fk_status fk_report_table(fk_report *r, size_t ncols, const char *const *columns
 {
     double w[32];
     if (ncols == 0 || ncols > 32)
-        return fk_failf(err, FK_EINVAL, "a table has 1 to 32 columns");
+        return fk_failf(err, FK_EINVAL, _("a table has 1 to 32 columns"));
     for (size_t c = 0; c < ncols; c++)
         w[c] = widths != NULL ? widths[c] : (FK__PAGE_W - 2 * FK__MARGIN) / (double)ncols;
     double hh;
@@ -394,9 +395,9 @@ fk_status fk_report_close(fk_report *r, fk_err *err)
     if (s != FK_OK)
         s = fk__fail(r, s, "footer", err);
     else if (cairo_surface_status(r->pdf) != CAIRO_STATUS_SUCCESS || r->write_status != FK_OK)
-        s = fk_failf(err, FK_EIO, "the PDF could not be written");
+        s = fk_failf(err, FK_EIO, _("the PDF could not be written"));
     if (s == FK_OK && r->fd >= 0 && fsync(r->fd) != 0)
-        s = fk_failf(err, FK_EIO, "the PDF could not be synced: %s", strerror(errno));
+        s = fk_failf(err, FK_EIO, _("the PDF could not be synced: %s"), strerror(errno));
     fk__report_free(r);
     return s;
 }

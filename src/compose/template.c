@@ -11,6 +11,7 @@
 #include "util/mem.h"
 #include "core/yaml.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <libfyaml.h>
 #include <stdarg.h>
@@ -787,13 +788,13 @@ static fk_status fk__load(const char *path, const double *window, fk_template_fi
     fk_template *t = fk_calloc(1, sizeof *t);
     if (t == NULL || (t->path = fk_strdup(path)) == NULL) {
         fk_free(t);
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     }
     fk__loader ld = {.t = t, .window = window, .fn = fn, .user = user, .status = FK_OK};
     fk__read_file(&ld, path, 0);
     fk_status s = ld.status;
     if (s == FK_ENOENT)
-        fk_failf(err, s, "%s: no such template", path);
+        fk_failf(err, s, _("%s: no such template"), path);
     else if (s != FK_OK)
         fk_failf(err, s, "%s: %s", path, fk_strerror(s));
     else if (ld.findings > 0)
@@ -883,5 +884,6 @@ fk_status fk_template_bind(fk_template *t, const fk_fields *constants, fk_err *e
         e->is_static = true;
     }
     fk_buf_free(&b);
-    return s == FK_OK ? FK_OK : fk_failf(err, s, "binding the order's fields: %s", fk_strerror(s));
+    return s == FK_OK ? FK_OK
+                      : fk_failf(err, s, _("binding the order's fields: %s"), fk_strerror(s));
 }

@@ -6,6 +6,7 @@
 #include "compose-private.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <cairo-ft.h>
 #include <fontconfig/fontconfig.h>
@@ -96,20 +97,20 @@ static fk_status fk__font_open(FcConfig *config, fk__font *f, const char *family
                                fk_err *err)
 {
     if (fk__font_file(config, family, weight, &f->path) != FK_OK)
-        return fk_failf(err, FK_ENOMEM, "out of memory looking up fonts");
+        return fk_failf(err, FK_ENOMEM, _("out of memory looking up fonts"));
     if (f->path == NULL)
-        return fk_failf(err, FK_EENV, "font '%s' (weight %d) not found by fontconfig", family,
+        return fk_failf(err, FK_EENV, _("font '%s' (weight %d) not found by fontconfig"), family,
                         weight);
     FT_Face face;
     if (FT_New_Face(fk__ft_lib, f->path, 0, &face) != 0)
-        return fk_failf(err, FK_EENV, "%s: FreeType cannot open the font", f->path);
+        return fk_failf(err, FK_EENV, _("%s: FreeType cannot open the font"), f->path);
     f->cairo_face = cairo_ft_font_face_create_for_ft_face(face, 0);
     if (cairo_font_face_set_user_data(f->cairo_face, &fk__ft_face_key, face, fk__ft_face_done) !=
         CAIRO_STATUS_SUCCESS) {
         cairo_font_face_destroy(f->cairo_face);
         f->cairo_face = NULL;
         FT_Done_Face(face);
-        return fk_failf(err, FK_ENOMEM, "out of memory loading a font");
+        return fk_failf(err, FK_ENOMEM, _("out of memory loading a font"));
     }
     hb_blob_t *blob = hb_blob_create_from_file(f->path);
     hb_face_t *hface = hb_face_create(blob, 0);
@@ -122,7 +123,7 @@ static fk_status fk__font_open(FcConfig *config, fk__font *f, const char *family
     hb_font_set_scale(f->hb_font, (int)upem, (int)upem);
     f->upem = upem;
     if (nglyphs == 0 || upem == 0)
-        return fk_failf(err, FK_EENV, "%s: HarfBuzz cannot read the font", f->path);
+        return fk_failf(err, FK_EENV, _("%s: HarfBuzz cannot read the font"), f->path);
     return FK_OK;
 }
 
@@ -130,14 +131,14 @@ fk_status fk__fontset_new(fk__fontset **out, fk_err *err)
 {
     pthread_once(&fk__ft_once, fk__ft_init);
     if (fk__ft_status != 0)
-        return fk_failf(err, FK_EENV, "FreeType cannot be initialised");
+        return fk_failf(err, FK_EENV, _("FreeType cannot be initialised"));
     /* A private configuration, destroyed after the lookup: fontconfig's global one is never
      * released, and only the files' paths are needed. */
     FcConfig *config = FcInitLoadConfigAndFonts();
     if (config == NULL)
-        return fk_failf(err, FK_EENV, "fontconfig cannot be initialised");
+        return fk_failf(err, FK_EENV, _("fontconfig cannot be initialised"));
     fk__fontset *set = fk_calloc(1, sizeof *set);
-    fk_status s = set != NULL ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s = set != NULL ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
     for (int i = 0; s == FK_OK && i < FK_FONT_COUNT; i++)
         s = fk__font_open(config, &set->fonts[i], fk__font_table[i].family,
                           fk__font_table[i].weight, err);

@@ -2,6 +2,7 @@
 #include "audit.h"
 #include "job-private.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,8 +139,8 @@ static fk_status fk__witnessed(fk_job *job, long *upto, fk_err *err)
     if (rc == SQLITE_ROW) {
         const char *d = (const char *)sqlite3_column_text(st, 0);
         if (d == NULL || !fk__audit_parse_witness(d, &from, upto, head))
-            s = fk_failf(err, FK_ETAMPER, "%s: the last witness entry of the audit log is damaged",
-                         job->dir);
+            s = fk_failf(err, FK_ETAMPER,
+                         _("%s: the last witness entry of the audit log is damaged"), job->dir);
     } else if (rc != SQLITE_DONE) {
         s = fk__job_db_fail(job, err);
     }
@@ -154,7 +155,7 @@ static fk_status fk__insert(fk_job *job, bool authenticated, const char *const f
     unsigned char prev[FK_HASH_BYTES], hash[FK_HASH_BYTES], sig[FK_SIGNATURE_BYTES];
     fk_status s = fk__head(job, authenticated, &seq, prev, err);
     if (s == FK_OK && fk__entry_hash(job, authenticated, seq + 1, fields, prev, hash) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK && authenticated)
         s = fk__sign(job, hash, sig, err);
     sqlite3_stmt *st = NULL;
@@ -237,7 +238,7 @@ fk_status fk_audit_pubkey(fk_job *job, unsigned char pk[FK_SIGN_PUBLIC_BYTES], f
     size_t n;
     fk_status s = fk__job_meta_get(job, "sign_pk", pk, FK_SIGN_PUBLIC_BYTES, &n, err);
     if (s == FK_OK && n != FK_SIGN_PUBLIC_BYTES)
-        s = fk_failf(err, FK_ETAMPER, "%s: the audit public key is damaged", job->dir);
+        s = fk_failf(err, FK_ETAMPER, _("%s: the audit public key is damaged"), job->dir);
     return s;
 }
 
@@ -344,12 +345,12 @@ static fk_status fk__parse_checkpoint(const char *text, fk__checkpoint *cp, fk_e
     char hex[2 * FK_HASH_BYTES + 1];
     char *end;
     if (at == NULL || at - text != 2 * FK_HASH_BYTES)
-        return fk_failf(err, FK_EINVAL, "checkpoint must be HASH@SEQ (64 hex digits @ number)");
+        return fk_failf(err, FK_EINVAL, _("checkpoint must be HASH@SEQ (64 hex digits @ number)"));
     memcpy(hex, text, 2 * FK_HASH_BYTES);
     hex[2 * FK_HASH_BYTES] = '\0';
     cp->seq = strtol(at + 1, &end, 10);
     if (!fk_unhex(hex, cp->hash, FK_HASH_BYTES) || *end != '\0' || cp->seq < 1)
-        return fk_failf(err, FK_EINVAL, "checkpoint must be HASH@SEQ (64 hex digits @ number)");
+        return fk_failf(err, FK_EINVAL, _("checkpoint must be HASH@SEQ (64 hex digits @ number)"));
     return FK_OK;
 }
 
@@ -368,7 +369,7 @@ typedef struct {
 
 static fk_status fk__tamper(fk__verify *v, bool authenticated, long seq, const char *what)
 {
-    return fk_failf(v->err, FK_ETAMPER, "%s: %saudit entry %ld: %s", v->job->dir,
+    return fk_failf(v->err, FK_ETAMPER, _("%s: %saudit entry %ld: %s"), v->job->dir,
                     authenticated ? "" : "unauthenticated ", seq, what);
 }
 
@@ -385,7 +386,7 @@ static fk_status fk__verify_chain(fk__verify *v, sqlite3_stmt *st, bool authenti
     const char *fields[FK__FIELDS - 1] = {e->ts_utc,  e->ts_local, e->user,    e->host,
                                           e->command, e->object,   e->outcome, e->details};
     if (fk__entry_hash(v->job, authenticated, e->seq, fields, v->prev, out) != FK_OK)
-        return fk_failf(v->err, FK_ENOMEM, "out of memory");
+        return fk_failf(v->err, FK_ENOMEM, _("out of memory"));
     if (sqlite3_column_bytes(st, 10) != FK_HASH_BYTES ||
         !fk_equal(sqlite3_column_blob(st, 10), out, FK_HASH_BYTES))
         return fk__tamper(v, authenticated, e->seq, "content does not match its hash (altered)");
@@ -404,7 +405,7 @@ static fk_status fk__verify_unauth(fk__verify *v, sqlite3_stmt *st)
         return s;
     unsigned char *grown = fk_realloc(v->unauth, (size_t)(v->unauth_count + 1) * FK_HASH_BYTES);
     if (grown == NULL)
-        return fk_failf(v->err, FK_ENOMEM, "out of memory");
+        return fk_failf(v->err, FK_ENOMEM, _("out of memory"));
     v->unauth = grown;
     memcpy(v->unauth + (size_t)v->unauth_count * FK_HASH_BYTES, hash, FK_HASH_BYTES);
     v->unauth_count++;
@@ -422,13 +423,13 @@ static fk_status fk__verify_witness(fk__verify *v, const fk_audit_entry *e)
         return fk__tamper(v, true, e->seq, "witness does not follow the previous one");
     if (to > v->unauth_count)
         return fk_failf(v->err, FK_ETAMPER,
-                        "%s: unauthenticated audit entries %ld-%ld witnessed by audit entry %ld"
-                        " are missing (deleted)",
+                        _("%s: unauthenticated audit entries %ld-%ld witnessed by audit entry %ld"
+                          " are missing (deleted)"),
                         v->job->dir, v->unauth_count + 1, to, e->seq);
     if (!fk_equal(v->unauth + (size_t)(to - 1) * FK_HASH_BYTES, head, FK_HASH_BYTES))
         return fk_failf(v->err, FK_ETAMPER,
-                        "%s: unauthenticated audit entries up to %ld differ from what audit entry"
-                        " %ld witnessed (rewritten)",
+                        _("%s: unauthenticated audit entries up to %ld differ from what audit entry"
+                          " %ld witnessed (rewritten)"),
                         v->job->dir, to, e->seq);
     v->witnessed = to;
     return FK_OK;
@@ -504,14 +505,14 @@ fk_status fk_audit_verify(fk_job *job, const unsigned char *pubkey, const char *
      * named first. */
     if (s == FK_OK && pubkey != NULL && fk_audit_pubkey(job, own, NULL) == FK_OK &&
         !fk_equal(own, pubkey, FK_SIGN_PUBLIC_BYTES))
-        s = fk_failf(err, FK_ETAMPER, "%s: the job's audit public key is not the one given",
+        s = fk_failf(err, FK_ETAMPER, _("%s: the job's audit public key is not the one given"),
                      job->dir);
     if (s == FK_OK && report->entries == 0)
-        s = fk_failf(err, FK_ETAMPER, "%s: the audit log is empty", job->dir);
+        s = fk_failf(err, FK_ETAMPER, _("%s: the audit log is empty"), job->dir);
     if (s == FK_OK && v.cp.has_checkpoint && !v.cp.seen)
         s = fk_failf(err, FK_ETAMPER,
-                     "%s: audit entry %ld of the checkpoint is missing (log truncated after"
-                     " entry %ld)",
+                     _("%s: audit entry %ld of the checkpoint is missing (log truncated after"
+                       " entry %ld)"),
                      job->dir, v.cp.seq, report->head_seq);
     /* The roster's MACs need the job key: checked when a staff member verifies. */
     if (s == FK_OK && job->key != NULL) {

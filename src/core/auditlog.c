@@ -2,6 +2,7 @@
 #include "auditlog.h"
 #include "job-private.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,7 +76,7 @@ static fk_status fk__export_table(fk_job *job, bool authenticated, fk_buf *out, 
         if (s == FK_OK)
             s = fk_buf_append_str(out, "}\n");
         if (s != FK_OK)
-            s = fk_failf(err, s, "audit export: %s", fk_strerror(s));
+            s = fk_failf(err, s, _("audit export: %s"), fk_strerror(s));
     }
     sqlite3_finalize(st);
     return s;
@@ -92,7 +93,7 @@ fk_status fk_audit_export_jsonl(fk_job *job, fk_buf *out, fk_err *err)
     s = fk_buf_appendf(out, "{\"format\":\"fukan-audit/2\",\"job_id\":\"%s\",\"pubkey\":\"%s\"}\n",
                        job->id_hex, pk_hex);
     if (s != FK_OK)
-        return fk_failf(err, s, "audit export: %s", fk_strerror(s));
+        return fk_failf(err, s, _("audit export: %s"), fk_strerror(s));
     s = fk__export_table(job, false, out, err);
     return s == FK_OK ? fk__export_table(job, true, out, err) : s;
 }
@@ -339,32 +340,32 @@ static fk_status fk__unauth_entry(fk__state *v, long line, long seq, const char 
     unsigned char hash[FK_HASH_BYTES];
     if (v->expected != 1)
         return fk_failf(err, FK_EFORMAT,
-                        "audit export line %ld: unauthenticated entry after signed ones", line);
+                        _("audit export line %ld: unauthenticated entry after signed ones"), line);
     if (is_signed)
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: an unauthenticated entry carries a signature",
+                        _("audit export line %ld: an unauthenticated entry carries a signature"),
                         line);
     if (seq != v->u_expected)
-        return fk_failf(err, FK_ETAMPER, "audit export line %ld: unauthenticated entry %ld %s",
+        return fk_failf(err, FK_ETAMPER, _("audit export line %ld: unauthenticated entry %ld %s"),
                         line, v->u_expected,
                         seq > v->u_expected ? "missing (deleted?)" : "out of order");
     if (!fk_equal(prev, v->u_prev, FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: unauthenticated entry %ld does not link to the"
-                        " previous one",
+                        _("audit export line %ld: unauthenticated entry %ld does not link to the"
+                          " previous one"),
                         line, seq);
     if (fk__audit_hash(v->job_id, false, seq, f, v->u_prev, hash) != FK_OK)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (!fk_equal(hash, want, FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: unauthenticated entry %ld: content does not"
-                        " match its hash (altered)",
+                        _("audit export line %ld: unauthenticated entry %ld: content does not"
+                          " match its hash (altered)"),
                         line, seq);
     if ((size_t)seq > v->u_cap) {
         size_t cap = v->u_cap ? v->u_cap * 2 : 64;
         void *p = fk_realloc(v->u_hashes, cap * FK_HASH_BYTES);
         if (p == NULL)
-            return fk_failf(err, FK_ENOMEM, "out of memory");
+            return fk_failf(err, FK_ENOMEM, _("out of memory"));
         v->u_hashes = p;
         v->u_cap = cap;
     }
@@ -385,13 +386,13 @@ static fk_status fk__check_witness(fk__state *v, long line, const char *const f[
         return FK_OK;
     if (to >= v->u_expected || from != v->witnessed + 1)
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: a witness names unauthenticated entries %ld-%ld,"
-                        " which the export does not hold (deleted?)",
+                        _("audit export line %ld: a witness names unauthenticated entries %ld-%ld,"
+                          " which the export does not hold (deleted?)"),
                         line, from, to);
     if (!fk_equal(head, v->u_hashes[to - 1], FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: unauthenticated entry %ld differs from what its"
-                        " witness saw (rewritten)",
+                        _("audit export line %ld: unauthenticated entry %ld differs from what its"
+                          " witness saw (rewritten)"),
                         line, to);
     v->witnessed = to;
     return FK_OK;
@@ -404,49 +405,50 @@ static fk_status fk__entry(fk__state *v, const fk__object *o, long line, fk_err 
     const char *f[8];
     for (int i = 0; i < 8; i++)
         if ((f[i] = fk__str(o, names[i])) == NULL)
-            return fk_failf(err, FK_EFORMAT, "audit export line %ld: '%s' missing or not a string",
-                            line, names[i]);
+            return fk_failf(err, FK_EFORMAT,
+                            _("audit export line %ld: '%s' missing or not a string"), line,
+                            names[i]);
     const char *record = fk__str(o, "record");
     if (record == NULL || (strcmp(record, "signed") != 0 && strcmp(record, "unauthenticated") != 0))
-        return fk_failf(err, FK_EFORMAT, "audit export line %ld: 'record' missing or unknown",
+        return fk_failf(err, FK_EFORMAT, _("audit export line %ld: 'record' missing or unknown"),
                         line);
     const fk__kv *seq_kv = fk__get(o, "seq");
     unsigned char prev[FK_HASH_BYTES], hash[FK_HASH_BYTES], want[FK_HASH_BYTES];
     unsigned char sig[FK_SIGNATURE_BYTES];
     if (seq_kv == NULL || !seq_kv->is_number || !fk__hex_field(o, "prev_hash", prev, sizeof prev) ||
         !fk__hex_field(o, "hash", want, sizeof want))
-        return fk_failf(err, FK_EFORMAT, "audit export line %ld: seq, prev_hash or hash malformed",
-                        line);
+        return fk_failf(err, FK_EFORMAT,
+                        _("audit export line %ld: seq, prev_hash or hash malformed"), line);
     long seq = strtol(fk_buf_cstr(&seq_kv->value), NULL, 10);
     const fk__kv *sig_kv = fk__get(o, "sig");
     bool is_signed = sig_kv != NULL && !sig_kv->is_null;
     if (is_signed && !fk__hex_field(o, "sig", sig, sizeof sig))
-        return fk_failf(err, FK_EFORMAT, "audit export line %ld: sig malformed", line);
+        return fk_failf(err, FK_EFORMAT, _("audit export line %ld: sig malformed"), line);
     if (strcmp(record, "unauthenticated") == 0)
         return fk__unauth_entry(v, line, seq, f, prev, want, is_signed, err);
     if (seq != v->expected)
-        return fk_failf(err, FK_ETAMPER, "audit export line %ld: entry %ld %s", line, v->expected,
-                        seq > v->expected ? "missing (deleted?)" : "out of order");
+        return fk_failf(err, FK_ETAMPER, _("audit export line %ld: entry %ld %s"), line,
+                        v->expected, seq > v->expected ? "missing (deleted?)" : "out of order");
     if (!fk_equal(prev, v->prev, FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: entry %ld does not link to the"
-                        " previous entry",
+                        _("audit export line %ld: entry %ld does not link to the"
+                          " previous entry"),
                         line, seq);
     if (fk__audit_hash(v->job_id, true, seq, f, v->prev, hash) != FK_OK)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (!fk_equal(hash, want, FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: entry %ld: content does not match its hash"
-                        " (altered)",
+                        _("audit export line %ld: entry %ld: content does not match its hash"
+                          " (altered)"),
                         line, seq);
     /* Every entry of the signed log carries its signature (nothing is signed later). */
     if (!is_signed)
-        return fk_failf(err, FK_ETAMPER, "audit export line %ld: entry %ld is not signed", line,
+        return fk_failf(err, FK_ETAMPER, _("audit export line %ld: entry %ld is not signed"), line,
                         seq);
     if (!fk_sign_verify(v->pk, sig, hash, FK_HASH_BYTES))
         return fk_failf(err, FK_ETAMPER,
-                        "audit export line %ld: entry %ld: signature does"
-                        " not verify (forged or re-chained)",
+                        _("audit export line %ld: entry %ld: signature does"
+                          " not verify (forged or re-chained)"),
                         line, seq);
     fk_status s = fk__check_witness(v, line, f, err);
     if (s != FK_OK)
@@ -454,8 +456,8 @@ static fk_status fk__entry(fk__state *v, const fk__object *o, long line, fk_err 
     if (v->has_cp && seq == v->cp_seq) {
         if (!fk_equal(hash, v->cp_hash, FK_HASH_BYTES))
             return fk_failf(err, FK_ETAMPER,
-                            "audit export line %ld: entry %ld differs from the"
-                            " checkpoint (history rewritten)",
+                            _("audit export line %ld: entry %ld differs from the"
+                              " checkpoint (history rewritten)"),
                             line, seq);
         v->cp_seen = true;
     }
@@ -474,9 +476,9 @@ static fk_status fk__header(fk__state *v, const fk__object *o, const unsigned ch
     if (format == NULL || strcmp(format, "fukan-audit/2") != 0 ||
         !fk__hex_field(o, "job_id", v->job_id, sizeof v->job_id) ||
         !fk__hex_field(o, "pubkey", v->pk, sizeof v->pk))
-        return fk_failf(err, FK_EFORMAT, "audit export line 1: not a fukan-audit/2 header");
+        return fk_failf(err, FK_EFORMAT, _("audit export line 1: not a fukan-audit/2 header"));
     if (pubkey != NULL && !fk_equal(pubkey, v->pk, FK_SIGN_PUBLIC_BYTES))
-        return fk_failf(err, FK_ETAMPER, "audit export: its public key is not the one given");
+        return fk_failf(err, FK_ETAMPER, _("audit export: its public key is not the one given"));
     return FK_OK;
 }
 
@@ -488,12 +490,12 @@ static fk_status fk__parse_cp(fk__state *v, const char *cp, fk_err *err)
     const char *at = strchr(cp, '@');
     char hex[2 * FK_HASH_BYTES + 1], *end;
     if (at == NULL || at - cp != 2 * FK_HASH_BYTES)
-        return fk_failf(err, FK_EINVAL, "checkpoint must be HASH@SEQ (64 hex digits @ number)");
+        return fk_failf(err, FK_EINVAL, _("checkpoint must be HASH@SEQ (64 hex digits @ number)"));
     memcpy(hex, cp, sizeof hex - 1);
     hex[sizeof hex - 1] = '\0';
     v->cp_seq = strtol(at + 1, &end, 10);
     if (!fk_unhex(hex, v->cp_hash, FK_HASH_BYTES) || *end != '\0' || v->cp_seq < 1)
-        return fk_failf(err, FK_EINVAL, "checkpoint must be HASH@SEQ (64 hex digits @ number)");
+        return fk_failf(err, FK_EINVAL, _("checkpoint must be HASH@SEQ (64 hex digits @ number)"));
     return FK_OK;
 }
 
@@ -503,7 +505,7 @@ fk_status fk_audit_verify_jsonl(const char *data, size_t len, const unsigned cha
     memset(report, 0, sizeof *report);
     fk__state *v = fk_calloc(1, sizeof *v);
     fk__object *o = fk_calloc(1, sizeof *o);
-    fk_status s = v && o ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s = v && o ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK) {
         v->expected = 1;
         v->u_expected = 1;
@@ -517,12 +519,12 @@ fk_status fk_audit_verify_jsonl(const char *data, size_t len, const unsigned cha
         const char *stop = nl != NULL ? nl : end;
         line++;
         if (stop - p > FK__LINE_MAX) {
-            s = fk_failf(err, FK_EFORMAT, "audit export line %ld: too long", line);
+            s = fk_failf(err, FK_EFORMAT, _("audit export line %ld: too long"), line);
             break;
         }
         fk__init_object(o);
         if (!fk__parse_object(p, stop, o))
-            s = fk_failf(err, FK_EFORMAT, "audit export line %ld: not a flat JSON object", line);
+            s = fk_failf(err, FK_EFORMAT, _("audit export line %ld: not a flat JSON object"), line);
         else if (line == 1)
             s = fk__header(v, o, pubkey, err);
         else
@@ -531,13 +533,13 @@ fk_status fk_audit_verify_jsonl(const char *data, size_t len, const unsigned cha
         p = nl != NULL ? nl + 1 : end;
     }
     if (s == FK_OK && line == 0)
-        s = fk_failf(err, FK_EFORMAT, "audit export: empty");
+        s = fk_failf(err, FK_EFORMAT, _("audit export: empty"));
     if (s == FK_OK && report->entries == 0)
-        s = fk_failf(err, FK_ETAMPER, "audit export: no entries");
+        s = fk_failf(err, FK_ETAMPER, _("audit export: no entries"));
     if (s == FK_OK && v->has_cp && !v->cp_seen)
         s = fk_failf(err, FK_ETAMPER,
-                     "audit export: entry %ld of the checkpoint is missing (log truncated after"
-                     " entry %ld)",
+                     _("audit export: entry %ld of the checkpoint is missing (log truncated after"
+                       " entry %ld)"),
                      v->cp_seq, report->head_seq);
     if (s == FK_OK)
         report->unwitnessed = report->unauthenticated - v->witnessed;

@@ -1,5 +1,6 @@
 /* libsodium behind fukan's own names: see crypto.h. */
 #include "crypto.h"
+#include "util/i18n.h"
 
 #include <sodium.h>
 #include <string.h>
@@ -26,7 +27,7 @@ fk_kdf_params fk_kdf_interactive(void)
 fk_status fk_crypto_init(fk_err *err)
 {
     if (sodium_init() < 0)
-        return fk_failf(err, FK_EENV, "libsodium could not be initialised");
+        return fk_failf(err, FK_EENV, _("libsodium could not be initialised"));
     return FK_OK;
 }
 
@@ -39,7 +40,7 @@ fk_status fk_key_new_random(fk_key **out, fk_err *err)
 {
     fk_key *k = fk__key_alloc();
     if (k == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+        return fk_failf(err, FK_ENOMEM, _("out of memory for a key"));
     randombytes_buf(k->bytes, sizeof k->bytes);
     *out = k;
     return FK_OK;
@@ -50,10 +51,10 @@ fk_status fk_key_derive(const fk_key *master, uint64_t id, const char context[8]
 {
     fk_key *k = fk__key_alloc();
     if (k == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+        return fk_failf(err, FK_ENOMEM, _("out of memory for a key"));
     if (crypto_kdf_derive_from_key(k->bytes, sizeof k->bytes, id, context, master->bytes) != 0) {
         sodium_free(k);
-        return fk_failf(err, FK_ECRYPTO, "key derivation failed");
+        return fk_failf(err, FK_ECRYPTO, _("key derivation failed"));
     }
     *out = k;
     return FK_OK;
@@ -83,13 +84,13 @@ fk_status fk_unseal(const fk_key *key, const void *ad, size_t ad_len, const void
                     fk_buf *out, fk_err *err)
 {
     if (n < FK__NONCE + FK__TAG)
-        return fk_failf(err, FK_ECRYPTO, "sealed data is truncated");
+        return fk_failf(err, FK_ECRYPTO, _("sealed data is truncated"));
     size_t plain_len = n - FK__NONCE - FK__TAG;
     size_t start = out->len;
     char *dst;
     fk_status s = fk_buf_extend(out, plain_len, &dst);
     if (s != FK_OK)
-        return fk_failf(err, s, "no room to unseal data");
+        return fk_failf(err, s, _("no room to unseal data"));
     const unsigned char *in = sealed;
     unsigned long long got;
     if (crypto_aead_xchacha20poly1305_ietf_decrypt((unsigned char *)dst, &got, NULL, in + FK__NONCE,
@@ -98,7 +99,7 @@ fk_status fk_unseal(const fk_key *key, const void *ad, size_t ad_len, const void
         sodium_memzero(dst, plain_len);
         out->len = start;
         out->data[start] = '\0';
-        return fk_failf(err, FK_ECRYPTO, "sealed data failed authentication");
+        return fk_failf(err, FK_ECRYPTO, _("sealed data failed authentication"));
     }
     return FK_OK;
 }
@@ -109,7 +110,7 @@ static fk_status fk__derive_kek(const char *password, fk_kdf_params params,
 {
     if (crypto_pwhash(kek, FK_KEY_BYTES, password, strlen(password), salt, params.ops, params.mem,
                       crypto_pwhash_ALG_ARGON2ID13) != 0)
-        return fk_failf(err, FK_ENOMEM, "not enough memory for the password hash");
+        return fk_failf(err, FK_ENOMEM, _("not enough memory for the password hash"));
     return FK_OK;
 }
 
@@ -141,7 +142,7 @@ fk_status fk_slot_wrap(const fk_key *job_key, const char *password, fk_kdf_param
     randombytes_buf(salt, FK_SALT_BYTES);
     fk_key *kek = fk__key_alloc();
     if (kek == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+        return fk_failf(err, FK_ENOMEM, _("out of memory for a key"));
     fk_buf full;
     fk_buf_init(&full, ad_len + FK_SALT_BYTES + 1);
     fk_status s = fk__derive_kek(password, params, salt, kek->bytes, err);
@@ -151,7 +152,7 @@ fk_status fk_slot_wrap(const fk_key *job_key, const char *password, fk_kdf_param
         if (fk__slot_ad(ad, ad_len, salt, &full) != FK_OK ||
             fk_buf_append(wrapped, check, sizeof check) != FK_OK ||
             fk_seal(kek, full.data, full.len, job_key->bytes, FK_KEY_BYTES, wrapped) != FK_OK)
-            s = fk_failf(err, FK_ENOMEM, "out of memory wrapping a key");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory wrapping a key"));
     }
     fk_buf_free(&full);
     sodium_free(kek);
@@ -168,9 +169,9 @@ fk_status fk_slot_unwrap(const char *password, fk_kdf_params params,
     fk_buf_init(&plain, FK_KEY_BYTES + 1);
     fk_buf_init(&full, ad_len + FK_SALT_BYTES + 1);
     fk_status s = kek && key ? fk__derive_kek(password, params, salt, kek->bytes, err)
-                             : fk_failf(err, FK_ENOMEM, "out of memory for a key");
+                             : fk_failf(err, FK_ENOMEM, _("out of memory for a key"));
     if (s == FK_OK && fk__slot_ad(ad, ad_len, salt, &full) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory for a key");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory for a key"));
     if (s == FK_OK) {
         unsigned char check[FK__CHECK];
         fk__slot_check(kek, check);
@@ -178,15 +179,15 @@ fk_status fk_slot_unwrap(const char *password, fk_kdf_params params,
          * as a failed login (five of those lock the user), and a slot that opens under the
          * password but not here was moved or relabelled. */
         if (n < FK__CHECK || sodium_memcmp(check, wrapped, FK__CHECK) != 0)
-            s = fk_failf(err, FK_EAUTH, "wrong password");
+            s = fk_failf(err, FK_EAUTH, _("wrong password"));
     }
     if (s == FK_OK) {
         s = fk_unseal(kek, full.data, full.len, (const unsigned char *)wrapped + FK__CHECK,
                       n - FK__CHECK, &plain, err);
         if (s == FK_ECRYPTO || (s == FK_OK && plain.len != FK_KEY_BYTES))
             s = fk_failf(err, FK_ETAMPER,
-                         "the key slot does not belong to this user, role or job: the store was"
-                         " altered");
+                         _("the key slot does not belong to this user, role or job: the store was"
+                           " altered"));
     }
     if (s == FK_OK) {
         memcpy(key->bytes, plain.data, FK_KEY_BYTES);
@@ -209,11 +210,11 @@ fk_status fk_sign_keypair(const fk_key *seal_key, unsigned char pk[FK_SIGN_PUBLI
 {
     unsigned char *sk = sodium_malloc(crypto_sign_SECRETKEYBYTES);
     if (sk == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory for a key");
+        return fk_failf(err, FK_ENOMEM, _("out of memory for a key"));
     crypto_sign_keypair(pk, sk);
     fk_status s = fk_seal(seal_key, "signing", 7, sk, crypto_sign_SECRETKEYBYTES, sealed_sk);
     sodium_free(sk);
-    return s == FK_OK ? FK_OK : fk_failf(err, s, "could not seal the signing key");
+    return s == FK_OK ? FK_OK : fk_failf(err, s, _("could not seal the signing key"));
 }
 
 fk_status fk_sign(const fk_key *seal_key, const void *sealed_sk, size_t sk_len, const void *msg,
@@ -223,7 +224,7 @@ fk_status fk_sign(const fk_key *seal_key, const void *sealed_sk, size_t sk_len, 
     fk_buf_init(&sk, crypto_sign_SECRETKEYBYTES + 1);
     fk_status s = fk_unseal(seal_key, "signing", 7, sealed_sk, sk_len, &sk, err);
     if (s == FK_OK && sk.len != crypto_sign_SECRETKEYBYTES)
-        s = fk_failf(err, FK_ECRYPTO, "signing key has a wrong size");
+        s = fk_failf(err, FK_ECRYPTO, _("signing key has a wrong size"));
     if (s == FK_OK)
         crypto_sign_detached(sig, NULL, msg, n, (const unsigned char *)sk.data);
     if (sk.data != NULL)

@@ -2,13 +2,14 @@
 #include "custody.h"
 #include "job-private.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <string.h>
 
 static fk_status fk__need_staff(fk_job *job, fk_err *err)
 {
     if ((job->role & FK_ROLES_STAFF) == 0)
-        return fk_failf(err, FK_EPERM, "a logged-in 取扱責任者 or 取扱者 is needed");
+        return fk_failf(err, FK_EPERM, _("a logged-in 取扱責任者 or 取扱者 is needed"));
     return FK_OK;
 }
 
@@ -138,7 +139,7 @@ fk_status fk_job_incident_close(fk_job *job, long id, const char *followup, fk_e
     if (sqlite3_step(st) != SQLITE_DONE)
         s = fk__job_db_fail(job, err);
     else if (sqlite3_changes(job->db) == 0)
-        s = fk_failf(err, FK_ENOENT, "no open incident %ld", id);
+        s = fk_failf(err, FK_ENOENT, _("no open incident %ld"), id);
     sqlite3_finalize(st);
     return s;
 }
@@ -217,14 +218,14 @@ fk_status fk_job_document_get(fk_job *job, const char *name, fk_buf *out,
     if (rc == SQLITE_ROW) {
         s = fk_buf_append(out, sqlite3_column_blob(st, 0), (size_t)sqlite3_column_bytes(st, 0));
         if (s != FK_OK)
-            s = fk_failf(err, s, "document %s: %s", name, fk_strerror(s));
+            s = fk_failf(err, s, _("document %s: %s"), name, fk_strerror(s));
         bool signed_ = sqlite3_column_bytes(st, 1) == FK_SIGNATURE_BYTES;
         if (has_sig != NULL)
             *has_sig = signed_;
         if (signed_ && sig != NULL)
             memcpy(sig, sqlite3_column_blob(st, 1), FK_SIGNATURE_BYTES);
     } else if (rc == SQLITE_DONE) {
-        s = fk_failf(err, FK_ENOENT, "no document %s in the job", name);
+        s = fk_failf(err, FK_ENOENT, _("no document %s in the job"), name);
     } else {
         s = fk__job_db_fail(job, err);
     }

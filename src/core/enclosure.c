@@ -1,6 +1,7 @@
 /* The enclosure check's results and history in the job store: see enclosure.h. */
 #include "enclosure.h"
 #include "job-private.h"
+#include "util/i18n.h"
 
 #include <string.h>
 
@@ -86,7 +87,7 @@ fk_status fk_job_encl_foreach(fk_job *job, int (*visit)(const fk_encl_row *, voi
                          (const char *)sqlite3_column_text(st, 6)};
         if (r.state == FK_ENCL_NONE || r.faults == NULL || r.at == NULL || r.by == NULL ||
             (unsigned)r.category >= FK_CAT_COUNT) {
-            s = fk_failf(err, FK_ETAMPER, "%s: the enclosure results are damaged", job->dir);
+            s = fk_failf(err, FK_ETAMPER, _("%s: the enclosure results are damaged"), job->dir);
             break;
         }
         if (visit(&r, ctx) != 0)
@@ -143,7 +144,7 @@ fk_status fk_job_encl_history(fk_job *job, fk_category c, long serial,
     if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         s = fk__job_db_fail(job, err);
     else if (n == 0)
-        s = fk_failf(err, FK_ENOENT, "envelope %c-%06ld has never been scanned",
+        s = fk_failf(err, FK_ENOENT, _("envelope %c-%06ld has never been scanned"),
                      fk_category_code(c), serial);
     sqlite3_finalize(st);
     return s;
@@ -190,7 +191,7 @@ fk_status fk_job_encl_rework(fk_job *job, fk_category c, long serial, const char
     fk_status s = fk_job_encl_get(job, c, serial, &state, err);
     if (s == FK_OK && state != FK_ENCL_FAILED)
         return fk_failf(err, FK_ESTATE,
-                        "envelope %c-%06ld is %s: only a failed envelope is reworked",
+                        _("envelope %c-%06ld is %s: only a failed envelope is reworked"),
                         fk_category_code(c), serial,
                         state == FK_ENCL_NONE ? "not scanned yet" : fk_encl_state_name(state));
     if (s != FK_OK)

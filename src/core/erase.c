@@ -3,6 +3,7 @@
 #include "job-private.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -35,7 +36,7 @@ struct fk_erasure {
 
 static fk_status fk__oom(fk_err *err)
 {
-    return fk_failf(err, FK_ENOMEM, "out of memory during erasure");
+    return fk_failf(err, FK_ENOMEM, _("out of memory during erasure"));
 }
 
 static fk_status fk__add_item(fk_erasure *e, const char *what, const char *name, long count,
@@ -117,7 +118,7 @@ static fk_status fk__inventory_records(fk_erasure *e, fk_err *err)
         if (s == FK_OK)
             s = fk__add_nonce(e, blob, n, err);
         else
-            s = fk_failf(err, s, "sealed records: %s", fk_strerror(s));
+            s = fk_failf(err, s, _("sealed records: %s"), fk_strerror(s));
         count++;
     }
     sqlite3_finalize(st);
@@ -132,7 +133,7 @@ static fk_status fk__inventory_records(fk_erasure *e, fk_err *err)
 static fk_status fk__files_dir(fk_job *job, char *out, size_t size, fk_err *err)
 {
     if (!fk_fs_join(out, size, job->dir, "files"))
-        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), job->dir);
     return FK_OK;
 }
 
@@ -153,7 +154,7 @@ static fk_status fk__inventory_files(fk_erasure *e, fk_err *err)
         char *data;
         size_t len;
         if (!fk_fs_join(path, sizeof path, dir, de->d_name))
-            s = fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+            s = fk_failf(err, FK_EINVAL, _("%s: path too long"), dir);
         if (s == FK_OK)
             s = fk_fs_read_file(path, (size_t)1 << 31, &data, &len, err);
         if (s != FK_OK)
@@ -225,7 +226,8 @@ fk_status fk_erase_file(const char *path, fk_err *err)
     ok = ok && fsync(fd) == 0;
     ok = close(fd) == 0 && ok;
     if (!ok || unlink(path) != 0)
-        return fk_failf(err, FK_EIO, "%s: cannot overwrite and remove: %s", path, strerror(errno));
+        return fk_failf(err, FK_EIO, _("%s: cannot overwrite and remove: %s"), path,
+                        strerror(errno));
     return FK_OK;
 }
 
@@ -242,7 +244,7 @@ static fk_status fk__shred_files(fk_job *job, fk_err *err)
             continue;
         char path[4096];
         if (!fk_fs_join(path, sizeof path, dir, de->d_name))
-            s = fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+            s = fk_failf(err, FK_EINVAL, _("%s: path too long"), dir);
         else
             s = fk_erase_file(path, err);
     }
@@ -353,9 +355,9 @@ static fk_status fk__prove(fk_erasure *e, const char *password, fk_err *err)
 fk_status fk_job_erase(fk_job *job, const char *password, fk_erasure **out, fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER || job->key == NULL)
-        return fk_failf(err, FK_EPERM, "only a logged-in 取扱責任者 may erase the job");
+        return fk_failf(err, FK_EPERM, _("only a logged-in 取扱責任者 may erase the job"));
     if (fk_job_is_erased(job, NULL, 0))
-        return fk_failf(err, FK_ESTATE, "%s: the job is already erased", job->dir);
+        return fk_failf(err, FK_ESTATE, _("%s: the job is already erased"), job->dir);
     fk_erasure *e = fk_calloc(1, sizeof *e);
     if (e == NULL)
         return fk__oom(err);
@@ -430,9 +432,9 @@ bool fk_job_is_erased(fk_job *job, char *at, size_t size)
 fk_status fk_job_act_on_erased(fk_job *job, const char *user_id, const char *command, fk_err *err)
 {
     if (!fk_job_is_erased(job, NULL, 0))
-        return fk_failf(err, FK_ESTATE, "%s: the job is not erased; log in", job->dir);
+        return fk_failf(err, FK_ESTATE, _("%s: the job is not erased; log in"), job->dir);
     if (user_id == NULL)
-        return fk_failf(err, FK_EINVAL, "who is this? give --user ID (or set FUKAN_USER)");
+        return fk_failf(err, FK_EINVAL, _("who is this? give --user ID (or set FUKAN_USER)"));
     /* Not a login (none is possible), but the name must at least be one of the roster's. */
     sqlite3_stmt *st;
     fk_status s = fk__job_prepare(job, "SELECT 1 FROM users WHERE id = ?", &st, err);
@@ -442,7 +444,7 @@ fk_status fk_job_act_on_erased(fk_job *job, const char *user_id, const char *com
     bool known = sqlite3_step(st) == SQLITE_ROW;
     sqlite3_finalize(st);
     if (!known)
-        return fk_failf(err, FK_EAUTH, "%s is not on the job's roster", user_id);
+        return fk_failf(err, FK_EAUTH, _("%s is not on the job's roster"), user_id);
     char who[96];
     snprintf(who, sizeof who, "%s (not authenticated: job erased)", user_id);
     char *u = fk_strdup(who), *c = fk_strdup(command);

@@ -3,6 +3,7 @@
 #include "job-private.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -32,7 +33,7 @@ static fk_status fk__stored_path(fk_job *job, const char *stored, char *out, siz
 {
     int n = snprintf(out, size, "%s/files/%s", job->dir, stored);
     if (n < 0 || (size_t)n >= size)
-        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), job->dir);
     return FK_OK;
 }
 
@@ -50,7 +51,7 @@ static fk_status fk__ensure_files_dir(fk_job *job, fk_err *err)
 {
     char dir[4096];
     if (!fk_fs_join(dir, sizeof dir, job->dir, "files"))
-        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), job->dir);
     if (mkdir(dir, 0700) != 0 && errno != EEXIST)
         return fk_failf(err, FK_EIO, "%s: %s", dir, strerror(errno));
     return fk_fs_check_private_dir(dir, err);
@@ -65,7 +66,7 @@ fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data
     fk_buf_init(&sealed, len + 1024);
     fk_status s = fk__is_file_name(file->name)
                       ? FK_OK
-                      : fk_failf(err, FK_EINVAL, "'%s' is not a valid file name", file->name);
+                      : fk_failf(err, FK_EINVAL, _("'%s' is not a valid file name"), file->name);
     /* Never over an existing file: a name of its own, which only the row written in the same
      * transaction names. Until that commits, the old file stays complete and listed. */
     unsigned char gen[8];
@@ -82,7 +83,7 @@ fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data
     unsigned char ad[160];
     size_t ad_len = fk__file_ad(job, file->name, ad, sizeof ad);
     if (s == FK_OK && fk_seal(k, ad, ad_len, data, len, &sealed) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory sealing %s", file->name);
+        s = fk_failf(err, FK_ENOMEM, _("out of memory sealing %s"), file->name);
     if (s == FK_OK) {
         job->files_dirty = true;
         s = fk_fs_write_atomic(path, sealed.data, sealed.len, err);
@@ -131,11 +132,11 @@ static fk_status fk__stored_name(fk_job *job, const char *name, char *out, size_
     const char *stored = rc == SQLITE_ROW ? (const char *)sqlite3_column_text(st, 0) : NULL;
     if (rc == SQLITE_ROW &&
         (stored == NULL || strchr(stored, '/') != NULL || strncmp(stored, name, strlen(name)) != 0))
-        s = fk_failf(err, FK_ETAMPER, "%s: the file list is damaged at %s", job->dir, name);
+        s = fk_failf(err, FK_ETAMPER, _("%s: the file list is damaged at %s"), job->dir, name);
     else if (rc == SQLITE_ROW)
         snprintf(out, size, "%s", stored);
     else if (rc == SQLITE_DONE)
-        s = fk_failf(err, FK_ENOENT, "%s: no file %s", job->dir, name);
+        s = fk_failf(err, FK_ENOENT, _("%s: no file %s"), job->dir, name);
     else
         s = fk__job_db_fail(job, err);
     sqlite3_finalize(st);
@@ -150,7 +151,7 @@ fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *er
     const fk_key *k = NULL;
     fk_status s = fk__is_file_name(name)
                       ? FK_OK
-                      : fk_failf(err, FK_EINVAL, "'%s' is not a valid file name", name);
+                      : fk_failf(err, FK_EINVAL, _("'%s' is not a valid file name"), name);
     if (s == FK_OK)
         s = fk__stored_name(job, name, stored, sizeof stored, err);
     if (s == FK_OK)
@@ -164,7 +165,7 @@ fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *er
     unsigned char ad[160];
     size_t ad_len = fk__file_ad(job, name, ad, sizeof ad);
     if (s == FK_OK && fk_unseal(k, ad, ad_len, data, len, out, err) != FK_OK)
-        s = fk_failf(err, FK_ETAMPER, "%s: sealed file failed authentication", path);
+        s = fk_failf(err, FK_ETAMPER, _("%s: sealed file failed authentication"), path);
     fk_free(data);
     return s;
 }
@@ -190,7 +191,7 @@ fk_status fk_job_files_foreach(fk_job *job, int (*visit)(const fk_job_file *, vo
                          FK_FILE_COMPOSED};
         if (f.name == NULL || f.document == NULL ||
             !fk_file_state_parse((const char *)sqlite3_column_text(st, 6), &f.state)) {
-            s = fk_failf(err, FK_ETAMPER, "%s: the file list is damaged", job->dir);
+            s = fk_failf(err, FK_ETAMPER, _("%s: the file list is damaged"), job->dir);
             break;
         }
         if (visit(&f, ctx) != 0)
@@ -214,8 +215,8 @@ fk_status fk_job_files_clear(fk_job *job, fk_err *err)
     sqlite3_finalize(st);
     if (checked > 0)
         return fk_failf(err, FK_ESTATE,
-                        "%ld envelopes have been through the enclosure check: composing again"
-                        " would reassign their serials",
+                        _("%ld envelopes have been through the enclosure check: composing again"
+                          " would reassign their serials"),
                         checked);
     /* Only the rows: the files go when the transaction commits (fk__files_sweep), so that
      * a crash before then leaves the old set listed and complete. */
@@ -281,7 +282,7 @@ static fk_status fk__part_path(const char *dir, const char *name, char *out, siz
 {
     int n = snprintf(out, size, "%s/" FK__PART_PREFIX "%s", dir, name);
     if (n < 0 || (size_t)n >= size)
-        return fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), dir);
     return FK_OK;
 }
 
@@ -295,7 +296,7 @@ static int fk__export_one(const fk_job_file *f, void *ctx)
             x->names = names;
         void *sha = names ? fk_realloc(x->sha, cap * sizeof *x->sha) : NULL;
         if (sha == NULL) {
-            x->status = fk_failf(x->err, FK_ENOMEM, "out of memory");
+            x->status = fk_failf(x->err, FK_ENOMEM, _("out of memory"));
             return 1;
         }
         x->sha = sha;
@@ -347,7 +348,7 @@ fk_status fk_job_files_export(fk_job *job, const char *dir,
     if (s == FK_OK)
         s = x.status;
     if (s == FK_OK && x.n == 0)
-        s = fk_failf(err, FK_ESTATE, "nothing to export: run 'fukan compose' first");
+        s = fk_failf(err, FK_ESTATE, _("nothing to export: run 'fukan compose' first"));
     /* Every name and checksum is in the audit log before any clear copy takes its name. */
     if (s == FK_OK) {
         s = fk_job_begin(job, err);
@@ -365,7 +366,7 @@ fk_status fk_job_files_export(fk_job *job, const char *dir,
         char part[4096], final[4096];
         s = fk__part_path(dir, x.names[i], part, sizeof part, err);
         if (s == FK_OK && !fk_fs_join(final, sizeof final, dir, x.names[i]))
-            s = fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+            s = fk_failf(err, FK_EINVAL, _("%s: path too long"), dir);
         if (s == FK_OK && rename(part, final) != 0)
             s = fk_failf(err, FK_EIO, "%s: %s", final, strerror(errno));
         if (s == FK_OK) {
@@ -410,7 +411,7 @@ static fk_status fk__check_value(fk_job *job, const char context[8], const fk_re
         memcpy(out, hex, FK_CHECK_VALUE_HEX - 1);
         out[FK_CHECK_VALUE_HEX - 1] = '\0';
     } else {
-        s = fk_failf(err, s, "out of memory");
+        s = fk_failf(err, s, _("out of memory"));
     }
     if (b.data != NULL)
         fk_wipe(b.data, b.cap);

@@ -1,6 +1,7 @@
 /* Insert-control codes: see inscode.h. The check values come from files.c
  * (fk_job_check_value and its specimen twin). */
 #include "inscode.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,10 +20,10 @@ fk_status fk_job_insert_code(fk_job *job, const fk_record *r, long serial, int s
         return s;
     /* 0 is the preflight's layout pass, never printed; verification refuses it. */
     if (!is_specimen && (serial < 0 || serial > 999999))
-        return fk_failf(err, FK_EINVAL, "serial number %ld out of range", serial);
+        return fk_failf(err, FK_EINVAL, _("serial number %ld out of range"), serial);
     if (!fk_insert_code_format(fk_order_job_code(fk_job_order(job)), r->category, serial, sheet,
                                sheets, is_specimen, check, out, size))
-        return fk_failf(err, FK_ETOOBIG, "insert-control code longer than %zu bytes", size);
+        return fk_failf(err, FK_ETOOBIG, _("insert-control code longer than %zu bytes"), size);
     return FK_OK;
 }
 
@@ -64,17 +65,18 @@ fk_status fk_insert_code_parse(const char *text, fk_insert_code *out, fk_err *er
     if (!fk__part(&p, version, sizeof version) || !fk__part(&p, job, sizeof job) ||
         !fk__part(&p, cat, sizeof cat) || !fk__part(&p, serial, sizeof serial) ||
         !fk__part(&p, sheet, sizeof sheet) || !fk__part(&p, check, sizeof check) || *p != '\0')
-        return fk_failf(err, FK_EFORMAT, "not an insert-control code (six parts separated by |)");
+        return fk_failf(err, FK_EFORMAT,
+                        _("not an insert-control code (six parts separated by |)"));
     if (strcmp(version, FK__REAL) != 0 && strcmp(version, FK__SPECIMEN) != 0)
-        return fk_failf(err, FK_EFORMAT, "unknown insert-control code version '%s'", version);
+        return fk_failf(err, FK_EFORMAT, _("unknown insert-control code version '%s'"), version);
     out->is_specimen = strcmp(version, FK__SPECIMEN) == 0;
     if (strlen(job) > 8 || strlen(cat) != 1 || !fk_category_parse(cat, &out->category) ||
         strlen(serial) != 6 || !fk__is_digits(serial) || strlen(check) != FK_CHECK_VALUE_HEX - 1)
-        return fk_failf(err, FK_EFORMAT, "malformed insert-control code");
+        return fk_failf(err, FK_EFORMAT, _("malformed insert-control code"));
     char *end;
     long i = strtol(sheet, &end, 10), n = *end == '/' ? strtol(end + 1, &end, 10) : 0;
     if (*end != '\0' || i < 1 || n < i || n > 9)
-        return fk_failf(err, FK_EFORMAT, "malformed sheet number in insert-control code");
+        return fk_failf(err, FK_EFORMAT, _("malformed sheet number in insert-control code"));
     snprintf(out->job_code, sizeof out->job_code, "%s", job);
     out->serial = strtol(serial, NULL, 10);
     out->sheet = (int)i;
@@ -90,19 +92,19 @@ fk_status fk_job_insert_code_verify(fk_job *job, const char *text, const fk_reco
     if (s != FK_OK)
         return s;
     if (c.is_specimen)
-        return fk_failf(err, FK_EFINDING, "a proof specimen (%s), never a sheet of an envelope",
+        return fk_failf(err, FK_EFINDING, _("a proof specimen (%s), never a sheet of an envelope"),
                         FK__SPECIMEN);
     if (strcmp(c.job_code, fk_order_job_code(fk_job_order(job))) != 0)
-        return fk_failf(err, FK_EFINDING, "a sheet of another job (%s)", c.job_code);
+        return fk_failf(err, FK_EFINDING, _("a sheet of another job (%s)"), c.job_code);
     if (c.serial < 1)
-        return fk_failf(err, FK_EFINDING, "serial number 000000 is no envelope's");
+        return fk_failf(err, FK_EFINDING, _("serial number 000000 is no envelope's"));
     if (c.category != r->category)
-        return fk_failf(err, FK_EFINDING, "the category does not match the person's");
+        return fk_failf(err, FK_EFINDING, _("the category does not match the person's"));
     char check[FK_CHECK_VALUE_HEX];
     s = fk_job_check_value(job, r, check, err);
     if (s != FK_OK)
         return s;
     if (strcmp(check, c.check) != 0)
-        return fk_failf(err, FK_EFINDING, "the check value does not match the person's");
+        return fk_failf(err, FK_EFINDING, _("the check value does not match the person's"));
     return FK_OK;
 }

@@ -3,6 +3,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/proc.h"
+#include "util/i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -180,13 +181,13 @@ fk_status fk__job_meta_get(fk_job *job, const char *key, void *out, size_t max, 
     if (rc == SQLITE_ROW) {
         size_t n = (size_t)sqlite3_column_bytes(st, 0);
         if (n > max)
-            s = fk_failf(err, FK_ETAMPER, "%s: job setting '%s' is damaged", job->dir, key);
+            s = fk_failf(err, FK_ETAMPER, _("%s: job setting '%s' is damaged"), job->dir, key);
         else {
             memcpy(out, sqlite3_column_blob(st, 0), n);
             *len = n;
         }
     } else if (rc == SQLITE_DONE) {
-        s = fk_failf(err, FK_ENOENT, "%s: job setting '%s' is missing", job->dir, key);
+        s = fk_failf(err, FK_ENOENT, _("%s: job setting '%s' is missing"), job->dir, key);
     } else {
         s = fk__job_db_fail(job, err);
     }
@@ -223,9 +224,9 @@ static fk_status fk__check_format(fk_job *job, fk_err *err)
     if (s == FK_EDB)
         return fk__job_db_fail(job, err);
     return fk_failf(err, FK_ESTATE,
-                    "%s: this job store was made by an earlier fukan, whose roster and audit log"
-                    " are not authenticated; finish the job with that version, or start a new"
-                    " job",
+                    _("%s: this job store was made by an earlier fukan, whose roster and audit log"
+                      " are not authenticated; finish the job with that version, or start a new"
+                      " job"),
                     job->dir);
 }
 
@@ -238,7 +239,7 @@ static fk_status fk__migrate(fk_job *job, fk_err *err)
     int version = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int(st, 0) : -1;
     sqlite3_finalize(st);
     if (version < 0 || version > FK__SCHEMA_VERSION)
-        return fk_failf(err, FK_EDB, "%s: job store has schema version %d; this fukan knows %d",
+        return fk_failf(err, FK_EDB, _("%s: job store has schema version %d; this fukan knows %d"),
                         job->dir, version, FK__SCHEMA_VERSION);
     if (version > 0) {
         s = fk__check_format(job, err);
@@ -267,11 +268,12 @@ static fk_status fk__connect(fk_job *job, bool create, fk_err *err)
 {
     char path[4096];
     if (!fk_fs_join(path, sizeof path, job->dir, FK__DB_NAME))
-        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), job->dir);
     if (!create) {
         fk_status s = fk_fs_check_private_file(path, err);
         if (s == FK_ENOENT)
-            return fk_failf(err, FK_ENOENT, "%s: not a fukan job (no %s)", job->dir, FK__DB_NAME);
+            return fk_failf(err, FK_ENOENT, _("%s: not a fukan job (no %s)"), job->dir,
+                            FK__DB_NAME);
         if (s != FK_OK)
             return s;
     }
@@ -336,19 +338,20 @@ static fk_status fk__lock(fk_job *job, fk_err *err)
 {
     char path[4096];
     if (!fk_fs_join(path, sizeof path, job->dir, FK__LOCK_NAME))
-        return fk_failf(err, FK_EINVAL, "%s: path too long", job->dir);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), job->dir);
     mode_t old = umask(077);
     int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
     umask(old);
     if (fd < 0 && errno == ELOOP)
-        return fk_failf(err, FK_EUNSAFE, "%s: is a symbolic link; refused (use the real path)",
+        return fk_failf(err, FK_EUNSAFE, _("%s: is a symbolic link; refused (use the real path)"),
                         path);
     if (fd < 0)
         return fk_failf(err, FK_EIO, "%s: %s", path, strerror(errno));
     struct stat st;
     if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || (st.st_mode & 077) != 0) {
         close(fd);
-        return fk_failf(err, FK_EUNSAFE, "%s: file is accessible by others; run chmod 600", path);
+        return fk_failf(err, FK_EUNSAFE, _("%s: file is accessible by others; run chmod 600"),
+                        path);
     }
     if (flock(fd, LOCK_EX | LOCK_NB) != 0) {
         int e = errno;
@@ -359,8 +362,9 @@ static fk_status fk__lock(fk_job *job, fk_err *err)
             return fk_failf(err, FK_EIO, "%s: %s", path, strerror(e));
         holder[n > 0 ? n : 0] = '\0';
         holder[strcspn(holder, "\n")] = '\0';
-        return fk_failf(err, FK_ESTATE, "%s: the job is in use: %s; try again when it has finished",
-                        job->dir, holder[0] ? holder : "by another fukan (starting)");
+        return fk_failf(err, FK_ESTATE,
+                        _("%s: the job is in use: %s; try again when it has finished"), job->dir,
+                        holder[0] ? holder : "by another fukan (starting)");
     }
     job->lock_fd = fd;
     fk__job_lock_note(job);
@@ -402,7 +406,7 @@ static fk_status fk__load_identity(fk_job *job, fk_err *err)
     size_t n;
     fk_status s = fk__job_meta_get(job, "job_id", job->id, sizeof job->id, &n, err);
     if (s == FK_OK && n != sizeof job->id)
-        s = fk_failf(err, FK_ETAMPER, "%s: job identity is damaged", job->dir);
+        s = fk_failf(err, FK_ETAMPER, _("%s: job identity is damaged"), job->dir);
     if (s != FK_OK)
         return s;
     fk_hex(job->id, sizeof job->id, job->id_hex);
@@ -423,7 +427,7 @@ static fk_status fk__job_open(const char *dir, bool lock, fk_job **out, fk_err *
         return s;
     fk_job *job = fk__job_alloc(dir);
     if (job == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     s = fk__check_tree(dir, err);
     if (s == FK_OK && lock)
         s = fk__lock(job, err);
@@ -451,7 +455,7 @@ fk_status fk_job_open(const char *dir, fk_job **out, fk_err *err)
 fk_status fk__job_open_beside(const fk_job *locked, fk_job **out, fk_err *err)
 {
     if (locked->lock_fd < 0)
-        return fk_failf(err, FK_ESTATE, "%s: the job is not open and locked", locked->dir);
+        return fk_failf(err, FK_ESTATE, _("%s: the job is not open and locked"), locked->dir);
     return fk__job_open(locked->dir, false, out, err);
 }
 
@@ -517,7 +521,7 @@ static fk_status fk__create_in(fk_job *job, const char *order_path, const fk_use
         job->command = fk_strdup("init");
         job->role = FK_ROLE_MANAGER;
         if (s == FK_OK && (job->user == NULL || job->command == NULL))
-            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory"));
         if (s == FK_OK)
             s = fk_job_audit(job, job->id_hex, FK_OK, "job created", err);
         if (s == FK_OK)
@@ -553,7 +557,7 @@ fk_status fk_job_create(const char *dir, const char *order_path, const fk_user_s
         return s;
     fk_job *job = fk__job_alloc(dir);
     if (job == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     s = fk__lock(job, err);
     if (s == FK_OK)
         s = fk__create_in(job, order_path, manager, password, kdf, err);
@@ -609,14 +613,14 @@ fk_status fk__job_set_key(fk_job *job, fk_key *key, fk_err *err)
 fk_status fk__job_key(const fk_job *job, const char context[8], const fk_key **out, fk_err *err)
 {
     if (job->key == NULL)
-        return fk_failf(err, FK_EPERM, "the job key is not open (log in as a handler)");
+        return fk_failf(err, FK_EPERM, _("the job key is not open (log in as a handler)"));
     for (int i = 0; i < FK__SUBKEYS; i++) {
         if (memcmp(fk__subkey_contexts[i], context, 8) == 0) {
             *out = job->subkeys[i];
             return FK_OK;
         }
     }
-    return fk_failf(err, FK_EINVAL, "no subkey for context %.8s", context);
+    return fk_failf(err, FK_EINVAL, _("no subkey for context %.8s"), context);
 }
 
 /* Reserved whole once, so that it never moves (and loses its mark) while records pass. */
@@ -627,7 +631,7 @@ fk_status fk__job_plain(fk_job *job, fk_buf **out, fk_err *err)
     if (job->plain.data == NULL) {
         char *where;
         if (fk_buf_extend(&job->plain, FK__PLAIN_RESERVE, &where) != FK_OK)
-            return fk_failf(err, FK_ENOMEM, "out of memory for a record buffer");
+            return fk_failf(err, FK_ENOMEM, _("out of memory for a record buffer"));
         fk_proc_dontdump(job->plain.data, job->plain.cap);
     }
     fk_buf_reset(&job->plain);
@@ -645,7 +649,7 @@ void fk__job_plain_done(fk_job *job)
 fk_status fk__job_subkey(fk_job *job, const char context[8], fk_key **out, fk_err *err)
 {
     if (job->key == NULL)
-        return fk_failf(err, FK_EPERM, "the job key is not open (log in as a handler)");
+        return fk_failf(err, FK_EPERM, _("the job key is not open (log in as a handler)"));
     return fk_key_derive(job->key, 1, context, out, err);
 }
 

@@ -2,6 +2,7 @@
  * state.c only; here they are enforced, stored and counted. */
 #include "moves.h"
 #include "job-private.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,9 +20,9 @@ static fk_status fk__record_state(fk_job *job, long id, fk_record_state *out, lo
     if (rc == SQLITE_ROW) {
         *line = (long)sqlite3_column_int64(st, 1);
         if (!fk_record_state_parse((const char *)sqlite3_column_text(st, 0), out))
-            s = fk_failf(err, FK_ETAMPER, "%s: record %ld has an unknown state", job->dir, id);
+            s = fk_failf(err, FK_ETAMPER, _("%s: record %ld has an unknown state"), job->dir, id);
     } else if (rc == SQLITE_DONE) {
-        s = fk_failf(err, FK_ENOENT, "no record %ld", id);
+        s = fk_failf(err, FK_ENOENT, _("no record %ld"), id);
     } else {
         s = fk__job_db_fail(job, err);
     }
@@ -32,7 +33,7 @@ static fk_status fk__record_state(fk_job *job, long id, fk_record_state *out, lo
 static fk_status fk__need_command(const fk_job *job, fk_err *err)
 {
     if (job->key == NULL || job->command == NULL)
-        return fk_failf(err, FK_EPERM, "moving records needs a staff member's login");
+        return fk_failf(err, FK_EPERM, _("moving records needs a staff member's login"));
     return FK_OK;
 }
 
@@ -91,7 +92,7 @@ fk_status fk_job_record_move(fk_job *job, long id, fk_record_state to, const cha
 fk_status fk_job_record_compose(fk_job *job, long id, long serial, fk_err *err)
 {
     if (serial <= 0)
-        return fk_failf(err, FK_EINVAL, "serial numbers start at 1");
+        return fk_failf(err, FK_EINVAL, _("serial numbers start at 1"));
     return fk__move(job, id, FK_REC_COMPOSED, NULL, serial, err);
 }
 
@@ -109,12 +110,12 @@ fk_status fk_job_records_uncompose(fk_job *job, long *moved, fk_err *err)
                  st.files[FK_FILE_VERIFIED];
     if (later > 0)
         return fk_failf(err, FK_ESTATE,
-                        "print files are printed already: composing again would no longer match"
-                        " the paper, so it is refused even with --replace");
+                        _("print files are printed already: composing again would no longer match"
+                          " the paper, so it is refused even with --replace"));
     char command[32];
     fk__command_word(job, command, sizeof command);
     if (!fk_record_transition_allowed(FK_REC_COMPOSED, FK_REC_CHECKED, command))
-        return fk_failf(err, FK_ESTATE, "'fukan %s' cannot take composed records back", command);
+        return fk_failf(err, FK_ESTATE, _("'fukan %s' cannot take composed records back"), command);
     s = fk__job_exec(job,
                      "UPDATE records SET stage = 'checked', serial = NULL, held = 0,"
                      " held_reason = NULL WHERE stage = 'composed'",
@@ -138,11 +139,11 @@ fk_status fk_job_file_move(fk_job *job, const char *name, fk_file_state to, fk_e
     fk_file_state from = FK_FILE_COMPOSED;
     int rc = sqlite3_step(st);
     if (rc == SQLITE_DONE)
-        s = fk_failf(err, FK_ENOENT, "no print file %s", name);
+        s = fk_failf(err, FK_ENOENT, _("no print file %s"), name);
     else if (rc != SQLITE_ROW)
         s = fk__job_db_fail(job, err);
     else if (!fk_file_state_parse((const char *)sqlite3_column_text(st, 0), &from))
-        s = fk_failf(err, FK_ETAMPER, "%s: print file %s has an unknown state", job->dir, name);
+        s = fk_failf(err, FK_ETAMPER, _("%s: print file %s has an unknown state"), job->dir, name);
     sqlite3_finalize(st);
     char command[32];
     fk__command_word(job, command, sizeof command);
@@ -233,7 +234,7 @@ fk_status fk_job_states_get(fk_job *job, fk_job_states *out, fk_err *err)
         fk_record_state state;
         if (c < 0 || c >= FK_CAT_COUNT ||
             !fk_record_state_parse((const char *)sqlite3_column_text(st, 1), &state)) {
-            s = fk_failf(err, FK_ETAMPER, "%s: a record has an unknown category or state",
+            s = fk_failf(err, FK_ETAMPER, _("%s: a record has an unknown category or state"),
                          job->dir);
             break;
         }
@@ -276,7 +277,7 @@ fk_status fk_job_held_foreach(fk_job *job, int (*visit)(const fk_held_record *, 
             (long)sqlite3_column_int64(st, 0), (fk_category)sqlite3_column_int(st, 1),
             (const char *)sqlite3_column_text(st, 2), (const char *)sqlite3_column_text(st, 3)};
         if (h.tag == NULL || h.reason == NULL) {
-            s = fk_failf(err, FK_ETAMPER, "%s: a held record is damaged", job->dir);
+            s = fk_failf(err, FK_ETAMPER, _("%s: a held record is damaged"), job->dir);
             break;
         }
         if (visit(&h, ctx) != 0)

@@ -4,6 +4,7 @@
 #include "util/mem.h"
 #include "util/utf8.h"
 #include "yaml.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -109,7 +110,7 @@ static fk_status fk__scalar(const fk__ctx *c, struct fy_node *node, const char *
     if (node == NULL || !fy_node_is_scalar(node))
         return fk__fail_at(c, node, "%s must be a single value", key);
     *out = fy_node_get_scalar0(node);
-    return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, "%s: out of memory", c->path);
+    return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("%s: out of memory"), c->path);
 }
 
 static fk_status fk__long(const fk__ctx *c, struct fy_node *node, const char *key, long min,
@@ -153,7 +154,7 @@ static fk_status fk__string(const fk__ctx *c, struct fy_node *node, const char *
         return st;
     fk_free(*out);
     *out = fk_strdup(s);
-    return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, "%s: out of memory", c->path);
+    return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("%s: out of memory"), c->path);
 }
 
 /* Text that reaches paper: not empty, no placeholder pattern. */
@@ -529,7 +530,7 @@ static fk_status fk__check_complete(const fk__ctx *c, fk_order *o, struct fy_nod
 static fk_status fk__parse_root(const fk__ctx *c, fk_order *o, struct fy_node *root)
 {
     if (root == NULL || !fy_node_is_mapping(root))
-        return fk_failf(c->err, FK_EFORMAT, "%s:1:1: expected a mapping of settings", c->path);
+        return fk_failf(c->err, FK_EFORMAT, _("%s:1:1: expected a mapping of settings"), c->path);
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(root, &it)) != NULL) {
@@ -554,9 +555,9 @@ fk_status fk_order_parse(const char *path, const char *text, size_t len, fk_orde
         return st;
     fk_order *o = fk_calloc(1, sizeof *o);
     if (o == NULL)
-        st = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+        st = fk_failf(err, FK_ENOMEM, _("%s: out of memory"), path);
     else if (doc == NULL)
-        st = fk_failf(err, FK_EFORMAT, "%s:1:1: no settings (empty, or not valid YAML)", path);
+        st = fk_failf(err, FK_EFORMAT, _("%s:1:1: no settings (empty, or not valid YAML)"), path);
     else {
         fk__defaults(o);
         st = fk__parse_root(&c, o, fy_document_root(doc));
@@ -719,8 +720,8 @@ fk_status fk_order_issue_date(const fk_order *o, fk_date today, fk_date *issue, 
     fk_date_format_iso(o->valid_until, b, sizeof b);
     if (fk_date_cmp(*issue, o->valid_until) > 0)
         return fk_failf(err, FK_EINVAL,
-                        "the issue date (交付年月日) %s is after the vouchers' valid_until %s:"
-                        " the order must give a later validity or an earlier issue_date",
+                        _("the issue date (交付年月日) %s is after the vouchers' valid_until %s:"
+                          " the order must give a later validity or an earlier issue_date"),
                         a, b);
     *days_left = fk_date_to_days(o->valid_until) - fk_date_to_days(*issue) + 1;
     *is_short = *days_left < o->min_days;

@@ -1,6 +1,7 @@
 /* The stored print log and enclosure-check marks: see prints.h. */
 #include "prints.h"
 #include "job-private.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,7 +41,8 @@ fk_status fk_job_print_add(fk_job *job, const fk_print_entry *e, long *id, char 
 {
     if (e->file == NULL || e->printer == NULL || e->sheets_sent < 0 || e->designated < 0 ||
         e->over_count < 0)
-        return fk_failf(err, FK_EINVAL, "print log entry: file, printer and counts are required");
+        return fk_failf(err, FK_EINVAL,
+                        _("print log entry: file, printer and counts are required"));
     char utc[32], local[40];
     fk__job_now(utc, local);
     sqlite3_stmt *st;
@@ -70,7 +72,7 @@ fk_status fk_job_print_add(fk_job *job, const fk_print_entry *e, long *id, char 
     int n = snprintf(name, name_size, "%s/%s/%ld-%.8s", fk_order_job_code(job->order), e->file, *id,
                      job->id_hex);
     if (n < 0 || (size_t)n >= name_size)
-        return fk_failf(err, FK_EINVAL, "%s: CUPS job name too long", e->file);
+        return fk_failf(err, FK_EINVAL, _("%s: CUPS job name too long"), e->file);
     s = fk__job_prepare(job, "UPDATE prints SET job_name = ? WHERE id = ?", &st, err);
     if (s != FK_OK)
         return s;
@@ -92,7 +94,7 @@ fk_status fk_job_print_set_sent(fk_job *job, long id, long cups_job_id, fk_err *
     sqlite3_bind_int64(st, 2, id);
     s = fk__step_done(job, st, err);
     if (s == FK_OK && sqlite3_changes(job->db) != 1)
-        s = fk_failf(err, FK_ESTATE, "print log entry %ld is not being sent", id);
+        s = fk_failf(err, FK_ESTATE, _("print log entry %ld is not being sent"), id);
     return s;
 }
 
@@ -100,7 +102,7 @@ fk_status fk_job_print_finish(fk_job *job, long id, fk_print_state state, long s
                               long impressions, const char *message, fk_err *err)
 {
     if (!fk_print_state_is_final(state))
-        return fk_failf(err, FK_EINVAL, "print log entry %ld: '%s' is not a final state", id,
+        return fk_failf(err, FK_EINVAL, _("print log entry %ld: '%s' is not a final state"), id,
                         fk_print_state_name(state));
     char utc[32], local[40];
     fk__job_now(utc, local);
@@ -122,7 +124,7 @@ fk_status fk_job_print_finish(fk_job *job, long id, fk_print_state state, long s
     sqlite3_bind_int64(st, 6, id);
     s = fk__step_done(job, st, err);
     if (s == FK_OK && sqlite3_changes(job->db) != 1)
-        s = fk_failf(err, FK_ESTATE, "print log entry %ld is already final", id);
+        s = fk_failf(err, FK_ESTATE, _("print log entry %ld is already final"), id);
     return s;
 }
 
@@ -171,7 +173,7 @@ fk_status fk_job_prints_foreach(fk_job *job, int (*visit)(const fk_print_entry *
         if (e.file == NULL || e.host == NULL || e.user == NULL || e.printer == NULL ||
             e.job_name == NULL || e.submitted_at == NULL ||
             !fk_print_state_parse(fk__text(st, 11), &e.state)) {
-            s = fk_failf(err, FK_ETAMPER, "%s: the print log is damaged (entry %ld)", job->dir,
+            s = fk_failf(err, FK_ETAMPER, _("%s: the print log is damaged (entry %ld)"), job->dir,
                          e.id);
             break;
         }
@@ -201,7 +203,7 @@ fk_status fk_job_file_set_checked(fk_job *job, const char *file, fk_err *err)
     sqlite3_bind_text(st, 3, file, -1, SQLITE_STATIC);
     s = fk__step_done(job, st, err);
     if (s == FK_OK && sqlite3_changes(job->db) != 1)
-        s = fk_failf(err, FK_ENOENT, "%s: no such print file in the job", file);
+        s = fk_failf(err, FK_ENOENT, _("%s: no such print file in the job"), file);
     return s;
 }
 

@@ -1,6 +1,7 @@
 /* The record model and its canonical serialisation: see record.h. */
 #include "record.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -175,7 +176,7 @@ fk_status fk_record_decode(const char *data, size_t len, fk_record *r, fk_err *e
     fk__fields f;
     if (!fk__split(data, len, &f) || f.len[0] != 4 || memcmp(f.start[0], FK__VERSION, 4) != 0 ||
         f.len[FK__FIELDS] != 3)
-        return fk_failf(err, FK_EFORMAT, "sealed record has an unknown layout");
+        return fk_failf(err, FK_EFORMAT, _("sealed record has an unknown layout"));
     size_t i = 1;
     r->resident_no = fk__dup(&f, i++);
     r->name = fk__dup(&f, i++);
@@ -209,7 +210,7 @@ fk_status fk_record_decode(const char *data, size_t len, fk_record *r, fk_err *e
                       r->ins_symbol && r->ins_number;
     if (!strings_ok || !dates_ok || (unsigned)r->category >= FK_CAT_COUNT) {
         fk_record_clear(r);
-        return fk_failf(err, strings_ok ? FK_EFORMAT : FK_ENOMEM, "sealed record is damaged");
+        return fk_failf(err, strings_ok ? FK_EFORMAT : FK_ENOMEM, _("sealed record is damaged"));
     }
     return FK_OK;
 }

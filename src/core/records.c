@@ -4,6 +4,7 @@
 #include "job-private.h"
 #include "util/mem.h"
 #include "util/proc.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -23,7 +24,7 @@ fk_status fk_job_tag(fk_job *job, const char *resident_no, char out[FK_TAG_HEX],
 /* Changes to the records need the job key, like the records themselves (see records.h). */
 static fk_status fk__need_key(const fk_job *job, fk_err *err)
 {
-    return job->key != NULL ? FK_OK : fk_failf(err, FK_EPERM, "the job key is not open");
+    return job->key != NULL ? FK_OK : fk_failf(err, FK_EPERM, _("the job key is not open"));
 }
 
 /* Runs a statement with one text and up to two integer parameters, expecting no rows. */
@@ -81,13 +82,13 @@ fk_status fk_job_package_start(fk_job *job, const char *sha256_hex, bool replace
                                fk_err *err)
 {
     if (job->key == NULL)
-        return fk_failf(err, FK_EPERM, "the job key is not open");
+        return fk_failf(err, FK_EPERM, _("the job key is not open"));
     long current = 0;
     fk_status s = fk__current_package(job, &current, err);
     if (s == FK_OK && current != 0 && !replace)
-        return fk_failf(err, FK_ESTATE,
-                        "%s: a package is already open in this job; give --replace to replace it",
-                        job->dir);
+        return fk_failf(
+            err, FK_ESTATE,
+            _("%s: a package is already open in this job; give --replace to replace it"), job->dir);
     char utc[32], local[40];
     fk__job_now(utc, local);
     if (s == FK_OK && current != 0) {
@@ -145,11 +146,11 @@ fk_status fk_job_record_add(fk_job *job, long package, const fk_record *r, long 
     if (s == FK_OK)
         s = fk__job_plain(job, &plain, err);
     if (s == FK_OK && fk_record_encode(r, plain) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory sealing a record");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory sealing a record"));
     unsigned char ad[64];
     size_t ad_len = fk__record_ad(job, tag, ad);
     if (s == FK_OK && fk_seal(k, ad, ad_len, plain->data, plain->len, &sealed) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory sealing a record");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory sealing a record"));
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
         s = fk__job_prepare(job,
@@ -164,7 +165,7 @@ fk_status fk_job_record_add(fk_job *job, long package, const fk_record *r, long 
         sqlite3_bind_blob(st, 5, sealed.data, (int)sealed.len, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_CONSTRAINT)
-            s = fk_failf(err, FK_EEXIST, "line %ld: resident number already in this job", line);
+            s = fk_failf(err, FK_EEXIST, _("line %ld: resident number already in this job"), line);
         else if (rc != SQLITE_DONE)
             s = fk__job_db_fail(job, err);
     }
@@ -201,8 +202,8 @@ fk_status fk_job_package_finish(fk_job *job, long package, long received, long a
                                 long rejected, fk_err *err)
 {
     if (received != accepted + rejected)
-        return fk_failf(err, FK_EINVAL, "counts do not add up: %ld received, %ld + %ld", received,
-                        accepted, rejected);
+        return fk_failf(err, FK_EINVAL, _("counts do not add up: %ld received, %ld + %ld"),
+                        received, accepted, rejected);
     sqlite3_stmt *st;
     fk_status s = fk__need_key(job, err);
     if (s == FK_OK)
@@ -232,7 +233,7 @@ static fk_status fk__unseal_row(fk_job *job, const fk_key *k, sqlite3_stmt *st, 
     bool known = fk_record_state_parse((const char *)sqlite3_column_text(st, 5), &m->state);
     m->held = m->state == FK_REC_HELD;
     if (tag == NULL || strlen(tag) != FK_TAG_HEX - 1 || !known)
-        return fk_failf(err, FK_ETAMPER, "%s: record %ld is damaged", job->dir, m->id);
+        return fk_failf(err, FK_ETAMPER, _("%s: record %ld is damaged"), job->dir, m->id);
     memcpy(m->tag, tag, FK_TAG_HEX);
     unsigned char ad[64];
     size_t ad_len = fk__record_ad(job, m->tag, ad);
@@ -240,13 +241,14 @@ static fk_status fk__unseal_row(fk_job *job, const fk_key *k, sqlite3_stmt *st, 
     fk_status s = fk_unseal(k, ad, ad_len, sqlite3_column_blob(st, 7),
                             (size_t)sqlite3_column_bytes(st, 7), plain, err);
     if (s == FK_ECRYPTO)
-        return fk_failf(err, FK_ETAMPER, "%s: record %ld failed authentication", job->dir, m->id);
+        return fk_failf(err, FK_ETAMPER, _("%s: record %ld failed authentication"), job->dir,
+                        m->id);
     if (s != FK_OK)
         return s; /* out of memory is not tampering */
     s = fk_record_decode(plain->data, plain->len, r, err);
     if (s == FK_OK && r->category != m->category) {
         fk_record_clear(r);
-        s = fk_failf(err, FK_ETAMPER, "%s: record %ld's category was altered", job->dir, m->id);
+        s = fk_failf(err, FK_ETAMPER, _("%s: record %ld's category was altered"), job->dir, m->id);
     }
     return s;
 }
@@ -263,7 +265,7 @@ static fk_status fk__unsealer_open(fk_job *job, fk__unsealer *u, fk_err *err)
     /* Reserved whole and kept out of core dumps: reused for every record it unseals. */
     char *where;
     if (fk_buf_extend(&u->plain, (1 << 16) - 1, &where) != FK_OK)
-        return fk_failf(err, FK_ENOMEM, "out of memory for a record buffer");
+        return fk_failf(err, FK_ENOMEM, _("out of memory for a record buffer"));
     fk_proc_dontdump(u->plain.data, u->plain.cap);
     fk_buf_reset(&u->plain);
     return fk__job_key(job, "records_", &u->key, err);
@@ -324,7 +326,7 @@ fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err)
         if (rc == SQLITE_ROW)
             s = fk__unseal_row(job, key, st, &m, out, plain, err);
         else if (rc == SQLITE_DONE)
-            s = fk_failf(err, FK_ENOENT, "no record %ld", id);
+            s = fk_failf(err, FK_ENOENT, _("no record %ld"), id);
         else
             s = fk__job_db_fail(job, err);
     }
@@ -396,7 +398,7 @@ fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind, 
                                 fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER)
-        return fk_failf(err, FK_EPERM, "only a responsible manager (取扱責任者) may accept");
+        return fk_failf(err, FK_EPERM, _("only a responsible manager (取扱責任者) may accept"));
     char utc[32], local[40];
     fk__job_now(utc, local);
     sqlite3_stmt *st;

@@ -1,6 +1,7 @@
 /* The job's state machine: see state.h. Every transition is a row of fk__record_moves or
  * fk__file_moves; adding a step means adding its rows here. */
 #include "state.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -147,10 +148,10 @@ fk_status fk_record_transition_check(fk_record_state from, fk_record_state to, c
         return FK_OK;
     int m = fk__missing_move(from, to);
     if (m >= 0)
-        return fk_failf(err, FK_ESTATE, "%s is %s, not %s yet: run 'fukan %s JOBDIR' first", what,
-                        fk_record_state_name(from), fk_record_state_name(fk__record_moves[m].to),
-                        fk__record_moves[m].command);
-    return fk_failf(err, FK_ESTATE, "%s is %s: 'fukan %s' cannot make it %s", what,
+        return fk_failf(err, FK_ESTATE, _("%s is %s, not %s yet: run 'fukan %s JOBDIR' first"),
+                        what, fk_record_state_name(from),
+                        fk_record_state_name(fk__record_moves[m].to), fk__record_moves[m].command);
+    return fk_failf(err, FK_ESTATE, _("%s is %s: 'fukan %s' cannot make it %s"), what,
                     fk_record_state_name(from), command, fk_record_state_name(to));
 }
 
@@ -161,9 +162,9 @@ fk_status fk_file_transition_check(fk_file_state from, fk_file_state to, const c
         return FK_OK;
     if (from == FK_FILE_COMPOSED && to == FK_FILE_VERIFIED)
         return fk_failf(err, FK_ESTATE,
-                        "%s is composed, not printed yet: run 'fukan print JOBDIR'"
-                        " first",
+                        _("%s is composed, not printed yet: run 'fukan print JOBDIR'"
+                          " first"),
                         what);
-    return fk_failf(err, FK_ESTATE, "%s is %s: fukan %s cannot make it %s", what,
+    return fk_failf(err, FK_ESTATE, _("%s is %s: fukan %s cannot make it %s"), what,
                     fk_file_state_name(from), command, fk_file_state_name(to));
 }

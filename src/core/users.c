@@ -3,6 +3,7 @@
 #include "job-private.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -110,17 +111,17 @@ fk_status fk_password_check(const char *password, const char *user_id, fk_err *e
 {
     /* Characters, as the message says: four kanji are twelve bytes but not a long password. */
     if (fk_utf8_length(password) < FK_PASSWORD_MIN)
-        return fk_failf(err, FK_EINVAL, "password too short: at least %d characters",
+        return fk_failf(err, FK_EINVAL, _("password too short: at least %d characters"),
                         FK_PASSWORD_MIN);
     if (strlen(password) > 1024)
-        return fk_failf(err, FK_EINVAL, "password too long: at most 1024 bytes");
+        return fk_failf(err, FK_EINVAL, _("password too long: at most 1024 bytes"));
     if (fk__is_monotone(password) || fk__distinct(password) < 5)
-        return fk_failf(err, FK_EINVAL, "password too weak: too few different characters");
+        return fk_failf(err, FK_EINVAL, _("password too weak: too few different characters"));
     for (size_t i = 0; i < sizeof fk__weak / sizeof fk__weak[0]; i++)
         if (fk__contains_ci(password, fk__weak[i]))
-            return fk_failf(err, FK_EINVAL, "password too weak: contains a common password");
+            return fk_failf(err, FK_EINVAL, _("password too weak: contains a common password"));
     if (user_id != NULL && strlen(user_id) >= 3 && fk__contains_ci(password, user_id))
-        return fk_failf(err, FK_EINVAL, "password too weak: contains the user ID");
+        return fk_failf(err, FK_EINVAL, _("password too weak: contains the user ID"));
     return FK_OK;
 }
 
@@ -138,13 +139,14 @@ static bool fk__is_user_id(const char *id)
 static fk_status fk__check_spec(const fk_user_spec *u, fk_err *err)
 {
     if (!fk__is_user_id(u->id))
-        return fk_failf(err, FK_EINVAL, "user ID must be 1-32 letters, digits, '.', '_' or '-'");
+        return fk_failf(err, FK_EINVAL, _("user ID must be 1-32 letters, digits, '.', '_' or '-'"));
     if (u->name == NULL || u->name[0] == '\0' || strlen(u->name) > 200)
-        return fk_failf(err, FK_EINVAL, "user %s: a name (at most 200 bytes) is required", u->id);
+        return fk_failf(err, FK_EINVAL, _("user %s: a name (at most 200 bytes) is required"),
+                        u->id);
     if (u->affiliation == NULL || strlen(u->affiliation) > 200)
-        return fk_failf(err, FK_EINVAL, "user %s: affiliation too long", u->id);
+        return fk_failf(err, FK_EINVAL, _("user %s: affiliation too long"), u->id);
     if (fk_role_name(u->role)[0] == '\0')
-        return fk_failf(err, FK_EINVAL, "user %s: unknown role", u->id);
+        return fk_failf(err, FK_EINVAL, _("user %s: unknown role"), u->id);
     return FK_OK;
 }
 
@@ -234,7 +236,7 @@ static fk_status fk__row_mac(fk_job *job, const fk_key *key, sqlite3_stmt *st,
 static fk_status fk__roster_altered(fk_job *job, const char *user_id, const char *what, fk_err *err)
 {
     return fk_failf(err, FK_ETAMPER,
-                    "%s: roster entry of user %s: %s: the store was altered outside fukan",
+                    _("%s: roster entry of user %s: %s: the store was altered outside fukan"),
                     job->dir, user_id ? user_id : "?", what);
 }
 
@@ -256,7 +258,7 @@ fk_status fk__roster_verify(fk_job *job, fk_err *err)
         }
         s = fk__row_mac(job, key, st, mac);
         if (s != FK_OK) {
-            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory"));
             break;
         }
         if (sqlite3_column_bytes(st, FK__ROW_MAC) != FK_HASH_BYTES ||
@@ -300,7 +302,7 @@ static fk_status fk__roster_seal(fk_job *job, const char *user_id, fk_err *err)
     while (s == FK_OK && sqlite3_step(sel) == SQLITE_ROW) {
         unsigned char mac[FK_HASH_BYTES];
         if (fk__row_mac(job, key, sel, mac) != FK_OK) {
-            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory"));
             break;
         }
         sqlite3_bind_text(upd, 1, (const char *)sqlite3_column_text(sel, 0), -1, SQLITE_TRANSIENT);
@@ -324,7 +326,7 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
     if (s != FK_OK)
         return s;
     if (job->key == NULL)
-        return fk_failf(err, FK_EPERM, "the job key is not open");
+        return fk_failf(err, FK_EPERM, _("the job key is not open"));
     unsigned char salt[FK_SALT_BYTES];
     fk_buf slot;
     fk_buf_init(&slot, 1024);
@@ -351,7 +353,7 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
         sqlite3_bind_blob(st, 10, slot.data, (int)slot.len, SQLITE_STATIC);
         int rc = sqlite3_step(st);
         if (rc == SQLITE_CONSTRAINT)
-            s = fk_failf(err, FK_EEXIST, "user %s already exists (IDs are never reused)", u->id);
+            s = fk_failf(err, FK_EEXIST, _("user %s already exists (IDs are never reused)"), u->id);
         else if (rc != SQLITE_DONE)
             s = fk__job_db_fail(job, err);
     }
@@ -363,7 +365,7 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
 static fk_status fk__require_manager(fk_job *job, const char *what, fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER || job->key == NULL)
-        return fk_failf(err, FK_EPERM, "only a responsible manager (取扱責任者) may %s", what);
+        return fk_failf(err, FK_EPERM, _("only a responsible manager (取扱責任者) may %s"), what);
     return FK_OK;
 }
 
@@ -402,7 +404,7 @@ static fk_status fk__update_user(fk_job *job, const char *sql, const char *user_
     if (sqlite3_step(st) != SQLITE_DONE)
         s = fk__job_db_fail(job, err);
     else if (sqlite3_changes(job->db) == 0)
-        s = fk_failf(err, FK_ENOENT, "no current user %s", user_id);
+        s = fk_failf(err, FK_ENOENT, _("no current user %s"), user_id);
     sqlite3_finalize(st);
     return s;
 }
@@ -411,7 +413,7 @@ fk_status fk_job_user_remove(fk_job *job, const char *user_id, fk_err *err)
 {
     fk_status s = fk__require_manager(job, "remove users", err);
     if (s == FK_OK && strcmp(user_id, job->user) == 0)
-        s = fk_failf(err, FK_EINVAL, "a responsible manager cannot remove themselves");
+        s = fk_failf(err, FK_EINVAL, _("a responsible manager cannot remove themselves"));
     if (s == FK_OK)
         s = fk_job_begin(job, err);
     if (s != FK_OK)
@@ -431,7 +433,7 @@ fk_status fk_job_user_remove(fk_job *job, const char *user_id, fk_err *err)
         if (sqlite3_step(st) != SQLITE_DONE)
             s = fk__job_db_fail(job, err);
         else if (sqlite3_changes(job->db) == 0)
-            s = fk_failf(err, FK_ENOENT, "no current user %s", user_id);
+            s = fk_failf(err, FK_ENOENT, _("no current user %s"), user_id);
         sqlite3_finalize(st);
     }
     if (s == FK_OK)
@@ -487,7 +489,8 @@ static fk_status fk__load_slot(fk_job *job, const char *user_id, fk__slot_row *r
         row->kdf.mem = (size_t)sqlite3_column_int64(st, 4);
         if (role == NULL || !fk_role_parse(role, &row->role) || salt_len != FK_SALT_BYTES ||
             row->slot_len > sizeof row->slot)
-            s = fk_failf(err, FK_ETAMPER, "%s: user %s has a damaged key slot", job->dir, user_id);
+            s = fk_failf(err, FK_ETAMPER, _("%s: user %s has a damaged key slot"), job->dir,
+                         user_id);
         else {
             memcpy(row->salt, sqlite3_column_blob(st, 5), FK_SALT_BYTES);
             memcpy(row->slot, sqlite3_column_blob(st, 6), row->slot_len);
@@ -505,7 +508,7 @@ static fk_status fk__set_string(char **field, const char *value, fk_err *err)
 {
     fk_free(*field);
     *field = fk_strdup(value);
-    return *field ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
+    return *field ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
 }
 
 /* Records a failed attempt; the fifth in a row locks the user. */
@@ -551,8 +554,8 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
         return fk__login_refused(
             job, user_id,
             fk_failf(err, FK_ELOCKED,
-                     "user %s is locked after %d failed logins; a responsible manager must run"
-                     " 'fukan user unlock'",
+                     _("user %s is locked after %d failed logins; a responsible manager must run"
+                       " 'fukan user unlock'"),
                      user_id, FK_MAX_LOGIN_FAILURES),
             "user locked");
     fk_key *key = NULL;
@@ -563,9 +566,9 @@ static fk_status fk__open_slot(fk_job *job, const char *user_id, const char *pas
     if (s == FK_ETAMPER)
         return fk__login_refused(job, user_id,
                                  fk_failf(err, FK_ETAMPER,
-                                          "%s: the key slot of user %s does not belong to this"
-                                          " user, role or job: the store was altered outside"
-                                          " fukan",
+                                          _("%s: the key slot of user %s does not belong to this"
+                                            " user, role or job: the store was altered outside"
+                                            " fukan"),
                                           job->dir, user_id),
                                  "key slot altered");
     if (s == FK_EAUTH) {
@@ -592,8 +595,8 @@ static fk_status fk__login_in(fk_job *job, const char *user_id, const char *pass
     if (fk_job_is_erased(job, erased_at, sizeof erased_at))
         return fk__login_refused(job, user_id,
                                  fk_failf(err, FK_ESTATE,
-                                          "login refused: this job was erased at %s (its keys"
-                                          " are destroyed; no former password opens it)",
+                                          _("login refused: this job was erased at %s (its keys"
+                                            " are destroyed; no former password opens it)"),
                                           erased_at),
                                  "job erased");
     fk__slot_row row;
@@ -619,7 +622,7 @@ static fk_status fk__login_in(fk_job *job, const char *user_id, const char *pass
         (void)ignored;
         return fk__login_refused(job, user_id,
                                  fk_failf(err, FK_EPERM,
-                                          "user %s (%s) may not run '%s'; allowed: %s", user_id,
+                                          _("user %s (%s) may not run '%s'; allowed: %s"), user_id,
                                           fk_role_title(role), command, allowed),
                                  "role not allowed");
     }
@@ -670,8 +673,8 @@ fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, c
     }
     if (s != FK_OK)
         return fk_failf(err, FK_EDB,
-                        "login refused without trying the password: the job store cannot record"
-                        " it (%s)",
+                        _("login refused without trying the password: the job store cannot record"
+                          " it (%s)"),
                         fk_err_message(&begin_err));
     s = fk__login_in(job, user_id, password, command, allowed_roles, err);
     fk_err commit_err;
@@ -681,7 +684,7 @@ fk_status fk_job_login(fk_job *job, const char *user_id, const char *password, c
         fk_status ignored = fk__job_set_key(job, NULL, NULL);
         (void)ignored;
         job->role = 0;
-        return fk_failf(err, FK_EDB, "login refused: the job store could not record it (%s)",
+        return fk_failf(err, FK_EDB, _("login refused: the job store could not record it (%s)"),
                         fk_err_message(&commit_err));
     }
     return s;
@@ -693,14 +696,14 @@ fk_status fk_job_user_passwd(fk_job *job, const char *user_id, const char *new_p
     bool self = job->user != NULL && strcmp(user_id, job->user) == 0;
     fk_status s = self ? FK_OK : fk__require_manager(job, "change another user's password", err);
     if (s == FK_OK && job->key == NULL && !(self && job->role == FK_ROLE_AUDITOR))
-        s = fk_failf(err, FK_EPERM, "the job key is not open");
+        s = fk_failf(err, FK_EPERM, _("the job key is not open"));
     if (s == FK_OK)
         s = fk_password_check(new_password, user_id, err);
     fk__slot_row row;
     if (s == FK_OK) {
         s = fk__load_slot(job, user_id, &row, err);
         if (s == FK_ENOENT)
-            s = fk_failf(err, FK_ENOENT, "no current user %s", user_id);
+            s = fk_failf(err, FK_ENOENT, _("no current user %s"), user_id);
     }
     if (s == FK_OK)
         s = fk_job_begin(job, err);
@@ -767,7 +770,7 @@ fk_status fk_job_users_foreach(fk_job *job, int (*visit)(const fk_user_info *, v
             .locked = sqlite3_column_int(st, 9) != 0,
         };
         if (!fk_role_parse(fk__col(st, 3), &u.role)) {
-            s = fk_failf(err, FK_ETAMPER, "%s: user %s has an unknown role", job->dir, u.id);
+            s = fk_failf(err, FK_ETAMPER, _("%s: user %s has an unknown role"), job->dir, u.id);
             break;
         }
         if (visit(&u, ctx) != 0)

@@ -13,6 +13,7 @@
 #include "util/mem.h"
 #include "core/yaml.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <libfyaml.h>
 #include <math.h>
@@ -266,7 +267,7 @@ static fk_status fk__string(fk__loader *ld, struct fy_node *n, const char *path,
                        FK__SCALAR_MAX - 1);
     char *copy = fk_strdup(t);
     if (copy == NULL)
-        return fk_failf(ld->err, FK_ENOMEM, "%s: out of memory", ld->file);
+        return fk_failf(ld->err, FK_ENOMEM, _("%s: out of memory"), ld->file);
     fk_free(*out);
     *out = copy;
     return FK_OK;
@@ -542,7 +543,7 @@ static fk_status fk__apply_items(fk__loader *ld, struct fy_node *n)
             item->key = fk_strdup(key);
             item->unit = fk_strdup("");
             if (item->key == NULL || item->unit == NULL)
-                return fk_failf(ld->err, FK_ENOMEM, "%s: out of memory", ld->file);
+                return fk_failf(ld->err, FK_ENOMEM, _("%s: out of memory"), ld->file);
         }
         s = fk__apply_item(ld, &ld->r->items[i], is_new, fy_node_pair_value(p), path);
     }
@@ -997,7 +998,7 @@ static fk_status fk__apply_file(fk_rules *r, const char *path, bool full, fk_err
     struct fy_document *doc = NULL;
     s = fk_yaml_parse(path, data, len, /*resolve*/ true, &doc, err);
     if (s == FK_OK && doc == NULL) {
-        s = fk_failf(err, FK_EFORMAT, "%s:1:1: empty rules document", path);
+        s = fk_failf(err, FK_EFORMAT, _("%s:1:1: empty rules document"), path);
     } else if (s == FK_OK) {
         fk__loader ld = {.r = r, .file = path, .err = err, .full = full};
         struct fy_node *root = fy_document_root(doc);
@@ -1011,7 +1012,7 @@ static fk_status fk__apply_file(fk_rules *r, const char *path, bool full, fk_err
             }
         }
         if (root == NULL && !skip)
-            s = fk_failf(err, FK_EFORMAT, "%s:1:1: empty rules document", path);
+            s = fk_failf(err, FK_EFORMAT, _("%s:1:1: empty rules document"), path);
         else if (!skip)
             s = fk__apply(&ld, root);
         fy_document_destroy(doc);
@@ -1025,7 +1026,7 @@ fk_status fk_rules_load(const char *path, const char *override_path, fk_rules **
     *out = NULL;
     fk_rules *r = fk_calloc(1, sizeof *r);
     if (r == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     r->replace_item = r->replace_by = FK__NO_ITEM;
     r->replace_tg = NAN;
     r->waist_item = r->bmi_item = FK__NO_ITEM;

@@ -6,6 +6,7 @@
 #include "ingest/csv.h"
 
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <string.h>
 
@@ -52,7 +53,7 @@ void fk_csv_reader_free(fk_csv_reader *r)
 static fk_status fk__reserve(fk_csv_reader *r, size_t n, fk_err *err)
 {
     if (r->buf_len + n > r->limits.max_row + r->limits.max_fields)
-        return fk_failf(err, FK_ETOOBIG, "line %ld: row longer than %zu bytes", r->row_line,
+        return fk_failf(err, FK_ETOOBIG, _("line %ld: row longer than %zu bytes"), r->row_line,
                         r->limits.max_row);
     if (r->buf_len + n <= r->buf_cap)
         return FK_OK;
@@ -61,7 +62,7 @@ static fk_status fk__reserve(fk_csv_reader *r, size_t n, fk_err *err)
         cap *= 2;
     char *nb = fk_realloc(r->buf, cap);
     if (!nb)
-        return fk_failf(err, FK_ENOMEM, "out of memory reading CSV");
+        return fk_failf(err, FK_ENOMEM, _("out of memory reading CSV"));
     r->buf = nb;
     r->buf_cap = cap;
     return FK_OK;
@@ -70,13 +71,13 @@ static fk_status fk__reserve(fk_csv_reader *r, size_t n, fk_err *err)
 static fk_status fk__start_field(fk_csv_reader *r, fk_err *err)
 {
     if (r->nfields == r->limits.max_fields)
-        return fk_failf(err, FK_ETOOBIG, "line %ld: more than %zu fields in a row", r->row_line,
+        return fk_failf(err, FK_ETOOBIG, _("line %ld: more than %zu fields in a row"), r->row_line,
                         r->limits.max_fields);
     if (r->nfields == r->fields_cap) {
         size_t cap = r->fields_cap ? r->fields_cap * 2 : 64;
         size_t *ns = fk_realloc(r->starts, cap * sizeof *ns);
         if (!ns)
-            return fk_failf(err, FK_ENOMEM, "out of memory reading CSV");
+            return fk_failf(err, FK_ENOMEM, _("out of memory reading CSV"));
         r->starts = ns;
         r->fields_cap = cap;
     }
@@ -88,10 +89,10 @@ static fk_status fk__append(fk_csv_reader *r, const char *s, size_t n, fk_err *e
 {
     size_t field_len = r->buf_len - r->starts[r->nfields - 1] + n;
     if (field_len > r->limits.max_field)
-        return fk_failf(err, FK_ETOOBIG, "%ld:%zu: field longer than %zu bytes", r->row_line,
+        return fk_failf(err, FK_ETOOBIG, _("%ld:%zu: field longer than %zu bytes"), r->row_line,
                         r->nfields, r->limits.max_field);
     if (r->buf_len + n - (r->nfields - 1) > r->limits.max_row)
-        return fk_failf(err, FK_ETOOBIG, "line %ld: row longer than %zu bytes", r->row_line,
+        return fk_failf(err, FK_ETOOBIG, _("line %ld: row longer than %zu bytes"), r->row_line,
                         r->limits.max_row);
     fk_status st = fk__reserve(r, n, err);
     if (st != FK_OK)
@@ -129,7 +130,8 @@ static fk_status fk__quoted(fk_csv_reader *r, fk_err *err)
         const char *p = r->data + r->pos;
         const char *q = memchr(p, '"', r->len - r->pos);
         if (!q)
-            return fk_failf(err, FK_EFORMAT, "%ld:%zu: unterminated quoted field", start_line, col);
+            return fk_failf(err, FK_EFORMAT, _("%ld:%zu: unterminated quoted field"), start_line,
+                            col);
         size_t n = (size_t)(q - p);
         for (size_t i = 0; i < n; i++)
             if (p[i] == '\n')
@@ -167,7 +169,7 @@ fk_status fk_csv_reader_next(fk_csv_reader *r, bool *has_row, fk_err *err)
                 return st;
             if (r->pos < r->len && r->data[r->pos] != ',' && r->data[r->pos] != '\n' &&
                 !(r->data[r->pos] == '\r' && r->pos + 1 < r->len && r->data[r->pos + 1] == '\n'))
-                return fk_failf(err, FK_EFORMAT, "%ld:%zu: text after a closing quote", r->line,
+                return fk_failf(err, FK_EFORMAT, _("%ld:%zu: text after a closing quote"), r->line,
                                 r->nfields);
         } else {
             /* A quote inside an unquoted field is kept as a character, as spreadsheets do. */

@@ -6,6 +6,7 @@
 #include "ingest/decode.h"
 
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -89,7 +90,7 @@ static fk_status fk__utf8(const char *in, size_t n, const char **text, size_t *t
             if (bad)
                 *bad = i;
             fk__position(in + skip, i - skip, &line, &col);
-            return fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in UTF-8",
+            return fk_failf(err, FK_EFORMAT, _("%ld:%ld: byte %ld of line %ld not valid in UTF-8"),
                             line, col, col, line);
         }
         i += k;
@@ -118,7 +119,7 @@ static fk_status fk__cp932(const char *in, size_t n, size_t utf8_bad, fk_buf *ou
 {
     iconv_t cd = iconv_open("UTF-8", "CP932");
     if (cd == (iconv_t)-1)
-        return fk_failf(err, FK_EENV, "iconv cannot convert from CP932");
+        return fk_failf(err, FK_EENV, _("iconv cannot convert from CP932"));
     fk_buf_reset(out);
     fk_status st = FK_OK;
     char *src = (char *)(uintptr_t)in; /* iconv's prototype lacks const */
@@ -145,7 +146,7 @@ static fk_status fk__cp932(const char *in, size_t n, size_t utf8_bad, fk_buf *ou
         out->len -= room;
         out->data[out->len] = '\0';
         if (stuck) {
-            st = fk_failf(err, FK_ETOOBIG, "decoded CSV larger than %zu bytes", out->max);
+            st = fk_failf(err, FK_ETOOBIG, _("decoded CSV larger than %zu bytes"), out->max);
             break;
         }
         if (r == (size_t)-1 && errno != E2BIG) {
@@ -155,13 +156,15 @@ static fk_status fk__cp932(const char *in, size_t n, size_t utf8_bad, fk_buf *ou
                 utf8_bad != SIZE_MAX && (cp_bad < utf8_bad || fk__has_non_ascii(in, utf8_bad));
             fk__position(in, is_utf8 ? utf8_bad : cp_bad, &line, &col);
             if (is_utf8)
-                st = fk_failf(err, FK_EFORMAT,
-                              "%ld:%ld: byte %ld of line %ld not valid in UTF-8 (encodings "
-                              "tried: UTF-8, then CP932; the text before it is UTF-8, not CP932)",
-                              line, col, col, line);
+                st =
+                    fk_failf(err, FK_EFORMAT,
+                             _("%ld:%ld: byte %ld of line %ld not valid in UTF-8 (encodings "
+                               "tried: UTF-8, then CP932; the text before it is UTF-8, not CP932)"),
+                             line, col, col, line);
             else
-                st = fk_failf(err, FK_EFORMAT, "%ld:%ld: byte %ld of line %ld not valid in CP932%s",
-                              line, col, col, line,
+                st = fk_failf(err, FK_EFORMAT,
+                              _("%ld:%ld: byte %ld of line %ld not valid in CP932%s"), line, col,
+                              col, line,
                               utf8_bad != SIZE_MAX
                                   ? " (encodings tried: UTF-8, then CP932; not valid in either)"
                                   : " (encoding CP932 as requested)");

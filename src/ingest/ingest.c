@@ -7,6 +7,7 @@
 #include "ingest/csv.h"
 #include "ingest/schema.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -54,7 +55,7 @@ static fk_status fk__gather(const fk_csv_reader *rd, const char ***fields, size_
             *fields = nf;
         size_t *nl = nf ? fk_realloc(*lens, n * sizeof *nl) : NULL;
         if (!nl)
-            return fk_failf(err, FK_ENOMEM, "out of memory reading CSV");
+            return fk_failf(err, FK_ENOMEM, _("out of memory reading CSV"));
         *lens = nl;
         *cap = n;
     }
@@ -75,7 +76,7 @@ fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
 
     size_t max = opt->max_decoded ? opt->max_decoded : FK_INGEST_MAX_DECODED;
     if (n > max)
-        return fk_failf(err, FK_ETOOBIG, "CSV larger than %zu bytes", max);
+        return fk_failf(err, FK_ETOOBIG, _("CSV larger than %zu bytes"), max);
     fk_buf converted;
     fk_buf_init(&converted, max);
     const char *text;
@@ -91,7 +92,7 @@ fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
     if (text_len > 0 && memchr(text, '\n', text_len) == NULL && memchr(text, '\r', text_len)) {
         fk_buf_free(&converted);
         return fk_failf(err, FK_EFORMAT,
-                        "1: line ends are CR only; the export must end lines with CRLF or LF");
+                        _("1: line ends are CR only; the export must end lines with CRLF or LF"));
     }
     fk_date export_date = opt->export_date.year ? opt->export_date : fk_date_today();
     fk_csv_reader *rd = fk_csv_reader_new(text, text_len, NULL);
@@ -102,14 +103,14 @@ fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
     fk_record_init(&rec);
     bool has_row = false;
     if (!rd || !v) {
-        st = fk_failf(err, FK_ENOMEM, "out of memory starting ingest");
+        st = fk_failf(err, FK_ENOMEM, _("out of memory starting ingest"));
         goto done;
     }
     st = fk_csv_reader_next(rd, &has_row, err);
     if (st != FK_OK)
         goto done;
     if (!has_row) {
-        st = fk_failf(err, FK_EFORMAT, "empty CSV: no header line");
+        st = fk_failf(err, FK_EFORMAT, _("empty CSV: no header line"));
         goto done;
     }
     fk_schema schema;

@@ -15,6 +15,7 @@
 #include "ingest/csv.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -93,7 +94,7 @@ static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, c
 {
     zip_file_t *zf = zip_fopen_index(za, idx, ZIP_FL_ENCRYPTED);
     if (!zf)
-        return fk_failf(err, FK_EFORMAT, "%s: entry %s cannot be read: %s", path, name,
+        return fk_failf(err, FK_EFORMAT, _("%s: entry %s cannot be read: %s"), path, name,
                         zip_strerror(za));
     fk_buf raw;
     fk_buf_init(&raw, comp_size);
@@ -105,7 +106,7 @@ static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, c
             /* The same spurious CRC check runs over raw stored entries, after the last byte. */
             if (zip_error_code_zip(zip_file_get_error(zf)) == ZIP_ER_CRC && raw.len == comp_size)
                 break;
-            st = fk_failf(err, FK_EFORMAT, "%s: entry %s is damaged (%s)", path, name,
+            st = fk_failf(err, FK_EFORMAT, _("%s: entry %s is damaged (%s)"), path, name,
                           zip_file_strerror(zf));
             break;
         }
@@ -113,20 +114,20 @@ static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, c
             break;
         st = fk_buf_append(&raw, chunk, (size_t)n);
         if (st != FK_OK) {
-            fk_failf(err, st, "%s: entry %s longer than its directory entry says", path, name);
+            fk_failf(err, st, _("%s: entry %s longer than its directory entry says"), path, name);
             break;
         }
     }
     zip_fclose(zf);
     const unsigned char *r = (const unsigned char *)raw.data;
     if (st == FK_OK && raw.len < FK__AES_SALT + FK__AES_PWV + FK__AES_MAC)
-        st = fk_failf(err, FK_EFORMAT, "%s: entry %s is truncated", path, name);
+        st = fk_failf(err, FK_EFORMAT, _("%s: entry %s is truncated"), path, name);
     unsigned char keys[2 * FK__AES_KEY + FK__AES_PWV];
     if (st == FK_OK && PKCS5_PBKDF2_HMAC_SHA1(password, (int)strlen(password), r, FK__AES_SALT,
                                               FK__AES_ROUNDS, (int)sizeof keys, keys) != 1)
-        st = fk_failf(err, FK_ECRYPTO, "%s: key derivation failed", path);
+        st = fk_failf(err, FK_ECRYPTO, _("%s: key derivation failed"), path);
     if (st == FK_OK && memcmp(keys + 2 * FK__AES_KEY, r + FK__AES_SALT, FK__AES_PWV) != 0)
-        st = fk_failf(err, FK_EAUTH, "%s: wrong package password", path);
+        st = fk_failf(err, FK_EAUTH, _("%s: wrong package password"), path);
     if (st == FK_OK) {
         unsigned char mac[EVP_MAX_MD_SIZE];
         unsigned int mac_len = 0;
@@ -134,11 +135,11 @@ static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, c
         if (!HMAC(EVP_sha1(), keys + FK__AES_KEY, FK__AES_KEY, r + FK__AES_SALT + FK__AES_PWV, body,
                   mac, &mac_len) ||
             mac_len < FK__AES_MAC)
-            st = fk_failf(err, FK_ECRYPTO, "%s: HMAC failed", path);
+            st = fk_failf(err, FK_ECRYPTO, _("%s: HMAC failed"), path);
         else if (CRYPTO_memcmp(mac, r + raw.len - FK__AES_MAC, FK__AES_MAC) != 0)
             st = fk_failf(err, FK_EAUTH,
-                          "%s: entry %s fails authentication: damaged archive or wrong "
-                          "package password",
+                          _("%s: entry %s fails authentication: damaged archive or wrong "
+                            "package password"),
                           path, name);
     }
     memset(keys, 0, sizeof keys);
@@ -153,21 +154,21 @@ static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, c
 {
     zip_stat_t sb;
     if (zip_stat_index(za, idx, 0, &sb) != 0)
-        return fk_failf(err, FK_EFORMAT, "%s: entry %s unreadable", path, name);
+        return fk_failf(err, FK_EFORMAT, _("%s: entry %s unreadable"), path, name);
     if ((sb.valid & ZIP_STAT_SIZE) && sb.size > max)
-        return fk_failf(err, FK_ETOOBIG, "%s: entry %s larger than %zu bytes", path, name, max);
+        return fk_failf(err, FK_ETOOBIG, _("%s: entry %s larger than %zu bytes"), path, name, max);
     /* A CRC field of zero marks AE-2 (see the top of this file). */
     bool ae2 = (sb.valid & ZIP_STAT_CRC) && sb.crc == 0;
     if ((sb.valid & ZIP_STAT_COMP_SIZE) && sb.comp_size > max + 64)
-        return fk_failf(err, FK_ETOOBIG, "%s: entry %s larger than %zu bytes", path, name, max);
+        return fk_failf(err, FK_ETOOBIG, _("%s: entry %s larger than %zu bytes"), path, name, max);
     zip_file_t *zf = zip_fopen_index_encrypted(za, idx, 0, password);
     if (!zf) {
         int code = zip_error_code_zip(zip_get_error(za));
         if (code == ZIP_ER_WRONGPASSWD)
-            return fk_failf(err, FK_EAUTH, "%s: wrong package password", path);
+            return fk_failf(err, FK_EAUTH, _("%s: wrong package password"), path);
         if (code == ZIP_ER_MEMORY)
-            return fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
-        return fk_failf(err, FK_EFORMAT, "%s: entry %s cannot be read: %s", path, name,
+            return fk_failf(err, FK_ENOMEM, _("%s: out of memory"), path);
+        return fk_failf(err, FK_EFORMAT, _("%s: entry %s cannot be read: %s"), path, name,
                         zip_strerror(za));
     }
     fk_buf b;
@@ -214,7 +215,7 @@ static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, c
     if (!*out)
         *out = fk_strdup("");
     if (!*out)
-        return fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+        return fk_failf(err, FK_ENOMEM, _("%s: out of memory"), path);
     return FK_OK;
 }
 
@@ -233,7 +234,7 @@ static fk_status fk__count_rows(const char *csv, size_t len, long *rows, fk_err 
 {
     fk_csv_reader *r = fk_csv_reader_new(csv, len, NULL);
     if (!r)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     long n = -1;
     bool has = true;
     fk_status st = FK_OK;
@@ -274,7 +275,7 @@ static fk_status fk__manifest_parse(const char *path, const char *text, size_t l
             continue;
         const char *colon = memchr(start, ':', n);
         if (!colon)
-            return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: expected 'key: value'", path,
+            return fk_failf(err, FK_EFORMAT, _("%s: %s:%ld: expected 'key: value'"), path,
                             FK_PACKAGE_MANIFEST, line);
         size_t klen = (size_t)(colon - start);
         const char *v = colon + 1;
@@ -292,7 +293,7 @@ static fk_status fk__manifest_parse(const char *path, const char *text, size_t l
             long rows = 0;
             for (size_t i = 0; i < vlen; i++) {
                 if (v[i] < '0' || v[i] > '9')
-                    return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: rows is not a number", path,
+                    return fk_failf(err, FK_EFORMAT, _("%s: %s:%ld: rows is not a number"), path,
                                     FK_PACKAGE_MANIFEST, line);
                 rows = rows * 10 + (v[i] - '0');
             }
@@ -303,17 +304,17 @@ static fk_status fk__manifest_parse(const char *path, const char *text, size_t l
                 if (c >= 'A' && c <= 'F')
                     c = (char)(c - 'A' + 'a');
                 if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')))
-                    return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: sha256 is not hexadecimal", path,
-                                    FK_PACKAGE_MANIFEST, line);
+                    return fk_failf(err, FK_EFORMAT, _("%s: %s:%ld: sha256 is not hexadecimal"),
+                                    path, FK_PACKAGE_MANIFEST, line);
                 m->sha256[i] = c;
             }
         } else {
-            return fk_failf(err, FK_EFORMAT, "%s: %s:%ld: unknown key or bad value", path,
+            return fk_failf(err, FK_EFORMAT, _("%s: %s:%ld: unknown key or bad value"), path,
                             FK_PACKAGE_MANIFEST, line);
         }
     }
     if (!m->csv[0])
-        return fk_failf(err, FK_EFORMAT, "%s: %s names no csv", path, FK_PACKAGE_MANIFEST);
+        return fk_failf(err, FK_EFORMAT, _("%s: %s names no csv"), path, FK_PACKAGE_MANIFEST);
     return FK_OK;
 }
 
@@ -326,7 +327,7 @@ static fk_status fk__check_manifest(const char *path, const fk__manifest *m, con
         fk_sha256(csv, len, digest);
         fk__hex(digest, sizeof digest, hex);
         if (strcmp(hex, m->sha256) != 0)
-            return fk_failf(err, FK_EFORMAT, "%s: %s does not match %s's SHA-256", path, m->csv,
+            return fk_failf(err, FK_EFORMAT, _("%s: %s does not match %s's SHA-256"), path, m->csv,
                             FK_PACKAGE_MANIFEST);
     }
     if (m->rows >= 0) {
@@ -335,8 +336,8 @@ static fk_status fk__check_manifest(const char *path, const fk__manifest *m, con
         if (st != FK_OK)
             return st;
         if (rows != m->rows)
-            return fk_failf(err, FK_EFORMAT, "%s: %s has %ld rows, %s says %ld", path, m->csv, rows,
-                            FK_PACKAGE_MANIFEST, m->rows);
+            return fk_failf(err, FK_EFORMAT, _("%s: %s has %ld rows, %s says %ld"), path, m->csv,
+                            rows, FK_PACKAGE_MANIFEST, m->rows);
     }
     return FK_OK;
 }
@@ -348,19 +349,19 @@ static fk_status fk__open_error(const char *path, int code, fk_err *err)
     fk_status st;
     switch (code) {
     case ZIP_ER_NOENT:
-        st = fk_failf(err, FK_ENOENT, "%s: cannot read: no such file", path);
+        st = fk_failf(err, FK_ENOENT, _("%s: cannot read: no such file"), path);
         break;
     case ZIP_ER_OPEN:
     case ZIP_ER_READ:
     case ZIP_ER_SEEK:
-        st = fk_failf(err, errno == ENOENT ? FK_ENOENT : FK_EIO, "%s: cannot read: %s", path,
+        st = fk_failf(err, errno == ENOENT ? FK_ENOENT : FK_EIO, _("%s: cannot read: %s"), path,
                       zip_error_strerror(&ze));
         break;
     case ZIP_ER_MEMORY:
-        st = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+        st = fk_failf(err, FK_ENOMEM, _("%s: out of memory"), path);
         break;
     default:
-        st = fk_failf(err, FK_EFORMAT, "%s: damaged or truncated archive: %s", path,
+        st = fk_failf(err, FK_EFORMAT, _("%s: damaged or truncated archive: %s"), path,
                       zip_error_strerror(&ze));
     }
     zip_error_fini(&ze);
@@ -378,10 +379,10 @@ fk_status fk_package_read_entry(const char *path, const char *password, const ch
     zip_int64_t idx = zip_name_locate(za, name, 0);
     zip_stat_t sb;
     if (idx < 0)
-        st = fk_failf(err, FK_ENOENT, "%s: no %s in the archive", path, name);
+        st = fk_failf(err, FK_ENOENT, _("%s: no %s in the archive"), path, name);
     else if (zip_stat_index(za, (zip_uint64_t)idx, 0, &sb) != 0 ||
              !(sb.valid & ZIP_STAT_ENCRYPTION_METHOD) || sb.encryption_method != ZIP_EM_AES_256)
-        st = fk_failf(err, FK_EFORMAT, "%s: entry %s is not encrypted with AES-256", path, name);
+        st = fk_failf(err, FK_EFORMAT, _("%s: entry %s is not encrypted with AES-256"), path, name);
     if (st == FK_OK)
         st = fk__read_entry(za, path, (zip_uint64_t)idx, name, password, max, data, len, err);
     zip_discard(za);
@@ -405,7 +406,7 @@ fk_status fk_package_open(const char *path, const char *password, size_t max_csv
     for (zip_int64_t i = 0; i < count && st == FK_OK; i++) {
         zip_stat_t sb;
         if (zip_stat_index(za, (zip_uint64_t)i, 0, &sb) != 0 || !(sb.valid & ZIP_STAT_NAME)) {
-            st = fk_failf(err, FK_EFORMAT, "%s: damaged archive: entry %lld unreadable", path,
+            st = fk_failf(err, FK_EFORMAT, _("%s: damaged archive: entry %lld unreadable"), path,
                           (long long)i + 1);
             break;
         }
@@ -413,7 +414,7 @@ fk_status fk_package_open(const char *path, const char *password, size_t max_csv
         if (nlen && sb.name[nlen - 1] == '/')
             continue; /* directories hold no data and 7-Zip does not encrypt them */
         if (!(sb.valid & ZIP_STAT_ENCRYPTION_METHOD) || sb.encryption_method != ZIP_EM_AES_256) {
-            st = fk_failf(err, FK_EFORMAT, "%s: entry %s is %s", path, sb.name,
+            st = fk_failf(err, FK_EFORMAT, _("%s: entry %s is %s"), path, sb.name,
                           fk__method_name((sb.valid & ZIP_STAT_ENCRYPTION_METHOD)
                                               ? sb.encryption_method
                                               : ZIP_EM_UNKNOWN));
@@ -437,13 +438,13 @@ fk_status fk_package_open(const char *path, const char *password, size_t max_csv
         if (st == FK_OK) {
             csv_idx = zip_name_locate(za, m.csv, 0);
             if (csv_idx < 0)
-                st = fk_failf(err, FK_EFORMAT, "%s: %s names %s, which is not in the archive", path,
-                              FK_PACKAGE_MANIFEST, m.csv);
+                st = fk_failf(err, FK_EFORMAT, _("%s: %s names %s, which is not in the archive"),
+                              path, FK_PACKAGE_MANIFEST, m.csv);
         }
     } else if (st == FK_OK && csv_count == 0) {
-        st = fk_failf(err, FK_EFORMAT, "%s: no .csv entry in the archive", path);
+        st = fk_failf(err, FK_EFORMAT, _("%s: no .csv entry in the archive"), path);
     } else if (st == FK_OK && csv_count > 1) {
-        st = fk_failf(err, FK_EFORMAT, "%s: %ld .csv entries and no %s saying which one to open",
+        st = fk_failf(err, FK_EFORMAT, _("%s: %ld .csv entries and no %s saying which one to open"),
                       path, csv_count, FK_PACKAGE_MANIFEST);
     }
     fk_free(manifest);
@@ -452,7 +453,7 @@ fk_status fk_package_open(const char *path, const char *password, size_t max_csv
         p = fk_calloc(1, sizeof *p);
         const char *name = zip_get_name(za, (zip_uint64_t)csv_idx, 0);
         if (!p || !name || !(p->name = fk_strdup(name)))
-            st = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+            st = fk_failf(err, FK_ENOMEM, _("%s: out of memory"), path);
     }
     if (st == FK_OK && p)
         st = fk__read_entry(za, path, (zip_uint64_t)csv_idx, p->name, password, max_csv, &p->csv,
@@ -475,7 +476,7 @@ fk_status fk_package_password_new(char *out, size_t size, fk_err *err)
     /* Bytes at or above the largest multiple of n are drawn again: no character is likelier. */
     const unsigned limit = 256 - 256 % n;
     if (size < FK_PACKAGE_PASSWORD_LEN + 1)
-        return fk_failf(err, FK_EINVAL, "password buffer too small");
+        return fk_failf(err, FK_EINVAL, _("password buffer too small"));
     size_t have = 0;
     unsigned char pool[64];
     while (have < FK_PACKAGE_PASSWORD_LEN) {
@@ -483,7 +484,7 @@ fk_status fk_package_password_new(char *out, size_t size, fk_err *err)
         if (got < 0) {
             if (errno == EINTR)
                 continue;
-            return fk_failf(err, FK_EENV, "random source failed: %s", strerror(errno));
+            return fk_failf(err, FK_EENV, _("random source failed: %s"), strerror(errno));
         }
         for (ssize_t i = 0; i < got && have < FK_PACKAGE_PASSWORD_LEN; i++)
             if (pool[i] < limit)
@@ -503,10 +504,11 @@ static fk_status fk__add_entry(zip_t *za, const char *path, const char *name, co
     zip_int64_t idx = zip_file_add(za, name, src, ZIP_FL_ENC_UTF_8);
     if (idx < 0) {
         zip_source_free(src);
-        return fk_failf(err, FK_EIO, "%s: cannot add %s: %s", path, name, zip_strerror(za));
+        return fk_failf(err, FK_EIO, _("%s: cannot add %s: %s"), path, name, zip_strerror(za));
     }
     if (zip_file_set_encryption(za, (zip_uint64_t)idx, ZIP_EM_AES_256, password) != 0)
-        return fk_failf(err, FK_ECRYPTO, "%s: cannot encrypt %s: %s", path, name, zip_strerror(za));
+        return fk_failf(err, FK_ECRYPTO, _("%s: cannot encrypt %s: %s"), path, name,
+                        zip_strerror(za));
     return FK_OK;
 }
 
@@ -514,11 +516,11 @@ fk_status fk_package_write(const char *path, const char *csv_name, const char *c
                            const char *password, fk_err *err)
 {
     if (!password || !password[0])
-        return fk_failf(err, FK_EINVAL, "empty package password");
+        return fk_failf(err, FK_EINVAL, _("empty package password"));
     if (!csv_name[0] || strchr(csv_name, '/') || strcmp(csv_name, FK_PACKAGE_MANIFEST) == 0)
-        return fk_failf(err, FK_EINVAL, "bad entry name for the CSV");
+        return fk_failf(err, FK_EINVAL, _("bad entry name for the CSV"));
     if (!zip_encryption_method_supported(ZIP_EM_AES_256, 1))
-        return fk_failf(err, FK_ECRYPTO, "libzip was built without AES-256 support");
+        return fk_failf(err, FK_ECRYPTO, _("libzip was built without AES-256 support"));
     long rows = 0;
     fk_status st = fk__count_rows(csv, len, &rows, err);
     if (st != FK_OK)
@@ -531,7 +533,7 @@ fk_status fk_package_write(const char *path, const char *csv_name, const char *c
     int mlen = snprintf(manifest, sizeof manifest, "csv: %s\nrows: %ld\nsha256: %s\n", csv_name,
                         rows, hex);
     if (mlen < 0 || (size_t)mlen >= sizeof manifest)
-        return fk_failf(err, FK_EINVAL, "CSV entry name too long");
+        return fk_failf(err, FK_EINVAL, _("CSV entry name too long"));
 
     int code = 0;
     zip_t *za = zip_open(path, ZIP_CREATE | ZIP_EXCL, &code);
@@ -547,7 +549,7 @@ fk_status fk_package_write(const char *path, const char *csv_name, const char *c
     if (st == FK_OK)
         st = fk__add_entry(za, path, FK_PACKAGE_MANIFEST, manifest, (size_t)mlen, password, err);
     if (st == FK_OK && zip_close(za) != 0) {
-        st = fk_failf(err, FK_EIO, "%s: cannot write: %s", path, zip_strerror(za));
+        st = fk_failf(err, FK_EIO, _("%s: cannot write: %s"), path, zip_strerror(za));
         zip_discard(za);
         unlink(path);
     } else if (st != FK_OK) {

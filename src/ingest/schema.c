@@ -6,6 +6,7 @@
 
 #include "util/buf.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <string.h>
 
@@ -97,7 +98,7 @@ fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfie
         fk_buf_reset(&folded);
         fk_status fs = fk_utf8_append_halfwidth(&folded, names[i], strlen(names[i]));
         if (fs == FK_ENOMEM) {
-            st = fk_failf(err, FK_ENOMEM, "out of memory reading the header");
+            st = fk_failf(err, FK_ENOMEM, _("out of memory reading the header"));
             break;
         }
         if (fs == FK_OK) {
@@ -107,13 +108,13 @@ fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfie
                     match = c;
         }
         if (oom) {
-            st = fk_failf(err, FK_ENOMEM, "out of memory reading the header");
+            st = fk_failf(err, FK_ENOMEM, _("out of memory reading the header"));
             break;
         }
         if (match == FK_COL_COUNT) {
             unknown++;
         } else if (schema->index[match] >= 0) {
-            st = fk_failf(err, FK_EFORMAT, "1:%zu: column %s appears twice (first in column %d)",
+            st = fk_failf(err, FK_EFORMAT, _("1:%zu: column %s appears twice (first in column %d)"),
                           i + 1, fk__columns[match].name, schema->index[match] + 1);
         } else {
             schema->index[match] = (int)i;
@@ -134,17 +135,17 @@ fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfie
                 ((tmp.len && fk_buf_append_str(&tmp, ", ") != FK_OK) ||
                  fk_buf_append_str(&tmp, fk__columns[c].name) != FK_OK)) {
                 fk_buf_free(&tmp);
-                return fk_failf(err, FK_ENOMEM, "out of memory reading the header");
+                return fk_failf(err, FK_ENOMEM, _("out of memory reading the header"));
             }
         }
     }
     if (missing > FK__MISSING_NAMED)
         st = fk_failf(err, FK_EFORMAT,
-                      "1: %zu required columns missing and %zu unknown columns: the first line"
-                      " is not the contract's header line",
+                      _("1: %zu required columns missing and %zu unknown columns: the first line"
+                        " is not the contract's header line"),
                       missing, unknown);
     else if (missing > 0)
-        st = fk_failf(err, FK_EFORMAT, "1: missing required column%s: %s (%zu unknown column%s)",
+        st = fk_failf(err, FK_EFORMAT, _("1: missing required column%s: %s (%zu unknown column%s)"),
                       missing > 1 ? "s" : "", fk_buf_cstr(&tmp), unknown, unknown == 1 ? "" : "s");
     fk_buf_free(&tmp);
     for (size_t i = 0; st == FK_OK && on_unknown && unknown > 0 && i < nfields; i++) {
@@ -152,7 +153,7 @@ fk_status fk_schema_map(fk_schema *schema, const char *const *names, size_t nfie
         for (size_t c = 0; c < FK_COL_COUNT && !known; c++)
             known = schema->index[c] == (int)i;
         if (!known && !on_unknown(ctx, i + 1))
-            st = fk_failf(err, FK_EFINDING, "stopped at an unknown column");
+            st = fk_failf(err, FK_EFINDING, _("stopped at an unknown column"));
     }
     return st;
 }

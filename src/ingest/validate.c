@@ -9,6 +9,7 @@
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -679,7 +680,7 @@ fk_status fk_validator_check_row(fk_validator *v, const fk_schema *schema,
         snprintf(reason, sizeof reason, "expected %zu fields, found %zu", schema->nfields, nfields);
         v->rejected = true;
         if (!on_finding(ctx, line, 0, "", reason, false))
-            return fk_failf(err, FK_EFINDING, "stopped after line %ld", line);
+            return fk_failf(err, FK_EFINDING, _("stopped after line %ld"), line);
         return FK_OK;
     }
     bool oom = false;
@@ -693,9 +694,9 @@ fk_status fk_validator_check_row(fk_validator *v, const fk_schema *schema,
     if (oom || v->rejected || v->stopped)
         fk_record_clear(out);
     if (oom)
-        return fk_failf(err, FK_ENOMEM, "out of memory validating line %ld", line);
+        return fk_failf(err, FK_ENOMEM, _("out of memory validating line %ld"), line);
     if (v->stopped)
-        return fk_failf(err, FK_EFINDING, "stopped after line %ld", line);
+        return fk_failf(err, FK_EFINDING, _("stopped after line %ld"), line);
     *accepted = !v->rejected;
     return FK_OK;
 }

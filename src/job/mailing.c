@@ -6,6 +6,7 @@
 #include "postal/postal.h"
 #include "util/datapath.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -67,7 +68,7 @@ static fk_status fk__load_template(const fk_order *o, const char *doc, fk_templa
         char rel[128];
         snprintf(rel, sizeof rel, "templates/%s.yaml", doc);
         if (!fk_data_path(rel, found, sizeof found))
-            return fk_failf(err, FK_ENOENT, "template %s not found (set FUKAN_DATA_DIR)", rel);
+            return fk_failf(err, FK_ENOENT, _("template %s not found (set FUKAN_DATA_DIR)"), rel);
         path = found;
     }
     double window[2], w, h;
@@ -80,7 +81,7 @@ fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
     *out = NULL; /* so that a caller may free it after a failure */
     fk_mailing *m = fk_calloc(1, sizeof *m);
     if (m == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     m->job = job;
     const fk_order *o = fk_job_order(job);
     fk_status s = fk_rules_load(fk_rules_default_path(), fk_order_rules(o), &m->rules, err);
@@ -93,7 +94,7 @@ fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
     /* The order's fields are the same on every sheet: bound into the templates once. */
     fk_fields *constants = s == FK_OK ? fk_fields_new() : NULL;
     if (s == FK_OK && constants == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_compose_fields_from_order(o, m->issue, constants, err);
     for (size_t i = 0; s == FK_OK && i < FK__NDOCS; i++) {
@@ -193,7 +194,7 @@ fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, const char *payload
     if (s == FK_OK)
         s = fk__health_fields(m, r, out);
     if (s == FK_ENOMEM)
-        return fk_failf(err, s, "out of memory filling a sheet");
+        return fk_failf(err, s, _("out of memory filling a sheet"));
     return s;
 }
 
@@ -222,7 +223,7 @@ fk_status fk_mailing_specimen(fk_category c, int fiscal_year, fk_record *r, fk_e
     if (!r->resident_no || !r->name || !r->kana || !r->address || !r->building || !r->ins_symbol ||
         !r->ins_number) {
         fk_record_clear(r);
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     }
     r->birth = (fk_date){fiscal_year - 59, 5, 10};
     r->sex = FK_SEX_MALE;

@@ -5,6 +5,7 @@
 #include "core/files.h"
 #include "core/prints.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -124,12 +125,12 @@ fk_status fk_job_stage_inputs(fk_job *job, fk_stage_inputs *out, fk_err *err)
     memset(out, 0, sizeof *out);
     fk__counts *c = fk_calloc(1, sizeof *c);
     if (c == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     c->job = job;
     c->out = out;
     fk_status s = fk_job_files_foreach(job, fk__count_file, c, err);
     if (s == FK_OK && c->oom)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_job_prints_foreach(job, fk__count_print, c, err);
     if (s == FK_OK)

@@ -6,6 +6,7 @@
 #include "core/reconcile.h"
 #include "core/records.h"
 #include "health/health.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -56,7 +57,7 @@ static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
         c->accepted_count += accepted;
         fk_finding f = {FK_FINDING_DISAGREEMENT, m->line, 0, NULL, m->tag, kind, why, accepted};
         if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f)) {
-            c->status = fk_failf(c->err, FK_EFINDING, "stopped at line %ld", m->line);
+            c->status = fk_failf(c->err, FK_EFINDING, _("stopped at line %ld"), m->line);
             return 1;
         }
     }
@@ -77,7 +78,7 @@ static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
         fk_finding f = {
             FK_FINDING_DISAGREEMENT, m->line, 0, NULL, m->tag, "bmi", bmi_why, accepted};
         if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f)) {
-            c->status = fk_failf(c->err, FK_EFINDING, "stopped at line %ld", m->line);
+            c->status = fk_failf(c->err, FK_EFINDING, _("stopped at line %ld"), m->line);
             return 1;
         }
     }
@@ -103,7 +104,7 @@ static fk_status fk__check_all(fk__check *c)
     if (s == FK_OK)
         s = c->status;
     if (s == FK_OK && c->accept_tag != NULL && !c->accept_done)
-        s = fk_failf(c->err, FK_ENOENT, "no disagreement for tag %s", c->accept_tag);
+        s = fk_failf(c->err, FK_ENOENT, _("no disagreement for tag %s"), c->accept_tag);
     if (s == FK_OK)
         s = fk_job_moves_audit(c->job, c->err);
     return fk_job_end(c->job, s, c->err);
@@ -114,13 +115,13 @@ fk_status fk_step_check(fk_job *job, const fk_check_options *opts, const fk_call
 {
     memset(out, 0, sizeof *out);
     if (opts->accept_counts && opts->accept_tag != NULL)
-        return fk_failf(err, FK_EINVAL, "accept either a disagreement or the counts, not both");
+        return fk_failf(err, FK_EINVAL, _("accept either a disagreement or the counts, not both"));
     if (opts->accept_counts)
         return opts->reason != NULL
                    ? fk_job_counts_accept(job, opts->reason, err)
-                   : fk_failf(err, FK_EINVAL, "accepting the counts needs a reason");
+                   : fk_failf(err, FK_EINVAL, _("accepting the counts needs a reason"));
     if ((opts->accept_tag != NULL) != (opts->reason != NULL))
-        return fk_failf(err, FK_EINVAL, "accepting a disagreement needs its tag and a reason");
+        return fk_failf(err, FK_EINVAL, _("accepting a disagreement needs its tag and a reason"));
     fk__check c = {
         .job = job, .accept_tag = opts->accept_tag, .reason = opts->reason, .cb = cb, .err = err};
     /* The order/package reconciliation: a finding unless a manager accepted it. */
@@ -128,8 +129,8 @@ fk_status fk_step_check(fk_job *job, const fk_check_options *opts, const fk_call
     fk_status s = fk_job_reconcile(job, &rec, err);
     if (s == FK_OK && !rec.is_opened)
         s = fk_failf(err, FK_EFINDING,
-                     "no package has been opened: nothing to check (run 'fukan open JOBDIR"
-                     " PACKAGE' first)");
+                     _("no package has been opened: nothing to check (run 'fukan open JOBDIR"
+                       " PACKAGE' first)"));
     if (s == FK_OK) {
         fk_reconciliation_describe(&rec, out->counts, sizeof out->counts);
         out->counts_shown = rec.differs || rec.is_empty;

@@ -15,6 +15,7 @@
 #include "mailing.h"
 #include "postal/mailsort.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <pthread.h>
 #include <stdio.h>
@@ -45,7 +46,7 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
         size_t cap = l->cap ? 2 * l->cap : 1024;
         fk__entry *items = fk_realloc(l->items, cap * sizeof *items);
         if (items == NULL) {
-            l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
+            l->status = fk_failf(l->err, FK_ENOMEM, _("out of memory"));
             return 1;
         }
         l->items = items;
@@ -94,7 +95,7 @@ static fk_status fk__sort(fk__list *l, fk_err *err)
     fk_free(order);
     fk_free(addresses);
     fk_free(codes);
-    return s == FK_OK ? FK_OK : fk_failf(err, s, "out of memory sorting into mailing order");
+    return s == FK_OK ? FK_OK : fk_failf(err, s, _("out of memory sorting into mailing order"));
 }
 
 static fk_status fk__buf_write(void *closure, const unsigned char *data, size_t len)
@@ -206,7 +207,7 @@ static fk_status fk__note_add(fk__task *t, size_t i, bool is_held, const char *d
         size_t cap = t->cap_notes ? 2 * t->cap_notes : 16;
         fk__note *notes = fk_realloc(t->notes, cap * sizeof *notes);
         if (notes == NULL)
-            return fk_failf(&t->err, FK_ENOMEM, "out of memory");
+            return fk_failf(&t->err, FK_ENOMEM, _("out of memory"));
         t->notes = notes;
         t->cap_notes = cap;
     }
@@ -253,7 +254,7 @@ static fk_status fk__check(fk__worker *w, fk__task *t)
     for (int d = 0; d < n; d++) {
         fk_err ignored;
         if (writers[d] != NULL && fk_doc_writer_close(writers[d], &ignored) != FK_OK && s == FK_OK)
-            s = fk_failf(&t->err, FK_EIO, "preflight failed");
+            s = fk_failf(&t->err, FK_EIO, _("preflight failed"));
     }
     return s;
 }
@@ -284,7 +285,7 @@ static fk_status fk__store_task(fk__compose *c, fk__task *t)
                 f.reason = why;
             }
             if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f))
-                return fk_failf(c->err, FK_EFINDING, "stopped at line %ld", e->line);
+                return fk_failf(c->err, FK_EFINDING, _("stopped at line %ld"), e->line);
         }
         return FK_OK;
     }
@@ -313,7 +314,7 @@ static fk_status fk__task_load(fk__compose *c, fk__task *t)
     t->records = fk_calloc(n, sizeof *t->records);
     t->checks = fk_calloc(n, sizeof *t->checks);
     if (t->records == NULL || t->checks == NULL)
-        return fk_failf(c->err, FK_ENOMEM, "out of memory");
+        return fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     for (size_t i = 0; i < n; i++)
         fk_record_init(&t->records[i]);
     fk_status s = FK_OK;
@@ -347,13 +348,13 @@ static fk_status fk__workers_new(fk__compose *c)
 {
     c->workers = fk_calloc((size_t)c->jobs, sizeof *c->workers);
     if (c->workers == NULL)
-        return fk_failf(c->err, FK_ENOMEM, "out of memory");
+        return fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     fk_status s = FK_OK;
     for (int k = 0; s == FK_OK && k < c->jobs; k++) {
         c->workers[k].job = c->job;
         s = fk_mailing_new(c->job, &c->workers[k].mailing, c->err);
         if (s == FK_OK && (c->workers[k].fields = fk_fields_new()) == NULL)
-            s = fk_failf(c->err, FK_ENOMEM, "out of memory");
+            s = fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     }
     return s;
 }
@@ -372,7 +373,7 @@ static void fk__workers_free(fk__compose *c)
 static fk_status fk__run_tasks(fk__compose *c, fk__task *tasks, size_t n, const char *label)
 {
     pthread_t *threads = fk_calloc((size_t)c->jobs, sizeof *threads);
-    fk_status s = threads ? FK_OK : fk_failf(c->err, FK_ENOMEM, "out of memory");
+    fk_status s = threads ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     for (size_t wave = 0; s == FK_OK && wave < n; wave += (size_t)c->jobs) {
         size_t count = n - wave < (size_t)c->jobs ? n - wave : (size_t)c->jobs;
         for (size_t k = 0; s == FK_OK && k < count; k++)
@@ -391,7 +392,7 @@ static fk_status fk__run_tasks(fk__compose *c, fk__task *tasks, size_t n, const 
         for (size_t k = 0; count > 1 && k < started; k++)
             pthread_join(threads[k], NULL);
         if (started < count)
-            s = fk_failf(c->err, FK_EENV, "cannot start a composing thread");
+            s = fk_failf(c->err, FK_EENV, _("cannot start a composing thread"));
         for (size_t k = 0; k < count; k++) {
             if (s == FK_OK)
                 s = fk__store_task(c, &tasks[wave + k]);
@@ -432,7 +433,7 @@ static fk_status fk__preflight(fk__compose *c, fk__entry **cand, size_t n, fk__e
     size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
     bool *printable = fk_calloc(n + 1, sizeof *printable);
     fk__task *tasks = fk_calloc(n / per + 2, sizeof *tasks);
-    fk_status s = printable && tasks ? FK_OK : fk_failf(c->err, FK_ENOMEM, "out of memory");
+    fk_status s = printable && tasks ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk__run_tasks(c, tasks, fk__split(cand, n, per, printable, tasks), "preflight");
     for (size_t i = 0; s == FK_OK && i < n; i++) {
@@ -485,14 +486,14 @@ static fk_status fk__summary_table(fk_report *r, const char *title, const fk_mai
     static const double widths[] = {60, 40};
     char **cells = fk_calloc(2 * n + 1, sizeof *cells);
     fk_status s =
-        cells ? fk_report_heading(r, title, err) : fk_failf(err, FK_ENOMEM, "out of memory");
+        cells ? fk_report_heading(r, title, err) : fk_failf(err, FK_ENOMEM, _("out of memory"));
     for (size_t i = 0; s == FK_OK && i < n; i++) {
         char pieces[24];
         snprintf(pieces, sizeof pieces, "%zu", rows[i].pieces);
         cells[2 * i] = fk_strdup(rows[i].key[0] ? rows[i].key : "(不正)");
         cells[2 * i + 1] = fk_strdup(pieces);
         if (cells[2 * i] == NULL || cells[2 * i + 1] == NULL)
-            s = fk_failf(err, FK_ENOMEM, "out of memory");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     }
     if (s == FK_OK)
         s = fk_report_table(r, 2, columns, widths, n, (const char *const *)cells, err);
@@ -508,7 +509,7 @@ static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
 {
     const char **codes = fk_calloc(n + 1, sizeof *codes);
     if (codes == NULL)
-        return fk_failf(c->err, FK_ENOMEM, "out of memory");
+        return fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     for (size_t i = 0; i < n; i++)
         codes[i] = env[i]->postal;
     fk_mailsort_summary sum = {0};
@@ -519,7 +520,7 @@ static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
     if (s == FK_OK)
         s = fk_mailsort_write_csv(&sum, &csv);
     if (s != FK_OK)
-        s = fk_failf(c->err, s, "mailing summary: %s", fk_strerror(s));
+        s = fk_failf(c->err, s, _("mailing summary: %s"), fk_strerror(s));
     fk_report *r = s == FK_OK ? fk_report_new_stream(fk__buf_write, &pdf, c->err) : NULL;
     if (s == FK_OK && r == NULL)
         s = c->err->status;
@@ -562,13 +563,13 @@ static fk_status fk__compose_all(fk__compose *c)
     fk__task *tasks = fk_calloc(max_tasks, sizeof *tasks);
     size_t n_all = 0, n_tasks = 0;
     s = all && tasks ? fk_job_files_clear(c->job, c->err)
-                     : fk_failf(c->err, FK_ENOMEM, "out of memory");
+                     : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_buf_append_str(&c->run, "batch,serial,category,sheet,sheets,document,payload,"
                                        "stock_items\r\n");
     fk__entry **cand = fk_calloc(c->list.n + 1, sizeof *cand);
     if (s == FK_OK && cand == NULL)
-        s = fk_failf(c->err, FK_ENOMEM, "out of memory");
+        s = fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk__workers_new(c);
     for (int cat = 0; s == FK_OK && cat < FK_CAT_COUNT; cat++) {
@@ -609,37 +610,38 @@ static fk_status fk__check_ready(fk_job *job, const fk_compose_options *opts,
         return s;
     if (!counts.opened)
         return fk_failf(err, FK_ESTATE,
-                        "nothing is opened yet: run 'fukan open JOBDIR PACKAGE' first");
+                        _("nothing is opened yet: run 'fukan open JOBDIR PACKAGE' first"));
     if (st->by_state[FK_REC_ACCEPTED] > 0)
-        return fk_failf(err, FK_ESTATE, "%ld records are not checked yet: run 'fukan check JOBDIR'",
+        return fk_failf(err, FK_ESTATE,
+                        _("%ld records are not checked yet: run 'fukan check JOBDIR'"),
                         st->by_state[FK_REC_ACCEPTED]);
     if (fk_job_setting_get(job, "proof_approved_by", approved, sizeof approved, NULL) != FK_OK)
         return fk_failf(err, FK_ESTATE,
-                        "the proof set is not approved: a responsible manager runs"
-                        " 'fukan proof JOBDIR --approve'");
+                        _("the proof set is not approved: a responsible manager runs"
+                          " 'fukan proof JOBDIR --approve'"));
     long composed = st->by_state[FK_REC_COMPOSED] + st->by_state[FK_REC_PRINTED] +
                     st->by_state[FK_REC_VERIFIED] + st->by_state[FK_REC_DELIVERED];
     if (composed > 0 && !opts->replace)
         return fk_failf(err, FK_ESTATE,
-                        "the job is composed already (%ld records): composing again reassigns"
-                        " the serial numbers, so an earlier export no longer matches; give"
-                        " --replace --reason TEXT to compose again",
+                        _("the job is composed already (%ld records): composing again reassigns"
+                          " the serial numbers, so an earlier export no longer matches; give"
+                          " --replace --reason TEXT to compose again"),
                         composed);
     if (opts->replace && (opts->reason == NULL || opts->reason[0] == '\0'))
-        return fk_failf(err, FK_EINVAL, "--replace needs --reason TEXT (audited)");
+        return fk_failf(err, FK_EINVAL, _("--replace needs --reason TEXT (audited)"));
     if (st->by_state[FK_REC_CHECKED] + composed == 0)
         return fk_failf(err, FK_ESTATE,
-                        "no records to compose: every record is held back (see 'fukan status"
-                        " JOBDIR') or none was accepted");
+                        _("no records to compose: every record is held back (see 'fukan status"
+                          " JOBDIR') or none was accepted"));
     fk_reconciliation r;
     s = fk_job_reconcile(job, &r, err);
     if (s == FK_OK && fk_reconciliation_is_blocking(&r)) {
         char what[384];
         fk_reconciliation_describe(&r, what, sizeof what);
         s = fk_failf(err, FK_ESTATE,
-                     "the accepted counts differ from the order (%s): a responsible manager"
-                     " accepts them with 'fukan check JOBDIR --accept-counts --reason TEXT',"
-                     " or the package is replaced",
+                     _("the accepted counts differ from the order (%s): a responsible manager"
+                       " accepts them with 'fukan check JOBDIR --accept-counts --reason TEXT',"
+                       " or the package is replaced"),
                      what);
     }
     return s;
@@ -662,7 +664,7 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
 {
     memset(out, 0, sizeof *out);
     if (opts->jobs < 1 || opts->jobs > 64)
-        return fk_failf(err, FK_EINVAL, "the number of parallel jobs must be from 1 to 64");
+        return fk_failf(err, FK_EINVAL, _("the number of parallel jobs must be from 1 to 64"));
     fk__compose c = {.job = job, .jobs = opts->jobs, .cb = cb, .err = err};
     c.list.err = err;
     fk_buf_init(&c.run, (size_t)1 << 30);
@@ -692,8 +694,8 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
         s = c.list.status;
     if (s == FK_OK && c.list.n == 0)
         s = fk_failf(err, FK_ESTATE,
-                     "no records to compose: every record is held back (see"
-                     " 'fukan status JOBDIR')");
+                     _("no records to compose: every record is held back (see"
+                       " 'fukan status JOBDIR')"));
     if (s == FK_OK)
         s = fk__compose_all(&c);
     if (s == FK_OK)

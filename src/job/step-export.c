@@ -3,6 +3,7 @@
 #include "fukan.h"
 #include "core/files.h"
 #include "util/fsutil.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -29,6 +30,6 @@ fk_status fk_step_export(fk_job *job, const fk_export_options *opts, const fk_ca
     if (s == FK_OK)
         s = fk_job_files_export(job, opts->dir, fk__exported, &cb, &out->files, err);
     if (s == FK_OK && out->files == 0)
-        s = fk_failf(err, FK_ESTATE, "nothing to export: run 'fukan compose JOBDIR' first");
+        s = fk_failf(err, FK_ESTATE, _("nothing to export: run 'fukan compose JOBDIR' first"));
     return s;
 }

@@ -9,6 +9,7 @@
 #include "postal/postal.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -78,7 +79,7 @@ static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err 
             o->postal_warnings++;
         }
         if (s == FK_OK && !fk__report(o, &f))
-            s = fk_failf(err, FK_EFINDING, "stopped at line %ld", line);
+            s = fk_failf(err, FK_EFINDING, _("stopped at line %ld"), line);
         if (s != FK_OK || reject)
             return s;
     }
@@ -99,10 +100,10 @@ static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package 
     fk_ingest_options io = {.fiscal_year = fk_order_fiscal_year(fk_job_order(o->job))};
     fk_status s = FK_OK;
     if (opts->encoding != NULL && !fk_encoding_parse(opts->encoding, &io.encoding))
-        s = fk_failf(err, FK_EINVAL, "--encoding must be cp932 or utf-8");
+        s = fk_failf(err, FK_EINVAL, _("--encoding must be cp932 or utf-8"));
     if (s == FK_OK && opts->export_date != NULL &&
         fk_date_parse(opts->export_date, &io.export_date, NULL) != FK_OK)
-        s = fk_failf(err, FK_EINVAL, "--export-date: not a date");
+        s = fk_failf(err, FK_EINVAL, _("--export-date: not a date"));
     size_t csv_len;
     const char *csv = fk_package_csv(pkg, &csv_len);
     if (s == FK_OK)
@@ -170,12 +171,12 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_res
     bool seen = false;
     s = fk_job_package_seen(o->job, sha, &seen, err);
     if (s == FK_OK && seen && !opts->replace)
-        return fk_failf(err, FK_ESTATE, "%s: this package is already open in the job",
+        return fk_failf(err, FK_ESTATE, _("%s: this package is already open in the job"),
                         opts->package);
     char password[FK__PASSWORD_MAX];
     fk_package *pkg = NULL;
     if (s == FK_OK && opts->read_password == NULL)
-        s = fk_failf(err, FK_EINVAL, "no way to read the package's password");
+        s = fk_failf(err, FK_EINVAL, _("no way to read the package's password"));
     if (s == FK_OK)
         s = opts->read_password(opts->password_ctx, password, sizeof password, err);
     if (s == FK_OK)
@@ -185,7 +186,7 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_res
     if (s == FK_OK)
         s = fk_postal_db_open(NULL, &o->postal, err);
     if (s == FK_OK && (o->postal_result = fk_malloc(sizeof *o->postal_result)) == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk__store(o, opts, pkg, sha, &counts, err);
     if (s == FK_OK)

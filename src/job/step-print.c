@@ -4,6 +4,7 @@
 #include "print/print.h"
 #include "print/printlog.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <string.h>
 #include <time.h>
@@ -56,11 +57,11 @@ fk_status fk_step_print(fk_job *job, const fk_print_options *opts, fk_print_resu
     fk__select sel = {.opts = opts};
     fk_status s = fk_print_tally_foreach(job, time(NULL), fk__select_file, &sel, err);
     if (s == FK_OK && sel.failed)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK && sel.n == 0)
         s = fk_failf(err, FK_ENOENT,
-                     "no print file matches (run `fukan compose`, or see "
-                     "`fukan printlog JOBDIR --files`)");
+                     _("no print file matches (run `fukan compose`, or see "
+                       "`fukan printlog JOBDIR --files`)"));
     for (size_t i = 0; s == FK_OK && i < sel.n; i++) {
         fk_print_outcome o;
         s = fk_print_file(job, sel.names[i], &req, &o, err);

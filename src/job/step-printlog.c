@@ -6,6 +6,7 @@
 #include "print/printlog.h"
 #include "util/fsutil.h"
 #include "util/jdate.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -70,7 +71,7 @@ fk_status fk_step_printlog(fk_job *job, const fk_printlog_options *opts, fk_buf 
 {
     if (opts->format == FK_PRINTLOG_PDF || opts->format == FK_PRINTLOG_XLSX) {
         if (opts->path == NULL)
-            return fk_failf(err, FK_EINVAL, "printlog: --format %s needs -o FILE",
+            return fk_failf(err, FK_EINVAL, _("printlog: --format %s needs -o FILE"),
                             opts->format == FK_PRINTLOG_PDF ? "pdf" : "xlsx");
         return opts->format == FK_PRINTLOG_PDF ? fk__pdf(job, opts->path, err)
                                                : fk_print_log_write_xlsx(job, opts->path, err);

@@ -5,6 +5,7 @@
 #include "core/files.h"
 #include "mailing.h"
 #include "util/fsutil.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <spawn.h>
@@ -42,7 +43,7 @@ static fk_status fk__render(fk_job *job, fk_mailing *m, fk_category c, const cha
     fk_fields *f = fk_fields_new();
     int fiscal_year = fk_order_fiscal_year(fk_job_order(job));
     fk_status s = f ? fk_mailing_specimen(c, fiscal_year, &r, err)
-                    : fk_failf(err, FK_ENOMEM, "out of memory");
+                    : fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s != FK_OK) {
         fk_fields_free(f);
         return s;
@@ -96,7 +97,7 @@ fk_status fk_step_approve(fk_job *job, fk_err *err)
 {
     char who[128];
     if (fk_job_setting_get(job, "proof_rendered_by", who, sizeof who, NULL) != FK_OK)
-        return fk_failf(err, FK_ESTATE, "no proof set has been rendered: run 'fukan proof -o'");
+        return fk_failf(err, FK_ESTATE, _("no proof set has been rendered: run 'fukan proof -o'"));
     return fk_job_setting_set(job, "proof_approved_by", fk_job_user(job), err);
 }
 

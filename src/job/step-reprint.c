@@ -7,6 +7,7 @@
 #include "mailing.h"
 #include "print/print.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,7 +34,7 @@ static fk_status fk__parse(const char *list, fk__wanted_list *w, fk_err *err)
 {
     w->items = fk_calloc(FK__MAX_ENVELOPES, sizeof *w->items);
     if (w->items == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     for (const char *p = list; *p != '\0';) {
         size_t len = strcspn(p, ",");
         char id[32];
@@ -42,18 +43,18 @@ static fk_status fk__parse(const char *list, fk__wanted_list *w, fk_err *err)
         char *end, code[2] = {id[0], '\0'};
         if (len < 3 || len >= sizeof id || id[1] != '-' || !fk_category_parse(code, &c))
             return fk_failf(err, FK_EINVAL,
-                            "--envelopes: '%s' is not an envelope (C-SERIAL, "
-                            "e.g. S-000123)",
+                            _("--envelopes: '%s' is not an envelope (C-SERIAL, "
+                              "e.g. S-000123)"),
                             id);
         long serial = strtol(id + 2, &end, 10);
         if (*end != '\0' || serial < 1)
-            return fk_failf(err, FK_EINVAL, "--envelopes: '%s' is not an envelope", id);
+            return fk_failf(err, FK_EINVAL, _("--envelopes: '%s' is not an envelope"), id);
         if (w->n == FK__MAX_ENVELOPES)
-            return fk_failf(err, FK_ETOOBIG, "--envelopes: at most %d at a time",
+            return fk_failf(err, FK_ETOOBIG, _("--envelopes: at most %d at a time"),
                             FK__MAX_ENVELOPES);
         for (size_t i = 0; i < w->n; i++)
             if (w->items[i].category == c && w->items[i].serial == serial)
-                return fk_failf(err, FK_EINVAL, "--envelopes: %s is named twice", id);
+                return fk_failf(err, FK_EINVAL, _("--envelopes: %s is named twice"), id);
         fk_record_init(&w->items[w->n].record);
         w->items[w->n].category = c;
         w->items[w->n++].serial = serial;
@@ -62,7 +63,7 @@ static fk_status fk__parse(const char *list, fk__wanted_list *w, fk_err *err)
             p++;
     }
     if (w->n == 0)
-        return fk_failf(err, FK_EINVAL, "--envelopes: no envelope named");
+        return fk_failf(err, FK_EINVAL, _("--envelopes: no envelope named"));
     return FK_OK;
 }
 
@@ -102,13 +103,13 @@ static fk_status fk__check_envelopes(const fk__wanted_list *w, fk_err *err)
         snprintf(id, sizeof id, "%c-%06ld", fk_category_code(it->category), it->serial);
         if (!it->found)
             return fk_failf(err, FK_ENOENT,
-                            "envelope %s: no such envelope in this job "
-                            "(composed envelopes only)",
+                            _("envelope %s: no such envelope in this job "
+                              "(composed envelopes only)"),
                             id);
         if (it->state == FK_REC_DELIVERED)
             return fk_failf(err, FK_ESTATE,
-                            "envelope %s: delivered already: a delivered "
-                            "envelope is not reprinted",
+                            _("envelope %s: delivered already: a delivered "
+                              "envelope is not reprinted"),
                             id);
     }
     return FK_OK;
@@ -222,8 +223,8 @@ fk_status fk_step_reprint(fk_job *job, const fk_reprint_options *opts, const fk_
     memset(out, 0, sizeof *out);
     if (opts->reason == NULL || opts->reason[0] == '\0')
         return fk_failf(err, FK_EINVAL,
-                        "a reprint needs --reason TEXT (it is printed over the "
-                        "designated count and logged with its reason)");
+                        _("a reprint needs --reason TEXT (it is printed over the "
+                          "designated count and logged with its reason)"));
     fk__wanted_list w = {0};
     fk_mailing *m = NULL;
     fk_fields *fields = NULL;
@@ -238,12 +239,12 @@ fk_status fk_step_reprint(fk_job *job, const fk_reprint_options *opts, const fk_
     if (s == FK_OK)
         s = fk_mailing_new(job, &m, err);
     if (s == FK_OK && (fields = fk_fields_new()) == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     long per = fk_order_batch_size(fk_job_order(job));
     fk_category *cats = s == FK_OK ? fk_calloc(w.n, sizeof *cats) : NULL;
     int *batches = cats != NULL ? fk_calloc(w.n, sizeof *batches) : NULL;
     if (s == FK_OK && batches == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     size_t groups = s == FK_OK ? fk__groups(&w, per, cats, batches) : 0;
     out->envelopes = (long)w.n;
     for (size_t g = 0; s == FK_OK && g < groups; g++) {

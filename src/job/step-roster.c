@@ -7,6 +7,7 @@
 #include "util/fsutil.h"
 #include "util/jdate.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -118,11 +119,11 @@ static fk_status fk__write(fk_job *job, const char *dir, const fk_callbacks *cb,
     if (s == FK_OK)
         s = fk_job_users_foreach(job, fk__row, &r, err);
     if (s == FK_OK && r.rows > 0 && r.cells[r.rows * FK__COLS - 1] == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory listing the roster");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory listing the roster"));
     char csv[4096], pdf[4096];
     if (s == FK_OK && (!fk_fs_join(csv, sizeof csv, dir, "roster.csv") ||
                        !fk_fs_join(pdf, sizeof pdf, dir, "roster.pdf")))
-        s = fk_failf(err, FK_EINVAL, "%s: path too long", dir);
+        s = fk_failf(err, FK_EINVAL, _("%s: path too long"), dir);
     if (s == FK_OK)
         s = fk_fs_write_atomic(csv, r.csv.data, r.csv.len, err);
     if (s == FK_OK)

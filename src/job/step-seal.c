@@ -10,6 +10,7 @@
 #include "util/jdate.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,7 +39,7 @@ static fk_status fk__write_password_file(const char *path, const char *password,
     ok = close(fd) == 0 && ok;
     if (!ok) {
         unlink(path);
-        return fk_failf(err, FK_EIO, "%s: cannot write the password", path);
+        return fk_failf(err, FK_EIO, _("%s: cannot write the password"), path);
     }
     return FK_OK;
 }
@@ -101,7 +102,7 @@ fk_status fk_step_seal(const fk_seal_options *a, char password[FK_SEAL_PASSWORD_
                            : a->notice && fk_fs_exists(a->notice)             ? a->notice
                                                                               : NULL;
     if (existing)
-        return fk_failf(err, FK_EEXIST, "%s: already exists, not overwritten", existing);
+        return fk_failf(err, FK_EEXIST, _("%s: already exists, not overwritten"), existing);
     char *csv = NULL;
     size_t len = 0;
     fk_status st = fk_fs_read_file(a->csv, FK_PACKAGE_MAX_CSV, &csv, &len, err);

@@ -13,6 +13,7 @@
 #include "print/printlog.h"
 #include "summary.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -61,7 +62,7 @@ fk_status fk_job_summary_add_section(fk_job_summary *s, const char *key, const c
                                      fk_err *err)
 {
     if (s->n_sec == FK__MAX_SECTIONS)
-        return fk_failf(err, FK_ETOOBIG, "status: more than %d sections", FK__MAX_SECTIONS);
+        return fk_failf(err, FK_ETOOBIG, _("status: more than %d sections"), FK__MAX_SECTIONS);
     snprintf(s->sec[s->n_sec].key, sizeof s->sec[0].key, "%s", key);
     snprintf(s->sec[s->n_sec].title, sizeof s->sec[0].title, "%s", title);
     s->sec[s->n_sec].first = s->n_rows;
@@ -73,7 +74,7 @@ static fk_status fk__add(fk_job_summary *s, const char *key, const char *label, 
                          long n, fk_err *err)
 {
     if (s->n_sec == 0 || s->n_rows == FK__MAX_ROWS)
-        return fk_failf(err, FK_ETOOBIG, "status: a row outside a section or too many rows");
+        return fk_failf(err, FK_ETOOBIG, _("status: a row outside a section or too many rows"));
     fk__row *r = &s->rows[s->n_rows++];
     snprintf(r->key, sizeof r->key, "%s", key);
     snprintf(r->label, sizeof r->label, "%s", label);
@@ -364,7 +365,7 @@ fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
     *out = NULL;
     fk_job_summary *s = fk_calloc(1, sizeof *s);
     if (s == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     bool rendered = false, approved = false;
     char recovered[FK_ERR_MSG_MAX];
     fk__recover_prints(job, recovered, sizeof recovered);
@@ -374,7 +375,7 @@ fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
     if (st == FK_OK)
         st = fk_job_held_foreach(job, fk__held, s, err);
     if (st == FK_OK && !s->held_truncated && s->n_held < (size_t)s->states.by_state[FK_REC_HELD])
-        st = fk_failf(err, FK_ENOMEM, "out of memory listing the held records");
+        st = fk_failf(err, FK_ENOMEM, _("out of memory listing the held records"));
     if (st == FK_OK)
         st = fk__sections(job, s, &rendered, &approved, err);
     if (st == FK_OK)

@@ -3,6 +3,7 @@
 #include "fukan.h"
 #include "compose/doc.h"
 #include "compose/template.h"
+#include "util/i18n.h"
 
 #include <string.h>
 
@@ -38,7 +39,7 @@ fk_status fk_step_template_check(const char *path, const fk_callbacks *cb,
     fk_status s = fk_template_check(path, fk__finding, &c, err);
     out->findings = c.count;
     if (s == FK_EFINDING)
-        return fk_failf(err, FK_EFINDING, "%s: %zu finding%s", path, c.count,
+        return fk_failf(err, FK_EFINDING, _("%s: %zu finding%s"), path, c.count,
                         c.count == 1 ? "" : "s");
     if (s != FK_OK)
         return s;
@@ -55,7 +56,7 @@ fk_status fk_step_template_check(const char *path, const fk_callbacks *cb,
         if (cb != NULL && cb->finding != NULL)
             (void)cb->finding(cb->ctx, &f);
         out->findings = 1;
-        return fk_failf(err, FK_EFINDING, "%s: 1 finding", path);
+        return fk_failf(err, FK_EFINDING, _("%s: 1 finding"), path);
     }
     return s;
 }

@@ -6,6 +6,7 @@
 #include "verify/camera.h"
 #include "verify/images.h"
 #include "verify/jobplan.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -97,7 +98,7 @@ static fk_status fk__finish_check(fk_job *job, const fk_verify_options *o,
              out->missing_all);
     if (out->failed > 0 || out->failed_all > 0 || out->missing_all > 0)
         return fk_failf(err, FK_EFINDING,
-                        "%ld envelopes failed in this check; job: %ld failed, %ld missing",
+                        _("%ld envelopes failed in this check; job: %ld failed, %ld missing"),
                         out->failed, out->failed_all, out->missing_all);
     return FK_OK;
 }
@@ -163,7 +164,7 @@ static fk_status fk__check(fk_job *job, const fk_verify_options *o, fk_verify_ou
         snprintf(source, sizeof source, "station");
         station = true;
         if (s == FK_OK && o->station == NULL)
-            s = fk_failf(err, FK_EINVAL, "verify: no scan station");
+            s = fk_failf(err, FK_EINVAL, _("verify: no scan station"));
         if (s == FK_OK)
             s = o->station(o->ctx, job, v, &res, err);
     }
@@ -215,7 +216,7 @@ static fk_status fk__rework_all(fk_job *job, const fk_verify_options *o,
     fk__failed f = {0};
     fk_status s = fk_job_encl_foreach(job, fk__collect_failed, &f, err);
     if (s == FK_OK && f.out_of_memory)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     for (size_t i = 0; s == FK_OK && i < f.n; i++) {
         s = fk_job_encl_rework(job, f.c[i], f.serial[i], o->reason ? o->reason : "", err);
         if (s == FK_OK) {
@@ -263,7 +264,7 @@ fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts, fk_verify_o
     switch (opts->mode) {
     case FK_VERIFY_HISTORY:
         if (!fk_verify_parse_envelope(opts->envelope, &c, &serial))
-            s = fk_failf(err, FK_EINVAL, "'%s' is not an envelope (C-SERIAL, e.g. S-000123)",
+            s = fk_failf(err, FK_EINVAL, _("'%s' is not an envelope (C-SERIAL, e.g. S-000123)"),
                          opts->envelope);
         else
             s = fk_job_encl_history(job, c, serial, fk__event_cb, &copy, err);
@@ -277,7 +278,7 @@ fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts, fk_verify_o
         if (strcmp(opts->envelope, "failed") == 0)
             return fk__rework_all(job, opts, out, err);
         if (!fk_verify_parse_envelope(opts->envelope, &c, &serial))
-            return fk_failf(err, FK_EINVAL, "'%s' is not an envelope (C-SERIAL, e.g. S-000123)",
+            return fk_failf(err, FK_EINVAL, _("'%s' is not an envelope (C-SERIAL, e.g. S-000123)"),
                             opts->envelope);
         s = fk_job_encl_rework(job, c, serial, opts->reason ? opts->reason : "", err);
         snprintf(out->details, sizeof out->details, "envelope %s opened for rework",

@@ -2,6 +2,7 @@
 #include "addrnum.h"
 
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -144,7 +145,7 @@ fk_status fk_addrnum_extract(const char *rest, char *out, size_t size, fk_err *e
         out[0] = '\0';
     const size_t len = strlen(rest);
     if (len > FK_ADDRNUM_MAX_INPUT)
-        return fk_failf(err, FK_ETOOBIG, "address longer than %d bytes", FK_ADDRNUM_MAX_INPUT);
+        return fk_failf(err, FK_ETOOBIG, _("address longer than %d bytes"), FK_ADDRNUM_MAX_INPUT);
 
     /* Rules 1 and 2: decode, normalise, delete & / ・ . */
     uint32_t cps[FK_ADDRNUM_MAX_INPUT];
@@ -153,7 +154,7 @@ fk_status fk_addrnum_extract(const char *rest, char *out, size_t size, fk_err *e
         uint32_t c;
         const size_t k = fk_utf8_decode(rest + i, len - i, &c);
         if (k == 0)
-            return fk_failf(err, FK_EFORMAT, "address is not valid UTF-8 (byte %zu)", i + 1);
+            return fk_failf(err, FK_EFORMAT, _("address is not valid UTF-8 (byte %zu)"), i + 1);
         i += k;
         c = fk__normalise(c, n > 0 ? cps[n - 1] : 0);
         if (!fk__is_deleted(c))
@@ -224,7 +225,7 @@ fk_status fk_addrnum_extract(const char *rest, char *out, size_t size, fk_err *e
     }
     tmp[o] = '\0';
     if (o + 1 > size)
-        return fk_failf(err, FK_ETOOBIG, "display number longer than the output buffer");
+        return fk_failf(err, FK_ETOOBIG, _("display number longer than the output buffer"));
     memcpy(out, tmp, o + 1);
     return FK_OK;
 }

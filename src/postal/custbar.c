@@ -1,5 +1,6 @@
 /* Customer barcode encoding and geometry: see custbar.h. */
 #include "custbar.h"
+#include "util/i18n.h"
 
 #include <assert.h>
 #include <string.h>
@@ -39,10 +40,10 @@ fk_status fk_custbar_encode(const char *postal7, const char *display, fk_custbar
     fk_custbar cb;
     memset(&cb, 0, sizeof cb);
     if (postal7 == NULL || strlen(postal7) != 7)
-        return fk_failf(err, FK_EINVAL, "postal code must have 7 digits");
+        return fk_failf(err, FK_EINVAL, _("postal code must have 7 digits"));
     for (int i = 0; i < 7; i++) {
         if (postal7[i] < '0' || postal7[i] > '9')
-            return fk_failf(err, FK_EINVAL, "postal code must have 7 digits");
+            return fk_failf(err, FK_EINVAL, _("postal code must have 7 digits"));
         cb.data[i] = (unsigned char)(postal7[i] - '0');
     }
     int n = 7;
@@ -61,7 +62,7 @@ fk_status fk_custbar_encode(const char *postal7, const char *display, fk_custbar
             shift = FK_CUSTBAR_CC1 + 2, digit = c - 'U';
         } else {
             return fk_failf(err, FK_EINVAL,
-                            "display number may hold only digits, '-' and A-Z (position %zu)",
+                            _("display number may hold only digits, '-' and A-Z (position %zu)"),
                             (size_t)(p - display) + 1);
         }
         if (n == FK_CUSTBAR_DATA_CHARS) {

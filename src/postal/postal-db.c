@@ -7,6 +7,7 @@
 #include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -63,9 +64,9 @@ static fk_status fk__validate(fk_postal_db *db, fk_err *err)
     const unsigned char *m = db->map;
     const size_t size = db->size;
     if (size < FK__HEADER_SIZE + FK__NPREFS * 4 || memcmp(m, FK__MAGIC, 8) != 0)
-        return fk_failf(err, FK_EFORMAT, "%s: not a fukan postal-code table", db->path);
+        return fk_failf(err, FK_EFORMAT, _("%s: not a fukan postal-code table"), db->path);
     if (fk__rd32(m + 8) != FK__VERSION)
-        return fk_failf(err, FK_EFORMAT, "%s: table format %u, expected %u (rebuild fukan)",
+        return fk_failf(err, FK_EFORMAT, _("%s: table format %u, expected %u (rebuild fukan)"),
                         db->path, (unsigned)fk__rd32(m + 8), FK__VERSION);
     db->n_entries = fk__rd32(m + 12);
     db->n_cities = fk__rd32(m + 16);
@@ -78,9 +79,9 @@ static fk_status fk__validate(fk_postal_db *db, fk_err *err)
         off_towns != off_cities + (uint64_t)db->n_cities * FK__CITY_SIZE ||
         off_strings != off_towns + (uint64_t)db->n_towns * 4 ||
         off_strings + db->strings_size != size || db->strings_size == 0)
-        return fk_failf(err, FK_EFORMAT, "%s: inconsistent table layout", db->path);
+        return fk_failf(err, FK_EFORMAT, _("%s: inconsistent table layout"), db->path);
     if (fk__fnv1a(m + FK__HEADER_SIZE, size - FK__HEADER_SIZE) != fk__rd32(m + 60))
-        return fk_failf(err, FK_EFORMAT, "%s: table content does not match its hash", db->path);
+        return fk_failf(err, FK_EFORMAT, _("%s: table content does not match its hash"), db->path);
     db->prefs = m + FK__HEADER_SIZE;
     db->entries = m + off_entries;
     db->cities = m + off_cities;
@@ -88,13 +89,13 @@ static fk_status fk__validate(fk_postal_db *db, fk_err *err)
     db->strings = (const char *)m + off_strings;
     const uint32_t ss = db->strings_size;
     if (db->strings[0] != '\0' || db->strings[ss - 1] != '\0')
-        return fk_failf(err, FK_EFORMAT, "%s: bad string pool", db->path);
+        return fk_failf(err, FK_EFORMAT, _("%s: bad string pool"), db->path);
     for (unsigned i = 0; i < 4; i++)
         if (fk__rd32(m + 44 + 4 * i) >= ss)
-            return fk_failf(err, FK_EFORMAT, "%s: bad source record", db->path);
+            return fk_failf(err, FK_EFORMAT, _("%s: bad source record"), db->path);
     for (unsigned i = 0; i < FK__NPREFS; i++)
         if (fk__rd32(db->prefs + 4 * i) >= ss || (i > 0 && fk__rd32(db->prefs + 4 * i) == 0))
-            return fk_failf(err, FK_EFORMAT, "%s: bad prefecture table", db->path);
+            return fk_failf(err, FK_EFORMAT, _("%s: bad prefecture table"), db->path);
     uint32_t prev = 0;
     for (uint32_t i = 0; i < db->n_entries; i++) {
         const unsigned char *e = db->entries + (size_t)i * FK__ENTRY_SIZE;
@@ -102,18 +103,18 @@ static fk_status fk__validate(fk_postal_db *db, fk_err *err)
         if (code > 9999999u || (i > 0 && code <= prev) || fk__rd32(e + 4) >= ss ||
             fk__rd32(e + 8) >= ss || fk__rd16(e + 12) >= db->n_cities || e[14] < 1 ||
             e[14] >= FK__NPREFS || e[15] > FK_POSTAL_KIND_BUSINESS)
-            return fk_failf(err, FK_EFORMAT, "%s: bad entry %u", db->path, (unsigned)i);
+            return fk_failf(err, FK_EFORMAT, _("%s: bad entry %u"), db->path, (unsigned)i);
         prev = code;
     }
     for (uint32_t i = 0; i < db->n_cities; i++) {
         const unsigned char *c = db->cities + (size_t)i * FK__CITY_SIZE;
         if (fk__rd32(c) >= ss || (uint64_t)fk__rd32(c + 4) + fk__rd16(c + 8) > db->n_towns ||
             c[10] < 1 || c[10] >= FK__NPREFS)
-            return fk_failf(err, FK_EFORMAT, "%s: bad municipality %u", db->path, (unsigned)i);
+            return fk_failf(err, FK_EFORMAT, _("%s: bad municipality %u"), db->path, (unsigned)i);
     }
     for (uint32_t i = 0; i < db->n_towns; i++)
         if (fk__rd32(db->towns + 4 * (size_t)i) >= ss)
-            return fk_failf(err, FK_EFORMAT, "%s: bad town reference", db->path);
+            return fk_failf(err, FK_EFORMAT, _("%s: bad town reference"), db->path);
     db->package = db->strings + fk__rd32(m + 44);
     db->version = db->strings + fk__rd32(m + 48);
     db->published = db->strings + fk__rd32(m + 52);
@@ -142,18 +143,19 @@ fk_status fk_postal_db_open(const char *path, fk_postal_db **out, fk_err *err)
     fk_postal_db *db = fk_calloc(1, sizeof *db);
     if (db == NULL || (db->path = fk_strdup(path)) == NULL) {
         fk_free(db);
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     }
     fk_status s = FK_OK;
     const int fd = open(path, O_RDONLY | O_CLOEXEC);
     struct stat st;
     if (fd < 0) {
         s = fk_failf(err, errno == ENOENT ? FK_ENOENT : FK_EIO,
-                     "%s: %s (run scripts/fetch-postal-data, then rebuild)", path, strerror(errno));
+                     _("%s: %s (run scripts/fetch-postal-data, then rebuild)"), path,
+                     strerror(errno));
     } else if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        s = fk_failf(err, FK_EIO, "%s: not a regular file", path);
+        s = fk_failf(err, FK_EIO, _("%s: not a regular file"), path);
     } else if ((uint64_t)st.st_size > FK__MAX_SIZE || st.st_size < (off_t)FK__HEADER_SIZE) {
-        s = fk_failf(err, FK_EFORMAT, "%s: not a fukan postal-code table", path);
+        s = fk_failf(err, FK_EFORMAT, _("%s: not a fukan postal-code table"), path);
     } else {
         void *map = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
         if (map == MAP_FAILED) {
@@ -441,11 +443,11 @@ fk_status fk_postal_db_match(const fk_postal_db *db, const fk_postal_entry *entr
     memset(out, 0, sizeof *out);
     const unsigned char *rec = fk__find(db, entry->code);
     if (rec == NULL)
-        return fk_failf(err, FK_EINVAL, "postal code %s is not in the list", entry->code);
+        return fk_failf(err, FK_EINVAL, _("postal code %s is not in the list"), entry->code);
     const size_t len = strlen(address);
     if (!fk_utf8_is_valid(address, len) ||
         (building != NULL && !fk_utf8_is_valid(building, strlen(building))))
-        return fk_failf(err, FK_EFORMAT, "address is not valid UTF-8");
+        return fk_failf(err, FK_EFORMAT, _("address is not valid UTF-8"));
     const char *a = address;
     size_t p = fk__skip_blanks(a, len, 0);
 

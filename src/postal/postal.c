@@ -3,6 +3,7 @@
 
 #include "addrnum.h"
 #include "util/buf.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -13,10 +14,10 @@ fk_status fk_postal_compute(const fk_postal_db *db, const char *postal, const ch
     memset(out, 0, sizeof *out);
     char code[8];
     if (fk_postal_code_normalise(postal, code) != FK_OK)
-        return fk_failf(err, FK_EINVAL, "postal code must be 7 digits (NNN-NNNN)");
+        return fk_failf(err, FK_EINVAL, _("postal code must be 7 digits (NNN-NNNN)"));
     if (strlen(address) > FK_ADDRNUM_MAX_INPUT / 2 ||
         (building != NULL && strlen(building) > FK_ADDRNUM_MAX_INPUT / 2 - 1))
-        return fk_failf(err, FK_ETOOBIG, "address or building line too long");
+        return fk_failf(err, FK_ETOOBIG, _("address or building line too long"));
     if (fk_postal_db_lookup(db, code, &out->entry) != FK_OK) {
         memcpy(out->entry.code, code, sizeof code);
         out->verdict = FK_POSTAL_UNKNOWN_CODE;

@@ -4,6 +4,7 @@
 #include "printlog.h"
 #include "core/files.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <cups/cups.h>
 #include <stdio.h>
@@ -49,20 +50,20 @@ static fk_status fk__check_queue_name(const char *queue, fk_err *err)
     if (queue == NULL || queue[0] == '\0')
         return fk_failf(
             err, FK_EINVAL,
-            "no printer: give --printer QUEUE or set `printer` in the order (job.yaml)");
+            _("no printer: give --printer QUEUE or set `printer` in the order (job.yaml)"));
     const char *at = strchr(queue, '@');
     if (at != NULL && !fk__is_local_host(at + 1))
         return fk_failf(err, FK_EPERM,
-                        "queue '%s' is on another host: fukan prints only to the local cupsd "
-                        "(the job's machine is isolated)",
+                        _("queue '%s' is on another host: fukan prints only to the local cupsd "
+                          "(the job's machine is isolated)"),
                         queue);
     size_t n = at ? (size_t)(at - queue) : strlen(queue);
     if (n == 0 || n > 127)
-        return fk_failf(err, FK_EINVAL, "'%s' is not a CUPS queue name", queue);
+        return fk_failf(err, FK_EINVAL, _("'%s' is not a CUPS queue name"), queue);
     for (size_t i = 0; i < n; i++) {
         unsigned char c = (unsigned char)queue[i];
         if (c <= ' ' || c == '/' || c == '#' || c == '\\' || c == '\'' || c == '"' || c >= 0x7f)
-            return fk_failf(err, FK_EINVAL, "'%s' is not a CUPS queue name", queue);
+            return fk_failf(err, FK_EINVAL, _("'%s' is not a CUPS queue name"), queue);
     }
     return FK_OK;
 }
@@ -76,17 +77,18 @@ static fk_status fk__connect(fk__cups *c, fk_err *err)
     else
         snprintf(c->where, sizeof c->where, "%s:%d", server, port);
     if (!fk__is_local_host(server))
-        return fk_failf(err, FK_EPERM,
-                        "the CUPS server %s is not this machine: fukan prints only to the local "
-                        "cupsd (the job's machine is isolated; check CUPS_SERVER and client.conf)",
-                        c->where);
+        return fk_failf(
+            err, FK_EPERM,
+            _("the CUPS server %s is not this machine: fukan prints only to the local "
+              "cupsd (the job's machine is isolated; check CUPS_SERVER and client.conf)"),
+            c->where);
     c->http =
         httpConnect2(server, port, NULL, AF_UNSPEC, HTTP_ENCRYPTION_IF_REQUESTED, 1, 5000, NULL);
     /* libcups's last error and errno describe the cleanup, not the refused connection. */
     if (c->http == NULL)
         return fk_failf(err, FK_EENV,
-                        "cannot reach the local CUPS server at %s: cupsd is not running or does "
-                        "not listen there",
+                        _("cannot reach the local CUPS server at %s: cupsd is not running or does "
+                          "not listen there"),
                         c->where);
     return FK_OK;
 }
@@ -158,11 +160,11 @@ static fk_status fk__queue_state(fk__cups *c, const char *queue, int *state, boo
     ipp_status_t status = cupsLastError();
     fk_status s = FK_OK;
     if (status == IPP_STATUS_ERROR_NOT_FOUND) {
-        s = fk_failf(err, FK_EENV, "queue '%s' does not exist on the local CUPS server (%s)", queue,
-                     c->where);
+        s = fk_failf(err, FK_EENV, _("queue '%s' does not exist on the local CUPS server (%s)"),
+                     queue, c->where);
     } else if (resp == NULL || status > IPP_STATUS_OK_CONFLICTING) {
-        s = fk_failf(err, FK_EENV, "queue '%s' on the local CUPS server (%s): %s", queue, c->where,
-                     cupsLastErrorString());
+        s = fk_failf(err, FK_EENV, _("queue '%s' on the local CUPS server (%s): %s"), queue,
+                     c->where, cupsLastErrorString());
     } else {
         ipp_attribute_t *a = ippFindAttribute(resp, "printer-state", IPP_TAG_ENUM);
         *state = a ? ippGetInteger(a, 0) : IPP_PSTATE_IDLE;
@@ -190,8 +192,8 @@ static fk_status fk__queue_state(fk__cups *c, const char *queue, int *state, boo
         }
         if (type & CUPS_PRINTER_REMOTE)
             s = fk_failf(err, FK_EPERM,
-                         "queue '%s' forwards to another host's CUPS: fukan prints only to "
-                         "queues of the local cupsd",
+                         _("queue '%s' forwards to another host's CUPS: fukan prints only to "
+                           "queues of the local cupsd"),
                          queue);
     }
     ippDelete(resp);
@@ -205,11 +207,11 @@ static fk_status fk__check_queue(fk__cups *c, const char *queue, fk_err *err)
     char desc[400];
     fk_status s = fk__queue_state(c, queue, &state, &accepting, desc, sizeof desc, err);
     if (s == FK_OK && !accepting)
-        s = fk_failf(err, FK_EENV, "queue '%s' rejects jobs (CUPS: %s): run `cupsaccept %s`", queue,
-                     desc, queue);
+        s = fk_failf(err, FK_EENV, _("queue '%s' rejects jobs (CUPS: %s): run `cupsaccept %s`"),
+                     queue, desc, queue);
     else if (s == FK_OK && state == IPP_PSTATE_STOPPED)
-        s = fk_failf(err, FK_EENV, "queue '%s' is stopped (CUPS: %s): run `cupsenable %s`", queue,
-                     desc, queue);
+        s = fk_failf(err, FK_EENV, _("queue '%s' is stopped (CUPS: %s): run `cupsenable %s`"),
+                     queue, desc, queue);
     return s;
 }
 
@@ -237,8 +239,8 @@ static fk_status fk__job_get(fk__cups *c, long id, fk__job_info *info, fk_err *e
     if (status == IPP_STATUS_ERROR_NOT_FOUND) {
         info->found = false;
     } else if (resp == NULL || status > IPP_STATUS_OK_CONFLICTING) {
-        s = fk_failf(err, FK_EENV, "CUPS job %ld on the local CUPS server (%s): %s", id, c->where,
-                     cupsLastErrorString());
+        s = fk_failf(err, FK_EENV, _("CUPS job %ld on the local CUPS server (%s): %s"), id,
+                     c->where, cupsLastErrorString());
     } else {
         info->found = true;
         ipp_attribute_t *a = ippFindAttribute(resp, "job-state", IPP_TAG_ENUM);
@@ -299,13 +301,13 @@ static fk_status fk__wait(fk__cups *c, const char *queue, long id, int timeout, 
         if (s != FK_OK)
             return s;
         if (!info->found)
-            return fk_failf(err, FK_EENV, "CUPS job %ld is gone from the local CUPS server (%s)",
+            return fk_failf(err, FK_EENV, _("CUPS job %ld is gone from the local CUPS server (%s)"),
                             id, c->where);
         if (fk__jstate_is_final(info->state))
             return FK_OK;
         if (canceled) {
             if (time(NULL) > deadline + 30)
-                return fk_failf(err, FK_EENV, "CUPS job %ld on queue '%s' does not end (%s)", id,
+                return fk_failf(err, FK_EENV, _("CUPS job %ld on queue '%s' does not end (%s)"), id,
                                 queue, fk__jstate_name(info->state));
         } else {
             int state = 0;
@@ -342,26 +344,26 @@ static fk_status fk__send(fk__cups *c, fk_job *job, long entry, const char *queu
     cupsFreeOptions(n, options);
     *job_id = id;
     if (id <= 0)
-        return fk_failf(err, FK_EENV, "queue '%s' refused the job: %s", queue,
+        return fk_failf(err, FK_EENV, _("queue '%s' refused the job: %s"), queue,
                         cupsLastErrorString());
     /* Recorded before the document goes: a crash from here on is resolved by the job id. */
     fk_status s = fk_job_print_set_sent(job, entry, id, err);
     if (s != FK_OK)
         return s;
     if (cupsStartDocument(c->http, queue, id, file, CUPS_FORMAT_PDF, 1) != HTTP_STATUS_CONTINUE)
-        return fk_failf(err, FK_EENV, "queue '%s', CUPS job %d: cannot send the document: %s",
+        return fk_failf(err, FK_EENV, _("queue '%s', CUPS job %d: cannot send the document: %s"),
                         queue, id, cupsLastErrorString());
     for (size_t off = 0; off < pdf->len; off += FK__CHUNK) {
         size_t len = pdf->len - off < FK__CHUNK ? pdf->len - off : FK__CHUNK;
         if (cupsWriteRequestData(c->http, (const char *)pdf->data + off, len) !=
             HTTP_STATUS_CONTINUE) {
             (void)cupsFinishDocument(c->http, queue);
-            return fk_failf(err, FK_EENV, "queue '%s', CUPS job %d: sending failed: %s", queue, id,
-                            cupsLastErrorString());
+            return fk_failf(err, FK_EENV, _("queue '%s', CUPS job %d: sending failed: %s"), queue,
+                            id, cupsLastErrorString());
         }
     }
     if (cupsFinishDocument(c->http, queue) > IPP_STATUS_OK_CONFLICTING)
-        return fk_failf(err, FK_EENV, "queue '%s', CUPS job %d: %s", queue, id,
+        return fk_failf(err, FK_EENV, _("queue '%s', CUPS job %d: %s"), queue, id,
                         cupsLastErrorString());
     return FK_OK;
 }
@@ -460,7 +462,7 @@ static int fk__collect_pending(const fk_print_entry *e, void *ctx)
         if (items != NULL)
             p->items = items;
         if (strings == NULL) {
-            p->status = fk_failf(p->err, FK_ENOMEM, "out of memory");
+            p->status = fk_failf(p->err, FK_ENOMEM, _("out of memory"));
             return 1;
         }
         p->strings = strings;
@@ -474,7 +476,7 @@ static int fk__collect_pending(const fk_print_entry *e, void *ctx)
     str[2] = fk_strdup(e->job_name);
     p->n++;
     if (str[0] == NULL || str[1] == NULL || str[2] == NULL) {
-        p->status = fk_failf(p->err, FK_ENOMEM, "out of memory");
+        p->status = fk_failf(p->err, FK_ENOMEM, _("out of memory"));
         return 1;
     }
     copy->file = str[0];
@@ -567,7 +569,7 @@ fk_status fk_print_recover(fk_job *job, int timeout, long *resolved, fk_err *err
         if (s != FK_OK) {
             char why[FK_ERR_MSG_MAX];
             snprintf(why, sizeof why, "%s", fk_err_message(err));
-            s = fk_failf(err, s, "%ld print-log entr%s await CUPS's outcome: %s", (long)p.n,
+            s = fk_failf(err, s, _("%ld print-log entr%s await CUPS's outcome: %s"), (long)p.n,
                          p.n == 1 ? "y" : "ies", why);
         }
     }
@@ -624,7 +626,7 @@ fk_status fk_print_file(fk_job *job, const char *file, const fk_print_request *r
     if (s == FK_OK)
         s = fk_print_tally_foreach(job, time(NULL), fk__find_target, &t, err);
     if (s == FK_OK && !t.found)
-        s = fk_failf(err, FK_ENOENT, "%s: no such print file in the job (run `fukan compose`)",
+        s = fk_failf(err, FK_ENOENT, _("%s: no such print file in the job (run `fukan compose`)"),
                      file);
     if (s != FK_OK)
         return s;
@@ -681,8 +683,8 @@ fk_status fk_print_file(fk_job *job, const char *file, const fk_print_request *r
             char why[FK_ERR_MSG_MAX];
             snprintf(why, sizeof why, "%s", fk_err_message(err));
             s = fk_failf(err, s,
-                         "%s: the outcome of CUPS job %ld on queue '%s' is unknown (%s); the "
-                         "next `fukan print` records it",
+                         _("%s: the outcome of CUPS job %ld on queue '%s' is unknown (%s); the "
+                           "next `fukan print` records it"),
                          file, id, queue, why);
         }
     }
@@ -706,14 +708,14 @@ fk_status fk_print_file(fk_job *job, const char *file, const fk_print_request *r
         out->message[n] = '\0';
         if (s == FK_OK && state != FK_PRINT_COMPLETED && info.sheets > 0)
             s = fk_failf(err, FK_EENV,
-                         "%s on queue '%s': CUPS job %ld %s: %s; the print log counts the %ld "
-                         "of %ld sheets CUPS reported (partially printed)",
+                         _("%s on queue '%s': CUPS job %ld %s: %s; the print log counts the %ld "
+                           "of %ld sheets CUPS reported (partially printed)"),
                          file, queue, id, fk_print_state_name(state), message, info.sheets,
                          t.file.sheets);
         else if (s == FK_OK && state != FK_PRINT_COMPLETED)
             s = fk_failf(err, FK_EENV,
-                         "%s on queue '%s': CUPS job %ld %s: %s; no sheets reported, the file "
-                         "is not marked printed",
+                         _("%s on queue '%s': CUPS job %ld %s: %s; no sheets reported, the file "
+                           "is not marked printed"),
                          file, queue, id, fk_print_state_name(state), message);
     }
     fk__disconnect(&c);

@@ -3,6 +3,7 @@
 #include "util/jdate.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -35,14 +36,15 @@ fk_status fk_print_check_reason(const char *reason, fk_err *err)
 {
     size_t n = reason ? strlen(reason) : 0;
     if (fk__is_blank(reason))
-        return fk_failf(err, FK_EINVAL, "--reason must not be empty");
+        return fk_failf(err, FK_EINVAL, _("--reason must not be empty"));
     if (n > FK__REASON_MAX)
-        return fk_failf(err, FK_EINVAL, "--reason is %zu bytes; at most %d", n, FK__REASON_MAX);
+        return fk_failf(err, FK_EINVAL, _("--reason is %zu bytes; at most %d"), n, FK__REASON_MAX);
     if (!fk_utf8_is_valid(reason, n))
-        return fk_failf(err, FK_EINVAL, "--reason is not valid UTF-8");
+        return fk_failf(err, FK_EINVAL, _("--reason is not valid UTF-8"));
     for (size_t i = 0; i < n; i++)
         if ((unsigned char)reason[i] < 0x20 || reason[i] == 0x7f)
-            return fk_failf(err, FK_EINVAL, "--reason must be one line without control characters");
+            return fk_failf(err, FK_EINVAL,
+                            _("--reason must be one line without control characters"));
     return FK_OK;
 }
 
@@ -56,9 +58,9 @@ fk_status fk_print_check_designation(const char *file, long designated, long pri
         return FK_OK;
     if (fk__is_blank(reason))
         return fk_failf(err, FK_ESTATE,
-                        "%s: %ld sheets are designated and %ld are already printed; printing %ld "
-                        "more is %ld over the designation: give --reason TEXT to print them "
-                        "anyway (the over-count and its reason go into the print log)",
+                        _("%s: %ld sheets are designated and %ld are already printed; printing %ld "
+                          "more is %ld over the designation: give --reason TEXT to print them "
+                          "anyway (the over-count and its reason go into the print log)"),
                         file, designated, printed, to_send, over);
     return fk_print_check_reason(reason, err);
 }
@@ -88,7 +90,7 @@ static int fk__add_file(const fk_job_file *f, void *ctx)
         size_t cap = l->cap ? 2 * l->cap : 64;
         fk__item *items = fk_realloc(l->items, cap * sizeof *items);
         if (items == NULL) {
-            l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
+            l->status = fk_failf(l->err, FK_ENOMEM, _("out of memory"));
             return 1;
         }
         l->items = items;
@@ -104,7 +106,7 @@ static int fk__add_file(const fk_job_file *f, void *ctx)
     if (it->name == NULL || it->document == NULL) {
         fk_free(it->name);
         fk_free(it->document);
-        l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
+        l->status = fk_failf(l->err, FK_ENOMEM, _("out of memory"));
         return 1;
     }
     l->n++;
@@ -129,7 +131,7 @@ static int fk__add_print(const fk_print_entry *e, void *ctx)
         }
         if (e->parent != NULL && it->parent == NULL &&
             (it->parent = fk_strdup(e->parent)) == NULL) {
-            l->status = fk_failf(l->err, FK_ENOMEM, "out of memory");
+            l->status = fk_failf(l->err, FK_ENOMEM, _("out of memory"));
             return 1;
         }
         break;
@@ -350,7 +352,7 @@ static int fk__write_entry(const fk_print_entry *e, void *ctx)
     fk__writer *w = ctx;
     char(*cells)[FK__CELL] = fk_malloc(FK__COLS * sizeof *cells);
     if (cells == NULL) {
-        w->status = fk_failf(w->err, FK_ENOMEM, "out of memory");
+        w->status = fk_failf(w->err, FK_ENOMEM, _("out of memory"));
         return 1;
     }
     fk__cells(e, false, cells);
@@ -361,7 +363,7 @@ static int fk__write_entry(const fk_print_entry *e, void *ctx)
     }
     fk_free(cells);
     if (w->status != FK_OK && w->status != FK_ENOMEM)
-        w->status = fk_failf(w->err, w->status, "print log: %s", fk_strerror(w->status));
+        w->status = fk_failf(w->err, w->status, _("print log: %s"), fk_strerror(w->status));
     return w->status != FK_OK;
 }
 
@@ -380,7 +382,7 @@ static fk_status fk__write(fk_job *job, fk_buf *out, bool csv, fk_err *err)
                            "user", "job", "state", "reason");
     }
     if (s != FK_OK)
-        return fk_failf(err, s, "print log: %s", fk_strerror(s));
+        return fk_failf(err, s, _("print log: %s"), fk_strerror(s));
     s = fk_job_prints_foreach(job, fk__write_entry, &w, err);
     return s == FK_OK ? w.status : s;
 }
@@ -407,7 +409,7 @@ static int fk__xlsx_entry(const fk_print_entry *e, void *ctx)
     fk__xlsx *x = ctx;
     char(*cells)[FK__CELL] = fk_malloc(FK__COLS * sizeof *cells);
     if (cells == NULL) {
-        x->status = fk_failf(x->err, FK_ENOMEM, "out of memory");
+        x->status = fk_failf(x->err, FK_ENOMEM, _("out of memory"));
         return 1;
     }
     for (int line = 0; line < 2; line++) {
@@ -425,7 +427,7 @@ static int fk__xlsx_entry(const fk_print_entry *e, void *ctx)
                                                  strtod(cells[c], NULL), NULL)
                         : worksheet_write_string(x->sheet, x->row, (lxw_col_t)c, cells[c], NULL);
             if (rc != LXW_NO_ERROR) {
-                x->status = fk_failf(x->err, FK_EIO, "print log XLSX: %s", lxw_strerror(rc));
+                x->status = fk_failf(x->err, FK_EIO, _("print log XLSX: %s"), lxw_strerror(rc));
                 break;
             }
         }
@@ -439,12 +441,12 @@ fk_status fk_print_log_write_xlsx(fk_job *job, const char *path, fk_err *err)
 {
     lxw_workbook *wb = workbook_new(path);
     if (wb == NULL)
-        return fk_failf(err, FK_EIO, "%s: cannot create the workbook", path);
+        return fk_failf(err, FK_EIO, _("%s: cannot create the workbook"), path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "印刷ログ");
-    fk__xlsx x = {ws, 1, ws ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory"), err};
+    fk__xlsx x = {ws, 1, ws ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory")), err};
     for (int c = 0; x.status == FK_OK && c < FK__COLS; c++)
         if (worksheet_write_string(ws, 0, (lxw_col_t)c, fk__ja_header[c], NULL) != LXW_NO_ERROR)
-            x.status = fk_failf(err, FK_EIO, "%s: cannot write the header", path);
+            x.status = fk_failf(err, FK_EIO, _("%s: cannot write the header"), path);
     fk_status s =
         x.status == FK_OK ? fk_job_prints_foreach(job, fk__xlsx_entry, &x, err) : x.status;
     if (s == FK_OK)
@@ -507,7 +509,7 @@ static fk_status fk__table_row(fk__table *x, const char *const cells[FK__PDF_COL
         size_t cap = x->cap ? 2 * x->cap : 32 * FK__PDF_COLS;
         char **grown = fk_realloc(t->cells, cap * sizeof *grown);
         if (grown == NULL)
-            return fk_failf(x->err, FK_ENOMEM, "out of memory");
+            return fk_failf(x->err, FK_ENOMEM, _("out of memory"));
         t->cells = grown;
         x->cap = cap;
     }
@@ -516,7 +518,7 @@ static fk_status fk__table_row(fk__table *x, const char *const cells[FK__PDF_COL
         if (t->cells[t->nrows * FK__PDF_COLS + c] == NULL) {
             for (size_t k = 0; k < c; k++)
                 fk_free(t->cells[t->nrows * FK__PDF_COLS + k]);
-            return fk_failf(x->err, FK_ENOMEM, "out of memory");
+            return fk_failf(x->err, FK_ENOMEM, _("out of memory"));
         }
     }
     t->nrows++;

@@ -5,6 +5,7 @@
 #include "core/files.h"
 #include "util/fsutil.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -29,19 +30,20 @@ static int fk__handover(const fk_receipt *r, void *ctx)
 fk_status fk_erase_precheck(fk_job *job, bool force, const char *reason, fk_err *err)
 {
     if (force && (reason == NULL || reason[0] == '\0'))
-        return fk_failf(err, FK_EINVAL, "--force needs --reason TEXT (printed on the certificate)");
+        return fk_failf(err, FK_EINVAL,
+                        _("--force needs --reason TEXT (printed on the certificate)"));
     fk__handovers h = {0};
     fk_status s = fk_job_receipts_foreach(job, fk__handover, &h, err);
     if (s != FK_OK || force)
         return s;
     if (!h.delivered)
         return fk_failf(err, FK_ESTATE,
-                        "not erased: the envelopes are not delivered (fukan receipt JOBDIR"
-                        " deliver); --force --reason TEXT overrides");
+                        _("not erased: the envelopes are not delivered (fukan receipt JOBDIR"
+                          " deliver); --force --reason TEXT overrides"));
     if (!h.returned)
         return fk_failf(err, FK_ESTATE,
-                        "not erased: the medium and the password notice are not returned (fukan"
-                        " receipt JOBDIR return); --force --reason TEXT overrides");
+                        _("not erased: the medium and the password notice are not returned (fukan"
+                          " receipt JOBDIR return); --force --reason TEXT overrides"));
     return FK_OK;
 }
 
@@ -267,6 +269,6 @@ fk_status fk_certificate_paper(fk_job *job, const fk_certificate_spec *spec, fk_
     if (s == FK_OK)
         s = fk_paper_set_footer(p, spec->checkpoint);
     if (s != FK_OK)
-        return fk_failf(err, s, "erasure certificate: %s", fk_strerror(s));
+        return fk_failf(err, s, _("erasure certificate: %s"), fk_strerror(s));
     return FK_OK;
 }

@@ -5,6 +5,7 @@
 #include "core/erase.h"
 #include "core/records.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -181,7 +182,7 @@ fk_status fk_reconcile_new(fk_job *job, const fk_stage_inputs *inputs, fk_reconc
 {
     fk_reconcile *r = fk_calloc(1, sizeof *r);
     if (r == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory for the reconciliation");
+        return fk_failf(err, FK_ENOMEM, _("out of memory for the reconciliation"));
     fk_job_counts counts;
     fk_status s = fk_job_receipts_foreach(job, fk__delivered, r, err);
     if (s == FK_OK)
@@ -197,7 +198,7 @@ fk_status fk_reconcile_new(fk_job *job, const fk_stage_inputs *inputs, fk_reconc
         fk__fill f = {.r = r, .in = inputs};
         s = fk_job_stage_counts_foreach(job, fk__stage, &f, err);
         if (s == FK_OK && f.full)
-            s = fk_failf(err, FK_ETOOBIG, "more than %d reconciliation rows", FK__MAX_ROWS);
+            s = fk_failf(err, FK_ETOOBIG, _("more than %d reconciliation rows"), FK__MAX_ROWS);
     }
     if (s != FK_OK) {
         fk_free(r);
@@ -339,7 +340,7 @@ fk_status fk_reconcile_xlsx(const fk_reconcile *r, const char *path, fk_err *err
 {
     lxw_workbook *wb = workbook_new(path);
     if (wb == NULL)
-        return fk_failf(err, FK_EIO, "%s: cannot create the workbook", path);
+        return fk_failf(err, FK_EIO, _("%s: cannot create the workbook"), path);
     lxw_worksheet *ws = workbook_add_worksheet(wb, "取扱い状況報告");
     lxw_format *bold = workbook_add_format(wb);
     format_set_bold(bold);
@@ -382,7 +383,7 @@ fk_status fk_reconcile_paper(const fk_reconcile *r, fk_job *job, fk_paper *p, fk
     char(*cells)[FK__NCOLS + 1][160] = fk_calloc(r->n ? r->n : 1, sizeof *cells);
     const char **ptrs = fk_calloc((r->n + 1) * (FK__NCOLS + 1), sizeof *ptrs);
     char checkpoint[128], ward[256];
-    fk_status s = cells && ptrs ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s = cells && ptrs ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
         s = fk_audit_checkpoint(job, checkpoint, sizeof checkpoint, err);
     for (size_t i = 0; s == FK_OK && i < r->n; i++) {
@@ -405,7 +406,7 @@ fk_status fk_reconcile_paper(const fk_reconcile *r, fk_job *job, fk_paper *p, fk
                                                : "不一致の段階があります。事故報告書を"
                                                  "作成してください。") != FK_OK ||
          fk_paper_set_footer(p, checkpoint) != FK_OK))
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     fk_free(cells);
     fk_free(ptrs);
     return s;

@@ -2,6 +2,7 @@
 #include "incident.h"
 #include "core/audit.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -35,11 +36,11 @@ fk_status fk_incident_open(fk_job *job, fk_incident *in, fk_err *err)
 {
     if (in->what == NULL || in->what[0] == '\0' || in->occurred_at == NULL ||
         in->occurred_at[0] == '\0')
-        return fk_failf(err, FK_EINVAL, "an incident needs --what and --when");
+        return fk_failf(err, FK_EINVAL, _("an incident needs --what and --when"));
     if (!fk_incident_serials_valid(in->serials))
         return fk_failf(err, FK_EINVAL,
-                        "--serials must list envelope serials such as S-0012,D-0450 (or '-'),"
-                        " never names");
+                        _("--serials must list envelope serials such as S-0012,D-0450 (or '-'),"
+                          " never names"));
     fk_status s = fk_job_begin(job, err);
     if (s != FK_OK)
         return s;
@@ -116,7 +117,7 @@ static int fk__paper(const fk_incident *in, void *ctx)
     if (s == FK_OK)
         s = fk_paper_set_footer(p, checkpoint);
     if (s != FK_OK)
-        sh->status = fk_failf(sh->err, s, "incident report: %s", fk_strerror(s));
+        sh->status = fk_failf(sh->err, s, _("incident report: %s"), fk_strerror(s));
     return 1;
 }
 
@@ -127,7 +128,7 @@ fk_status fk_incident_paper(fk_job *job, long id, fk_paper *p, fk_err *err)
     if (s == FK_OK)
         s = sh.status;
     if (s == FK_OK && !sh.found)
-        s = fk_failf(err, FK_ENOENT, "no incident %ld", id);
+        s = fk_failf(err, FK_ENOENT, _("no incident %ld"), id);
     return s;
 }
 
@@ -178,7 +179,8 @@ fk_status fk_incident_list(fk_job *job, fk_buf *out, fk_err *err)
 {
     fk__list l = {.out = out};
     fk_status s = fk_job_incidents_foreach(job, fk__line, &l, err);
-    return s == FK_OK && l.status != FK_OK ? fk_failf(err, l.status, "incident list too long") : s;
+    return s == FK_OK && l.status != FK_OK ? fk_failf(err, l.status, _("incident list too long"))
+                                           : s;
 }
 
 fk_status fk_incident_csv(fk_job *job, fk_buf *out, fk_err *err)
@@ -187,5 +189,6 @@ fk_status fk_incident_csv(fk_job *job, fk_buf *out, fk_err *err)
     l.status = fk_buf_append_str(out, "\xEF\xBB\xBF番号,発生日時,報告日時,報告者,内容,通番,"
                                       "応急措置,連絡先,連絡日時,事後対応,完了日時,完了者\r\n");
     fk_status s = fk_job_incidents_foreach(job, fk__line, &l, err);
-    return s == FK_OK && l.status != FK_OK ? fk_failf(err, l.status, "incident list too long") : s;
+    return s == FK_OK && l.status != FK_OK ? fk_failf(err, l.status, _("incident list too long"))
+                                           : s;
 }

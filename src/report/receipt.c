@@ -5,6 +5,7 @@
 #include "core/moves.h"
 #include "util/jdate.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <limits.h>
 #include <stdio.h>
@@ -101,7 +102,7 @@ static fk_status fk__check_delivery(fk_handover *h, fk_err *err)
             used += (size_t)n;
     }
     if (used > 0)
-        return fk_failf(err, FK_EFINDING, "delivery refused: the counts do not reconcile: %s",
+        return fk_failf(err, FK_EFINDING, _("delivery refused: the counts do not reconcile: %s"),
                         diff);
     return FK_OK;
 }
@@ -223,15 +224,16 @@ static fk_status fk__build_paper(fk_job *job, fk_handover *h)
 fk_status fk_handover_new(fk_job *job, const fk_handover_spec *spec, fk_handover **out, fk_err *err)
 {
     if (spec->ward_staff == NULL || spec->ward_staff[0] == '\0')
-        return fk_failf(err, FK_EINVAL, "the ward's staff member is required (--ward-staff NAME)");
+        return fk_failf(err, FK_EINVAL,
+                        _("the ward's staff member is required (--ward-staff NAME)"));
     if (spec->kind == FK_HANDOVER_DELIVER && spec->verified == NULL)
-        return fk_failf(err, FK_EINVAL, "a delivery needs the verified counts");
+        return fk_failf(err, FK_EINVAL, _("a delivery needs the verified counts"));
     if (fk_job_user(job) == NULL)
-        return fk_failf(err, FK_EPERM, "log in first");
+        return fk_failf(err, FK_EPERM, _("log in first"));
     fk_handover *h = fk_calloc(1, sizeof *h);
     if (h == NULL || (h->paper = fk_paper_new()) == NULL) {
         fk_free(h);
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     }
     h->spec = *spec;
     snprintf(h->ward_staff, sizeof h->ward_staff, "%s", spec->ward_staff);
@@ -240,7 +242,7 @@ fk_status fk_handover_new(fk_job *job, const fk_handover_spec *spec, fk_handover
     fk__who who = {.id = fk_job_user(job), .name = h->handler_name, .size = sizeof h->handler_name};
     fk_status s = fk_job_receipts_foreach(job, fk__scan_receipt, &scan, err);
     if (s == FK_OK && scan.same_kind)
-        s = fk_failf(err, FK_EEXIST, "a %s receipt already exists for this job",
+        s = fk_failf(err, FK_EEXIST, _("a %s receipt already exists for this job"),
                      fk_handover_kind_name(spec->kind));
     if (s == FK_OK)
         s = fk_job_users_foreach(job, fk__find_user, &who, err);
@@ -257,7 +259,7 @@ fk_status fk_handover_new(fk_job *job, const fk_handover_spec *spec, fk_handover
         if (spec->kind == FK_HANDOVER_DELIVER)
             fk_counts_format(h->counts, h->counts_text, sizeof h->counts_text);
         if (fk__build_paper(job, h) != FK_OK)
-            s = fk_failf(err, FK_ENOMEM, "out of memory building the receipt");
+            s = fk_failf(err, FK_ENOMEM, _("out of memory building the receipt"));
     }
     if (s != FK_OK) {
         fk_handover_free(h);

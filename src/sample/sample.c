@@ -11,6 +11,7 @@
 
 #include "core/record.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <iconv.h>
@@ -919,7 +920,7 @@ static fk_status fk__make_row(const fk__gen *g, fk__rng *r, size_t index, fk_cat
     int tries = 0;
     do {
         if (++tries > 200)
-            return fk_failf(err, FK_EINVAL, "sample: no consistent values for row %zu", index);
+            return fk_failf(err, FK_EINVAL, _("sample: no consistent values for row %zu"), index);
         fk__profile p;
         fk__choose_profile(r, cat, h->age, k, &p);
         fk__fill_health(r, &p, h);
@@ -1303,7 +1304,7 @@ static fk_status fk__emit_line(fk__out *o, fk_err *err)
 {
     fk_status st = fk_buf_append_str(&o->line, o->eol);
     if (st != FK_OK)
-        return fk_failf(err, st, "sample: row too long");
+        return fk_failf(err, st, _("sample: row too long"));
     for (size_t i = 0; i < o->line.len; i++)
         if (o->line.data[i] == '\n')
             o->lines++;
@@ -1314,7 +1315,7 @@ static fk_status fk__emit_line(fk__out *o, fk_err *err)
         if (o->conv_cap < len) {
             char *p = fk_realloc(o->conv, len);
             if (p == NULL)
-                return fk_failf(err, FK_ENOMEM, "sample: out of memory");
+                return fk_failf(err, FK_ENOMEM, _("sample: out of memory"));
             o->conv = p;
             o->conv_cap = len;
         }
@@ -1323,13 +1324,13 @@ static fk_status fk__emit_line(fk__out *o, fk_err *err)
         char *outp = o->conv;
         size_t out_left = o->conv_cap;
         if (iconv(o->cd, &in, &in_left, &outp, &out_left) == (size_t)-1)
-            return fk_failf(err, FK_EINVAL, "sample: a character has no CP932 form (line %zu)",
+            return fk_failf(err, FK_EINVAL, _("sample: a character has no CP932 form (line %zu)"),
                             o->lines);
         data = o->conv;
         len = o->conv_cap - out_left;
     }
     if (len > 0 && fwrite(data, 1, len, o->fp) != len)
-        return fk_failf(err, FK_EIO, "sample: write failed: %s", strerror(errno));
+        return fk_failf(err, FK_EIO, _("sample: write failed: %s"), strerror(errno));
     fk_buf_reset(&o->line);
     return FK_OK;
 }
@@ -1342,7 +1343,7 @@ static fk_status fk__emit_row(fk__out *o, fk__rng *r, const fk__row *row, fk_err
         bool quote = (c == C_NAME || c == C_ADDR || c == C_BUILDING) && fk__chance(r, 4);
         if ((c > 0 && (st = fk_buf_append_byte(&o->line, ',')) != FK_OK) ||
             (st = fk__append_field(&o->line, row->f[c], quote)) != FK_OK)
-            return fk_failf(err, st, "sample: row too long");
+            return fk_failf(err, st, _("sample: row too long"));
     }
     return fk__emit_line(o, err);
 }
@@ -1353,7 +1354,7 @@ static fk_status fk__report(fk_buf *rep, size_t line, const char *kind, fk_err *
         return FK_OK;
     fk_status st = fk_buf_appendf(rep, "%zu\t%s\n", line, kind);
     if (st != FK_OK)
-        return fk_failf(err, st, "sample: report too long");
+        return fk_failf(err, st, _("sample: report too long"));
     return FK_OK;
 }
 
@@ -1426,20 +1427,20 @@ static fk_status fk__check_options(const fk_sample_options *opt, fk__gen *g, fk_
                        ? FK_SAMPLE_SEKKYOKU + FK_SAMPLE_DOUKI + FK_SAMPLE_HIHIMAN + FK_SAMPLE_JUSHIN
                        : opt->count;
     if (count > FK_SAMPLE_MAX_ROWS || opt->dirty > FK_SAMPLE_MAX_ROWS - count)
-        return fk_failf(err, FK_EINVAL, "sample: at most %u rows", FK_SAMPLE_MAX_ROWS);
+        return fk_failf(err, FK_EINVAL, _("sample: at most %u rows"), FK_SAMPLE_MAX_ROWS);
     if (opt->disagree > count)
-        return fk_failf(err, FK_EINVAL, "sample: --disagree exceeds the number of rows");
+        return fk_failf(err, FK_EINVAL, _("sample: --disagree exceeds the number of rows"));
     if (opt->bom && opt->encoding != FK_SAMPLE_UTF8)
-        return fk_failf(err, FK_EINVAL, "sample: a byte order mark needs UTF-8 output");
+        return fk_failf(err, FK_EINVAL, _("sample: a byte order mark needs UTF-8 output"));
     if (opt->fiscal_year < 2000 || opt->fiscal_year > 2099)
-        return fk_failf(err, FK_EINVAL, "sample: fiscal year must be 2000–2099");
+        return fk_failf(err, FK_EINVAL, _("sample: fiscal year must be 2000–2099"));
     if (!fk_date_is_valid(opt->today.year, opt->today.month, opt->today.day))
-        return fk_failf(err, FK_EINVAL, "sample: invalid export date");
+        return fk_failf(err, FK_EINVAL, _("sample: invalid export date"));
     g->exam_first = (fk_date){opt->fiscal_year, 4, 1};
     g->exam_last = (fk_date){opt->fiscal_year + 1, 3, 31};
     g->exam_usual_last = (fk_date){opt->fiscal_year, 12, 27};
     if (fk_date_cmp(opt->today, g->exam_first) < 0)
-        return fk_failf(err, FK_EINVAL, "sample: fiscal year %d starts after the export date",
+        return fk_failf(err, FK_EINVAL, _("sample: fiscal year %d starts after the export date"),
                         opt->fiscal_year);
     if (fk_date_cmp(opt->today, g->exam_last) < 0)
         g->exam_last = opt->today;
@@ -1467,7 +1468,7 @@ static fk_status fk__write_rows(fk__out *o, const fk__gen *g, const fk__layout *
 
     fk__row *row = fk_malloc(sizeof *row);
     if (row == NULL)
-        return fk_failf(err, FK_ENOMEM, "sample: out of memory");
+        return fk_failf(err, FK_ENOMEM, _("sample: out of memory"));
     fk_status st = FK_OK;
     size_t emitted = 0, planted = 0;
     for (size_t slot = 0; slot < lay->total && st == FK_OK; slot++) {
@@ -1493,7 +1494,7 @@ static fk_status fk__write_rows(fk__out *o, const fk__gen *g, const fk__layout *
                 d = X_UNKNOWN_CATEGORY;
                 st = fk__plant(g, lay, &r, d, index, emitted, &h, row)
                          ? FK_OK
-                         : fk_failf(err, FK_EINVAL, "sample: cannot plant row %zu", index);
+                         : fk_failf(err, FK_EINVAL, _("sample: cannot plant row %zu"), index);
             }
             if (st == FK_OK)
                 st = fk__report(dirty_report, line, fk__defect_names[d], err);
@@ -1545,7 +1546,7 @@ fk_status fk_sample_write(FILE *out, const fk_sample_options *opt, fk_buf *dirty
     lay.disagree = fk_calloc(lay.count + 1, 1);
     lay.planted = fk_calloc(lay.total + 1, 1);
     if (lay.category == NULL || lay.disagree == NULL || lay.planted == NULL) {
-        st = fk_failf(err, FK_ENOMEM, "sample: out of memory");
+        st = fk_failf(err, FK_ENOMEM, _("sample: out of memory"));
         goto done;
     }
     size_t at = 0;
@@ -1564,12 +1565,12 @@ fk_status fk_sample_write(FILE *out, const fk_sample_options *opt, fk_buf *dirty
     if (opt->encoding == FK_SAMPLE_CP932) {
         o.cd = iconv_open("CP932", "UTF-8");
         if (o.cd == (iconv_t)-1) {
-            st = fk_failf(err, FK_EENV, "sample: iconv has no CP932 converter");
+            st = fk_failf(err, FK_EENV, _("sample: iconv has no CP932 converter"));
             goto done;
         }
     }
     if (opt->bom && (st = fk_buf_append_str(&o.line, "\xEF\xBB\xBF")) != FK_OK) {
-        st = fk_failf(err, st, "sample: out of memory");
+        st = fk_failf(err, st, _("sample: out of memory"));
         goto done;
     }
     for (int c = 0; c < C_COUNT && st == FK_OK; c++) {
@@ -1579,14 +1580,14 @@ fk_status fk_sample_write(FILE *out, const fk_sample_options *opt, fk_buf *dirty
             st = fk_buf_append_str(&o.line, fk__header[c]);
     }
     if (st != FK_OK) {
-        st = fk_failf(err, st, "sample: out of memory");
+        st = fk_failf(err, st, _("sample: out of memory"));
         goto done;
     }
     if ((st = fk__emit_line(&o, err)) != FK_OK)
         goto done;
     st = fk__write_rows(&o, &g, &lay, dirty_report, disagree_report, progress, progress_ctx, err);
     if (st == FK_OK && fflush(out) != 0)
-        st = fk_failf(err, FK_EIO, "sample: write failed: %s", strerror(errno));
+        st = fk_failf(err, FK_EIO, _("sample: write failed: %s"), strerror(errno));
 done:
     if (o.cd != (iconv_t)-1)
         iconv_close(o.cd);

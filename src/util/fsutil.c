@@ -1,6 +1,7 @@
 /* Private-mode checks and atomic writes: see fsutil.h. */
 #include "fsutil.h"
 #include "mem.h"
+#include "util/i18n.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -14,7 +15,8 @@
 /* A symbolic link could point a job's data anywhere, or others' data into the job. */
 static fk_status fk__symlink(const char *path, fk_err *err)
 {
-    return fk_failf(err, FK_EUNSAFE, "%s: is a symbolic link; refused (use the real path)", path);
+    return fk_failf(err, FK_EUNSAFE, _("%s: is a symbolic link; refused (use the real path)"),
+                    path);
 }
 
 fk_status fk_fs_check_private_dir(const char *path, fk_err *err)
@@ -23,10 +25,10 @@ fk_status fk_fs_check_private_dir(const char *path, fk_err *err)
     if (lstat(path, &st) == 0 && S_ISLNK(st.st_mode))
         return fk__symlink(path, err);
     if (lstat(path, &st) != 0 || !S_ISDIR(st.st_mode))
-        return fk_failf(err, FK_ENOENT, "%s: not a directory", path);
+        return fk_failf(err, FK_ENOENT, _("%s: not a directory"), path);
     if ((st.st_mode & 077) != 0)
         return fk_failf(err, FK_EUNSAFE,
-                        "%s: directory is accessible by others (mode %03o); run chmod 700", path,
+                        _("%s: directory is accessible by others (mode %03o); run chmod 700"), path,
                         (unsigned)(st.st_mode & 0777));
     return FK_OK;
 }
@@ -39,10 +41,10 @@ fk_status fk_fs_check_private_file(const char *path, fk_err *err)
     if (S_ISLNK(st.st_mode))
         return fk__symlink(path, err);
     if (!S_ISREG(st.st_mode))
-        return fk_failf(err, FK_EUNSAFE, "%s: not a regular file", path);
+        return fk_failf(err, FK_EUNSAFE, _("%s: not a regular file"), path);
     if ((st.st_mode & 077) != 0)
         return fk_failf(err, FK_EUNSAFE,
-                        "%s: file is accessible by others (mode %03o); run chmod 600", path,
+                        _("%s: file is accessible by others (mode %03o); run chmod 600"), path,
                         (unsigned)(st.st_mode & 0777));
     return FK_OK;
 }
@@ -71,7 +73,7 @@ fk_status fk_fs_mkdir_private(const char *path, fk_err *err)
     if (errno != EEXIST)
         return fk_failf(err, FK_EIO, "%s: %s", path, strerror(errno));
     if (!fk__dir_is_empty(path))
-        return fk_failf(err, FK_EEXIST, "%s: already exists and is not empty", path);
+        return fk_failf(err, FK_EEXIST, _("%s: already exists and is not empty"), path);
     if (chmod(path, 0700) != 0)
         return fk_failf(err, FK_EIO, "%s: %s", path, strerror(errno));
     return FK_OK;
@@ -93,7 +95,7 @@ fk_status fk_fs_write_atomic(const char *path, const void *data, size_t len, fk_
 {
     char tmp[4096];
     if (snprintf(tmp, sizeof tmp, "%s.tmpXXXXXX", path) >= (int)sizeof tmp)
-        return fk_failf(err, FK_EINVAL, "%s: path too long", path);
+        return fk_failf(err, FK_EINVAL, _("%s: path too long"), path);
     int fd = mkstemp(tmp);
     if (fd < 0)
         return fk_failf(err, FK_EIO, "%s: %s", path, strerror(errno));
@@ -143,7 +145,7 @@ fk_status fk_fs_read_file(const char *path, size_t max, char **data, size_t *len
     while (buf != NULL) {
         if (n == cap) {
             if (cap >= max) {
-                s = fk_failf(err, FK_ETOOBIG, "%s: larger than %zu bytes", path, max);
+                s = fk_failf(err, FK_ETOOBIG, _("%s: larger than %zu bytes"), path, max);
                 break;
             }
             cap = cap * 2 > max ? max : cap * 2;
@@ -161,9 +163,9 @@ fk_status fk_fs_read_file(const char *path, size_t max, char **data, size_t *len
             break;
     }
     if (buf == NULL)
-        s = fk_failf(err, FK_ENOMEM, "%s: out of memory", path);
+        s = fk_failf(err, FK_ENOMEM, _("%s: out of memory"), path);
     else if (s == FK_OK && ferror(f))
-        s = fk_failf(err, FK_EIO, "%s: read error", path);
+        s = fk_failf(err, FK_EIO, _("%s: read error"), path);
     fclose(f);
     if (s != FK_OK) {
         fk_free(buf);

@@ -13,7 +13,7 @@
 
 #define FK_TEXT_DOMAIN "fukan"
 
-#define _(s) dgettext(FK_TEXT_DOMAIN, s)
+#define _(s)  dgettext(FK_TEXT_DOMAIN, s)
 #define N_(s) (s)
 /* Singular or plural by n (Japanese has one form; English two). */
 #define P_(s, p, n) dngettext(FK_TEXT_DOMAIN, s, p, n)

@@ -1,5 +1,6 @@
 /* Dates, eras and legal ages: see jdate.h. */
 #include "jdate.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -83,10 +84,10 @@ static fk_status fk__from_era(const fk__era_info *e, int ey, int m, int d, fk_da
 {
     int y = e->first.year + ey - 1;
     if (ey < 1 || !fk_date_is_valid(y, m, d))
-        return fk_failf(err, FK_EFORMAT, "invalid date");
+        return fk_failf(err, FK_EFORMAT, _("invalid date"));
     fk_date date = {y, m, d};
     if (fk_date_cmp(date, e->first) < 0 || fk_date_cmp(date, e->last) > 0)
-        return fk_failf(err, FK_EFORMAT, "date outside its era (%s)", e->name);
+        return fk_failf(err, FK_EFORMAT, _("date outside its era (%s)"), e->name);
     *out = date;
     return FK_OK;
 }
@@ -102,19 +103,19 @@ static fk_status fk__parse_gregorian(const char *s, fk_date *out, fk_err *err)
         (void)fk__read_int(&p, 2, &d);
     } else {
         if (!fk__read_int(&p, 4, &y) || p - s != 4)
-            return fk_failf(err, FK_EFORMAT, "unrecognised date form");
+            return fk_failf(err, FK_EFORMAT, _("unrecognised date form"));
         char sep = *p;
         if (sep != '-' && sep != '/')
-            return fk_failf(err, FK_EFORMAT, "unrecognised date form");
+            return fk_failf(err, FK_EFORMAT, _("unrecognised date form"));
         p++;
         if (!fk__read_int(&p, 2, &m) || *p != sep)
-            return fk_failf(err, FK_EFORMAT, "unrecognised date form");
+            return fk_failf(err, FK_EFORMAT, _("unrecognised date form"));
         p++;
         if (!fk__read_int(&p, 2, &d) || *p != '\0')
-            return fk_failf(err, FK_EFORMAT, "unrecognised date form");
+            return fk_failf(err, FK_EFORMAT, _("unrecognised date form"));
     }
     if (!fk_date_is_valid(y, m, d))
-        return fk_failf(err, FK_EFORMAT, "invalid date");
+        return fk_failf(err, FK_EFORMAT, _("invalid date"));
     *out = (fk_date){y, m, d};
     return FK_OK;
 }
@@ -123,7 +124,7 @@ static fk_status fk__parse_era_code(const char *s, fk_date *out, fk_err *err)
 {
     const fk__era_info *e = fk__era_info_of((fk_era)(s[0] - '0'));
     if (e == NULL)
-        return fk_failf(err, FK_EFORMAT, "unknown era code");
+        return fk_failf(err, FK_EFORMAT, _("unknown era code"));
     const char *p = s + 1;
     int ey, m, d;
     (void)fk__read_int(&p, 2, &ey);
@@ -139,10 +140,10 @@ static fk_status fk__parse_kanji_era(const fk__era_info *e, const char *p, fk_da
     if (fk__skip(&p, "元"))
         ey = 1;
     else if (!fk__read_int(&p, 2, &ey))
-        return fk_failf(err, FK_EFORMAT, "unrecognised date form");
+        return fk_failf(err, FK_EFORMAT, _("unrecognised date form"));
     if (!fk__skip(&p, "年") || !fk__read_int(&p, 2, &m) || !fk__skip(&p, "月") ||
         !fk__read_int(&p, 2, &d) || !fk__skip(&p, "日") || *p != '\0')
-        return fk_failf(err, FK_EFORMAT, "unrecognised date form");
+        return fk_failf(err, FK_EFORMAT, _("unrecognised date form"));
     return fk__from_era(e, ey, m, d, out, err);
 }
 
@@ -152,7 +153,7 @@ static fk_status fk__parse_letter_era(const fk__era_info *e, const char *p, fk_d
     int ey, m, d;
     if (!fk__read_int(&p, 2, &ey) || *p++ != '.' || !fk__read_int(&p, 2, &m) || *p++ != '.' ||
         !fk__read_int(&p, 2, &d) || *p != '\0')
-        return fk_failf(err, FK_EFORMAT, "unrecognised date form");
+        return fk_failf(err, FK_EFORMAT, _("unrecognised date form"));
     return fk__from_era(e, ey, m, d, out, err);
 }
 
@@ -160,7 +161,7 @@ fk_status fk_date_parse(const char *s, fk_date *out, fk_err *err)
 {
     size_t len = strlen(s);
     if (len == 0)
-        return fk_failf(err, FK_EFORMAT, "empty date");
+        return fk_failf(err, FK_EFORMAT, _("empty date"));
     if (len == 7 && strspn(s, "0123456789") == 7)
         return fk__parse_era_code(s, out, err);
     for (size_t i = 0; i < sizeof fk__eras / sizeof fk__eras[0]; i++) {

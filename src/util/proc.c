@@ -1,6 +1,7 @@
 /* Core dumps off, dump exclusion, test crash points: see proc.h. */
 #include "proc.h"
 #include "fk-config.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -15,14 +16,14 @@
 fk_status fk_proc_harden(fk_err *err)
 {
     if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) != 0)
-        return fk_failf(err, FK_EENV, "cannot switch off core dumps: %s", strerror(errno));
+        return fk_failf(err, FK_EENV, _("cannot switch off core dumps: %s"), strerror(errno));
     const struct rlimit none = {0, 0};
     if (setrlimit(RLIMIT_CORE, &none) != 0)
-        return fk_failf(err, FK_EENV, "cannot switch off core dumps: %s", strerror(errno));
+        return fk_failf(err, FK_EENV, _("cannot switch off core dumps: %s"), strerror(errno));
     /* A file-size limit reached is a write that fails (and a login refused, a transaction
      * rolled back), not a process killed half-way. */
     if (signal(SIGXFSZ, SIG_IGN) == SIG_ERR)
-        return fk_failf(err, FK_EENV, "cannot ignore SIGXFSZ: %s", strerror(errno));
+        return fk_failf(err, FK_EENV, _("cannot ignore SIGXFSZ: %s"), strerror(errno));
     return FK_OK;
 }
 

@@ -2,6 +2,7 @@
 #include "camera.h"
 #include "scan.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,7 +52,7 @@ static fk_status fk__flush(fk__group *g)
     fk_verify_result r;
     fk_status s = fk_verify_envelope(g->v, p, g->n, &r, &g->err);
     if (s == FK_OK && fk_verify_outcomes_add(g->out, &r, g->envelope) != FK_OK)
-        s = fk_failf(&g->err, FK_ENOMEM, "out of memory");
+        s = fk_failf(&g->err, FK_ENOMEM, _("out of memory"));
     g->n = 0;
     return s;
 }
@@ -65,8 +66,9 @@ static int fk__line(const fk_scan_line *line, void *ctx)
     if (g->status != FK_OK)
         return 1;
     if (g->n == FK__MAX_SHEETS) {
-        g->status = fk_failf(&g->err, FK_ETOOBIG, "line %ld: envelope %s has more than 64 sheets",
-                             line->line, line->envelope);
+        g->status =
+            fk_failf(&g->err, FK_ETOOBIG, _("line %ld: envelope %s has more than 64 sheets"),
+                     line->line, line->envelope);
         return 1;
     }
     snprintf(g->envelope, sizeof g->envelope, "%s", line->envelope);
@@ -79,7 +81,7 @@ fk_status fk_verify_camera_file(fk_verify *v, const char *path, fk_verify_outcom
 {
     fk__group *g = fk_calloc(1, sizeof *g);
     if (g == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     g->v = v;
     g->out = out;
     fk_status s = fk_scan_read_file(path, fk__line, g, err);

@@ -2,6 +2,7 @@
  * searched for with a time limit per page, because libdmtx walks the whole page. */
 #include "images.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <dirent.h>
 #include <dmtx.h>
@@ -45,21 +46,21 @@ static fk_status fk__load_png(const char *path, unsigned char **px, int *w, int 
     memset(&img, 0, sizeof img);
     img.version = PNG_IMAGE_VERSION;
     if (!png_image_begin_read_from_file(&img, path))
-        return fk_failf(err, FK_EFORMAT, "%s: not a readable PNG", path);
+        return fk_failf(err, FK_EFORMAT, _("%s: not a readable PNG"), path);
     img.format = PNG_FORMAT_GRAY;
     if ((unsigned long)img.width * img.height > FK__MAX_PIXELS) {
         png_image_free(&img);
-        return fk_failf(err, FK_ETOOBIG, "%s: image too large", path);
+        return fk_failf(err, FK_ETOOBIG, _("%s: image too large"), path);
     }
     *px = fk_malloc(PNG_IMAGE_SIZE(img));
     if (*px == NULL) {
         png_image_free(&img);
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     }
     if (!png_image_finish_read(&img, NULL, *px, 0, NULL)) {
         fk_free(*px);
         *px = NULL;
-        return fk_failf(err, FK_EFORMAT, "%s: damaged PNG", path);
+        return fk_failf(err, FK_EFORMAT, _("%s: damaged PNG"), path);
     }
     *w = (int)img.width;
     *h = (int)img.height;
@@ -80,23 +81,23 @@ static fk_status fk__load_tiff(const char *path, int page, unsigned char **px, i
     TIFFSetWarningHandler(fk__tiff_quiet);
     TIFF *t = TIFFOpen(path, "r");
     if (t == NULL)
-        return fk_failf(err, FK_EFORMAT, "%s: not a readable TIFF", path);
+        return fk_failf(err, FK_EFORMAT, _("%s: not a readable TIFF"), path);
     if (pages != NULL)
         *pages = (int)TIFFNumberOfDirectories(t);
     uint32_t tw = 0, th = 0;
     fk_status s = FK_OK;
     if (!TIFFSetDirectory(t, (tdir_t)page) || !TIFFGetField(t, TIFFTAG_IMAGEWIDTH, &tw) ||
         !TIFFGetField(t, TIFFTAG_IMAGELENGTH, &th) || tw == 0 || th == 0)
-        s = fk_failf(err, FK_EFORMAT, "%s: page %d is not readable", path, page + 1);
+        s = fk_failf(err, FK_EFORMAT, _("%s: page %d is not readable"), path, page + 1);
     else if ((unsigned long)tw * th > FK__MAX_PIXELS)
-        s = fk_failf(err, FK_ETOOBIG, "%s: image too large", path);
+        s = fk_failf(err, FK_ETOOBIG, _("%s: image too large"), path);
     uint32_t *rgba = NULL;
     if (s == FK_OK && (rgba = fk_malloc((size_t)tw * th * 4)) == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK && !TIFFReadRGBAImageOriented(t, tw, th, rgba, ORIENTATION_TOPLEFT, 0))
-        s = fk_failf(err, FK_EFORMAT, "%s: page %d cannot be decoded", path, page + 1);
+        s = fk_failf(err, FK_EFORMAT, _("%s: page %d cannot be decoded"), path, page + 1);
     if (s == FK_OK && (*px = fk_malloc((size_t)tw * th)) == NULL)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK) {
         for (size_t i = 0; i < (size_t)tw * th; i++) {
             uint32_t p = rgba[i];
@@ -154,10 +155,10 @@ fk_status fk_verify_image_decode(const char *path, int page, char *out, size_t s
     } else if (fk__is_tiff(path)) {
         s = fk__load_tiff(path, page, &px, &w, &h, pages, err);
     } else {
-        s = fk_failf(err, FK_EFORMAT, "%s: not a PNG or TIFF", path);
+        s = fk_failf(err, FK_EFORMAT, _("%s: not a PNG or TIFF"), path);
     }
     if (s == FK_OK && !fk__decode(px, w, h, out, size))
-        s = fk_failf(err, FK_ENOENT, "%s: no insert-control code found", path);
+        s = fk_failf(err, FK_ENOENT, _("%s: no insert-control code found"), path);
     fk_free(px);
     return s;
 }
@@ -183,13 +184,13 @@ static fk_status fk__add_file(fk__env *e, const char *path, fk_err *err)
     int pages = 1;
     for (int page = 0; page < pages; page++) {
         if (e->n == FK__MAX_SHEETS)
-            return fk_failf(err, FK_ETOOBIG, "%s: more than 64 sheets in one envelope", path);
+            return fk_failf(err, FK_ETOOBIG, _("%s: more than 64 sheets in one envelope"), path);
         fk_err why;
         fk_err_clear(&why);
         fk_status s = fk_verify_image_decode(path, page, e->payload[e->n], sizeof e->payload[0],
                                              &pages, &why);
         if (s == FK_ENOMEM)
-            return fk_failf(err, s, "out of memory");
+            return fk_failf(err, s, _("out of memory"));
         if (s != FK_OK) {
             e->payload[e->n][0] = '\0';
             if (e->unreadable != NULL) {
@@ -218,7 +219,7 @@ static fk_status fk__check(fk__env *e, const char *name, fk_err *err)
     fk_verify_result r;
     fk_status s = fk_verify_envelope(e->v, p, e->n, &r, err);
     if (s == FK_OK && fk_verify_outcomes_add(e->out, &r, name) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, "out of memory");
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     e->out->sheets += (long)e->n;
     e->n = 0;
     return s;
@@ -230,9 +231,9 @@ fk_status fk_verify_images_dir(fk_verify *v, const char *dir, fk_verify_outcomes
     struct dirent **list = NULL;
     int n = scandir(dir, &list, fk__select, alphasort);
     if (n < 0)
-        return fk_failf(err, FK_ENOENT, "%s: cannot read the folder", dir);
+        return fk_failf(err, FK_ENOENT, _("%s: cannot read the folder"), dir);
     fk__env *e = fk_calloc(1, sizeof *e);
-    fk_status s = e ? FK_OK : fk_failf(err, FK_ENOMEM, "out of memory");
+    fk_status s = e ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (e != NULL) {
         e->v = v;
         e->out = out;

@@ -7,6 +7,7 @@
 #include "core/records.h"
 #include "util/buf.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -38,7 +39,7 @@ fk_status fk_verify_plan_from_job(fk_job *job, fk_verify_plan **out, fk_err *err
     fk_buf_init(&run, (size_t)1 << 31);
     fk_status s = fk_job_file_get(job, "run.csv", &run, err);
     if (s == FK_ENOENT)
-        s = fk_failf(err, FK_ESTATE, "nothing to verify: run 'fukan compose' first");
+        s = fk_failf(err, FK_ESTATE, _("nothing to verify: run 'fukan compose' first"));
     if (s == FK_OK)
         s = fk_verify_plan_new(fk_order_job_code(fk_job_order(job)), &plan, err);
     if (s == FK_OK)
@@ -124,7 +125,7 @@ static int fk__add_file(const fk_job_file *f, void *ctx)
         size_t cap = p->cap ? 2 * p->cap : 64;
         fk__file *items = fk_realloc(p->items, cap * sizeof *items);
         if (items == NULL) {
-            p->status = fk_failf(p->err, FK_ENOMEM, "out of memory");
+            p->status = fk_failf(p->err, FK_ENOMEM, _("out of memory"));
             return 1;
         }
         p->items = items;
@@ -145,7 +146,7 @@ static fk_status fk__files_load(fk_job *job, fk_verify_printed **out, fk_err *er
 {
     *out = fk_calloc(1, sizeof **out);
     if (*out == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     (*out)->err = err;
     fk_status s = fk_job_files_foreach(job, fk__add_file, *out, err);
     if (s == FK_OK)

@@ -3,6 +3,7 @@
 #include "scan.h"
 #include "util/mem.h"
 #include "util/utf8.h"
+#include "util/i18n.h"
 
 #include <errno.h>
 #include <stdbool.h>
@@ -37,7 +38,7 @@ fk_status fk_scan_parser_new(const char *name, fk_scan_visit visit, void *ctx, f
     fk_scan_parser *p = fk_calloc(1, sizeof *p);
     if (p == NULL || (p->name = fk_strdup(name)) == NULL) {
         fk_free(p);
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     }
     p->visit = visit;
     p->ctx = ctx;
@@ -303,7 +304,7 @@ fk_status fk_scan_read_file(const char *path, fk_scan_visit visit, void *ctx, fk
     while (s == FK_OK && (n = fread(block, 1, sizeof block, f)) > 0)
         s = fk_scan_parser_feed(p, block, n, err);
     if (s == FK_OK && ferror(f))
-        s = fk_failf(err, FK_EIO, "%s: read error", path);
+        s = fk_failf(err, FK_EIO, _("%s: read error"), path);
     if (s == FK_OK)
         s = fk_scan_parser_finish(p, err);
     fk_scan_parser_free(p);

@@ -1,6 +1,7 @@
 /* The simulated inserter: see simulate.h. */
 #include "simulate.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -79,7 +80,8 @@ static fk_status fk__plant(fk__list *l, uint64_t *rng, long count, int fault, in
             done = true;
         }
         if (!done)
-            return fk_failf(err, FK_EINVAL, "not enough suitable envelopes for the faults asked");
+            return fk_failf(err, FK_EINVAL,
+                            _("not enough suitable envelopes for the faults asked"));
     }
     return FK_OK;
 }
@@ -107,10 +109,10 @@ fk_status fk_verify_simulate(const fk_verify_plan *plan, const fk_simulate_optio
     fk_verify_plan_foreach(plan, fk__collect, &l);
     if (l.status != FK_OK) {
         fk_free(l.items);
-        return fk_failf(err, l.status, "out of memory");
+        return fk_failf(err, l.status, _("out of memory"));
     }
     uint64_t rng = o->seed ? o->seed : 0x9e3779b97f4a7c15ULL;
-    fk_status s = l.n == 0 ? fk_failf(err, FK_EINVAL, "no envelopes to simulate") : FK_OK;
+    fk_status s = l.n == 0 ? fk_failf(err, FK_EINVAL, _("no envelopes to simulate")) : FK_OK;
     const struct {
         long count;
         int fault, min_sheets;
@@ -163,6 +165,6 @@ fk_status fk_verify_simulate(const fk_verify_plan *plan, const fk_simulate_optio
     }
     fk_free(l.items);
     if (s == FK_ENOMEM || s == FK_ETOOBIG)
-        return fk_failf(err, s, "the simulated export does not fit in memory");
+        return fk_failf(err, s, _("the simulated export does not fit in memory"));
     return s;
 }

@@ -2,6 +2,7 @@
  * (serials are dense from 1), so each sheet costs a parse and two array lookups. */
 #include "verify.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -145,10 +146,10 @@ bool fk_verify_code_parse(const char *payload, fk_verify_code *out)
 fk_status fk_verify_plan_new(const char *job_code, fk_verify_plan **out, fk_err *err)
 {
     if (job_code == NULL || strlen(job_code) == 0 || strlen(job_code) > 16)
-        return fk_failf(err, FK_EINVAL, "a job code has 1 to 16 characters");
+        return fk_failf(err, FK_EINVAL, _("a job code has 1 to 16 characters"));
     fk_verify_plan *p = fk_calloc(1, sizeof *p);
     if (p == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     snprintf(p->job, sizeof p->job, "%s", job_code);
     *out = p;
     return FK_OK;
@@ -176,7 +177,7 @@ fk_status fk_verify_plan_add(fk_verify_plan *p, fk_category c, long serial, int 
 {
     if ((unsigned)c >= FK_CAT_COUNT || serial < 1 || serial > 999999999 || sheets < 1 ||
         sheets > FK_VERIFY_MAX_SHEETS || check == NULL || strlen(check) != FK_VERIFY_CHECK_HEX - 1)
-        return fk_failf(err, FK_EINVAL, "envelope %c-%06ld: invalid plan entry",
+        return fk_failf(err, FK_EINVAL, _("envelope %c-%06ld: invalid plan entry"),
                         fk_category_code(c), serial);
     if (serial >= p->cap[c]) {
         long cap = p->cap[c] ? p->cap[c] : 1024;
@@ -184,14 +185,14 @@ fk_status fk_verify_plan_add(fk_verify_plan *p, fk_category c, long serial, int 
             cap *= 2;
         fk__env *env = fk_realloc(p->env[c], (size_t)cap * sizeof *env);
         if (env == NULL)
-            return fk_failf(err, FK_ENOMEM, "out of memory");
+            return fk_failf(err, FK_ENOMEM, _("out of memory"));
         memset(env + p->cap[c], 0, (size_t)(cap - p->cap[c]) * sizeof *env);
         p->env[c] = env;
         p->cap[c] = cap;
     }
     fk__env *e = &p->env[c][serial];
     if (e->sheets)
-        return fk_failf(err, FK_EEXIST, "envelope %c-%06ld is listed twice", fk_category_code(c),
+        return fk_failf(err, FK_EEXIST, _("envelope %c-%06ld is listed twice"), fk_category_code(c),
                         serial);
     e->batch = batch;
     e->sheets = (uint8_t)sheets;
@@ -232,7 +233,7 @@ static fk_status fk__run_pass(fk_verify_plan *p, const char *name, const char *d
             n--;
         lineno++;
         if (n >= sizeof line)
-            return fk_failf(err, FK_EFORMAT, "%s:%ld: line too long", name, lineno);
+            return fk_failf(err, FK_EFORMAT, _("%s:%ld: line too long"), name, lineno);
         memcpy(line, data + at, n);
         line[n] = '\0';
         at = end + 1;
@@ -244,10 +245,10 @@ static fk_status fk__run_pass(fk_verify_plan *p, const char *name, const char *d
         const char *b = f[0];
         if (fk__split(line, f, 8) != 8 || (b = f[0], !fk__number(&b, '\0', 9, &batch)) ||
             !fk_verify_code_parse(f[6], &code))
-            return fk_failf(err, FK_EFORMAT, "%s:%ld: not a run-file line", name, lineno);
+            return fk_failf(err, FK_EFORMAT, _("%s:%ld: not a run-file line"), name, lineno);
         if (strcmp(code.job, p->job) != 0)
-            return fk_failf(err, FK_ETAMPER, "%s:%ld: the code is of job %s, not %s", name, lineno,
-                            code.job, p->job);
+            return fk_failf(err, FK_ETAMPER, _("%s:%ld: the code is of job %s, not %s"), name,
+                            lineno, code.job, p->job);
         if (first && code.sheet == 1) {
             fk_status s = fk_verify_plan_add(p, code.category, code.serial, (int)batch, code.sheets,
                                              code.check, err);
@@ -257,9 +258,9 @@ static fk_status fk__run_pass(fk_verify_plan *p, const char *name, const char *d
             const fk__env *e = fk__lookup(p, code.category, code.serial);
             if (e == NULL || e->sheets != code.sheets || memcmp(e->check, code.check, 10) != 0)
                 return fk_failf(err, FK_ETAMPER,
-                                "%s:%ld: sheet %d/%d of %c-%06ld disagrees with its sheet 1", name,
-                                lineno, code.sheet, code.sheets, fk_category_code(code.category),
-                                code.serial);
+                                _("%s:%ld: sheet %d/%d of %c-%06ld disagrees with its sheet 1"),
+                                name, lineno, code.sheet, code.sheets,
+                                fk_category_code(code.category), code.serial);
         }
     }
     return FK_OK;
@@ -277,12 +278,12 @@ fk_status fk_verify_plan_confirm(fk_verify_plan *p, fk_category c, long serial, 
 {
     fk__env *e = fk__lookup(p, c, serial);
     if (e == NULL)
-        return fk_failf(err, FK_ENOENT, "envelope %c-%06ld is not in the run file",
+        return fk_failf(err, FK_ENOENT, _("envelope %c-%06ld is not in the run file"),
                         fk_category_code(c), serial);
     if (strlen(check) != FK_VERIFY_CHECK_HEX - 1 || memcmp(e->check, check, 10) != 0)
         return fk_failf(err, FK_ETAMPER,
-                        "envelope %c-%06ld: the run file's check value does not verify under the"
-                        " job key",
+                        _("envelope %c-%06ld: the run file's check value does not verify under the"
+                          " job key"),
                         fk_category_code(c), serial);
     e->confirmed = 1;
     return FK_OK;
@@ -294,7 +295,7 @@ fk_status fk_verify_plan_check_confirmed(const fk_verify_plan *p, fk_err *err)
         for (long i = 1; i < p->cap[c]; i++)
             if (p->env[c][i].sheets && !p->env[c][i].confirmed)
                 return fk_failf(err, FK_ETAMPER,
-                                "envelope %c-%06ld of the run file has no composed record",
+                                _("envelope %c-%06ld of the run file has no composed record"),
                                 fk_category_code((fk_category)c), i);
     return FK_OK;
 }
@@ -332,7 +333,7 @@ fk_status fk_verify_new(const fk_verify_plan *plan, const fk_verify_hooks *hooks
 {
     fk_verify *v = fk_calloc(1, sizeof *v);
     if (v == NULL)
-        return fk_failf(err, FK_ENOMEM, "out of memory");
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
     v->plan = plan;
     if (hooks != NULL)
         v->hooks = *hooks;
@@ -342,7 +343,7 @@ fk_status fk_verify_new(const fk_verify_plan *plan, const fk_verify_hooks *hooks
         v->mark[c] = fk_calloc((size_t)plan->cap[c], sizeof *v->mark[c]);
         if (v->mark[c] == NULL) {
             fk_verify_free(v);
-            return fk_failf(err, FK_ENOMEM, "out of memory");
+            return fk_failf(err, FK_ENOMEM, _("out of memory"));
         }
     }
     *out = v;
@@ -382,7 +383,7 @@ fk_status fk_verify_envelope(fk_verify *v, const char *const *payloads, size_t n
                              fk_verify_result *out, fk_err *err)
 {
     if (n == 0 || n > 64)
-        return fk_failf(err, FK_EINVAL, "an envelope has 1 to 64 sheets, not %zu", n);
+        return fk_failf(err, FK_EINVAL, _("an envelope has 1 to 64 sheets, not %zu"), n);
     const fk_verify_plan *p = v->plan;
     fk_verify_code code[64];
     fk__kind kind[64];
