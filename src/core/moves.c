@@ -4,6 +4,7 @@
 #include "job-private.h"
 #include "util/i18n.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -163,11 +164,25 @@ fk_status fk_job_file_move(fk_job *job, const char *name, fk_file_state to, fk_e
     return s;
 }
 
+/* Names a serial range as a person reads it: one envelope, every envelope, or first to last. */
+static void fk__describe_serials(fk_category c, long first, long last, char *out, size_t size)
+{
+    char code = fk_category_code(c);
+    if (first == last)
+        snprintf(out, size, _("the envelope %c-%06ld"), code, first);
+    else if (first <= 1 && last == LONG_MAX)
+        snprintf(out, size, _("every %c envelope"), code);
+    else if (last == LONG_MAX)
+        snprintf(out, size, _("the envelopes from %c-%06ld on"), code, first);
+    else
+        snprintf(out, size, _("the envelopes %c-%06ld to %c-%06ld"), code, first, code, last);
+}
+
 fk_status fk_job_records_move_serials(fk_job *job, fk_category c, long first, long last,
                                       fk_record_state from, fk_record_state to, long *moved,
                                       fk_err *err)
 {
-    char command[32], what[64];
+    char command[32], what[96];
     fk_status s = fk__need_command(job, err);
     if (s != FK_OK)
         return s;
@@ -193,8 +208,7 @@ fk_status fk_job_records_move_serials(fk_job *job, fk_category c, long first, lo
         return FK_OK;
     if (rc != SQLITE_ROW)
         return fk__job_db_fail(job, err);
-    snprintf(what, sizeof what, "the envelopes %c-%06ld to %c-%06ld", fk_category_code(c), first,
-             fk_category_code(c), last);
+    fk__describe_serials(c, first, last, what, sizeof what);
     s = fk_record_transition_check(from, to, command, what, err);
     if (s == FK_OK)
         s = fk__job_prepare(job,

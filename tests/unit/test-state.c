@@ -10,6 +10,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 #include <stdbool.h>
+#include <limits.h>
 #include <string.h>
 
 #include "core/moves.h"
@@ -199,6 +200,13 @@ static void test_store_moves(void **state)
     login_as(&fx, "compose");
     expect_status(fk_job_records_uncompose(fx.job, &moved, &err), FK_ESTATE, &err);
     assert_non_null(strstr(fk_err_message(&err), "printed"));
+    /* A refused range move names its envelopes as a person would, not by the bound. */
+    login_as(&fx, "receipt");
+    expect_status(fk_job_records_move_serials(fx.job, FK_CAT_DOUKI, 1, LONG_MAX, FK_REC_PRINTED,
+                                              FK_REC_DELIVERED, &moved, &err),
+                  FK_ESTATE, &err);
+    assert_non_null(strstr(fk_err_message(&err), "every "));
+    assert_null(strstr(fk_err_message(&err), "922337"));
     /* Without a login nothing moves. */
     fx_reopen(&fx);
     expect_status(fk_job_record_move(fx.job, ids[2], FK_REC_HELD, "x", &err), FK_EPERM, &err);
