@@ -303,6 +303,34 @@ fk_status fk_job_held_foreach(fk_job *job, int (*visit)(const fk_held_record *, 
     return s;
 }
 
+fk_status fk_job_serials_foreach(fk_job *job, fk_record_state state,
+                                 int (*visit)(fk_category c, long serial, void *ctx), void *ctx,
+                                 fk_err *err)
+{
+    sqlite3_stmt *st;
+    fk_status s = fk__job_prepare(job,
+                                  "SELECT category, serial FROM records"
+                                  " WHERE stage = ? AND serial > 0 ORDER BY category, serial",
+                                  &st, err);
+    if (s != FK_OK)
+        return s;
+    sqlite3_bind_text(st, 1, fk_record_state_name(state), -1, SQLITE_STATIC);
+    int rc;
+    while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+        int c = sqlite3_column_int(st, 0);
+        if (c < 0 || c >= FK_CAT_COUNT) {
+            s = fk_failf(err, FK_ETAMPER, _("%s: a record's category is damaged"), job->dir);
+            break;
+        }
+        if (visit((fk_category)c, (long)sqlite3_column_int64(st, 1), ctx) != 0)
+            break;
+    }
+    if (s == FK_OK && rc != SQLITE_ROW && rc != SQLITE_DONE)
+        s = fk__job_db_fail(job, err);
+    sqlite3_finalize(st);
+    return s;
+}
+
 void fk__job_moves_reset(fk_job *job)
 {
     memset(job->moves, 0, sizeof job->moves);

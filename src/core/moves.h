@@ -63,6 +63,12 @@ typedef struct fk_held_record {
 fk_status fk_job_held_foreach(fk_job *job, int (*visit)(const fk_held_record *, void *), void *ctx,
                               fk_err *err) FK_WARN_UNUSED;
 
+/* Every record now in state (category and serial, composed records only: serial > 0); visit
+ * returns non-zero to stop. No job key needed. */
+fk_status fk_job_serials_foreach(fk_job *job, fk_record_state state,
+                                 int (*visit)(fk_category c, long serial, void *ctx), void *ctx,
+                                 fk_err *err) FK_WARN_UNUSED;
+
 /* Appends one audit entry with the moves counted since the last one (or since fk_job_begin),
  * e.g. "moves: accepted→checked 4400, accepted→held 13"; nothing when nothing moved. */
 fk_status fk_job_moves_audit(fk_job *job, fk_err *err) FK_WARN_UNUSED;

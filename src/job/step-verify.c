@@ -17,15 +17,22 @@ static void fk__note(const fk_verify_options *o, const char *line)
         o->note(o->ctx, line);
 }
 
+/* What the check asks the job: printed by the print log (or the operator's list of files
+ * printed outside fukan, or assumed), and delivered by a receipt. */
 typedef struct {
     const fk_verify_options *o;
     const char *job_code;
-} fk__printed_list;
+    fk_verify_printed *printed; /* NULL: the operator's list, or assumed printed */
+    fk_verify_delivered *delivered;
+} fk__hooks_ctx;
 
-/* Paper printed outside fukan: the operator's list of print file names. */
 static bool fk__is_printed(void *ctx, fk_category c, int batch, int sheet)
 {
-    const fk__printed_list *p = ctx;
+    const fk__hooks_ctx *p = ctx;
+    if (p->printed != NULL)
+        return fk_verify_printed_has(p->printed, c, batch, sheet);
+    if (p->o->printed == NULL)
+        return true; /* --assume-printed */
     char name[96];
     snprintf(name, sizeof name, "%s-%c-%d-%03d.pdf", p->job_code, fk_category_code(c), sheet,
              batch);
@@ -33,6 +40,12 @@ static bool fk__is_printed(void *ctx, fk_category c, int batch, int sheet)
         if (strcmp(p->o->printed[i], name) == 0)
             return true;
     return false;
+}
+
+static bool fk__is_delivered(void *ctx, fk_category c, long serial)
+{
+    const fk__hooks_ctx *p = ctx;
+    return fk_verify_delivered_has(p->delivered, c, serial);
 }
 
 static int fk__listed(const fk_verify_envelope_info *e, void *ctx)
@@ -116,18 +129,15 @@ static fk_status fk__check(fk_job *job, const fk_verify_options *o, fk_verify_ou
     fk_verify_plan *plan = NULL;
     fk_verify *v = NULL;
     fk_verify_outcomes res = {0};
-    fk_verify_printed *printed = NULL;
-    fk__printed_list list = {o, fk_order_job_code(fk_job_order(job))};
-    fk_verify_hooks hooks = {NULL, NULL, &list};
+    fk__hooks_ctx hc = {o, fk_order_job_code(fk_job_order(job)), NULL, NULL};
+    fk_verify_hooks hooks = {fk__is_printed, fk__is_delivered, &hc};
     /* The print log says what is printed, unless the operator states it for paper printed
-     * outside fukan. Nothing is delivered before the delivery receipts exist. */
+     * outside fukan. */
     fk_status s = FK_OK;
-    if (o->printed != NULL) {
-        hooks.is_printed = fk__is_printed;
-    } else if (!o->assume_printed) {
-        s = fk_verify_printed_from_job(job, &printed, err);
-        hooks = (fk_verify_hooks){fk_verify_printed_has, NULL, printed};
-    }
+    if (o->printed == NULL && !o->assume_printed)
+        s = fk_verify_printed_from_job(job, &hc.printed, err);
+    if (s == FK_OK)
+        s = fk_verify_delivered_from_job(job, &hc.delivered, err);
     if (s == FK_OK)
         s = fk_verify_plan_from_job(job, &plan, err);
     if (s == FK_OK)
@@ -175,7 +185,8 @@ static fk_status fk__check(fk_job *job, const fk_verify_options *o, fk_verify_ou
     fk_verify_outcomes_free(&res);
     fk_verify_free(v);
     fk_verify_plan_free(plan);
-    fk_verify_printed_free(printed);
+    fk_verify_printed_free(hc.printed);
+    fk_verify_delivered_free(hc.delivered);
     return s;
 }
 

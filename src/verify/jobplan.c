@@ -180,6 +180,74 @@ void fk_verify_printed_free(fk_verify_printed *p)
     fk_free(p);
 }
 
+/* Sorted keys (category, serial) as one number each: the store hands them out in order. */
+struct fk_verify_delivered {
+    long long *keys;
+    size_t n, cap;
+    fk_status status;
+    fk_err *err;
+};
+
+static long long fk__delivered_key(fk_category c, long serial)
+{
+    return ((long long)c << 40) | (long long)serial;
+}
+
+static int fk__add_delivered(fk_category c, long serial, void *ctx)
+{
+    fk_verify_delivered *d = ctx;
+    if (d->n == d->cap) {
+        size_t cap = d->cap ? 2 * d->cap : 256;
+        long long *keys = fk_realloc(d->keys, cap * sizeof *keys);
+        if (keys == NULL) {
+            d->status = fk_failf(d->err, FK_ENOMEM, _("out of memory"));
+            return 1;
+        }
+        d->keys = keys;
+        d->cap = cap;
+    }
+    d->keys[d->n++] = fk__delivered_key(c, serial);
+    return 0;
+}
+
+fk_status fk_verify_delivered_from_job(fk_job *job, fk_verify_delivered **out, fk_err *err)
+{
+    *out = fk_calloc(1, sizeof **out);
+    if (*out == NULL)
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
+    (*out)->err = err;
+    fk_status s = fk_job_serials_foreach(job, FK_REC_DELIVERED, fk__add_delivered, *out, err);
+    if (s == FK_OK)
+        s = (*out)->status;
+    if (s != FK_OK) {
+        fk_verify_delivered_free(*out);
+        *out = NULL;
+    }
+    return s;
+}
+
+bool fk_verify_delivered_has(const fk_verify_delivered *d, fk_category c, long serial)
+{
+    long long key = fk__delivered_key(c, serial);
+    size_t lo = 0, hi = d->n;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (d->keys[mid] < key)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo < d->n && d->keys[lo] == key;
+}
+
+void fk_verify_delivered_free(fk_verify_delivered *d)
+{
+    if (d == NULL)
+        return;
+    fk_free(d->keys);
+    fk_free(d);
+}
+
 typedef struct {
     fk_verify_printed *files;
     const fk_verify *v;

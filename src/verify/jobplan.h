@@ -32,6 +32,18 @@ bool fk_verify_printed_has(void *printed, fk_category c, int batch, int sheet);
 void fk_verify_printed_free(fk_verify_printed *p);
 
 /*
+ * The envelopes a delivery receipt has handed to the ward (state delivered), as the
+ * is_delivered hook of fk_verify_hooks: a scan of one of them is a fault of its own, not a
+ * duplicate. Caller frees.
+ */
+typedef struct fk_verify_delivered fk_verify_delivered;
+
+fk_status fk_verify_delivered_from_job(fk_job *job, fk_verify_delivered **out,
+                                       fk_err *err) FK_WARN_UNUSED;
+bool fk_verify_delivered_has(const fk_verify_delivered *d, fk_category c, long serial);
+void fk_verify_delivered_free(fk_verify_delivered *d);
+
+/*
  * Moves every printed envelope that passed the check to verified, and every printed print
  * file whose envelopes have all passed to verified, marked enclosure-checked so that its
  * paper stops counting as idle (inside the caller's transaction). Envelopes and files the

@@ -110,6 +110,19 @@ assert files.get("composed", 0) == 0 and files.get("printed", 0) == 0 and files[
 totals = json.load(open(sys.argv[1]))["records"]["totals"]
 assert totals["printed"] == 0 and totals["verified"] > 0, totals
 PY
+# Delivered envelopes: one scanned again is named delivered, not merely a duplicate.
+expect_exit 0 as_tanaka reconcile job --format csv -o rec.csv
+args=$(python3 - rec.csv <<'PY'
+import csv, sys
+rows = list(csv.reader(open(sys.argv[1], encoding="utf-8-sig")))
+h = rows[0]
+print(" ".join(f"--count {r[0]}={r[h.index('突合')]}" for r in rows[1:] if r[h.index("バッチ")] == "計"))
+PY
+)
+expect_exit 0 as_sato receipt job deliver --ward-staff '新宿 花子' $args -o deliver.pdf
+{ head -n 1 scans.csv; sed -n 2p scans.csv; } > rescan.csv
+expect_exit 1 as_tanaka verify job --camera rescan.csv
+expect_grep 'FAIL [A-Z]-[0-9]+ .*delivered' out.txt
 rm -rf job; mv job.printed job
 [ "$(stat -c %a log.csv)" = 600 ] || fail "the print log is not 0600"
 ls "$OUT"/fukan-print-*.pdf > device-files.txt

@@ -137,6 +137,14 @@ static void login_as(fx_job *fx, const char *command)
     FX_OK(fk_job_login(fx->job, FX_MANAGER, FX_MANAGER_PW, command, FK_ROLES_STAFF, &err), &err);
 }
 
+static int collect_serial(fk_category c, long serial, void *ctx)
+{
+    long *found = ctx;
+    found[0]++;
+    found[1] = (long)c * 1000 + serial;
+    return 0;
+}
+
 static void test_store_moves(void **state)
 {
     (void)state;
@@ -200,6 +208,11 @@ static void test_store_moves(void **state)
     login_as(&fx, "compose");
     expect_status(fk_job_records_uncompose(fx.job, &moved, &err), FK_ESTATE, &err);
     assert_non_null(strstr(fk_err_message(&err), "printed"));
+    /* The composed records by state, with their serials, without the job key. */
+    long found[2] = {0, 0};
+    FX_OK(fk_job_serials_foreach(fx.job, FK_REC_PRINTED, collect_serial, found, &err), &err);
+    assert_int_equal(found[0], 1);
+    assert_int_equal(found[1], (long)FK_CAT_DOUKI * 1000 + 1);
     /* A refused range move names its envelopes as a person would, not by the bound. */
     login_as(&fx, "receipt");
     expect_status(fk_job_records_move_serials(fx.job, FK_CAT_DOUKI, 1, LONG_MAX, FK_REC_PRINTED,
