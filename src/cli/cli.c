@@ -1,5 +1,6 @@
 /* Shared front-end helpers: see cli.h. */
 #include "cli.h"
+#include "util/i18n.h"
 #include "util/utf8.h"
 
 #include <stdarg.h>
@@ -62,7 +63,7 @@ bool fk_cli_wants_help(const fk_command *cmd, int argc, char **argv)
         if (strcmp(argv[i], "--") == 0)
             break;
         if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0) {
-            fputs(cmd->usage, stdout);
+            fputs(_(cmd->usage), stdout);
             return true;
         }
     }

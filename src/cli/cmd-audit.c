@@ -13,23 +13,23 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan audit log    JOBDIR [--since DATE] [--until DATE] [--by ID] [--command CMD]\n"
-    "       fukan audit verify JOBDIR [--pubkey FILE] [--checkpoint HASH@SEQ]\n"
-    "       fukan audit pubkey JOBDIR [-o FILE]\n"
-    "       fukan audit verify --package REPORT.zip --package-password-file FILE\n"
-    "                          [--checkpoint HASH@SEQ] [--pubkey FILE]\n"
-    "  login: --user ID, --user-password-file FILE (any role, the ward's auditor too)\n\n"
-    "log lists the entries (sequence, local time, user, computer, command, object, outcome,\n"
-    "details; entries written without the job key are marked [unauthenticated] and numbered\n"
-    "u1, u2, ...). verify recomputes every hash and chain link, checks every signature and\n"
-    "every witness of the unauthenticated record, and the roster's MACs when a staff member\n"
-    "runs it; with\n"
-    "--pubkey (the key exported when the job began) a replaced key is caught, and with a\n"
-    "checkpoint from a receipt a truncated or rewritten log is caught. Exit 1 names the\n"
-    "first broken entry. pubkey prints the job's Ed25519 public key (hex).\n"
-    "With --package, verify needs no job and no login: it checks the audit log exported in\n"
-    "the report package (fukan report) offline, with the package's password and a paper\n"
-    "checkpoint from a receipt.\n";
+    N_("usage: fukan audit log    JOBDIR [--since DATE] [--until DATE] [--by ID] [--command CMD]\n"
+       "       fukan audit verify JOBDIR [--pubkey FILE] [--checkpoint HASH@SEQ]\n"
+       "       fukan audit pubkey JOBDIR [-o FILE]\n"
+       "       fukan audit verify --package REPORT.zip --package-password-file FILE\n"
+       "                          [--checkpoint HASH@SEQ] [--pubkey FILE]\n"
+       "  login: --user ID, --user-password-file FILE (any role, the ward's auditor too)\n\n"
+       "log lists the entries (sequence, local time, user, computer, command, object, outcome,\n"
+       "details; entries written without the job key are marked [unauthenticated] and numbered\n"
+       "u1, u2, ...). verify recomputes every hash and chain link, checks every signature and\n"
+       "every witness of the unauthenticated record, and the roster's MACs when a staff member\n"
+       "runs it; with\n"
+       "--pubkey (the key exported when the job began) a replaced key is caught, and with a\n"
+       "checkpoint from a receipt a truncated or rewritten log is caught. Exit 1 names the\n"
+       "first broken entry. pubkey prints the job's Ed25519 public key (hex).\n"
+       "With --package, verify needs no job and no login: it checks the audit log exported in\n"
+       "the report package (fukan report) offline, with the package's password and a paper\n"
+       "checkpoint from a receipt.\n");
 
 typedef struct {
     fk_cli_login login;
@@ -79,18 +79,20 @@ static fk_status fk__verify(fk_job *job, const fk__opts *o, fk_err *err)
     }
     if (s != FK_OK)
         return s;
-    printf("audit log intact: %ld entries, head %s@%ld\n", rep.entries, rep.head_hex, rep.head_seq);
+    printf(_("audit log intact: %ld entries, head %s@%ld\n"), rep.entries, rep.head_hex,
+           rep.head_seq);
     if (rep.unauthenticated > 0)
-        printf("unauthenticated record: %ld entries (failed logins, auditors' sessions), written"
-               " without the job key: they show what was attempted, never who acted; %ld not yet"
-               " witnessed by a signed entry\n",
+        printf(_("unauthenticated record: %ld entries (failed logins, auditors' sessions), written"
+                 " without the job key: they show what was attempted, never who acted; %ld not yet"
+                 " witnessed by a signed entry\n"),
                rep.unauthenticated, rep.unwitnessed);
-    printf("roster: %s\n", rep.roster_checked ? "every user's role, key slot and lock state intact"
-                                              : "not checked (needs a staff login: the MACs use"
-                                                " the job key)");
+    printf(_("roster: %s\n"), rep.roster_checked
+                                  ? "every user's role, key slot and lock state intact"
+                                  : "not checked (needs a staff login: the MACs use"
+                                    " the job key)");
     if (o->pubkey_file == NULL)
-        printf("note: checked against the job's own public key; give --pubkey to check it is"
-               " the one exported at the start\n");
+        printf(_("note: checked against the job's own public key; give --pubkey to check it is"
+                 " the one exported at the start\n"));
     return FK_OK;
 }
 
@@ -139,15 +141,15 @@ static int fk__verify_package(const fk__opts *o)
     }
     if (s != FK_OK)
         return fk_cli_fail(&err);
-    printf("audit log in %s intact: %ld entries, head %s@%ld\n", o->package, rep.entries,
+    printf(_("audit log in %s intact: %ld entries, head %s@%ld\n"), o->package, rep.entries,
            rep.head_hex, rep.head_seq);
     if (rep.unauthenticated > 0)
-        printf("note: %ld entries of the unauthenticated record (written without the job key,"
-               " e.g. after erasure), %ld of them not yet witnessed by a signed entry\n",
+        printf(_("note: %ld entries of the unauthenticated record (written without the job key,"
+                 " e.g. after erasure), %ld of them not yet witnessed by a signed entry\n"),
                rep.unauthenticated, rep.unwitnessed);
     if (o->checkpoint == NULL)
-        printf("note: no --checkpoint given; give one from a paper receipt, since the package's"
-               " own public key proves nothing on its own\n");
+        printf(_("note: no --checkpoint given; give one from a paper receipt, since the package's"
+                 " own public key proves nothing on its own\n"));
     return FK_EXIT_OK;
 }
 
@@ -213,7 +215,7 @@ static int fk__run(int argc, char **argv)
     bool known =
         strcmp(sub, "log") == 0 || strcmp(sub, "verify") == 0 || strcmp(sub, "pubkey") == 0;
     if (first < 0 || first + 1 != argc || !known) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     char command[32];
@@ -246,7 +248,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_audit = {
     .name = "audit",
-    .summary = "show, verify and anchor the tamper-evident audit log",
+    .summary = N_("show, verify and anchor the tamper-evident audit log"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -7,7 +7,7 @@
 
 #include <stdio.h>
 
-static const char fk__usage[] =
+static const char fk__usage[] = N_(
     "usage: fukan check JOBDIR [--accept TAG --reason TEXT | --accept-counts --reason TEXT]\n"
     "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
     "For every accepted record, computes the guidance level (階層化, 第4期 rules) and the values\n"
@@ -23,12 +23,12 @@ static const char fk__usage[] =
     "accepted the same way. Accepted counts that differ from the order's (or a package\n"
     "without rows) are a finding too, and block composing until a responsible manager\n"
     "accepts them with --accept-counts --reason TEXT (audited) or the package is replaced.\n"
-    "A job with no package opened is a finding: there is nothing to check.\n";
+    "A job with no package opened is a finding: there is nothing to check.\n");
 
 static bool fk__on_finding(void *ctx, const fk_finding *f)
 {
     (void)ctx;
-    printf("line %ld [%s] %s: %s%s\n", f->line, f->tag, f->what, f->reason,
+    printf(_("line %ld [%s] %s: %s%s\n"), f->line, f->tag, f->what, f->reason,
            f->accepted ? " (accepted)" : " (held back)");
     return true;
 }
@@ -56,7 +56,7 @@ static int fk__run(int argc, char **argv)
     }
     if (optind + 1 != argc || (opts.accept_tag != NULL && opts.accept_counts) ||
         (opts.accept_tag != NULL || opts.accept_counts) != (opts.reason != NULL)) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     unsigned roles = opts.accept_tag || opts.accept_counts ? FK_ROLE_MANAGER : FK_ROLES_STAFF;
@@ -71,11 +71,11 @@ static int fk__run(int argc, char **argv)
     fk_status s = fk_step_check(job, &opts, &cb, &r, &err);
     if (opts.accept_counts) {
         if (s == FK_OK)
-            printf("count difference accepted by %s\n", fk_job_user(job));
+            printf(_("count difference accepted by %s\n"), fk_job_user(job));
         return fk_cli_finish(job, "counts", s, "count difference accepted", &err);
     }
     if (s == FK_OK && r.counts_shown)
-        printf("counts: %s%s\n", r.counts,
+        printf(_("counts: %s%s\n"), r.counts,
                r.counts_blocking ? " (not accepted: composing is refused)" : " (accepted)");
     char details[160];
     snprintf(details, sizeof details, "%ld checked, %ld disagreements, %ld accepted, %ld held",
@@ -95,7 +95,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_check = {
     .name = "check",
-    .summary = "quality gate: recompute guidance levels and doctor-visit flags",
+    .summary = N_("quality gate: recompute guidance levels and doctor-visit flags"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -10,34 +10,34 @@
 #include <unistd.h>
 
 static const char fk__usage[] =
-    "usage: fukan compose JOBDIR [--jobs N] [--replace --reason TEXT]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Sorts the checked records into mailing order (postal code, then address), assigns the\n"
-    "serial numbers per category, and renders the print files per category, document\n"
-    "(① voucher or notice, ② results) and batch (the order's batch_size envelopes), each\n"
-    "with its designated sheet count, plus the run file (one line per sheet) and the\n"
-    "bulk-mail summary (pieces per postal code, CSV and PDF). Everything is\n"
-    "sealed in the job; `fukan export JOBDIR --proof` writes clear copies on request.\n"
-    "Requires `fukan open` and `fukan check` to have run and the proof set to be approved\n"
-    "(`fukan proof`). A job composed already is composed again only with --replace and a\n"
-    "--reason (audited; the serial numbers change, so earlier exports no longer match), and\n"
-    "never once anything is printed.\n"
-    "Print files are rendered N at a time in parallel (default: the number of cores).\n"
-    "The vouchers' issue date (交付年月日) is the order's voucher.issue_date, or today (JST);\n"
-    "composing is refused when it is after valid_until, and warns when fewer than the\n"
-    "order's min_days remain. Composing is also refused while the accepted counts differ\n"
-    "from the order's and no responsible manager has accepted the difference.\n"
-    "A record that cannot be printed exactly (a character no font has, text that does not\n"
-    "fit) is held back and listed; the rest are composed, and the exit code is 1. An address\n"
-    "with no customer barcode (Japan Post prints none for it) is listed as a warning.\n";
+    N_("usage: fukan compose JOBDIR [--jobs N] [--replace --reason TEXT]\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+       "Sorts the checked records into mailing order (postal code, then address), assigns the\n"
+       "serial numbers per category, and renders the print files per category, document\n"
+       "(① voucher or notice, ② results) and batch (the order's batch_size envelopes), each\n"
+       "with its designated sheet count, plus the run file (one line per sheet) and the\n"
+       "bulk-mail summary (pieces per postal code, CSV and PDF). Everything is\n"
+       "sealed in the job; `fukan export JOBDIR --proof` writes clear copies on request.\n"
+       "Requires `fukan open` and `fukan check` to have run and the proof set to be approved\n"
+       "(`fukan proof`). A job composed already is composed again only with --replace and a\n"
+       "--reason (audited; the serial numbers change, so earlier exports no longer match), and\n"
+       "never once anything is printed.\n"
+       "Print files are rendered N at a time in parallel (default: the number of cores).\n"
+       "The vouchers' issue date (交付年月日) is the order's voucher.issue_date, or today (JST);\n"
+       "composing is refused when it is after valid_until, and warns when fewer than the\n"
+       "order's min_days remain. Composing is also refused while the accepted counts differ\n"
+       "from the order's and no responsible manager has accepted the difference.\n"
+       "A record that cannot be printed exactly (a character no font has, text that does not\n"
+       "fit) is held back and listed; the rest are composed, and the exit code is 1. An address\n"
+       "with no customer barcode (Japan Post prints none for it) is listed as a warning.\n");
 
 static bool fk__on_finding(void *ctx, const fk_finding *f)
 {
     (void)ctx;
     if (f->kind == FK_FINDING_HELD)
-        printf("line %ld [%s] held back: %s: %s\n", f->line, f->tag, f->what, f->reason);
+        printf(_("line %ld [%s] held back: %s: %s\n"), f->line, f->tag, f->what, f->reason);
     else
-        fprintf(stderr, "fukan: warning: line %ld [%s]: %s\n", f->line, f->tag, f->reason);
+        fprintf(stderr, _("fukan: warning: line %ld [%s]: %s\n"), f->line, f->tag, f->reason);
     return true;
 }
 
@@ -64,7 +64,7 @@ static int fk__run(int argc, char **argv)
         if (opt == 'j') {
             long n = strtol(optarg, &end, 10);
             if (*end != '\0' || n < 1 || n > 64) {
-                fk_cli_error("--jobs must be a number from 1 to 64");
+                fk_cli_error(_("--jobs must be a number from 1 to 64"));
                 return FK_EXIT_USAGE;
             }
             opts.jobs = (int)n;
@@ -77,11 +77,11 @@ static int fk__run(int argc, char **argv)
         }
     }
     if (optind + 1 != argc) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     if (opts.replace != (opts.reason != NULL)) {
-        fk_cli_error("--replace and --reason TEXT go together");
+        fk_cli_error(_("--replace and --reason TEXT go together"));
         return FK_EXIT_USAGE;
     }
     fk_job *job;
@@ -95,8 +95,8 @@ static int fk__run(int argc, char **argv)
     fk_status s = fk_step_compose(job, &opts, &cb, &r, &err);
     if (r.issue_short)
         fprintf(stderr,
-                "fukan: warning: the vouchers are valid for only %ld more days after the issue"
-                " date (the order's min_days: %d)\n",
+                _("fukan: warning: the vouchers are valid for only %ld more days after the issue"
+                  " date (the order's min_days: %d)\n"),
                 r.issue_days_left, r.min_days);
     char details[256];
     snprintf(details, sizeof details,
@@ -113,7 +113,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_compose = {
     .name = "compose",
-    .summary = "render the print files and the run file in mailing order",
+    .summary = N_("render the print files and the run file in mailing order"),
     .usage = fk__usage,
     .run = fk__run,
 };

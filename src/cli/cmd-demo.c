@@ -22,19 +22,19 @@
 extern char **environ;
 
 static const char fk__usage[] =
-    "usage: fukan demo [DIR] [--count N] [--printer QUEUE]\n\n"
-    "Runs the whole job on freshly generated sample data (fictitious people) in DIR (default\n"
-    "./demo, which must not exist or be empty): the ward's export and sealed package, a job\n"
-    "with demo users whose passwords are written to files in DIR, opening, the quality gate,\n"
-    "the proof set, composing, the clear export of the print files, the roster, printing,\n"
-    "the enclosure check, the custody receipts, the reconciliation, the verified audit log,\n"
-    "`fukan status`, the erasure with its certificate and the encrypted report for the ward.\n"
-    "Each step runs the real command; its output is kept in DIR/logs/.\n"
-    "The order expects the sample's own counts per category. --count N makes a sample of N\n"
-    "people (default: the ward's seed volumes, 4,413). Ends with `fukan status` as it stood\n"
-    "before the erasure and where each output is. --printer QUEUE prints the job on that\n"
-    "queue of the local CUPS server (`make demo` starts a private one) before the enclosure\n"
-    "check; without it, the demo states the paper printed (verify --assume-printed).\n";
+    N_("usage: fukan demo [DIR] [--count N] [--printer QUEUE]\n\n"
+       "Runs the whole job on freshly generated sample data (fictitious people) in DIR (default\n"
+       "./demo, which must not exist or be empty): the ward's export and sealed package, a job\n"
+       "with demo users whose passwords are written to files in DIR, opening, the quality gate,\n"
+       "the proof set, composing, the clear export of the print files, the roster, printing,\n"
+       "the enclosure check, the custody receipts, the reconciliation, the verified audit log,\n"
+       "`fukan status`, the erasure with its certificate and the encrypted report for the ward.\n"
+       "Each step runs the real command; its output is kept in DIR/logs/.\n"
+       "The order expects the sample's own counts per category. --count N makes a sample of N\n"
+       "people (default: the ward's seed volumes, 4,413). Ends with `fukan status` as it stood\n"
+       "before the erasure and where each output is. --printer QUEUE prints the job on that\n"
+       "queue of the local CUPS server (`make demo` starts a private one) before the enclosure\n"
+       "check; without it, the demo states the paper printed (verify --assume-printed).\n");
 
 #define FK__MAX_STEPS 48
 
@@ -99,7 +99,7 @@ static int fk__run_step(fk__demo *d, const char *name, char *const args[])
     int status;
     if (rc != 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
         return -1;
-    fprintf(stderr, "  %-28s exit %d   (%s)\n", name, WEXITSTATUS(status), log);
+    fprintf(stderr, _("  %-28s exit %d   (%s)\n"), name, WEXITSTATUS(status), log);
     d->steps[d->step - 1].rc = WEXITSTATUS(status);
     return WEXITSTATUS(status);
 }
@@ -109,7 +109,8 @@ static int fk__run_step(fk__demo *d, const char *name, char *const args[])
         char *const fk__args[] = {__VA_ARGS__, NULL};                                              \
         int fk__rc = fk__run_step(d, name, fk__args);                                              \
         if (fk__rc < 0 || fk__rc > (ok_max)) {                                                     \
-            fk_cli_error("demo step '%s' failed (exit %d): see %s/logs/", name, fk__rc, d->dir);   \
+            fk_cli_error(_("demo step '%s' failed (exit %d): see %s/logs/"), name, fk__rc,         \
+                         d->dir);                                                                  \
             return FK_EXIT_ENV;                                                                    \
         }                                                                                          \
     } while (0)
@@ -264,34 +265,34 @@ static void fk__show(const char *log)
 
 static void fk__summary(const fk__demo *d)
 {
-    printf("\nfukan demo in %s: where the job stands (fukan status)\n\n", d->dir);
+    printf(_("\nfukan demo in %s: where the job stands (fukan status)\n\n"), d->dir);
     fk__show(fk__log_of(d, "status"));
-    printf("\n  steps (exit code, log):\n");
+    printf(_("\n  steps (exit code, log):\n"));
     for (int i = 0; i < d->step; i++)
         printf("    %-20s %d  %s/%s\n", d->steps[i].name, d->steps[i].rc, d->dir, d->steps[i].log);
     const char *rejects = fk__log_of(d, "rejects");
     printf(
-        "\n  the ward's export     %s/ward.csv (CP932), sealed as package.zip; the password\n"
-        "                        in package-password.txt and password-notice.pdf\n"
-        "  rejected rows         %s/%s (planted: planted-rejects.tsv)\n"
-        "  user passwords        %s/password-*.txt (sato 取扱責任者, tanaka 取扱者, kansa 監査)\n"
-        "  job store             %s/job/ (records and print files sealed with the job key)\n"
-        "  proofs for approval   %s/proof/ (PDF and PNG)\n"
-        "  print files, run file %s/print/ (clear export, audited; removed by the erasure)\n"
-        "  custody receipts      %s/receipt-*.pdf (受領, 引渡し, 返却)\n"
-        "  erasure certificate   %s/erasure-certificate.pdf and .sig (Ed25519)\n"
-        "  report for the ward   %s/report.zip (AES-256); password in report-password.txt\n"
-        "                        and report-password-notice.pdf\n"
-        "  roster                %s/roster.pdf, roster.csv\n"
-        "  audit public key      %s/audit-pubkey.hex\n",
+        _("\n  the ward's export     %s/ward.csv (CP932), sealed as package.zip; the password\n"
+          "                        in package-password.txt and password-notice.pdf\n"
+          "  rejected rows         %s/%s (planted: planted-rejects.tsv)\n"
+          "  user passwords        %s/password-*.txt (sato 取扱責任者, tanaka 取扱者, kansa 監査)\n"
+          "  job store             %s/job/ (records and print files sealed with the job key)\n"
+          "  proofs for approval   %s/proof/ (PDF and PNG)\n"
+          "  print files, run file %s/print/ (clear export, audited; removed by the erasure)\n"
+          "  custody receipts      %s/receipt-*.pdf (受領, 引渡し, 返却)\n"
+          "  erasure certificate   %s/erasure-certificate.pdf and .sig (Ed25519)\n"
+          "  report for the ward   %s/report.zip (AES-256); password in report-password.txt\n"
+          "                        and report-password-notice.pdf\n"
+          "  roster                %s/roster.pdf, roster.csv\n"
+          "  audit public key      %s/audit-pubkey.hex\n"),
         d->dir, d->dir, rejects ? rejects : "logs/", d->dir, d->dir, d->dir, d->dir, d->dir, d->dir,
         d->dir, d->dir, d->dir);
     if (d->printer != NULL)
-        printf("  printed               on the CUPS queue %s (print log: fukan printlog)\n",
+        printf(_("  printed               on the CUPS queue %s (print log: fukan printlog)\n"),
                d->printer);
     else
-        printf("  printed               no printer given: the enclosure check assumed the paper\n"
-               "                        printed (fukan demo --printer QUEUE prints it)\n");
+        printf(_("  printed               no printer given: the enclosure check assumed the paper\n"
+                 "                        printed (fukan demo --printer QUEUE prints it)\n"));
 }
 
 static int fk__run(int argc, char **argv)
@@ -306,7 +307,7 @@ static int fk__run(int argc, char **argv)
         if (strcmp(argv[i], "--count") == 0 && i + 1 < argc) {
             long n = strtol(argv[++i], &end, 10);
             if (*end != '\0' || n < 1 || n > 1000000) {
-                fk_cli_error("--count must be a number from 1 to 1000000");
+                fk_cli_error(_("--count must be a number from 1 to 1000000"));
                 return FK_EXIT_USAGE;
             }
             d.count = (size_t)n;
@@ -316,7 +317,7 @@ static int fk__run(int argc, char **argv)
             d.dir = argv[i];
             have_dir = true;
         } else {
-            fputs(fk__usage, stderr);
+            fputs(_(fk__usage), stderr);
             return FK_EXIT_USAGE;
         }
     }
@@ -324,7 +325,7 @@ static int fk__run(int argc, char **argv)
     fk_err_clear(&err);
     ssize_t n = readlink("/proc/self/exe", d.self, sizeof d.self - 1);
     if (n <= 0) {
-        fk_cli_error("cannot find fukan's own executable (/proc/self/exe)");
+        fk_cli_error(_("cannot find fukan's own executable (/proc/self/exe)"));
         return FK_EXIT_ENV;
     }
     d.self[n] = '\0';
@@ -333,7 +334,7 @@ static int fk__run(int argc, char **argv)
         s = fk__prepare(&d, &err);
     if (s != FK_OK)
         return fk_cli_fail(&err);
-    fprintf(stderr, "fukan demo: running the whole job in %s\n", d.dir);
+    fprintf(stderr, _("fukan demo: running the whole job in %s\n"), d.dir);
     int rc = fk__steps(&d);
     if (rc == FK_EXIT_OK)
         fk__summary(&d);
@@ -342,7 +343,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_demo = {
     .name = "demo",
-    .summary = "run the whole job on sample data",
+    .summary = N_("run the whole job on sample data"),
     .usage = fk__usage,
     .run = fk__run,
 };

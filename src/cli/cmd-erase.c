@@ -14,21 +14,21 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan erase JOBDIR [-o DIR] [--force --reason TEXT]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 only)\n\n"
-    "Erases the job's personal data at the end of the job (NIST SP 800-88 Rev. 2\n"
-    "cryptographic erase plus overwrite): every key slot and the sealed signing key are\n"
-    "destroyed, the sealed records' ciphertexts deleted, the sealed files overwritten and\n"
-    "removed, the store vacuumed (secure_delete) and its WAL truncated; the clear exports\n"
-    "fukan wrote (their folders are in the audit log) are overwritten and removed, and\n"
-    "folders it cannot reach are listed for the operator to destroy. Then it proves it: a\n"
-    "fresh login with the operator's password must be refused, no key slot may be left, and\n"
-    "no sealed blob that existed before may be found in any file of the job directory.\n"
-    "Writes the erasure certificate (消去証明書) DIR/erasure-certificate.pdf and its detached\n"
-    "Ed25519 signature DIR/erasure-certificate.pdf.sig (raw 64 bytes, by the audit key).\n"
-    "Refused until the envelopes are delivered and the medium returned (fukan receipt),\n"
-    "unless --force --reason TEXT. Nobody can log in afterwards.\n"
-    "Exit codes: 0 erased and proved, 1 the proof failed, 2 refused, 3 I/O error.\n";
+    N_("usage: fukan erase JOBDIR [-o DIR] [--force --reason TEXT]\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 only)\n\n"
+       "Erases the job's personal data at the end of the job (NIST SP 800-88 Rev. 2\n"
+       "cryptographic erase plus overwrite): every key slot and the sealed signing key are\n"
+       "destroyed, the sealed records' ciphertexts deleted, the sealed files overwritten and\n"
+       "removed, the store vacuumed (secure_delete) and its WAL truncated; the clear exports\n"
+       "fukan wrote (their folders are in the audit log) are overwritten and removed, and\n"
+       "folders it cannot reach are listed for the operator to destroy. Then it proves it: a\n"
+       "fresh login with the operator's password must be refused, no key slot may be left, and\n"
+       "no sealed blob that existed before may be found in any file of the job directory.\n"
+       "Writes the erasure certificate (消去証明書) DIR/erasure-certificate.pdf and its detached\n"
+       "Ed25519 signature DIR/erasure-certificate.pdf.sig (raw 64 bytes, by the audit key).\n"
+       "Refused until the envelopes are delivered and the medium returned (fukan receipt),\n"
+       "unless --force --reason TEXT. Nobody can log in afterwards.\n"
+       "Exit codes: 0 erased and proved, 1 the proof failed, 2 refused, 3 I/O error.\n");
 
 typedef struct {
     fk_cli_login login;
@@ -117,7 +117,7 @@ static fk_status fk__certificate(fk__erase *e, fk_err *err)
     if (s == FK_OK)
         s = fk__audit(e, "erasure-certificate.pdf", details, err);
     if (s == FK_OK)
-        printf("certificate %s\nsignature   %s\nat checkpoint %s\n", path, sig_path, checkpoint);
+        printf(_("certificate %s\nsignature   %s\nat checkpoint %s\n"), path, sig_path, checkpoint);
     fk_buf_free(&pdf);
     fk_paper_free(p);
     return s;
@@ -156,13 +156,13 @@ static fk_status fk__run_erase(fk__erase *e, fk_err *err)
     if (s == FK_OK)
         s = fk__certificate(e, err);
     if (s == FK_OK) {
-        printf("erased: %ld key slots, the signing key, %ld sealed records, %ld sealed files\n",
+        printf(_("erased: %ld key slots, the signing key, %ld sealed records, %ld sealed files\n"),
                slots, records, files);
-        printf("clear exports: %ld files removed\n", e->exports.files_removed);
+        printf(_("clear exports: %ld files removed\n"), e->exports.files_removed);
         for (size_t i = 0; i < e->exports.nunreachable; i++)
-            printf("NOT REACHED (destroy it yourself): %s\n", e->exports.unreachable[i]);
-        printf("verification %s: %ld key slots left, former password %s, %ld sealed blobs"
-               " searched in %ld files (%lld bytes), %ld found\n",
+            printf(_("NOT REACHED (destroy it yourself): %s\n"), e->exports.unreachable[i]);
+        printf(_("verification %s: %ld key slots left, former password %s, %ld sealed blobs"
+                 " searched in %ld files (%lld bytes), %ld found\n"),
                c->passed ? "passed" : "FAILED", c->slots_left,
                c->login_refused ? "refused" : "ACCEPTED", c->nonces_searched, c->files_scanned,
                c->bytes_scanned, c->blobs_found);
@@ -177,14 +177,14 @@ static int fk__run(int argc, char **argv)
     fk__opts o = {0};
     int first = fk__parse(argc, argv, &o);
     if (first < 0) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_err err;
     fk_err_clear(&err);
     fk_cli_login_defaults(&o.login);
     if (o.login.user == NULL) {
-        fk_cli_error("erase: who is this? give --user ID (or set FUKAN_USER)");
+        fk_cli_error(_("erase: who is this? give --user ID (or set FUKAN_USER)"));
         return FK_EXIT_USAGE;
     }
     /* The password is read here, not by fk_cli_open_job, because the proof tries it again
@@ -221,7 +221,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_erase = {
     .name = "erase",
-    .summary = "erase the job's personal data and write the 消去証明書",
+    .summary = N_("erase the job's personal data and write the 消去証明書"),
     .usage = fk__usage,
     .run = fk__run,
 };

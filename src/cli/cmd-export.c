@@ -2,18 +2,19 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 static const char fk__usage[] =
-    "usage: fukan export JOBDIR --proof -o DIR\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Writes clear copies of every print file and the run file into DIR (created mode 0700,\n"
-    "files 0600), each under a partial name until all are complete, and prints each file's\n"
-    "SHA-256 and path. They hold personal data: the export is audited with each file's name\n"
-    "and SHA-256, and the copies must be erased when the job ends. --proof states that this\n"
-    "is intended.\n";
+    N_("usage: fukan export JOBDIR --proof -o DIR\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+       "Writes clear copies of every print file and the run file into DIR (created mode 0700,\n"
+       "files 0600), each under a partial name until all are complete, and prints each file's\n"
+       "SHA-256 and path. They hold personal data: the export is audited with each file's name\n"
+       "and SHA-256, and the copies must be erased when the job ends. --proof states that this\n"
+       "is intended.\n");
 
 static void fk__on_file(void *ctx, const char *path, const char *sha256_hex)
 {
@@ -41,7 +42,7 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
     }
     if (optind + 1 != argc || opts.dir == NULL || !proof) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_job *job;
@@ -63,7 +64,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_export = {
     .name = "export",
-    .summary = "write clear copies of the print files (audited)",
+    .summary = N_("write clear copies of the print files (audited)"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char fk__usage[] =
+static const char fk__usage[] = N_(
     "usage: fukan incident add   JOBDIR --what TEXT --when DATETIME --serials LIST\n"
     "                            [--actions TEXT] [--notified WHO] [--notified-at DATETIME]\n"
     "       fukan incident list  JOBDIR\n"
@@ -20,7 +20,7 @@ static const char fk__usage[] =
     "Records an incident at once, in writing: what happened, when, the affected envelopes\n"
     "by serial (S-0012,D-0450 — never names; '-' for none), immediate actions, who at the\n"
     "ward was notified and when, and the follow-up. show prints it and writes the incident\n"
-    "report (事故報告書) PDF with -o. Do not type residents' names or addresses in any field.\n";
+    "report (事故報告書) PDF with -o. Do not type residents' names or addresses in any field.\n");
 
 typedef struct {
     fk_cli_login login;
@@ -114,7 +114,7 @@ static int fk__run(int argc, char **argv)
             first = -1;
     }
     if (first < 0 || first + want != argc || !(add || list || show || close_)) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     char command[32];
@@ -131,7 +131,7 @@ static int fk__run(int argc, char **argv)
     if (add) {
         s = fk_incident_open(job, &o.in, &err);
         if (s == FK_OK)
-            printf("incident %ld recorded\n", o.in.id);
+            printf(_("incident %ld recorded\n"), o.in.id);
         if (s == FK_OK) {
             fk_job_close(job);
             return FK_EXIT_OK;
@@ -139,7 +139,7 @@ static int fk__run(int argc, char **argv)
     } else if (close_) {
         s = fk_incident_close(job, id, o.in.followup, &err);
         if (s == FK_OK) {
-            printf("incident %ld closed\n", id);
+            printf(_("incident %ld closed\n"), id);
             fk_job_close(job);
             return FK_EXIT_OK;
         }
@@ -159,7 +159,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_incident = {
     .name = "incident",
-    .summary = "incident reports (事故報告書): add, list, show, close",
+    .summary = N_("incident reports (事故報告書): add, list, show, close"),
     .usage = fk__usage,
     .run = fk__run,
 };

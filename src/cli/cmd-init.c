@@ -1,16 +1,17 @@
 /* fukan init: creates a job from an order, with its first responsible manager. */
 #include "cli.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan init JOBDIR --order job.yaml --user ID --name NAME [--affiliation ORG]\n"
-    "                  [--user-password-file FILE] [--kdf-cost default|interactive]\n\n"
-    "Creates a job: JOBDIR (mode 0700, created or empty) with its job store, the order\n"
-    "(docs/job-yaml.md) and ID as its first responsible manager (取扱責任者). The password is\n"
-    "read from the terminal (twice) or from FILE (mode 0600). Refuses an existing job.\n";
+    N_("usage: fukan init JOBDIR --order job.yaml --user ID --name NAME [--affiliation ORG]\n"
+       "                  [--user-password-file FILE] [--kdf-cost default|interactive]\n\n"
+       "Creates a job: JOBDIR (mode 0700, created or empty) with its job store, the order\n"
+       "(docs/job-yaml.md) and ID as its first responsible manager (取扱責任者). The password is\n"
+       "read from the terminal (twice) or from FILE (mode 0600). Refuses an existing job.\n");
 
 static int fk__run(int argc, char **argv)
 {
@@ -36,7 +37,7 @@ static int fk__run(int argc, char **argv)
     }
     fk_cli_login_defaults(&login);
     if (optind + 1 != argc || order == NULL || login.user == NULL || manager.name == NULL) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     manager.id = login.user;
@@ -54,7 +55,7 @@ static int fk__run(int argc, char **argv)
     fk_wipe(password, sizeof password);
     if (s != FK_OK)
         return fk_cli_fail(&err);
-    printf("created job %s in %s\nresponsible manager: %s\n", fk_job_id(job), argv[optind],
+    printf(_("created job %s in %s\nresponsible manager: %s\n"), fk_job_id(job), argv[optind],
            manager.id);
     fk_job_close(job);
     return FK_EXIT_OK;
@@ -62,7 +63,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_init = {
     .name = "init",
-    .summary = "create a job from an order (job.yaml)",
+    .summary = N_("create a job from an order (job.yaml)"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -9,20 +9,20 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan open JOBDIR PACKAGE [--package-password-file FILE] [--encoding cp932|utf-8]\n"
-    "                  [--export-date DATE] [--replace]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Opens the ward's package (a ZIP encrypted with AES-256 holding one CSV, or a manifest\n"
-    "naming it). Its password is read from the terminal or from FILE (mode 0600); it is not\n"
-    "the user's own. Every row is validated (docs/ingest.md); a row with any error is\n"
-    "rejected whole (see `fukan rejects`). The postal code must belong to the address (the\n"
-    "order's postal_mismatch: reject or warn). Accepted records are sealed with the job key;\n"
-    "nothing is stored unless the whole package was read. The counts per category are\n"
-    "compared with the order's; received = accepted + rejected is recorded. A package\n"
-    "already opened is refused unless --replace (audited). Exit 1 when rows were rejected,\n"
-    "when the package holds no rows, or when the accepted counts differ from the order's\n"
-    "(composing is then refused until a responsible manager accepts the difference with\n"
-    "`fukan check JOBDIR --accept-counts --reason TEXT`, or the package is replaced).\n";
+    N_("usage: fukan open JOBDIR PACKAGE [--package-password-file FILE] [--encoding cp932|utf-8]\n"
+       "                  [--export-date DATE] [--replace]\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+       "Opens the ward's package (a ZIP encrypted with AES-256 holding one CSV, or a manifest\n"
+       "naming it). Its password is read from the terminal or from FILE (mode 0600); it is not\n"
+       "the user's own. Every row is validated (docs/ingest.md); a row with any error is\n"
+       "rejected whole (see `fukan rejects`). The postal code must belong to the address (the\n"
+       "order's postal_mismatch: reject or warn). Accepted records are sealed with the job key;\n"
+       "nothing is stored unless the whole package was read. The counts per category are\n"
+       "compared with the order's; received = accepted + rejected is recorded. A package\n"
+       "already opened is refused unless --replace (audited). Exit 1 when rows were rejected,\n"
+       "when the package holds no rows, or when the accepted counts differ from the order's\n"
+       "(composing is then refused until a responsible manager accepts the difference with\n"
+       "`fukan check JOBDIR --accept-counts --reason TEXT`, or the package is replaced).\n");
 
 typedef struct {
     const char *password_file;
@@ -41,16 +41,16 @@ static bool fk__on_finding(void *ctx, const fk_finding *f)
     (void)ctx;
     /* Rejects are stored and listed by `fukan rejects`; warnings are shown as they come. */
     if (f->kind == FK_FINDING_WARNING && f->column > 0)
-        fprintf(stderr, "fukan: warning: %ld:%ld: %s: %s\n", f->line, f->column, f->column_name,
+        fprintf(stderr, _("fukan: warning: %ld:%ld: %s: %s\n"), f->line, f->column, f->column_name,
                 f->reason);
     else if (f->kind == FK_FINDING_WARNING)
-        fprintf(stderr, "fukan: warning: %ld: %s: %s\n", f->line, f->column_name, f->reason);
+        fprintf(stderr, _("fukan: warning: %ld: %s: %s\n"), f->line, f->column_name, f->reason);
     return true;
 }
 
 static void fk__print_counts(const fk_job *job, const fk_open_result *r)
 {
-    printf("received %ld, accepted %ld, rejected %ld (encoding %s)\n", r->received, r->accepted,
+    printf(_("received %ld, accepted %ld, rejected %ld (encoding %s)\n"), r->received, r->accepted,
            r->rejected, fk_encoding_name(r->encoding));
     fk_cli_print_cell("category", 16);
     printf(" %9s %9s %10s\n", "expected", "accepted", "difference");
@@ -95,7 +95,7 @@ static int fk__run(int argc, char **argv)
     fk__opts opts = {0};
     int first = fk__parse(argc, argv, &opts);
     if (first < 0) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     opts.step.package = argv[first + 1];
@@ -133,7 +133,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_open = {
     .name = "open",
-    .summary = "open the ward's package: decrypt, validate, seal the records",
+    .summary = N_("open the ward's package: decrypt, validate, seal the records"),
     .usage = fk__usage,
     .run = fk__run,
 };

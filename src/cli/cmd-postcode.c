@@ -16,24 +16,24 @@ static int fk__data_info(const fk_postal_db *db)
 {
     fk_postal_info info;
     fk_postal_db_get_info(db, &info);
-    printf("package: %s %s\n", info.package, info.version);
-    printf("published: %s\n", info.published);
-    printf("tarball sha1: %s\n", info.shasum);
-    printf("codes: %zu in %zu municipalities\n", info.codes, info.municipalities);
-    printf("table: %s\n", info.path);
+    printf(_("package: %s %s\n"), info.package, info.version);
+    printf(_("published: %s\n"), info.published);
+    printf(_("tarball sha1: %s\n"), info.shasum);
+    printf(_("codes: %zu in %zu municipalities\n"), info.codes, info.municipalities);
+    printf(_("table: %s\n"), info.path);
     return FK_EXIT_OK;
 }
 
 /* Prints the reason why r has no barcode, with what the list says about the code. */
 static void fk__print_no_barcode(FILE *out, const fk_postal_result *r)
 {
-    fprintf(out, "no barcode: %s\n", fk_postal_verdict_reason(r));
+    fprintf(out, _("no barcode: %s\n"), fk_postal_verdict_reason(r));
     if (r->verdict == FK_POSTAL_UNKNOWN_CODE)
         return;
-    fprintf(out, "postal code %.3s-%s: %s%s%s\n", r->entry.code, r->entry.code + 3,
+    fprintf(out, _("postal code %.3s-%s: %s%s%s\n"), r->entry.code, r->entry.code + 3,
             r->entry.prefecture, r->entry.city, r->entry.town);
     if (r->split.other_town != NULL)
-        fprintf(out, "the address names: %s\n", r->split.other_town);
+        fprintf(out, _("the address names: %s\n"), r->split.other_town);
 }
 
 static int fk__one(const fk_postal_db *db, const char *postal, const char *address,
@@ -43,7 +43,7 @@ static int fk__one(const fk_postal_db *db, const char *postal, const char *addre
     fk_err_clear(&err);
     fk_postal_result *r = fk_malloc(sizeof *r);
     if (r == NULL) {
-        fk_cli_error("out of memory");
+        fk_cli_error(_("out of memory"));
         return FK_EXIT_ENV;
     }
     fk_status s = fk_postal_compute(db, postal, address, building, r, &err);
@@ -87,7 +87,7 @@ static int fk__batch(const fk_postal_db *db)
     static char line[FK__LINE_MAX];
     fk_postal_result *r = fk_malloc(sizeof *r);
     if (r == NULL) {
-        fk_cli_error("out of memory");
+        fk_cli_error(_("out of memory"));
         return FK_EXIT_ENV;
     }
     int rc = FK_EXIT_OK;
@@ -98,14 +98,14 @@ static int fk__batch(const fk_postal_db *db)
         lineno++;
         size_t n = strcspn(line, "\r\n");
         if (line[n] == '\0' && !feof(stdin)) {
-            fk_cli_error("stdin:%zu: line too long", lineno);
+            fk_cli_error(_("stdin:%zu: line too long"), lineno);
             rc = FK_EXIT_USAGE;
             break;
         }
         line[n] = '\0';
         char *address = strchr(line, '\t');
         if (address == NULL) {
-            fk_cli_error("stdin:%zu: expected POSTAL<TAB>ADDRESS[<TAB>BUILDING]", lineno);
+            fk_cli_error(_("stdin:%zu: expected POSTAL<TAB>ADDRESS[<TAB>BUILDING]"), lineno);
             rc = FK_EXIT_USAGE;
             break;
         }
@@ -127,7 +127,7 @@ static int fk__batch(const fk_postal_db *db)
         }
         fk_buf_reset(&b);
         if (fk_custbar_append_tokens(&r->barcode, &b) != FK_OK) {
-            fk_cli_error("out of memory");
+            fk_cli_error(_("out of memory"));
             rc = FK_EXIT_ENV;
             break;
         }
@@ -158,21 +158,21 @@ static int fk__run(int argc, char **argv)
             char *end;
             pt = strtod(argv[++i], &end);
             if (*end != '\0' || !fk_custbar_pt_is_valid(pt)) {
-                fk_cli_error("--pt takes a size from 8 to 11.5 points");
+                fk_cli_error(_("--pt takes a size from 8 to 11.5 points"));
                 return FK_EXIT_USAGE;
             }
         } else if (a[0] == '-' && a[1] == '-') {
-            fk_cli_error("unknown option '%s'; see 'fukan postcode --help'", a);
+            fk_cli_error(_("unknown option '%s'; see 'fukan postcode --help'"), a);
             return FK_EXIT_USAGE;
         } else if (nargs < 3) {
             args[nargs++] = a;
         } else {
-            fk_cli_error("too many arguments; see 'fukan postcode --help'");
+            fk_cli_error(_("too many arguments; see 'fukan postcode --help'"));
             return FK_EXIT_USAGE;
         }
     }
     if (!info && !batch && nargs < 2) {
-        fk_cli_error("usage: fukan postcode POSTAL ADDRESS [BUILDING]");
+        fk_cli_error(_("usage: fukan postcode POSTAL ADDRESS [BUILDING]"));
         return FK_EXIT_USAGE;
     }
     fk_postal_db *db;
@@ -195,23 +195,24 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_postcode = {
     .name = "postcode",
-    .summary = "print the Japan Post customer barcode of an address",
-    .usage = "usage: fukan postcode [options] POSTAL ADDRESS [BUILDING]\n"
-             "       fukan postcode --data-info\n"
-             "       fukan postcode --batch < lines\n\n"
-             "Prints the address display number (住所表示番号) as Japan Post writes it, e.g.\n"
-             "3-20-5B604, then the 20 data characters and the check digit as 21 tokens\n"
-             "(0-9, -, CC1-CC8). When no barcode may be printed (a catch-all postal code, a code\n"
-             "that does not belong to the address, a code not in the list) it prints\n"
-             "'no barcode: REASON' and exits 1.\n\n"
-             "options:\n"
-             "  --svg FILE   also draw the barcode as SVG (with its 2 mm quiet zone)\n"
-             "  --pt N       bar size in points for --svg: 8 (default) to 11.5\n"
-             "  --bars       also print the 67 bars (L long, A up, D down, T timing)\n"
-             "  --data-info  print the postal-code list's package, version and date\n"
-             "  --batch      read POSTAL<TAB>ADDRESS[<TAB>BUILDING] lines from stdin and print\n"
-             "               'ok<TAB>DISPLAY<TAB>TOKENS<TAB>BARS' or 'no barcode<TAB>REASON'\n\n"
-             "The list is found through $FUKAN_POSTAL_DATA, then the build directory, then the\n"
-             "installed data directory.\n",
+    .summary = N_("print the Japan Post customer barcode of an address"),
+    .usage =
+        N_("usage: fukan postcode [options] POSTAL ADDRESS [BUILDING]\n"
+           "       fukan postcode --data-info\n"
+           "       fukan postcode --batch < lines\n\n"
+           "Prints the address display number (住所表示番号) as Japan Post writes it, e.g.\n"
+           "3-20-5B604, then the 20 data characters and the check digit as 21 tokens\n"
+           "(0-9, -, CC1-CC8). When no barcode may be printed (a catch-all postal code, a code\n"
+           "that does not belong to the address, a code not in the list) it prints\n"
+           "'no barcode: REASON' and exits 1.\n\n"
+           "options:\n"
+           "  --svg FILE   also draw the barcode as SVG (with its 2 mm quiet zone)\n"
+           "  --pt N       bar size in points for --svg: 8 (default) to 11.5\n"
+           "  --bars       also print the 67 bars (L long, A up, D down, T timing)\n"
+           "  --data-info  print the postal-code list's package, version and date\n"
+           "  --batch      read POSTAL<TAB>ADDRESS[<TAB>BUILDING] lines from stdin and print\n"
+           "               'ok<TAB>DISPLAY<TAB>TOKENS<TAB>BARS' or 'no barcode<TAB>REASON'\n\n"
+           "The list is found through $FUKAN_POSTAL_DATA, then the build directory, then the\n"
+           "installed data directory.\n"),
     .run = fk__run,
 };

@@ -3,41 +3,42 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan print JOBDIR (--all | --batch ID ... | --file NAME ...) [--printer QUEUE]\n"
-    "                   [--reason TEXT] [--timeout SECONDS]\n"
-    "       fukan print JOBDIR --recover\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Sends print files to a queue of the local CUPS server (the order's `printer` unless\n"
-    "--printer), decrypted in memory and streamed, and waits for each CUPS job's final state\n"
-    "(default timeout 600 s). Every job goes into the print log (`fukan printlog`) and the\n"
-    "audit log with the computer, time, file, printer, sheets sent and reported by CUPS.\n"
-    "--all prints every print file, --batch ID the files of a category's batch (S-1, D-002),\n"
-    "--file NAME one print file. A file printed before, or sheets beyond the designated\n"
-    "count, need --reason TEXT (the over-count and reason are logged). --recover only records\n"
-    "the outcome of jobs a killed fukan sent but did not record (every print does this first).\n"
-    "A stopped or missing queue or an unreachable cupsd leaves the file not printed.\n";
+    N_("usage: fukan print JOBDIR (--all | --batch ID ... | --file NAME ...) [--printer QUEUE]\n"
+       "                   [--reason TEXT] [--timeout SECONDS]\n"
+       "       fukan print JOBDIR --recover\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+       "Sends print files to a queue of the local CUPS server (the order's `printer` unless\n"
+       "--printer), decrypted in memory and streamed, and waits for each CUPS job's final state\n"
+       "(default timeout 600 s). Every job goes into the print log (`fukan printlog`) and the\n"
+       "audit log with the computer, time, file, printer, sheets sent and reported by CUPS.\n"
+       "--all prints every print file, --batch ID the files of a category's batch (S-1, D-002),\n"
+       "--file NAME one print file. A file printed before, or sheets beyond the designated\n"
+       "count, need --reason TEXT (the over-count and reason are logged). --recover only records\n"
+       "the outcome of jobs a killed fukan sent but did not record (every print does this first).\n"
+       "A stopped or missing queue or an unreachable cupsd leaves the file not printed.\n");
 
 static void fk__on_printed(void *ctx, const fk_print_report *r)
 {
     (void)ctx;
-    printf("%s: queue %s, CUPS job %ld %s; sheets sent %ld, reported by CUPS ", r->file, r->queue,
-           r->cups_job_id, r->state, r->sheets_sent);
+    printf(_("%s: queue %s, CUPS job %ld %s; sheets sent %ld, reported by CUPS "), r->file,
+           r->queue, r->cups_job_id, r->state, r->sheets_sent);
     if (r->sheets_reported >= 0)
         printf("%ld", r->sheets_reported);
     else
-        printf("(none)");
-    printf(", designated %ld", r->designated);
+        printf(_("(none)"));
+    printf(_(", designated %ld"), r->designated);
     if (r->over_count > 0)
-        printf(", over-count %ld", r->over_count);
+        printf(_(", over-count %ld"), r->over_count);
     printf("\n");
     if (r->ok && r->sheets_reported >= 0 && r->sheets_reported != r->sheets_sent)
-        fk_cli_error("warning: %s: CUPS reported %ld sheets, %ld were sent", r->file,
+        fk_cli_error(_("warning: %s: CUPS reported %ld sheets, %ld were sent"), r->file,
                      r->sheets_reported, r->sheets_sent);
 }
 
@@ -73,7 +74,7 @@ static int fk__run(int argc, char **argv)
         } else if (opt == 't') {
             long n = strtol(optarg, &end, 10);
             if (*end != '\0' || n < 1 || n > 86400) {
-                fk_cli_error("--timeout must be 1 to 86400 seconds");
+                fk_cli_error(_("--timeout must be 1 to 86400 seconds"));
                 return FK_EXIT_USAGE;
             }
             req.timeout = (int)n;
@@ -83,7 +84,7 @@ static int fk__run(int argc, char **argv)
     }
     bool selected = req.all || req.n_batches > 0 || req.n_files > 0;
     if (optind + 1 != argc || selected == req.recover_only) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_job *job;
@@ -108,7 +109,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_print = {
     .name = "print",
-    .summary = "print files through the local CUPS server, with the print log",
+    .summary = N_("print files through the local CUPS server, with the print log"),
     .usage = fk__usage,
     .run = fk__run,
 };

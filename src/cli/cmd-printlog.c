@@ -11,17 +11,17 @@
 #include <unistd.h>
 
 static const char fk__usage[] =
-    "usage: fukan printlog JOBDIR [--format text|csv|xlsx|pdf] [-o FILE]\n"
-    "       fukan printlog JOBDIR --files\n"
-    "  login: --user ID, --user-password-file FILE (any role)\n\n"
-    "Writes the print log: one line per CUPS job (computer, date-time, print file, printer,\n"
-    "sheets sent, sheets reported by CUPS, designated sheets, user, CUPS job, final state)\n"
-    "and a separate over-count line with its reason for sheets beyond the designation.\n"
-    "text and csv go to standard output unless -o; xlsx and pdf (印刷ログ, dates in 和暦 and\n"
-    "ISO, for the ward) need -o FILE. Files are written mode 0600.\n"
-    "--files lists each print file's state and counts: designated, printed, over-count, and\n"
-    "for printed files not yet enclosure-checked their age, flagged past the order's\n"
-    "idle_alarm.\n";
+    N_("usage: fukan printlog JOBDIR [--format text|csv|xlsx|pdf] [-o FILE]\n"
+       "       fukan printlog JOBDIR --files\n"
+       "  login: --user ID, --user-password-file FILE (any role)\n\n"
+       "Writes the print log: one line per CUPS job (computer, date-time, print file, printer,\n"
+       "sheets sent, sheets reported by CUPS, designated sheets, user, CUPS job, final state)\n"
+       "and a separate over-count line with its reason for sheets beyond the designation.\n"
+       "text and csv go to standard output unless -o; xlsx and pdf (印刷ログ, dates in 和暦 and\n"
+       "ISO, for the ward) need -o FILE. Files are written mode 0600.\n"
+       "--files lists each print file's state and counts: designated, printed, over-count, and\n"
+       "for printed files not yet enclosure-checked their age, flagged past the order's\n"
+       "idle_alarm.\n");
 
 static void fk__show_file(void *ctx, const fk_printlog_file *t)
 {
@@ -29,10 +29,10 @@ static void fk__show_file(void *ctx, const fk_printlog_file *t)
     printf("%-28s %c-%-3d %6ld %6ld %6ld  %-17s", t->name, fk_category_code(t->category), t->batch,
            t->designated, t->printed, t->over_count, fk_file_state_name(t->state));
     if (t->state == FK_FILE_PRINTED)
-        printf(" %s%ld min%s%s", t->is_idle && tty ? "\033[31m" : "", t->age / 60,
+        printf(_(" %s%ld min%s%s"), t->is_idle && tty ? "\033[31m" : "", t->age / 60,
                t->is_idle ? " IDLE" : "", t->is_idle && tty ? "\033[0m" : "");
     if (t->unresolved > 0)
-        printf(" (%d unrecorded)", t->unresolved);
+        printf(_(" (%d unrecorded)"), t->unresolved);
     printf("\n");
 }
 
@@ -69,11 +69,11 @@ static int fk__run(int argc, char **argv)
     bool binary = strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0;
     if (optind + 1 != argc ||
         (!binary && strcmp(format, "text") != 0 && strcmp(format, "csv") != 0)) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     if (binary && output == NULL) {
-        fk_cli_error("printlog: --format %s needs -o FILE", format);
+        fk_cli_error(_("printlog: --format %s needs -o FILE"), format);
         return FK_EXIT_USAGE;
     }
     fk_job *job;
@@ -106,7 +106,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_printlog = {
     .name = "printlog",
-    .summary = "write the print log (text, CSV, XLSX, PDF) and the print files' states",
+    .summary = N_("write the print log (text, CSV, XLSX, PDF) and the print files' states"),
     .usage = fk__usage,
     .run = fk__run,
 };

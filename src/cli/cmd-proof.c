@@ -3,18 +3,19 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 
 static const char fk__usage[] =
-    "usage: fukan proof JOBDIR -o DIR\n"
-    "       fukan proof JOBDIR --approve\n"
-    "  login: --user ID, --user-password-file FILE\n\n"
-    "Renders one specimen of every document of every category, with a fictitious person\n"
-    "(見本 太郎) and a 見本 watermark, as DIR/proof-DOCUMENT-C.pdf, and PNG previews next to\n"
-    "them (pdftoppm). The proofs hold no resident's data. After the ward approves them, a\n"
-    "responsible manager (取扱責任者) records the approval with --approve; composing for\n"
-    "print requires it.\n";
+    N_("usage: fukan proof JOBDIR -o DIR\n"
+       "       fukan proof JOBDIR --approve\n"
+       "  login: --user ID, --user-password-file FILE\n\n"
+       "Renders one specimen of every document of every category, with a fictitious person\n"
+       "(見本 太郎) and a 見本 watermark, as DIR/proof-DOCUMENT-C.pdf, and PNG previews next to\n"
+       "them (pdftoppm). The proofs hold no resident's data. After the ward approves them, a\n"
+       "responsible manager (取扱責任者) records the approval with --approve; composing for\n"
+       "print requires it.\n");
 
 static void fk__on_file(void *ctx, const char *path, const char *note)
 {
@@ -42,7 +43,7 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
     }
     if (optind + 1 != argc || (opts.dir == NULL) == !approve) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_job *job;
@@ -56,7 +57,7 @@ static int fk__run(int argc, char **argv)
     fk_proof_result r = {0};
     fk_status s = approve ? fk_step_approve(job, &err) : fk_step_proof(job, &opts, &cb, &r, &err);
     if (s == FK_OK && approve)
-        printf("proof set approved by %s\n", fk_job_user(job));
+        printf(_("proof set approved by %s\n"), fk_job_user(job));
     char details[64];
     snprintf(details, sizeof details, approve ? "proof set approved" : "%d proofs rendered",
              r.files);
@@ -65,7 +66,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_proof = {
     .name = "proof",
-    .summary = "render the proof set for the ward; approve it",
+    .summary = N_("render the proof set for the ward; approve it"),
     .usage = fk__usage,
     .run = fk__run,
 };

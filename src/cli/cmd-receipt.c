@@ -13,22 +13,22 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan receipt JOBDIR receive --item medium|notice --ward-staff NAME\n"
-    "                                    [--package PACKAGE.zip] [-o PDF]\n"
-    "       fukan receipt JOBDIR deliver --ward-staff NAME [--count CAT=N ...] [-o PDF]\n"
-    "       fukan receipt JOBDIR return  --ward-staff NAME [-o PDF]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Writes a custody receipt (確認書) with the date-time in 和暦 and ISO (JST), the\n"
-    "handlers of both sides (the ward's staff member as typed with --ward-staff), content,\n"
-    "quantity, the package's SHA-256 and the audit checkpoint in full and as a QR code,\n"
-    "with seal boxes (押印欄) for both parties. The PDF is kept in the job (and written\n"
-    "to -o PDF) and the receipt is audited.\n"
-    "  receive  the ward hands over the medium (--item medium, with --package to print\n"
-    "           its SHA-256) and, on another occasion, the password notice (--item notice)\n"
-    "  deliver  the sealed envelopes; --count 積極的支援=613 (or S=613) gives the counts\n"
-    "           counted at the handover; each must equal the verified count, otherwise\n"
-    "           the delivery is refused with the difference (exit 1)\n"
-    "  return   the medium and the password notice go back to the ward\n";
+    N_("usage: fukan receipt JOBDIR receive --item medium|notice --ward-staff NAME\n"
+       "                                    [--package PACKAGE.zip] [-o PDF]\n"
+       "       fukan receipt JOBDIR deliver --ward-staff NAME [--count CAT=N ...] [-o PDF]\n"
+       "       fukan receipt JOBDIR return  --ward-staff NAME [-o PDF]\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+       "Writes a custody receipt (確認書) with the date-time in 和暦 and ISO (JST), the\n"
+       "handlers of both sides (the ward's staff member as typed with --ward-staff), content,\n"
+       "quantity, the package's SHA-256 and the audit checkpoint in full and as a QR code,\n"
+       "with seal boxes (押印欄) for both parties. The PDF is kept in the job (and written\n"
+       "to -o PDF) and the receipt is audited.\n"
+       "  receive  the ward hands over the medium (--item medium, with --package to print\n"
+       "           its SHA-256) and, on another occasion, the password notice (--item notice)\n"
+       "  deliver  the sealed envelopes; --count 積極的支援=613 (or S=613) gives the counts\n"
+       "           counted at the handover; each must equal the verified count, otherwise\n"
+       "           the delivery is refused with the difference (exit 1)\n"
+       "  return   the medium and the password notice go back to the ward\n");
 
 typedef struct {
     fk_cli_login login;
@@ -78,7 +78,7 @@ static int fk__parse(int argc, char **argv, fk__opts *o, int *first)
             break;
         case 'n':
             if (!fk__count(o, optarg)) {
-                fk_cli_error("--count must be CATEGORY=N (積極的支援=613 or S=613)");
+                fk_cli_error(_("--count must be CATEGORY=N (積極的支援=613 or S=613)"));
                 return -1;
             }
             break;
@@ -152,7 +152,7 @@ static fk_status fk__receipt(fk_job *job, fk_handover_kind kind, const fk__opts 
     if (s == FK_OK && o->output != NULL)
         s = fk_fs_write_atomic(o->output, pdf.data, pdf.len, err);
     if (s == FK_OK)
-        printf("%s stored in the job%s%s\ncheckpoint %s\n", fk_handover_document(h),
+        printf(_("%s stored in the job%s%s\ncheckpoint %s\n"), fk_handover_document(h),
                o->output ? "; written to " : "", o->output ? o->output : "",
                fk_handover_checkpoint(h));
     fk_buf_free(&pdf);
@@ -165,7 +165,7 @@ static int fk__run(int argc, char **argv)
     fk__opts o = {0};
     int first;
     if (fk__parse(argc, argv, &o, &first) != 0) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_err err;
@@ -185,13 +185,14 @@ static int fk__run(int argc, char **argv)
         return FK_EXIT_OK;
     }
     if (s == FK_EFINDING)
-        fk_cli_error("record an incident if envelopes are missing: fukan incident add JOBDIR ...");
+        fk_cli_error(
+            _("record an incident if envelopes are missing: fukan incident add JOBDIR ..."));
     return fk_cli_finish(job, fk_handover_kind_name(kind), s, NULL, &err);
 }
 
 const fk_command fk_cmd_receipt = {
     .name = "receipt",
-    .summary = "custody receipts (確認書): receive, deliver, return",
+    .summary = N_("custody receipts (確認書): receive, deliver, return"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -11,13 +11,13 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan reconcile JOBDIR [--format text|csv|xlsx|pdf] [-o FILE]\n"
-    "  login: --user ID, --user-password-file FILE (any role); after erasure --user ID only\n\n"
-    "Adds up the job per category and batch: received, rejected, accepted, held, composed,\n"
-    "printed (with over-count), verified, delivered, and flags every stage whose numbers do\n"
-    "not add up; names the next step and its command. text goes to stdout unless -o; csv\n"
-    "(UTF-8 with BOM), xlsx and pdf need -o FILE. Exit 1 when a stage does not add up: record\n"
-    "an incident (fukan incident add).\n";
+    N_("usage: fukan reconcile JOBDIR [--format text|csv|xlsx|pdf] [-o FILE]\n"
+       "  login: --user ID, --user-password-file FILE (any role); after erasure --user ID only\n\n"
+       "Adds up the job per category and batch: received, rejected, accepted, held, composed,\n"
+       "printed (with over-count), verified, delivered, and flags every stage whose numbers do\n"
+       "not add up; names the next step and its command. text goes to stdout unless -o; csv\n"
+       "(UTF-8 with BOM), xlsx and pdf need -o FILE. Exit 1 when a stage does not add up: record\n"
+       "an incident (fukan incident add).\n");
 
 static fk_status fk__write(fk_job *job, const char *format, const char *out, size_t *flagged,
                            fk_err *err)
@@ -80,7 +80,7 @@ static int fk__run(int argc, char **argv)
                  strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0;
     bool needs_out = strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0;
     if (optind + 1 != argc || !known || (needs_out && out == NULL)) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_err err;
@@ -113,7 +113,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_reconcile = {
     .name = "reconcile",
-    .summary = "the reconciliation (取扱い状況報告) per category and batch",
+    .summary = N_("the reconciliation (取扱い状況報告) per category and batch"),
     .usage = fk__usage,
     .run = fk__run,
 };

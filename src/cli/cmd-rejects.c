@@ -6,12 +6,12 @@
 
 #include <stdio.h>
 
-static const char fk__usage[] =
+static const char fk__usage[] = N_(
     "usage: fukan rejects JOBDIR\n"
     "  login: --user ID, --user-password-file FILE (any role)\n\n"
     "Lists every finding of every rejected row of the opened package as\n"
     "LINE:COLUMN: column name: reason, in line order. Reasons never hold the value itself.\n"
-    "Ends with the counts (received = accepted + rejected). Exit 1 when any row was rejected.\n";
+    "Ends with the counts (received = accepted + rejected). Exit 1 when any row was rejected.\n");
 
 static int fk__print(const fk_reject *r, void *ctx)
 {
@@ -51,7 +51,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_rejects = {
     .name = "rejects",
-    .summary = "list the rejected rows of the opened package",
+    .summary = N_("list the rejected rows of the opened package"),
     .usage = fk__usage,
     .run = fk__run,
 };

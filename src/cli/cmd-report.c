@@ -26,19 +26,19 @@
 extern char **environ;
 
 static const char fk__usage[] =
-    "usage: fukan report JOBDIR -o REPORT.zip [--notice PDF] [--password-out FILE]\n"
-    "                    [--iso REPORT.iso]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者); after erasure nobody can\n"
-    "         log in: --user ID names the operator, recorded as not authenticated\n\n"
-    "Writes the report for the ward, an AES-256 ZIP (7-Zip opens it) under a new random\n"
-    "password: the print files' log, the reconciliation (取扱い状況報告, CSV, text, PDF),\n"
-    "the custody receipts, the handler roster, the incidents, the erasure certificate and\n"
-    "its signature, the full audit log as JSON Lines and the audit public key. The password\n"
-    "goes separately: to the password notice (パスワード通知書) --notice PDF and/or a file\n"
-    "--password-out FILE (mode 0600); one of them is required. --iso also writes an ISO\n"
-    "9660 image holding the ZIP, for a DVD-R (xorriso). The ward checks the audit log\n"
-    "offline with: fukan audit verify --package REPORT.zip --package-password-file FILE\n"
-    "--checkpoint HASH@SEQ (from a paper receipt).\n";
+    N_("usage: fukan report JOBDIR -o REPORT.zip [--notice PDF] [--password-out FILE]\n"
+       "                    [--iso REPORT.iso]\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者); after erasure nobody can\n"
+       "         log in: --user ID names the operator, recorded as not authenticated\n\n"
+       "Writes the report for the ward, an AES-256 ZIP (7-Zip opens it) under a new random\n"
+       "password: the print files' log, the reconciliation (取扱い状況報告, CSV, text, PDF),\n"
+       "the custody receipts, the handler roster, the incidents, the erasure certificate and\n"
+       "its signature, the full audit log as JSON Lines and the audit public key. The password\n"
+       "goes separately: to the password notice (パスワード通知書) --notice PDF and/or a file\n"
+       "--password-out FILE (mode 0600); one of them is required. --iso also writes an ISO\n"
+       "9660 image holding the ZIP, for a DVD-R (xorriso). The ward checks the audit log\n"
+       "offline with: fukan audit verify --package REPORT.zip --package-password-file FILE\n"
+       "--checkpoint HASH@SEQ (from a paper receipt).\n");
 
 typedef struct {
     fk_cli_login login;
@@ -320,7 +320,7 @@ static fk_status fk__write(fk_job *job, const fk__opts *o, fk_err *err)
     fk_wipe(password, sizeof password);
     fk_buf_free(&r.readme);
     if (s == FK_OK)
-        printf("%s (AES-256, SHA-256 %s)%s%s%s%s\n", o->out, sha, o->notice ? "; notice " : "",
+        printf(_("%s (AES-256, SHA-256 %s)%s%s%s%s\n"), o->out, sha, o->notice ? "; notice " : "",
                o->notice ? o->notice : "", o->iso ? "; image " : "", o->iso ? o->iso : "");
     return s;
 }
@@ -349,7 +349,7 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
     }
     if (optind + 1 != argc || o.out == NULL || (o.notice == NULL && o.password_out == NULL)) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_err err;
@@ -385,7 +385,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_report = {
     .name = "report",
-    .summary = "the encrypted report package for the ward",
+    .summary = N_("the encrypted report package for the ward"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -3,20 +3,21 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
 static const char fk__usage[] =
-    "usage: fukan reprint JOBDIR --envelopes C-SERIAL[,C-SERIAL...] --reason TEXT\n"
-    "                     [--printer QUEUE] [--timeout SECONDS]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Composes just these envelopes' sheets again (S-000123: category code and serial), with\n"
-    "the same insert-control codes and serial numbers, as a child print file of each batch\n"
-    "(JOB-S-1-001-r01.pdf), and prints it on the local CUPS server like `fukan print`. Every\n"
-    "reprinted sheet is over the designated count: the reason goes into the print log.\n"
-    "An envelope that is delivered already is refused. After the reprint, rework the\n"
-    "envelope and scan it again (`fukan verify JOBDIR --rework C-SERIAL`).\n";
+    N_("usage: fukan reprint JOBDIR --envelopes C-SERIAL[,C-SERIAL...] --reason TEXT\n"
+       "                     [--printer QUEUE] [--timeout SECONDS]\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+       "Composes just these envelopes' sheets again (S-000123: category code and serial), with\n"
+       "the same insert-control codes and serial numbers, as a child print file of each batch\n"
+       "(JOB-S-1-001-r01.pdf), and prints it on the local CUPS server like `fukan print`. Every\n"
+       "reprinted sheet is over the designated count: the reason goes into the print log.\n"
+       "An envelope that is delivered already is refused. After the reprint, rework the\n"
+       "envelope and scan it again (`fukan verify JOBDIR --rework C-SERIAL`).\n");
 
 static void fk__on_file(void *ctx, const char *name, const char *outcome)
 {
@@ -47,7 +48,7 @@ static int fk__run(int argc, char **argv)
         } else if (opt == 't') {
             long n = strtol(optarg, &end, 10);
             if (*end != '\0' || n < 1 || n > 86400) {
-                fk_cli_error("--timeout must be 1 to 86400 seconds");
+                fk_cli_error(_("--timeout must be 1 to 86400 seconds"));
                 return FK_EXIT_USAGE;
             }
             opts.timeout = (int)n;
@@ -56,7 +57,7 @@ static int fk__run(int argc, char **argv)
         }
     }
     if (optind + 1 != argc || opts.envelopes == NULL || opts.reason == NULL) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_job *job;
@@ -78,7 +79,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_reprint = {
     .name = "reprint",
-    .summary = "print single envelopes' sheets again, with a reason",
+    .summary = N_("print single envelopes' sheets again, with a reason"),
     .usage = fk__usage,
     .run = fk__run,
 };

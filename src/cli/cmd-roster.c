@@ -2,16 +2,17 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 
 static const char fk__usage[] =
-    "usage: fukan roster JOBDIR [-o DIR]\n"
-    "  login: --user ID, --user-password-file FILE (any role)\n\n"
-    "Writes the handler roster (取扱者名簿: ID, name, affiliation, role, added, added by,\n"
-    "removed, removed by; times in Japan time, JST, dates in 和暦 with the ISO date) as\n"
-    "DIR/roster.csv (UTF-8 with BOM, for spreadsheet programs) and DIR/roster.pdf. DIR\n"
-    "defaults to the current directory. Files are written mode 0600.\n";
+    N_("usage: fukan roster JOBDIR [-o DIR]\n"
+       "  login: --user ID, --user-password-file FILE (any role)\n\n"
+       "Writes the handler roster (取扱者名簿: ID, name, affiliation, role, added, added by,\n"
+       "removed, removed by; times in Japan time, JST, dates in 和暦 with the ISO date) as\n"
+       "DIR/roster.csv (UTF-8 with BOM, for spreadsheet programs) and DIR/roster.pdf. DIR\n"
+       "defaults to the current directory. Files are written mode 0600.\n");
 
 static void fk__on_file(void *ctx, const char *path, const char *note)
 {
@@ -35,7 +36,7 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
     }
     if (optind + 1 != argc) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_job *job;
@@ -51,7 +52,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_roster = {
     .name = "roster",
-    .summary = "write the handler roster (名簿) for the ward",
+    .summary = N_("write the handler roster (名簿) for the ward"),
     .usage = fk__usage,
     .run = fk__run,
 };

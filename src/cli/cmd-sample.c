@@ -134,28 +134,28 @@ static int fk__run(int argc, char **argv)
             else if (strcmp(a, "--force") == 0)
                 force = true;
             else {
-                fk_cli_error("sample: unknown option '%s'", a);
+                fk_cli_error(_("sample: unknown option '%s'"), a);
                 return FK_EXIT_USAGE;
             }
         }
         if (takes) {
             if (v == NULL) {
-                fk_cli_error("sample: %s needs a value", a);
+                fk_cli_error(_("sample: %s needs a value"), a);
                 return FK_EXIT_USAGE;
             }
             i++;
         }
         continue;
     bad_value:
-        fk_cli_error("sample: invalid value for %s", a);
+        fk_cli_error(_("sample: invalid value for %s"), a);
         return FK_EXIT_USAGE;
     }
     if (out == NULL) {
-        fk_cli_error("sample: -o FILE is required");
+        fk_cli_error(_("sample: -o FILE is required"));
         return FK_EXIT_USAGE;
     }
     if (opt.bom && opt.encoding != FK_SAMPLE_UTF8) {
-        fk_cli_error("sample: --bom needs --encoding utf-8");
+        fk_cli_error(_("sample: --bom needs --encoding utf-8"));
         return FK_EXIT_USAGE;
     }
     fk_err err;
@@ -163,7 +163,7 @@ static int fk__run(int argc, char **argv)
     const char *paths[] = {out, dirty_path, disagree_path};
     for (size_t i = 0; i < 3; i++) {
         if (!force && paths[i] != NULL && fk_fs_exists(paths[i])) {
-            fk_cli_error("%s: exists (use --force to replace it)", paths[i]);
+            fk_cli_error(_("%s: exists (use --force to replace it)"), paths[i]);
             return FK_EXIT_USAGE;
         }
     }
@@ -184,29 +184,29 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_sample = {
     .name = "sample",
-    .summary = "write a synthetic ward export for tests and demos",
+    .summary = N_("write a synthetic ward export for tests and demos"),
     .usage =
-        "usage: fukan sample -o FILE [--count N] [--seed S] [--encoding cp932|utf-8]\n"
-        "                    [--fiscal-year Y] [--dirty K] [--dirty-report F]\n"
-        "                    [--disagree K] [--disagree-report F] [--lf] [--bom] [--force]\n"
-        "\n"
-        "Writes a CSV in the ward's export format (docs/ward-export.md) filled with fictitious\n"
-        "residents whose results agree with their category. The same options and seed give\n"
-        "the same bytes.\n"
-        "\n"
-        "  -o FILE              output file (mode 0600; not replaced unless --force)\n"
-        "  --count N            N rows split like the seed volumes (default: exactly\n"
-        "                       積極的支援 613, 動機付け支援 1,130, 非肥満保健指導 2,387,\n"
-        "                       受診勧奨通知 283)\n"
-        "  --seed S             PRNG seed, a 64-bit integer (default 1)\n"
-        "  --encoding E         cp932 (default) or utf-8; rare-character names only in utf-8\n"
-        "  --fiscal-year Y      the job's fiscal year (default 2025)\n"
-        "  --dirty K            add K malformed rows, each breaking one rule\n"
-        "  --dirty-report F     write LINE<TAB>kind for each malformed row\n"
-        "  --disagree K         give K rows values that disagree with their category\n"
-        "  --disagree-report F  write LINE<TAB>kind for each of those rows\n"
-        "  --lf                 LF line ends instead of CRLF\n"
-        "  --bom                start a UTF-8 file with a byte order mark\n"
-        "  --force              replace existing files\n",
+        N_("usage: fukan sample -o FILE [--count N] [--seed S] [--encoding cp932|utf-8]\n"
+           "                    [--fiscal-year Y] [--dirty K] [--dirty-report F]\n"
+           "                    [--disagree K] [--disagree-report F] [--lf] [--bom] [--force]\n"
+           "\n"
+           "Writes a CSV in the ward's export format (docs/ward-export.md) filled with fictitious\n"
+           "residents whose results agree with their category. The same options and seed give\n"
+           "the same bytes.\n"
+           "\n"
+           "  -o FILE              output file (mode 0600; not replaced unless --force)\n"
+           "  --count N            N rows split like the seed volumes (default: exactly\n"
+           "                       積極的支援 613, 動機付け支援 1,130, 非肥満保健指導 2,387,\n"
+           "                       受診勧奨通知 283)\n"
+           "  --seed S             PRNG seed, a 64-bit integer (default 1)\n"
+           "  --encoding E         cp932 (default) or utf-8; rare-character names only in utf-8\n"
+           "  --fiscal-year Y      the job's fiscal year (default 2025)\n"
+           "  --dirty K            add K malformed rows, each breaking one rule\n"
+           "  --dirty-report F     write LINE<TAB>kind for each malformed row\n"
+           "  --disagree K         give K rows values that disagree with their category\n"
+           "  --disagree-report F  write LINE<TAB>kind for each of those rows\n"
+           "  --lf                 LF line ends instead of CRLF\n"
+           "  --bom                start a UTF-8 file with a byte order mark\n"
+           "  --force              replace existing files\n"),
     .run = fk__run,
 };

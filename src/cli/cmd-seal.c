@@ -5,6 +5,7 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "util/mem.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -19,8 +20,9 @@ static const char *fk__basename(const char *path)
 
 static int fk__usage_error(const char *msg)
 {
-    fk_cli_error("%s", msg);
-    fk_cli_error("usage: fukan seal WARD.CSV -o PACKAGE.zip [--password-out FILE] [--notice PDF]");
+    fk_cli_error("%s", _(msg));
+    fk_cli_error(
+        _("usage: fukan seal WARD.CSV -o PACKAGE.zip [--password-out FILE] [--notice PDF]"));
     return FK_EXIT_USAGE;
 }
 
@@ -35,46 +37,46 @@ static int fk__run(int argc, char **argv)
         else if (strcmp(argv[i], "--notice") == 0 && i + 1 < argc)
             a.notice = argv[++i];
         else if (argv[i][0] == '-' && argv[i][1] != '\0')
-            return fk__usage_error("unknown option or missing value");
+            return fk__usage_error(N_("unknown option or missing value"));
         else if (!a.csv)
             a.csv = argv[i];
         else
-            return fk__usage_error("more than one CSV given");
+            return fk__usage_error(N_("more than one CSV given"));
     }
     if (!a.csv || !a.out)
-        return fk__usage_error("a CSV and -o PACKAGE.zip are required");
+        return fk__usage_error(N_("a CSV and -o PACKAGE.zip are required"));
     if (!a.password_out && !a.notice && !isatty(STDOUT_FILENO))
-        return fk__usage_error("stdout is not a terminal: give --password-out FILE or --notice "
-                               "PDF so the password is not lost or logged");
+        return fk__usage_error(N_("stdout is not a terminal: give --password-out FILE or --notice "
+                                  "PDF so the password is not lost or logged"));
     fk_err err;
     fk_err_clear(&err);
     char password[FK_SEAL_PASSWORD_MAX];
     fk_status st = fk_step_seal(&a, password, &err);
     if (st == FK_OK && isatty(STDOUT_FILENO))
-        printf("package password: %s\n", password);
+        printf(_("package password: %s\n"), password);
     fk_wipe(password, sizeof password);
     if (st != FK_OK)
         return fk_cli_fail(&err);
-    fprintf(stderr, "fukan: sealed %s into %s (AES-256)%s%s\n", fk__basename(a.csv), a.out,
+    fprintf(stderr, _("fukan: sealed %s into %s (AES-256)%s%s\n"), fk__basename(a.csv), a.out,
             a.password_out ? "; password in " : "", a.password_out ? a.password_out : "");
     return FK_EXIT_OK;
 }
 
 const fk_command fk_cmd_seal = {
     .name = "seal",
-    .summary = "pack a ward's CSV into an AES-256 ZIP with a new password",
-    .usage = "usage: fukan seal WARD.CSV -o PACKAGE.zip [--password-out FILE] [--notice PDF]\n"
-             "\n"
-             "The ward's side of the hand-over: writes PACKAGE.zip, whose entries (the CSV\n"
-             "and a manifest with its row count and SHA-256) are encrypted with AES-256\n"
-             "under a new random password of 24 characters that cannot be misread.\n"
-             "The password is handed over separately from the package:\n"
-             "  --password-out FILE  write it to FILE, created with mode 0600 (never\n"
-             "                       overwritten)\n"
-             "  --notice PDF         write the password notice (パスワード通知書) with the\n"
-             "                       package's name and SHA-256, to print and hand over\n"
-             "It is shown on the terminal only when stdout is one; otherwise\n"
-             "--password-out is required. Neither PACKAGE.zip nor FILE may exist.\n"
-             "Exit codes: 0 sealed, 2 usage error or existing output, 3 I/O error.\n",
+    .summary = N_("pack a ward's CSV into an AES-256 ZIP with a new password"),
+    .usage = N_("usage: fukan seal WARD.CSV -o PACKAGE.zip [--password-out FILE] [--notice PDF]\n"
+                "\n"
+                "The ward's side of the hand-over: writes PACKAGE.zip, whose entries (the CSV\n"
+                "and a manifest with its row count and SHA-256) are encrypted with AES-256\n"
+                "under a new random password of 24 characters that cannot be misread.\n"
+                "The password is handed over separately from the package:\n"
+                "  --password-out FILE  write it to FILE, created with mode 0600 (never\n"
+                "                       overwritten)\n"
+                "  --notice PDF         write the password notice (パスワード通知書) with the\n"
+                "                       package's name and SHA-256, to print and hand over\n"
+                "It is shown on the terminal only when stdout is one; otherwise\n"
+                "--password-out is required. Neither PACKAGE.zip nor FILE may exist.\n"
+                "Exit codes: 0 sealed, 2 usage error or existing output, 3 I/O error.\n"),
     .run = fk__run,
 };

@@ -4,23 +4,24 @@
 #include "cli.h"
 #include "job/fukan.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan simulate-inserter JOBDIR -o SCANS.csv [--swap N] [--drop N] [--duplicate N]\n"
-    "         [--foreign N] [--forge N] [--unread N] [--seed S] [--planted FILE] [--reworked]\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
-    "Writes the camera export (envelope,payload,time) that an inserter would produce from the\n"
-    "job's run file, every envelope in mailing order, with faults planted in distinct\n"
-    "envelopes: --swap N pairs of neighbours exchange sheet ②, --drop N lose their last sheet,\n"
-    "--duplicate N get sheet ① twice, --foreign N get a sheet of another job, --forge N carry\n"
-    "a wrong check value, --unread N have their last sheet unreadable. The planted faults go\n"
-    "to --planted FILE (default SCANS.csv.planted), one 'KIND<TAB>C-SERIAL' line each.\n"
-    "--reworked writes only the envelopes opened for rework (`fukan verify --rework`), clean.\n"
-    "The export holds codes only (no personal data).\n";
+    N_("usage: fukan simulate-inserter JOBDIR -o SCANS.csv [--swap N] [--drop N] [--duplicate N]\n"
+       "         [--foreign N] [--forge N] [--unread N] [--seed S] [--planted FILE] [--reworked]\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者)\n\n"
+       "Writes the camera export (envelope,payload,time) that an inserter would produce from the\n"
+       "job's run file, every envelope in mailing order, with faults planted in distinct\n"
+       "envelopes: --swap N pairs of neighbours exchange sheet ②, --drop N lose their last sheet,\n"
+       "--duplicate N get sheet ① twice, --foreign N get a sheet of another job, --forge N carry\n"
+       "a wrong check value, --unread N have their last sheet unreadable. The planted faults go\n"
+       "to --planted FILE (default SCANS.csv.planted), one 'KIND<TAB>C-SERIAL' line each.\n"
+       "--reworked writes only the envelopes opened for rework (`fukan verify --rework`), clean.\n"
+       "The export holds codes only (no personal data).\n");
 
 static bool fk__count(const char *arg, long *out)
 {
@@ -59,14 +60,14 @@ static int fk__run(int argc, char **argv)
             output = optarg;
         else if (opt >= '1' && opt <= '6') {
             if (!fk__count(optarg, counts[opt - '1'])) {
-                fk_cli_error("'%s' is not a count", optarg);
+                fk_cli_error(_("'%s' is not a count"), optarg);
                 return FK_EXIT_USAGE;
             }
         } else if (opt == 's') {
             char *end;
             seed = strtol(optarg, &end, 10);
             if (*optarg == '\0' || *end != '\0' || seed < 0) {
-                fk_cli_error("--seed: '%s' is not a number", optarg);
+                fk_cli_error(_("--seed: '%s' is not a number"), optarg);
                 return FK_EXIT_USAGE;
             }
         } else if (opt == 'p')
@@ -77,7 +78,7 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
     }
     if (optind + 1 != argc || output == NULL) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     char planted_default[4096];
@@ -103,13 +104,13 @@ static int fk__run(int argc, char **argv)
              so.swap, so.drop, so.duplicate, so.foreign, so.forge, so.unread, seed,
              reworked ? ", reworked envelopes only" : "");
     if (s == FK_OK)
-        printf("%s\nwrote %s (planted faults: %s)\n", details, output, planted_path);
+        printf(_("%s\nwrote %s (planted faults: %s)\n"), details, output, planted_path);
     return fk_cli_finish(job, output, s, details, &err);
 }
 
 const fk_command fk_cmd_simulate_inserter = {
     .name = "simulate-inserter",
-    .summary = "write a simulated inserter camera export, with planted faults",
+    .summary = N_("write a simulated inserter camera export, with planted faults"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -10,13 +10,13 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan status JOBDIR [--json] [--all]\n"
-    "  login: --user ID, --user-password-file FILE (any role)\n\n"
-    "Shows where the job stands: the records per category and state (accepted, held,\n"
-    "checked, composed, printed, verified, delivered) with the rows received and rejected,\n"
-    "each held record (line, tag, reason; the first 20 unless --all), the proof set's\n"
-    "approval, the print files per state, the audit log's head, and the next step with its\n"
-    "command. --json prints the same as one JSON object. Shows no personal data.\n";
+    N_("usage: fukan status JOBDIR [--json] [--all]\n"
+       "  login: --user ID, --user-password-file FILE (any role)\n\n"
+       "Shows where the job stands: the records per category and state (accepted, held,\n"
+       "checked, composed, printed, verified, delivered) with the rows received and rejected,\n"
+       "each held record (line, tag, reason; the first 20 unless --all), the proof set's\n"
+       "approval, the print files per state, the audit log's head, and the next step with its\n"
+       "command. --json prints the same as one JSON object. Shows no personal data.\n");
 
 #define FK__HELD_SHOWN 20
 
@@ -56,7 +56,7 @@ static void fk__print_table(const fk_job_summary *s)
     for (size_t i = 0; i < n; i++)
         printf(" %8ld", totals[shown[i]]);
     printf("\n");
-    printf("(rows: %s %ld = %s %ld + %s %ld)\n", fk_record_state_label(FK_REC_RECEIVED),
+    printf(_("(rows: %s %ld = %s %ld + %s %ld)\n"), fk_record_state_label(FK_REC_RECEIVED),
            fk_job_summary_total(s, FK_REC_RECEIVED), fk_record_state_label(FK_REC_ACCEPTED),
            fk_job_summary_total(s, FK_REC_RECEIVED) - fk_job_summary_total(s, FK_REC_REJECTED),
            fk_record_state_label(FK_REC_REJECTED), fk_job_summary_total(s, FK_REC_REJECTED));
@@ -68,12 +68,12 @@ static void fk__print_text(const fk_job_summary *s, const char *dir, bool all)
     const fk_summary_held *held;
     size_t n_held = fk_job_summary_held(s, &held);
     if (n_held > 0) {
-        printf("\n保留 (held back)\n");
+        printf(_("\n保留 (held back)\n"));
         for (size_t i = 0; i < n_held && (all || i < FK__HELD_SHOWN); i++)
-            printf("  line %ld [%s] %c: %s\n", held[i].line, held[i].tag,
+            printf(_("  line %ld [%s] %c: %s\n"), held[i].line, held[i].tag,
                    fk_category_code(held[i].category), held[i].reason);
         if (!all && n_held > FK__HELD_SHOWN)
-            printf("  ... and %zu more (--all lists them)\n", n_held - FK__HELD_SHOWN);
+            printf(_("  ... and %zu more (--all lists them)\n"), n_held - FK__HELD_SHOWN);
     }
     const fk_summary_section *sec;
     size_t n_sec = fk_job_summary_sections(s, &sec);
@@ -90,7 +90,7 @@ static void fk__print_text(const fk_job_summary *s, const char *dir, bool all)
             printf("%s%s\n", sec[i].rows[r].is_alert ? " !" : "", red ? "\033[0m" : "");
         }
     }
-    printf("\n次の手順 (next step): %s: ", fk_job_summary_next_step(s));
+    printf(_("\n次の手順 (next step): %s: "), fk_job_summary_next_step(s));
     fk__print_command(fk_job_summary_next_command(s), dir);
     printf("\n  (%s)\n", fk_job_summary_next_why(s));
 }
@@ -114,7 +114,7 @@ static int fk__run(int argc, char **argv)
             return FK_EXIT_USAGE;
     }
     if (optind + 1 != argc) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     const char *dir = argv[optind];
@@ -145,7 +145,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_status = {
     .name = "status",
-    .summary = "where the job stands and the next step",
+    .summary = N_("where the job stands and the next step"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -2,6 +2,7 @@
  * (src/job/step-template.c). */
 #include "cli.h"
 #include "job/fukan.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -20,7 +21,7 @@ static int fk__run(int argc, char **argv)
     if (fk_cli_wants_help(&fk_cmd_template, argc, argv))
         return FK_EXIT_OK;
     if (argc != 3 || strcmp(argv[1], "check") != 0) {
-        fputs(fk_cmd_template.usage, stderr);
+        fputs(_(fk_cmd_template.usage), stderr);
         return FK_EXIT_USAGE;
     }
     fk_err err;
@@ -34,17 +35,18 @@ static int fk__run(int argc, char **argv)
     }
     if (s != FK_OK)
         return fk_cli_fail(&err);
-    printf("%s: ok\n", argv[2]);
+    printf(_("%s: ok\n"), argv[2]);
     return FK_EXIT_OK;
 }
 
 const fk_command fk_cmd_template = {
     .name = "template",
-    .summary = "check a document template",
-    .usage = "usage: fukan template check FILE\n\n"
-             "Validates a document template (docs/templates.md): YAML syntax, unknown keys, bad\n"
-             "types, unknown fields and fonts, elements off the page, missing images, and\n"
-             "fixed text that the installed fonts cannot show or that does not fit. Prints\n"
-             "each finding as FILE:LINE:COLUMN: reason. Exit 0 when clean, 2 otherwise.\n",
+    .summary = N_("check a document template"),
+    .usage =
+        N_("usage: fukan template check FILE\n\n"
+           "Validates a document template (docs/templates.md): YAML syntax, unknown keys, bad\n"
+           "types, unknown fields and fonts, elements off the page, missing images, and\n"
+           "fixed text that the installed fonts cannot show or that does not fit. Prints\n"
+           "each finding as FILE:LINE:COLUMN: reason. Exit 0 when clean, 2 otherwise.\n"),
     .run = fk__run,
 };

@@ -7,17 +7,17 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan user add    JOBDIR NEWID --name NAME --role manager|handler|auditor\n"
-    "                         [--affiliation ORG] [--new-password-file FILE]\n"
-    "       fukan user remove JOBDIR ID\n"
-    "       fukan user unlock JOBDIR ID\n"
-    "       fukan user passwd JOBDIR [ID] [--new-password-file FILE]\n"
-    "       fukan user list   JOBDIR\n"
-    "  login: --user ID (or FUKAN_USER), --user-password-file FILE (or\n"
-    "  FUKAN_USER_PASSWORD_FILE), otherwise the password is asked on the terminal.\n\n"
-    "Only a responsible manager (取扱責任者) adds, removes and unlocks users and changes\n"
-    "another user's password; everyone may change their own and list the roster.\n"
-    "Removing a user destroys their key slot: their password opens nothing afterwards.\n";
+    N_("usage: fukan user add    JOBDIR NEWID --name NAME --role manager|handler|auditor\n"
+       "                         [--affiliation ORG] [--new-password-file FILE]\n"
+       "       fukan user remove JOBDIR ID\n"
+       "       fukan user unlock JOBDIR ID\n"
+       "       fukan user passwd JOBDIR [ID] [--new-password-file FILE]\n"
+       "       fukan user list   JOBDIR\n"
+       "  login: --user ID (or FUKAN_USER), --user-password-file FILE (or\n"
+       "  FUKAN_USER_PASSWORD_FILE), otherwise the password is asked on the terminal.\n\n"
+       "Only a responsible manager (取扱責任者) adds, removes and unlocks users and changes\n"
+       "another user's password; everyone may change their own and list the roster.\n"
+       "Removing a user destroys their key slot: their password opens nothing afterwards.\n");
 
 typedef struct {
     fk_cli_login login;
@@ -99,7 +99,7 @@ static int fk__run(int argc, char **argv)
     fk__opts o = {0};
     int first = argc >= 3 ? fk__parse(argc, argv, &o) : -1;
     if (first < 0 || first >= argc) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     const char *sub = argv[1], *dir = argv[first];
@@ -108,7 +108,7 @@ static int fk__run(int argc, char **argv)
     bool known = is_list || is_passwd || strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0 ||
                  strcmp(sub, "unlock") == 0;
     if (!known || (id == NULL && !is_list && !is_passwd)) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     char command[32];
@@ -134,7 +134,7 @@ static int fk__run(int argc, char **argv)
     /* Changes audit themselves; a refused one is audited by the finish below. */
     if (s == FK_OK && !is_list) {
         fk_job_close(job);
-        printf("%s: done\n", command);
+        printf(_("%s: done\n"), command);
         return FK_EXIT_OK;
     }
     return fk_cli_finish(job, id ? id : "roster", s, "listed", &err);
@@ -142,7 +142,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_user = {
     .name = "user",
-    .summary = "add, remove, unlock, list users; change passwords",
+    .summary = N_("add, remove, unlock, list users; change passwords"),
     .usage = fk__usage,
     .run = fk__run,
 };

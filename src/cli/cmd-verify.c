@@ -13,39 +13,39 @@
 #include <string.h>
 
 static const char fk__usage[] =
-    "usage: fukan verify JOBDIR --camera FILE [--record-partial] [PRINTED]\n"
-    "       fukan verify JOBDIR --images DIR [PRINTED]\n"
-    "       fukan verify JOBDIR --station [PRINTED]\n"
-    "       fukan verify JOBDIR --rework C-SERIAL|failed [--reason TEXT]\n"
-    "       fukan verify JOBDIR --history C-SERIAL\n"
-    "       fukan verify JOBDIR --summary\n"
-    "  PRINTED: the print log (default), or for paper printed outside fukan\n"
-    "  --assume-printed (every print file) or --printed-files FILE (one name a line)\n"
-    "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者; --history and\n"
-    "  --summary also 監査)\n\n"
-    "Checks envelope by envelope that every sheet belongs to the envelope's person (one\n"
-    "serial and check value over name, address, building, voucher and resident number),\n"
-    "that the set is complete (① and ②, i of n), that the codes are genuine for this job\n"
-    "(the check value verifies under the job key), that no sheet is in two envelopes, no\n"
-    "envelope is there twice, and that it was printed and not delivered. Faults are named\n"
-    "by envelope (category and serial, e.g. S-000123) and kind: swapped, missing-sheet,\n"
-    "duplicate, foreign-job, forged, unread, not-printed, delivered, not-reworked.\n"
-    "Results are stored in the job; at the end every composed envelope is verified or\n"
-    "listed as failed or missing. Exit 1 if anything is not verified.\n\n"
-    "--camera FILE  the inserter camera's CSV: envelope,payload[,time]. A malformed file\n"
-    "               records nothing; --record-partial records the envelopes read before\n"
-    "               the bad line.\n"
-    "--images DIR   PNG or TIFF scans, one envelope per entry in name order: a folder of\n"
-    "               images (one sheet each), a multi-page TIFF or a single image; codes\n"
-    "               are read with libdmtx. Unreadable images are listed by file name.\n"
-    "--station      a full-screen scan station for a hand scanner (Japanese).\n"
-    "--rework       records that a failed envelope was opened for rework (reprinted\n"
-    "               sheets: `fukan reprint`); its next scan decides. --rework failed:\n"
-    "               every failed envelope.\n"
-    "--history      the envelope's scans and reworks with times and handlers.\n"
-    "Which envelopes are printed comes from the print log (`fukan print`); a print file\n"
-    "whose envelopes have all passed is marked enclosure-checked, and its paper stops\n"
-    "counting as idle.\n";
+    N_("usage: fukan verify JOBDIR --camera FILE [--record-partial] [PRINTED]\n"
+       "       fukan verify JOBDIR --images DIR [PRINTED]\n"
+       "       fukan verify JOBDIR --station [PRINTED]\n"
+       "       fukan verify JOBDIR --rework C-SERIAL|failed [--reason TEXT]\n"
+       "       fukan verify JOBDIR --history C-SERIAL\n"
+       "       fukan verify JOBDIR --summary\n"
+       "  PRINTED: the print log (default), or for paper printed outside fukan\n"
+       "  --assume-printed (every print file) or --printed-files FILE (one name a line)\n"
+       "  login: --user ID, --user-password-file FILE (取扱責任者 or 取扱者; --history and\n"
+       "  --summary also 監査)\n\n"
+       "Checks envelope by envelope that every sheet belongs to the envelope's person (one\n"
+       "serial and check value over name, address, building, voucher and resident number),\n"
+       "that the set is complete (① and ②, i of n), that the codes are genuine for this job\n"
+       "(the check value verifies under the job key), that no sheet is in two envelopes, no\n"
+       "envelope is there twice, and that it was printed and not delivered. Faults are named\n"
+       "by envelope (category and serial, e.g. S-000123) and kind: swapped, missing-sheet,\n"
+       "duplicate, foreign-job, forged, unread, not-printed, delivered, not-reworked.\n"
+       "Results are stored in the job; at the end every composed envelope is verified or\n"
+       "listed as failed or missing. Exit 1 if anything is not verified.\n\n"
+       "--camera FILE  the inserter camera's CSV: envelope,payload[,time]. A malformed file\n"
+       "               records nothing; --record-partial records the envelopes read before\n"
+       "               the bad line.\n"
+       "--images DIR   PNG or TIFF scans, one envelope per entry in name order: a folder of\n"
+       "               images (one sheet each), a multi-page TIFF or a single image; codes\n"
+       "               are read with libdmtx. Unreadable images are listed by file name.\n"
+       "--station      a full-screen scan station for a hand scanner (Japanese).\n"
+       "--rework       records that a failed envelope was opened for rework (reprinted\n"
+       "               sheets: `fukan reprint`); its next scan decides. --rework failed:\n"
+       "               every failed envelope.\n"
+       "--history      the envelope's scans and reworks with times and handlers.\n"
+       "Which envelopes are printed comes from the print log (`fukan print`); a print file\n"
+       "whose envelopes have all passed is marked enclosure-checked, and its paper stops\n"
+       "counting as idle.\n");
 
 typedef struct {
     const char *camera, *images, *rework, *history, *reason, *printed_file;
@@ -90,10 +90,11 @@ static void fk__on_failure(void *ctx, const fk_verify_failure *f)
     char name[24];
     if (f->identified) {
         fk__name(name, sizeof name, f->category, f->serial);
-        printf("FAIL %s batch %d (read as envelope %s): %s\n", name, f->batch, f->envelope,
+        printf(_("FAIL %s batch %d (read as envelope %s): %s\n"), name, f->batch, f->envelope,
                f->faults);
     } else {
-        printf("FAIL envelope read as %s (no code of this job read): %s\n", f->envelope, f->faults);
+        printf(_("FAIL envelope read as %s (no code of this job read): %s\n"), f->envelope,
+               f->faults);
     }
 }
 
@@ -102,7 +103,7 @@ static void fk__on_listed(void *ctx, const char *state, fk_category c, long seri
     (void)ctx;
     char name[24];
     fk__name(name, sizeof name, c, serial);
-    printf("%s %s batch %d\n", state, name, batch);
+    printf(_("%s %s batch %d\n"), state, name, batch);
 }
 
 static void fk__on_note(void *ctx, const char *line)
@@ -127,7 +128,7 @@ static void fk__on_event(void *ctx, const fk_encl_event *e)
 static void fk__on_batch(void *ctx, const fk_encl_summary *m)
 {
     (void)ctx;
-    printf("batch %d %c: composed %ld, verified %ld, failed %ld, missing %ld\n", m->batch,
+    printf(_("batch %d %c: composed %ld, verified %ld, failed %ld, missing %ld\n"), m->batch,
            fk_category_code(m->category), m->composed, m->verified, m->failed, m->missing);
 }
 
@@ -141,15 +142,15 @@ static fk_status fk__station(void *ctx, fk_job *job, struct fk_verify *v,
 /* The totals of a check, after its failures and listed envelopes. */
 static void fk__print_totals(const fk_verify_outcome_counts *r)
 {
-    printf("this check: %ld envelopes (%ld sheets) read, %ld passed, %ld failed\n", r->read,
+    printf(_("this check: %ld envelopes (%ld sheets) read, %ld passed, %ld failed\n"), r->read,
            r->sheets, r->read - r->failed, r->failed);
-    printf("job: verified %ld of %ld, failed %ld, missing %ld\n", r->verified_all, r->composed_all,
-           r->failed_all, r->missing_all);
+    printf(_("job: verified %ld of %ld, failed %ld, missing %ld\n"), r->verified_all,
+           r->composed_all, r->failed_all, r->missing_all);
     for (int c = 0; c < FK_CAT_COUNT; c++)
         if (r->composed[c] > 0) {
             printf("  %c ", fk_category_code((fk_category)c));
             fk_cli_print_cell(fk_category_label((fk_category)c), 16);
-            printf(" verified %ld of %ld, failed %ld, missing %ld\n", r->verified[c],
+            printf(_(" verified %ld of %ld, failed %ld, missing %ld\n"), r->verified[c],
                    r->composed[c], r->failed_job[c], r->missing[c]);
         }
 }
@@ -215,11 +216,11 @@ static int fk__run(int argc, char **argv)
     if (optind + 1 != argc || modes != 1 || (o.reason && !o.rework) ||
         (o.record_partial && !o.camera) || (o.assume_printed && o.printed_file) ||
         (!checks && (o.assume_printed || o.printed_file))) {
-        fputs(fk__usage, stderr);
+        fputs(_(fk__usage), stderr);
         return FK_EXIT_USAGE;
     }
     if (o.reason != NULL && strlen(o.reason) > 200) {
-        fk_cli_error("--reason: at most 200 bytes (and never personal data)");
+        fk_cli_error(_("--reason: at most 200 bytes (and never personal data)"));
         return FK_EXIT_USAGE;
     }
     unsigned roles = o.history || o.summary ? FK_ROLES_ALL : FK_ROLES_STAFF;
@@ -285,7 +286,7 @@ static int fk__run(int argc, char **argv)
 
 const fk_command fk_cmd_verify = {
     .name = "verify",
-    .summary = "enclosure check (突合): every envelope holds one person's complete set",
+    .summary = N_("enclosure check (突合): every envelope holds one person's complete set"),
     .usage = fk__usage,
     .run = fk__run,
 };

@@ -2,6 +2,7 @@
 #include "cli.h"
 #include "print/printlog.h"
 #include "session.h"
+#include "util/i18n.h"
 
 #include <stdio.h>
 #include <time.h>
@@ -16,6 +17,6 @@ void fk_cli_warn_idle(fk_job *job)
         count == 0)
         return; /* a warning must not stop the command; the command itself reports errors */
     bool red = fk_cli_stderr_is_tty();
-    fprintf(stderr, "%sfukan: warning: %s: start the enclosure check%s\n", red ? "\033[31m" : "",
+    fprintf(stderr, _("%sfukan: warning: %s: start the enclosure check%s\n"), red ? "\033[31m" : "",
             msg, red ? "\033[0m" : "");
 }

@@ -36,12 +36,12 @@ int fk_cli_parse_jobdir(int argc, char **argv, fk_cli_login *login, const char *
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (!fk_cli_login_option(login, opt, optarg)) {
-            fputs(usage, stderr);
+            fputs(_(usage), stderr);
             return -1;
         }
     }
     if (optind + 1 != argc) {
-        fputs(usage, stderr);
+        fputs(_(usage), stderr);
         return -1;
     }
     return optind;
@@ -150,7 +150,7 @@ int fk_cli_open_job(const char *dir, fk_cli_login *login, const char *command, u
     *out = NULL;
     fk_cli_login_defaults(login);
     if (login->user == NULL) {
-        fk_cli_error("%s: who is this? give --user ID (or set FUKAN_USER)", command);
+        fk_cli_error(_("%s: who is this? give --user ID (or set FUKAN_USER)"), command);
         return FK_EXIT_USAGE;
     }
     fk_job *job;
