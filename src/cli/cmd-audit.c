@@ -46,7 +46,7 @@ static int fk__print_entry(const fk_audit_entry *e, void *ctx)
     snprintf(seq, sizeof seq, "%s%ld", e->authenticated ? "" : "u", e->seq);
     printf("%6s  %s  %-12s %-12s %-14s %-18s %-10s %s%s\n", seq, e->ts_local, e->user, e->host,
            e->command, e->object, e->outcome, e->details,
-           e->authenticated ? "" : "  [unauthenticated]");
+           e->authenticated ? "" : _("  [unauthenticated]"));
     return 0;
 }
 
@@ -86,10 +86,10 @@ static fk_status fk__verify(fk_job *job, const fk__opts *o, fk_err *err)
                  " without the job key: they show what was attempted, never who acted; %ld not yet"
                  " witnessed by a signed entry\n"),
                rep.unauthenticated, rep.unwitnessed);
-    printf(_("roster: %s\n"), rep.roster_checked
-                                  ? "every user's role, key slot and lock state intact"
-                                  : "not checked (needs a staff login: the MACs use"
-                                    " the job key)");
+    if (rep.roster_checked)
+        printf(_("roster: every user's role, key slot and lock state intact\n"));
+    else
+        printf(_("roster: not checked (needs a staff login: the MACs use the job key)\n"));
     if (o->pubkey_file == NULL)
         printf(_("note: checked against the job's own public key; give --pubkey to check it is"
                  " the one exported at the start\n"));
@@ -122,8 +122,8 @@ static int fk__verify_package(const fk__opts *o)
     unsigned char pk[FK_SIGN_PUBLIC_BYTES];
     char *log = NULL;
     size_t log_len = 0;
-    fk_status s = fk_cli_read_password(o->package_password, "Package password: ", false, password,
-                                       sizeof password, &err);
+    fk_status s = fk_cli_read_password(o->package_password, _("Package password: "), false,
+                                       password, sizeof password, &err);
     if (s == FK_OK && o->pubkey_file != NULL)
         s = fk__read_pubkey(o->pubkey_file, pk, &err);
     if (s == FK_OK)

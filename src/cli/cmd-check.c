@@ -29,7 +29,7 @@ static bool fk__on_finding(void *ctx, const fk_finding *f)
 {
     (void)ctx;
     printf(_("line %ld [%s] %s: %s%s\n"), f->line, f->tag, f->what, f->reason,
-           f->accepted ? " (accepted)" : " (held back)");
+           f->accepted ? _(" (accepted)") : _(" (held back)"));
     return true;
 }
 
@@ -76,15 +76,19 @@ static int fk__run(int argc, char **argv)
     }
     if (s == FK_OK && r.counts_shown)
         printf(_("counts: %s%s\n"), r.counts,
-               r.counts_blocking ? " (not accepted: composing is refused)" : " (accepted)");
+               r.counts_blocking ? _(" (not accepted: composing is refused)") : _(" (accepted)"));
     char details[160];
     snprintf(details, sizeof details, "%ld checked, %ld disagreements, %ld accepted, %ld held",
              r.checked, r.disagreements, r.accepted, r.held);
     if (s == FK_OK) {
-        printf("%s\n", details);
+        printf(_("%ld checked, %ld disagreements, %ld accepted, %ld held\n"), r.checked,
+               r.disagreements, r.accepted, r.held);
         if (r.held > 0)
-            s = fk_failf(&err, FK_EFINDING, _("%ld records held back from composing%s"), r.held,
-                         r.counts_blocking ? "; the counts differ from the order" : "");
+            s = fk_failf(&err, FK_EFINDING,
+                         r.counts_blocking ? _("%ld records held back from composing; the counts"
+                                               " differ from the order")
+                                           : _("%ld records held back from composing"),
+                         r.held);
         else if (r.counts_blocking)
             s = fk_failf(&err, FK_EFINDING,
                          _("the accepted counts differ from the order: a responsible manager"

@@ -163,9 +163,9 @@ static fk_status fk__run_erase(fk__erase *e, fk_err *err)
             printf(_("NOT REACHED (destroy it yourself): %s\n"), e->exports.unreachable[i]);
         printf(_("verification %s: %ld key slots left, former password %s, %ld sealed blobs"
                  " searched in %ld files (%lld bytes), %ld found\n"),
-               c->passed ? "passed" : "FAILED", c->slots_left,
-               c->login_refused ? "refused" : "ACCEPTED", c->nonces_searched, c->files_scanned,
-               c->bytes_scanned, c->blobs_found);
+               c->passed ? _("passed") : _("FAILED"), c->slots_left,
+               c->login_refused ? _("refused") : _("ACCEPTED"), c->nonces_searched,
+               c->files_scanned, c->bytes_scanned, c->blobs_found);
     }
     if (s == FK_OK && !c->passed)
         s = fk_failf(err, FK_EFINDING, _("the erasure could not be proved: see the certificate"));
@@ -190,7 +190,7 @@ static int fk__run(int argc, char **argv)
     /* The password is read here, not by fk_cli_open_job, because the proof tries it again
      * on the erased store. */
     char password[FK_PASSWORD_MAX + 1], prompt[128];
-    snprintf(prompt, sizeof prompt, "Password for %s: ", o.login.user);
+    snprintf(prompt, sizeof prompt, _("Password for %s: "), o.login.user);
     fk__erase e = {.o = &o, .password = password};
     fk_status s = fk_job_open(argv[first], &e.job, &err);
     if (s == FK_OK)

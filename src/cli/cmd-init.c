@@ -47,7 +47,7 @@ static int fk__run(int argc, char **argv)
     char password[FK_PASSWORD_MAX + 1];
     fk_status s = fk_cli_kdf(&login, &kdf, &err);
     if (s == FK_OK)
-        s = fk_cli_read_password(login.password_file, "New password for the manager: ", true,
+        s = fk_cli_read_password(login.password_file, _("New password for the manager: "), true,
                                  password, sizeof password, &err);
     fk_job *job = NULL;
     if (s == FK_OK)

@@ -33,7 +33,7 @@ typedef struct {
 static fk_status fk__read_password(void *ctx, char *out, size_t size, fk_err *err)
 {
     const fk__opts *o = ctx;
-    return fk_cli_read_password(o->password_file, "Package password: ", false, out, size, err);
+    return fk_cli_read_password(o->password_file, _("Package password: "), false, out, size, err);
 }
 
 static bool fk__on_finding(void *ctx, const fk_finding *f)
@@ -52,8 +52,14 @@ static void fk__print_counts(const fk_job *job, const fk_open_result *r)
 {
     printf(_("received %ld, accepted %ld, rejected %ld (encoding %s)\n"), r->received, r->accepted,
            r->rejected, fk_encoding_name(r->encoding));
-    fk_cli_print_cell("category", 16);
-    printf(" %9s %9s %10s\n", "expected", "accepted", "difference");
+    fk_cli_print_cell(_("category"), 16);
+    printf(" ");
+    fk_cli_print_cell_right(_("expected"), 9);
+    printf(" ");
+    fk_cli_print_cell_right(_("accepted"), 9);
+    printf(" ");
+    fk_cli_print_cell_right(_("difference"), 10);
+    printf("\n");
     for (int cat = 0; cat < FK_CAT_COUNT; cat++) {
         long want = fk_order_expected(fk_job_order(job), (fk_category)cat);
         long got = r->by_category[cat];
@@ -115,8 +121,12 @@ static int fk__run(int argc, char **argv)
         if (r.received == 0)
             s = fk_failf(&err, FK_EFINDING, _("the package holds no rows (a header line only)"));
         else if (r.rejected > 0)
-            s = fk_failf(&err, FK_EFINDING, _("%ld rows rejected: see 'fukan rejects'%s"),
-                         r.rejected, r.counts_differ ? "; the counts differ from the order" : "");
+            s = fk_failf(&err, FK_EFINDING,
+                         r.counts_differ
+                             ? _("%ld rows rejected: see 'fukan rejects'; the counts differ from"
+                                 " the order")
+                             : _("%ld rows rejected: see 'fukan rejects'"),
+                         r.rejected);
         else if (r.counts_differ)
             s = fk_failf(&err, FK_EFINDING,
                          _("the accepted counts differ from the order: composing is refused until a"

@@ -30,7 +30,7 @@ static void fk__show_file(void *ctx, const fk_printlog_file *t)
            t->designated, t->printed, t->over_count, fk_file_state_name(t->state));
     if (t->state == FK_FILE_PRINTED)
         printf(_(" %s%ld min%s%s"), t->is_idle && tty ? "\033[31m" : "", t->age / 60,
-               t->is_idle ? " IDLE" : "", t->is_idle && tty ? "\033[0m" : "");
+               t->is_idle ? _(" IDLE") : "", t->is_idle && tty ? "\033[0m" : "");
     if (t->unresolved > 0)
         printf(_(" (%d unrecorded)"), t->unresolved);
     printf("\n");
@@ -39,8 +39,17 @@ static void fk__show_file(void *ctx, const fk_printlog_file *t)
 static fk_status fk__files(fk_job *job, fk_err *err)
 {
     bool tty = isatty(STDOUT_FILENO) != 0;
-    printf("%-28s %-5s %6s %6s %6s  %-17s %s\n", "file", "batch", "desig.", "printed", "over",
-           "state", "waiting");
+    fk_cli_print_cell(_("file"), 28);
+    printf(" ");
+    fk_cli_print_cell(_("batch"), 5);
+    static const char *const counts[] = {N_("desig."), N_("printed"), N_("over")};
+    for (size_t i = 0; i < sizeof counts / sizeof counts[0]; i++) {
+        printf(" ");
+        fk_cli_print_cell_right(_(counts[i]), 6);
+    }
+    printf("  ");
+    fk_cli_print_cell(_("state"), 17);
+    printf(" %s\n", _("waiting"));
     return fk_step_printlog_files(job, fk__show_file, &tty, err);
 }
 

@@ -151,9 +151,11 @@ static fk_status fk__receipt(fk_job *job, fk_handover_kind kind, const fk__opts 
         s = fk_handover_store(job, h, pdf.data, pdf.len, err);
     if (s == FK_OK && o->output != NULL)
         s = fk_fs_write_atomic(o->output, pdf.data, pdf.len, err);
-    if (s == FK_OK)
-        printf(_("%s stored in the job%s%s\ncheckpoint %s\n"), fk_handover_document(h),
-               o->output ? "; written to " : "", o->output ? o->output : "",
+    if (s == FK_OK && o->output != NULL)
+        printf(_("%s stored in the job; written to %s\ncheckpoint %s\n"), fk_handover_document(h),
+               o->output, fk_handover_checkpoint(h));
+    else if (s == FK_OK)
+        printf(_("%s stored in the job\ncheckpoint %s\n"), fk_handover_document(h),
                fk_handover_checkpoint(h));
     fk_buf_free(&pdf);
     fk_handover_free(h);

@@ -320,8 +320,9 @@ static fk_status fk__write(fk_job *job, const fk__opts *o, fk_err *err)
     fk_wipe(password, sizeof password);
     fk_buf_free(&r.readme);
     if (s == FK_OK)
-        printf(_("%s (AES-256, SHA-256 %s)%s%s%s%s\n"), o->out, sha, o->notice ? "; notice " : "",
-               o->notice ? o->notice : "", o->iso ? "; image " : "", o->iso ? o->iso : "");
+        printf(_("%s (AES-256, SHA-256 %s)%s%s%s%s\n"), o->out, sha,
+               o->notice ? _("; notice ") : "", o->notice ? o->notice : "",
+               o->iso ? _("; image ") : "", o->iso ? o->iso : "");
     return s;
 }
 

@@ -57,8 +57,11 @@ static int fk__run(int argc, char **argv)
     fk_wipe(password, sizeof password);
     if (st != FK_OK)
         return fk_cli_fail(&err);
-    fprintf(stderr, _("fukan: sealed %s into %s (AES-256)%s%s\n"), fk__basename(a.csv), a.out,
-            a.password_out ? "; password in " : "", a.password_out ? a.password_out : "");
+    if (a.password_out != NULL)
+        fprintf(stderr, _("fukan: sealed %s into %s (AES-256); password in %s\n"),
+                fk__basename(a.csv), a.out, a.password_out);
+    else
+        fprintf(stderr, _("fukan: sealed %s into %s (AES-256)\n"), fk__basename(a.csv), a.out);
     return FK_EXIT_OK;
 }
 

@@ -36,7 +36,7 @@ static void fk__print_table(const fk_job_summary *s)
                                             FK_REC_COMPOSED, FK_REC_PRINTED, FK_REC_VERIFIED,
                                             FK_REC_DELIVERED};
     const size_t n = sizeof shown / sizeof shown[0];
-    fk_cli_print_cell("区分", 16);
+    fk_cli_print_cell(_("category"), 16);
     for (size_t i = 0; i < n; i++) {
         printf(" ");
         fk_cli_print_cell_right(fk_record_state_label(shown[i]), 8);
@@ -52,7 +52,7 @@ static void fk__print_table(const fk_job_summary *s)
         }
         printf("\n");
     }
-    fk_cli_print_cell("計", 16);
+    fk_cli_print_cell(_("total"), 16);
     for (size_t i = 0; i < n; i++)
         printf(" %8ld", totals[shown[i]]);
     printf("\n");
@@ -62,13 +62,16 @@ static void fk__print_table(const fk_job_summary *s)
            fk_record_state_label(FK_REC_REJECTED), fk_job_summary_total(s, FK_REC_REJECTED));
 }
 
+/* Titles, labels, the words among the values and the reason for the next step are the
+ * summary's marked msgids (step-status.c), shown in the operator's language; data (codes,
+ * names, hashes) is in no catalogue and passes through as it is. */
 static void fk__print_text(const fk_job_summary *s, const char *dir, bool all)
 {
     fk__print_table(s);
     const fk_summary_held *held;
     size_t n_held = fk_job_summary_held(s, &held);
     if (n_held > 0) {
-        printf(_("\n保留 (held back)\n"));
+        printf(_("\nheld back\n"));
         for (size_t i = 0; i < n_held && (all || i < FK__HELD_SHOWN); i++)
             printf(_("  line %ld [%s] %c: %s\n"), held[i].line, held[i].tag,
                    fk_category_code(held[i].category), held[i].reason);
@@ -78,21 +81,21 @@ static void fk__print_text(const fk_job_summary *s, const char *dir, bool all)
     const fk_summary_section *sec;
     size_t n_sec = fk_job_summary_sections(s, &sec);
     for (size_t i = 0; i < n_sec; i++) {
-        printf("\n%s\n", sec[i].title);
+        printf("\n%s\n", fk_i18n_text(sec[i].title));
         for (size_t r = 0; r < sec[i].n_rows; r++) {
             bool red = sec[i].rows[r].is_alert && isatty(STDOUT_FILENO);
             printf("%s  ", red ? "\033[31m" : "");
-            fk_cli_print_cell(sec[i].rows[r].label, 18);
+            fk_cli_print_cell(fk_i18n_text(sec[i].rows[r].label), 18);
             if (sec[i].rows[r].value != NULL)
-                printf(" %s", sec[i].rows[r].value);
+                printf(" %s", fk_i18n_text(sec[i].rows[r].value));
             else
                 printf(" %ld", sec[i].rows[r].number);
             printf("%s%s\n", sec[i].rows[r].is_alert ? " !" : "", red ? "\033[0m" : "");
         }
     }
-    printf(_("\n次の手順 (next step): %s: "), fk_job_summary_next_step(s));
+    printf(_("\nnext step: %s: "), fk_job_summary_next_step(s));
     fk__print_command(fk_job_summary_next_command(s), dir);
-    printf("\n  (%s)\n", fk_job_summary_next_why(s));
+    printf("\n  (%s)\n", _(fk_job_summary_next_why(s)));
 }
 
 static int fk__run(int argc, char **argv)

@@ -52,15 +52,18 @@ static int fk__parse(int argc, char **argv, fk__opts *o)
 static int fk__print_user(const fk_user_info *u, void *ctx)
 {
     (void)ctx;
-    const char *state = u->removed_at ? "removed" : u->locked ? "locked" : "active";
-    printf("%-16s %-8s %-10s %-7s %s (%s)\n", u->id, fk_role_name(u->role), fk_role_title(u->role),
-           state, u->name, u->affiliation);
+    const char *state = u->removed_at ? _("removed") : u->locked ? _("locked") : _("active");
+    printf("%-16s %-8s ", u->id, fk_role_name(u->role));
+    fk_cli_print_cell(fk_role_title(u->role), 10);
+    printf(" ");
+    fk_cli_print_cell(state, 7);
+    printf(" %s (%s)\n", u->name, u->affiliation);
     return 0;
 }
 
 static fk_status fk__new_password(const fk__opts *o, char *out, size_t size, fk_err *err)
 {
-    return fk_cli_read_password(o->new_password_file, "New password: ", true, out, size, err);
+    return fk_cli_read_password(o->new_password_file, _("New password: "), true, out, size, err);
 }
 
 static fk_status fk__add(fk_job *job, const fk__opts *o, const char *id, fk_err *err)

@@ -133,7 +133,7 @@ fk_status fk_cli_read_password(const char *file, const char *prompt, bool confir
     fk_status s = fk__prompt(tty, prompt, out, size, err);
     if (s == FK_OK && confirm) {
         char again[FK_PASSWORD_MAX + 1];
-        s = fk__prompt(tty, "Repeat the password: ", again, sizeof again, err);
+        s = fk__prompt(tty, _("Repeat the password: "), again, sizeof again, err);
         if (s == FK_OK && strcmp(again, out) != 0)
             s = fk_failf(err, FK_EINVAL, _("the passwords do not match"));
         fk_wipe(again, sizeof again);
@@ -159,7 +159,7 @@ int fk_cli_open_job(const char *dir, fk_cli_login *login, const char *command, u
         return fk_cli_fail(&err);
     char password[FK_PASSWORD_MAX + 1];
     char prompt[128];
-    snprintf(prompt, sizeof prompt, "Password for %s: ", login->user);
+    snprintf(prompt, sizeof prompt, _("Password for %s: "), login->user);
     s = fk_cli_read_password(login->password_file, prompt, false, password, sizeof password, &err);
     if (s == FK_OK)
         s = fk_job_login(job, login->user, password, command, roles, &err);

@@ -1,5 +1,6 @@
 /* The scan station: see station.h. Front-end code: it draws, the check is src/verify/. */
 #include "station.h"
+#include "cli.h"
 #include "verify/jobplan.h"
 #include "util/i18n.h"
 
@@ -62,14 +63,32 @@ static void fk__pad(char *out, size_t size, const char *s, int cells)
     out[n] = '\0';
 }
 
+/* The table's heading, each count's title right-aligned over its column (by terminal cells,
+ * so that Japanese titles line up too). */
+static void fk__heading(char *out, size_t size)
+{
+    static const char *const titles[] = {N_("verified"), N_("failed"), N_("not read"),
+                                         N_("all")};
+    static const int widths[] = {6, 6, 8, 6};
+    fk__pad(out, size, _("category"), 18);
+    for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
+        size_t used = strlen(out);
+        const char *t = _(titles[i]);
+        int pad = widths[i] + 1 - fk_cli_cells(t);
+        snprintf(out + used, size - used, "%*s%s", pad > 0 ? pad : 0, "", t);
+    }
+}
+
 static void fk__draw(const fk__station *st, const char *typing)
 {
     erase();
-    mvaddstr(0, 0, "封入物突合 スキャン台  (終了: q と入力して Enter)");
+    mvaddstr(0, 0, _("Enclosure check scan station  (to end: type q and Enter)"));
     fk_verify_totals t;
     fk_verify_get_totals(st->v, &t);
     int row = 2;
-    mvaddstr(row++, 0, "区分              突合済   異常   未確認   全数");
+    char head[256];
+    fk__heading(head, sizeof head);
+    mvaddstr(row++, 0, head);
     for (int c = 0; c < FK_CAT_COUNT; c++) {
         if (t.composed[c] == 0)
             continue;
@@ -83,28 +102,30 @@ static void fk__draw(const fk__station *st, const char *typing)
     if (st->has_last) {
         char name[32];
         if (st->last.identified)
-            snprintf(name, sizeof name, "封筒 %c-%06ld", fk_category_code(st->last.category),
+            snprintf(name, sizeof name, _("envelope %c-%06ld"), fk_category_code(st->last.category),
                      st->last.serial);
         else
-            snprintf(name, sizeof name, "封筒 (番号不明)");
+            snprintf(name, sizeof name, "%s", _("envelope (number not read)"));
         bool ok = st->last.faults == 0;
         if (has_colors())
             attron(COLOR_PAIR(ok ? 1 : 2) | A_BOLD);
         for (int i = 0; i < 9; i++)
             mvaddstr(row + i, 2, ok ? fk__big_ok[i] : fk__big_ng[i]);
-        mvaddstr(row + 3, 24, ok ? "✓ 正常" : "✗ 異常");
+        mvaddstr(row + 3, 24, ok ? _("✓ OK") : _("✗ FAULT"));
         if (has_colors())
             attroff(COLOR_PAIR(ok ? 1 : 2) | A_BOLD);
         mvaddstr(row + 5, 24, name);
         if (!ok) {
             mvaddstr(row + 6, 24, st->reason);
-            mvaddstr(row + 7, 24, "この封筒は再作業が必要です（キーでは解除できません）");
+            mvaddstr(row + 7, 24, _("this envelope needs rework (no key clears it)"));
         }
         row += 10;
     }
     char line[256];
-    snprintf(line, sizeof line, "読取中の封筒: %d 枚%s", st->n,
-             st->expected ? "" : "（空の Enter で封筒を締める）");
+    snprintf(line, sizeof line,
+             st->expected ? _("envelope being read: %d sheets")
+                          : _("envelope being read: %d sheets (an empty Enter closes the envelope)"),
+             st->n);
     mvaddstr(row++, 0, line);
     snprintf(line, sizeof line, "> %s", typing);
     mvaddstr(row, 0, line);

@@ -72,8 +72,8 @@ static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
         c->accepted_count += accepted;
         char bmi_why[160];
         snprintf(bmi_why, sizeof bmi_why,
-                 "the ward's BMI differs from 体重/身長² by %.2f (more than %.1f): the ward's"
-                 " data is inconsistent",
+                 _("the ward's BMI differs from 体重/身長² by %.2f (more than %.1f): the ward's"
+                   " data is inconsistent"),
                  difference, FK_HEALTH_BMI_TOLERANCE);
         fk_finding f = {
             FK_FINDING_DISAGREEMENT, m->line, 0, NULL, m->tag, "bmi", bmi_why, accepted};

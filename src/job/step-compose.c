@@ -278,10 +278,10 @@ static fk_status fk__store_task(fk__compose *c, fk__task *t)
             const fk__entry *e = t->env[n->index];
             fk_finding f = {
                 n->is_held ? FK_FINDING_HELD : FK_FINDING_WARNING, e->line, 0, NULL, e->tag, n->doc,
-                n->is_held ? n->reason : "no customer barcode",    false};
+                n->is_held ? n->reason : _("no customer barcode"), false};
             char why[FK_ERR_MSG_MAX + 32];
             if (!n->is_held) {
-                snprintf(why, sizeof why, "no customer barcode: %s", n->reason);
+                snprintf(why, sizeof why, _("no customer barcode: %s"), n->reason);
                 f.reason = why;
             }
             if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f))

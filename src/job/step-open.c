@@ -61,8 +61,8 @@ static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err 
     fk_postal_verdict v = o->postal_result->verdict;
     if (v == FK_POSTAL_UNKNOWN_CODE || v == FK_POSTAL_MISMATCH) {
         const char *why = v == FK_POSTAL_UNKNOWN_CODE
-                              ? "postal code is not in Japan Post's list"
-                              : "postal code does not belong to the address";
+                              ? _("postal code is not in Japan Post's list")
+                              : _("postal code does not belong to the address");
         bool reject = o->policy == FK_MISMATCH_REJECT;
         fk_finding f = {reject ? FK_FINDING_REJECT : FK_FINDING_WARNING,
                         line,

@@ -156,23 +156,24 @@ static fk_status fk__sections(fk_job *job, fk_job_summary *s, bool *rendered, bo
     const fk_job_counts *c = &s->counts;
     char year[16], rendered_by[128], approved_by[128], head[160];
     snprintf(year, sizeof year, "%d", fk_order_fiscal_year(o));
-    fk_status st = fk_job_summary_add_section(s, "job", "業務", err);
+    fk_status st = fk_job_summary_add_section(s, "job", N_("job"), err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "job_code", "業務コード", fk_order_job_code(o), err);
+        st = fk_job_summary_add_text(s, "job_code", N_("job code"), fk_order_job_code(o), err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "ward", "区", fk_order_ward(o), err);
+        st = fk_job_summary_add_text(s, "ward", N_("ward"), fk_order_ward(o), err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "fiscal_year", "年度", year, err);
+        st = fk_job_summary_add_text(s, "fiscal_year", N_("fiscal year"), year, err);
     if (st == FK_OK)
-        st = fk_job_summary_add_section(s, "package", "受領データ", err);
+        st = fk_job_summary_add_section(s, "package", N_("ward's package"), err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "opened", "開封", c->opened ? "済" : "未", err);
+        st = fk_job_summary_add_text(s, "opened", N_("opened"), c->opened ? N_("yes") : N_("no"),
+                                     err);
     if (st == FK_OK)
-        st = fk_job_summary_add_number(s, "received", "受領件数", c->received, err);
+        st = fk_job_summary_add_number(s, "received", N_("rows received"), c->received, err);
     if (st == FK_OK)
-        st = fk_job_summary_add_number(s, "accepted", "受付件数", c->accepted, err);
+        st = fk_job_summary_add_number(s, "accepted", N_("rows accepted"), c->accepted, err);
     if (st == FK_OK)
-        st = fk_job_summary_add_number(s, "rejected", "不備件数", c->rejected, err);
+        st = fk_job_summary_add_number(s, "rejected", N_("rows rejected"), c->rejected, err);
     /* The reconciliation with the order (core/reconcile.h): a difference blocks composing
      * until a responsible manager accepts it with a reason. */
     fk_reconciliation rec = {0};
@@ -185,34 +186,34 @@ static fk_status fk__sections(fk_job *job, fk_job_summary *s, bool *rendered, bo
         snprintf(reason, sizeof reason, "-");
     s->counts_blocking = fk_reconciliation_is_blocking(&rec);
     if (st == FK_OK)
-        st = fk_job_summary_add_section(s, "counts", "件数照合", err);
+        st = fk_job_summary_add_section(s, "counts", N_("counts against the order"), err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "state", "状態",
-                                     !rec.is_opened    ? "not opened"
-                                     : !finding        ? "match"
-                                     : rec.is_accepted ? "differ, accepted"
-                                                       : "differ, not accepted",
+        st = fk_job_summary_add_text(s, "state", N_("state"),
+                                     !rec.is_opened    ? N_("not opened")
+                                     : !finding        ? N_("match")
+                                     : rec.is_accepted ? N_("differ, accepted")
+                                                       : N_("differ, not accepted"),
                                      err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "difference", "差異", finding ? what : "-", err);
+        st = fk_job_summary_add_text(s, "difference", N_("difference"), finding ? what : "-", err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "accepted_by", "承認者",
+        st = fk_job_summary_add_text(s, "accepted_by", N_("accepted by"),
                                      finding && rec.is_accepted ? rec.accepted_by : "-", err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "reason", "理由", finding && rec.is_accepted ? reason : "-",
-                                     err);
+        st = fk_job_summary_add_text(s, "reason", N_("reason"),
+                                     finding && rec.is_accepted ? reason : "-", err);
     *rendered = fk__setting(job, "proof_rendered_by", rendered_by, sizeof rendered_by);
     *approved = fk__setting(job, "proof_approved_by", approved_by, sizeof approved_by);
     if (st == FK_OK)
-        st = fk_job_summary_add_section(s, "proof", "校正", err);
+        st = fk_job_summary_add_section(s, "proof", N_("proof set"), err);
     if (st == FK_OK)
-        st =
-            fk_job_summary_add_text(s, "rendered_by", "作成者", *rendered ? rendered_by : "-", err);
+        st = fk_job_summary_add_text(s, "rendered_by", N_("rendered by"),
+                                     *rendered ? rendered_by : "-", err);
     if (st == FK_OK)
-        st =
-            fk_job_summary_add_text(s, "approved_by", "承認者", *approved ? approved_by : "-", err);
+        st = fk_job_summary_add_text(s, "approved_by", N_("approved by"),
+                                     *approved ? approved_by : "-", err);
     if (st == FK_OK)
-        st = fk_job_summary_add_section(s, "print_files", "印刷ファイル", err);
+        st = fk_job_summary_add_section(s, "print_files", N_("print files"), err);
     for (int f = 0; st == FK_OK && f < FK_FILE_STATE_COUNT; f++)
         st = fk_job_summary_add_number(s, fk_file_state_name((fk_file_state)f),
                                        fk_file_state_label((fk_file_state)f), s->states.files[f],
@@ -220,9 +221,9 @@ static fk_status fk__sections(fk_job *job, fk_job_summary *s, bool *rendered, bo
     if (st == FK_OK)
         st = fk_audit_checkpoint(job, head, sizeof head, err);
     if (st == FK_OK)
-        st = fk_job_summary_add_section(s, "audit", "監査ログ", err);
+        st = fk_job_summary_add_section(s, "audit", N_("audit log"), err);
     if (st == FK_OK)
-        st = fk_job_summary_add_text(s, "head", "最新 (HASH@SEQ)", head, err);
+        st = fk_job_summary_add_text(s, "head", N_("head (HASH@SEQ)"), head, err);
     return st;
 }
 
@@ -232,8 +233,11 @@ static int fk__print_row(const fk_print_counts *p, void *ctx)
     fk__stage *x = ctx;
     char key[16], text[160];
     snprintf(key, sizeof key, "%c-%03d", fk_category_code((fk_category)p->category), p->batch);
-    snprintf(text, sizeof text, "指定 %ld 枚, 印刷 %ld 枚, 超過 %ld 枚%s", p->designated,
-             p->printed, p->over_count, p->idle_files > 0 ? ", 未突合のまま放置 (idle)" : "");
+    snprintf(text, sizeof text,
+             p->idle_files > 0 ? _("designated %ld sheets, printed %ld, over-count %ld, left"
+                                   " idle before the enclosure check")
+                               : _("designated %ld sheets, printed %ld, over-count %ld"),
+             p->designated, p->printed, p->over_count);
     x->status = fk_job_summary_add_text(x->summary, key, key, text, x->err);
     if (x->status == FK_OK && p->idle_files > 0)
         fk_job_summary_flag_last(x->summary);
@@ -247,8 +251,9 @@ static int fk__idle_row(const fk_print_tally *t, void *ctx)
     if (t->state != FK_FILE_PRINTED)
         return 0;
     char text[160];
-    snprintf(text, sizeof text, "印刷後 %ld 分%s", t->age / 60,
-             t->is_idle ? " — 放置の警告 (idle alarm)" : "");
+    snprintf(text, sizeof text,
+             t->is_idle ? _("printed %ld min ago — idle alarm") : _("printed %ld min ago"),
+             t->age / 60);
     x->status = fk_job_summary_add_text(x->summary, t->file->name, t->file->name, text, x->err);
     if (x->status == FK_OK && t->is_idle) {
         fk_job_summary_flag_last(x->summary);
@@ -263,8 +268,8 @@ static int fk__encl_row(const fk_encl_summary *e, void *ctx)
     fk__stage *x = ctx;
     char key[16], text[160];
     snprintf(key, sizeof key, "%c-%03d", fk_category_code(e->category), e->batch);
-    snprintf(text, sizeof text, "封筒 %ld, 突合済 %ld, 異常 %ld, 未読取 %ld", e->composed,
-             e->verified, e->failed, e->missing);
+    snprintf(text, sizeof text, _("envelopes %ld, verified %ld, failed %ld, not read %ld"),
+             e->composed, e->verified, e->failed, e->missing);
     x->status = fk_job_summary_add_text(x->summary, key, key, text, x->err);
     return x->status != FK_OK;
 }
@@ -279,20 +284,21 @@ static fk_status fk__later_sections(fk_job *job, fk_job_summary *s, fk_err *err)
         return FK_OK;
     fk__stage x = {s, FK_OK, err, 0};
     time_t now = time(NULL);
-    fk_status st = fk_job_summary_add_section(s, "printing", "印刷 (区分-バッチ)", err);
+    fk_status st = fk_job_summary_add_section(s, "printing", N_("printing (category-batch)"), err);
     if (st == FK_OK)
         st = fk_print_counts_foreach(job, now, fk__print_row, &x, err);
     if (st == FK_OK)
         st = x.status;
     if (st == FK_OK && s->states.files[FK_FILE_PRINTED] > 0)
-        st = fk_job_summary_add_section(s, "printed_not_checked", "印刷済・未突合の印刷ファイル",
-                                        err);
+        st = fk_job_summary_add_section(s, "printed_not_checked",
+                                        N_("print files printed, not enclosure-checked"), err);
     if (st == FK_OK && s->states.files[FK_FILE_PRINTED] > 0)
         st = fk_print_tally_foreach(job, now, fk__idle_row, &x, err);
     if (st == FK_OK)
         st = x.status;
     if (st == FK_OK)
-        st = fk_job_summary_add_section(s, "enclosure", "突合 (区分-バッチ)", err);
+        st =
+            fk_job_summary_add_section(s, "enclosure", N_("enclosure check (category-batch)"), err);
     if (st == FK_OK)
         st = fk_job_encl_summary(job, fk__encl_row, &x, err);
     if (st == FK_OK)
@@ -309,38 +315,39 @@ static void fk__next(fk_job_summary *s, bool rendered, bool approved)
         n[FK_REC_COMPOSED] + n[FK_REC_PRINTED] + n[FK_REC_VERIFIED] + n[FK_REC_DELIVERED];
     if (!s->counts.opened)
         fk_job_summary_set_next(s, "open", "fukan open JOBDIR PACKAGE",
-                                "no package of the ward is opened yet");
+                                N_("no package of the ward is opened yet"));
     if (n[FK_REC_ACCEPTED] > 0)
         fk_job_summary_set_next(s, "check", "fukan check JOBDIR",
-                                "accepted records are not checked yet");
+                                N_("accepted records are not checked yet"));
     if (s->counts_blocking)
-        fk_job_summary_set_next(s, "accept-counts",
-                                "fukan check JOBDIR --accept-counts --reason TEXT",
-                                "the accepted counts differ from the order: a responsible manager"
-                                " accepts them, or the package is replaced");
+        fk_job_summary_set_next(
+            s, "accept-counts", "fukan check JOBDIR --accept-counts --reason TEXT",
+            N_("the accepted counts differ from the order: a responsible manager"
+               " accepts them, or the package is replaced"));
     if (!rendered)
         fk_job_summary_set_next(s, "proof", "fukan proof JOBDIR -o DIR",
-                                "the proof set for the ward is not rendered yet");
+                                N_("the proof set for the ward is not rendered yet"));
     if (!approved)
-        fk_job_summary_set_next(s, "approve", "fukan proof JOBDIR --approve",
-                                "a responsible manager records the ward's approval of the proofs");
+        fk_job_summary_set_next(
+            s, "approve", "fukan proof JOBDIR --approve",
+            N_("a responsible manager records the ward's approval of the proofs"));
     if (composed == 0 && n[FK_REC_CHECKED] == 0 && n[FK_REC_HELD] > 0)
         fk_job_summary_set_next(s, "accept", "fukan check JOBDIR --accept TAG --reason TEXT",
-                                "every record is held back: a responsible manager decides");
+                                N_("every record is held back: a responsible manager decides"));
     if (composed == 0)
         fk_job_summary_set_next(s, "compose", "fukan compose JOBDIR",
-                                "the checked records are not composed yet");
+                                N_("the checked records are not composed yet"));
     if (s->states.files[FK_FILE_COMPOSED] > 0)
         fk_job_summary_set_next(s, "print", "fukan print JOBDIR --all",
-                                "print files are composed and not printed yet");
+                                N_("print files are composed and not printed yet"));
     if (n[FK_REC_PRINTED] > 0)
         fk_job_summary_set_next(s, "verify", "fukan verify JOBDIR --camera FILE",
-                                "printed envelopes are not enclosure-checked yet: printed paper"
-                                " must not sit idle");
+                                N_("printed envelopes are not enclosure-checked yet: printed paper"
+                                   " must not sit idle"));
     if (n[FK_REC_VERIFIED] > 0)
         fk_job_summary_set_next(s, "deliver", "fukan receipt JOBDIR deliver",
-                                "verified envelopes are sealed and wait for delivery");
-    fk_job_summary_set_next(s, "done", "-", "every record is past the steps fukan has");
+                                N_("verified envelopes are sealed and wait for delivery"));
+    fk_job_summary_set_next(s, "done", "-", N_("every record is past the steps fukan has"));
 }
 
 /* A print whose outcome a killed `fukan print` left unrecorded is recorded now, when a staff
@@ -356,8 +363,10 @@ static void fk__recover_prints(fk_job *job, char *note, size_t size)
     if (fk_print_recover(job, /*timeout*/ 10, &resolved, &e) != FK_OK)
         snprintf(note, size, "%s", fk_err_message(&e));
     else if (resolved > 0)
-        snprintf(note, size, "recorded the outcome of %ld print-log entr%s left open", resolved,
-                 resolved == 1 ? "y" : "ies");
+        snprintf(note, size,
+                 P_("recorded the outcome of %ld print-log entry left open",
+                    "recorded the outcome of %ld print-log entries left open", resolved),
+                 resolved);
 }
 
 fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
@@ -381,9 +390,10 @@ fk_status fk_step_status(fk_job *job, fk_job_summary **out, fk_err *err)
     if (st == FK_OK)
         st = fk__later_sections(job, s, err);
     if (st == FK_OK && recovered[0] != '\0') {
-        st = fk_job_summary_add_section(s, "print_recovery", "印刷ジョブの記録", err);
+        st = fk_job_summary_add_section(s, "print_recovery", N_("print jobs recorded"), err);
         if (st == FK_OK)
-            st = fk_job_summary_add_text(s, "note", "未記録の結果", recovered, err);
+            st = fk_job_summary_add_text(s, "note", N_("outcomes not recorded before"), recovered,
+                                         err);
     }
     if (st != FK_OK) {
         fk_job_summary_free(s);

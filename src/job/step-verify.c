@@ -119,7 +119,7 @@ static fk_status fk__finish_check(fk_job *job, const fk_verify_options *o,
 static void fk__unreadable(void *ctx, const char *file, int page, const char *why)
 {
     char line[600];
-    snprintf(line, sizeof line, "unreadable image %s page %d: %s", file, page + 1, why);
+    snprintf(line, sizeof line, _("unreadable image %s page %d: %s"), file, page + 1, why);
     fk__note(ctx, line);
 }
 
@@ -156,8 +156,8 @@ static fk_status fk__check(fk_job *job, const fk_verify_options *o, fk_verify_ou
                 if (o->warning != NULL) {
                     o->warning(o->ctx, fk_err_message(err));
                     snprintf(line, sizeof line,
-                             "recording the %zu envelopes read before the error "
-                             "(--record-partial)",
+                             _("recording the %zu envelopes read before the error"
+                               " (--record-partial)"),
                              res.n);
                     o->warning(o->ctx, line);
                 }

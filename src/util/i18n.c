@@ -66,6 +66,11 @@ fk_status fk_i18n_init(const char *lang, fk_err *err)
     return s;
 }
 
+const char *fk_i18n_text(const char *text)
+{
+    return text == NULL || text[0] == '\0' ? text : _(text);
+}
+
 const char *fk_i18n_language(void)
 {
     return fk__language;

@@ -21,6 +21,10 @@
 /* Singular or plural by n (Japanese has one form; English two). */
 #define P_(s, p, n) dngettext(FK_TEXT_DOMAIN, s, p, n)
 
+/* A stored msgid (N_) or data, in the operator's language: a value that is no msgid passes
+ * through unchanged, and the empty string stays empty (gettext would give the header). */
+const char *fk_i18n_text(const char *text);
+
 /*
  * Chooses the language of messages, once, before anything is printed: lang ("ja" or "en")
  * if not NULL, else $FUKAN_LANG if set, else Japanese when the locale's messages are

@@ -85,12 +85,12 @@ PY
 # Printed paper waits for the enclosure check: status lists it with its age, and flags it
 # past the order's idle_alarm (the print log's times are moved back two hours here).
 expect_exit 0 as_tanaka status job
-expect_grep '印刷済・未突合の印刷ファイル' out.txt
-expect_grep '^  [A-Z0-9]+-J-1-001\.pdf +印刷後 [0-9]+ 分$' out.txt
+expect_grep 'print files printed, not enclosure-checked' out.txt
+expect_grep '^  [A-Z0-9]+-J-1-001\.pdf +printed [0-9]+ min ago$' out.txt
 cp -a job job.fresh
 sqlite3 job/job.db "UPDATE prints SET submitted_epoch = submitted_epoch - 7200"
 expect_exit 0 as_tanaka status job
-expect_grep '^  [A-Z0-9]+-J-1-001\.pdf +印刷後 1[0-9][0-9] 分 — 放置の警告 \(idle alarm\) !$' out.txt
+expect_grep '^  [A-Z0-9]+-J-1-001\.pdf +printed 1[0-9][0-9] min ago — idle alarm !$' out.txt
 expect_grep 'not enclosure-checked' err.txt
 expect_exit 0 as_tanaka status job --json
 python3 -c "import json,sys; n=json.load(open(sys.argv[1]))['idle_files']; assert n > 0, n" out.txt ||
