@@ -104,7 +104,10 @@ static int fk__run(int argc, char **argv)
              r.composed[0], r.composed[1], r.composed[2], r.composed[3], r.composed[4], r.files,
              r.sheets, r.held);
     if (s == FK_OK) {
-        printf("%s\n", details);
+        printf(_("composed S %ld, D %ld, H %ld, K %ld, J %ld; %ld print files, %ld sheets; %ld "
+                 "held\n"),
+               r.composed[0], r.composed[1], r.composed[2], r.composed[3], r.composed[4], r.files,
+               r.sheets, r.held);
         if (r.held > 0)
             s = fk_failf(&err, FK_EFINDING, _("%ld records held back from printing"), r.held);
     }

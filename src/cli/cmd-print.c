@@ -28,7 +28,7 @@ static void fk__on_printed(void *ctx, const fk_print_report *r)
 {
     (void)ctx;
     printf(_("%s: queue %s, CUPS job %ld %s; sheets sent %ld, reported by CUPS "), r->file,
-           r->queue, r->cups_job_id, r->state, r->sheets_sent);
+           r->queue, r->cups_job_id, fk_i18n_text(r->state), r->sheets_sent);
     if (r->sheets_reported >= 0)
         printf("%ld", r->sheets_reported);
     else
@@ -102,8 +102,11 @@ static int fk__run(int argc, char **argv)
     else
         snprintf(details, sizeof details, "printed %ld print files, %ld sheets, on %s", r.files,
                  r.sheets, r.queue ? r.queue : "(none)");
-    if (s == FK_OK)
-        printf("%s\n", details);
+    if (s == FK_OK && req.recover_only)
+        printf(_("recorded the outcome of %ld print-log entries\n"), r.resolved);
+    else if (s == FK_OK)
+        printf(_("printed %ld print files, %ld sheets, on %s\n"), r.files, r.sheets,
+               r.queue ? r.queue : _("(none)"));
     return fk_cli_finish(job, "print files", s, details, &err);
 }
 

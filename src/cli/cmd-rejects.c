@@ -42,7 +42,8 @@ static int fk__run(int argc, char **argv)
     snprintf(details, sizeof details, "received %ld, accepted %ld, rejected %ld", counts.received,
              counts.accepted, counts.rejected);
     if (s == FK_OK) {
-        printf("%s\n", details);
+        printf(_("received %ld, accepted %ld, rejected %ld\n"), counts.received, counts.accepted,
+               counts.rejected);
         if (counts.rejected > 0)
             s = fk_failf(&err, FK_EFINDING, _("%ld rows rejected"), counts.rejected);
     }

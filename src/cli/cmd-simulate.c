@@ -104,7 +104,10 @@ static int fk__run(int argc, char **argv)
              so.swap, so.drop, so.duplicate, so.foreign, so.forge, so.unread, seed,
              reworked ? ", reworked envelopes only" : "");
     if (s == FK_OK)
-        printf(_("%s\nwrote %s (planted faults: %s)\n"), details, output, planted_path);
+        printf(_("simulated export: swap %ld, drop %ld, duplicate %ld, foreign %ld, forge %ld, "
+                 "unread %ld, seed %ld%s\nwrote %s (planted faults: %s)\n"),
+               so.swap, so.drop, so.duplicate, so.foreign, so.forge, so.unread, seed,
+               reworked ? _(", reworked envelopes only") : "", output, planted_path);
     return fk_cli_finish(job, output, s, details, &err);
 }
 

@@ -103,7 +103,7 @@ static void fk__on_listed(void *ctx, const char *state, fk_category c, long seri
     (void)ctx;
     char name[24];
     fk__name(name, sizeof name, c, serial);
-    printf(_("%s %s batch %d\n"), state, name, batch);
+    printf(_("%s %s batch %d\n"), fk_i18n_text(state), name, batch);
 }
 
 static void fk__on_note(void *ctx, const char *line)

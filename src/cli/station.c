@@ -67,8 +67,7 @@ static void fk__pad(char *out, size_t size, const char *s, int cells)
  * so that Japanese titles line up too). */
 static void fk__heading(char *out, size_t size)
 {
-    static const char *const titles[] = {N_("verified"), N_("failed"), N_("not read"),
-                                         N_("all")};
+    static const char *const titles[] = {N_("verified"), N_("failed"), N_("not read"), N_("all")};
     static const int widths[] = {6, 6, 8, 6};
     fk__pad(out, size, _("category"), 18);
     for (size_t i = 0; i < sizeof titles / sizeof titles[0]; i++) {
@@ -123,8 +122,9 @@ static void fk__draw(const fk__station *st, const char *typing)
     }
     char line[256];
     snprintf(line, sizeof line,
-             st->expected ? _("envelope being read: %d sheets")
-                          : _("envelope being read: %d sheets (an empty Enter closes the envelope)"),
+             st->expected
+                 ? _("envelope being read: %d sheets")
+                 : _("envelope being read: %d sheets (an empty Enter closes the envelope)"),
              st->n);
     mvaddstr(row++, 0, line);
     snprintf(line, sizeof line, "> %s", typing);

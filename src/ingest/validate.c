@@ -140,7 +140,8 @@ static void fk__find(fk_validator *v, fk_column c, const char *reason)
     if (v->stopped)
         return;
     int idx = v->schema->index[c];
-    if (!v->on_finding(v->ctx, v->line, idx >= 0 ? idx + 1 : 0, fk_column_name(c), reason, false))
+    if (!v->on_finding(v->ctx, v->line, idx >= 0 ? idx + 1 : 0, fk_column_name(c), _(reason),
+                       false))
         v->stopped = true;
 }
 
@@ -170,8 +171,8 @@ static bool fk__clean(fk_validator *v, fk_column c, bool *ascii)
         if (b < 0x80) {
             if (b < 0x20 || b == 0x7F) {
                 fk__find(v, c,
-                         b == '\n' || b == '\r' ? "line break in field"
-                                                : "control character in field");
+                         b == '\n' || b == '\r' ? N_("line break in field")
+                                                : N_("control character in field"));
                 return false;
             }
             i++;
@@ -181,11 +182,11 @@ static bool fk__clean(fk_validator *v, fk_column c, bool *ascii)
         uint32_t cp;
         size_t k = fk_utf8_decode(s + i, n - i, &cp);
         if (k == 0) {
-            fk__find(v, c, "invalid UTF-8 in field");
+            fk__find(v, c, N_("invalid UTF-8 in field"));
             return false;
         }
         if ((cp >= 0x80 && cp <= 0x9F) || cp == 0xFEFF || (cp >= 0x2028 && cp <= 0x2029)) {
-            fk__find(v, c, "control character in field");
+            fk__find(v, c, N_("control character in field"));
             return false;
         }
         i += k;
@@ -219,14 +220,14 @@ static bool fk__get(fk_validator *v, fk_column c, fk__norm norm, bool required, 
         return false;
     }
     if (st != FK_OK) {
-        fk__find(v, c, "field too long");
+        fk__find(v, c, N_("field too long"));
         return false;
     }
     *empty = v->tmp.len == 0;
     if (*empty && required) {
         fk__find(v, c,
-                 v->schema->index[c] < 0 ? "column missing from the file"
-                                         : "required field is empty");
+                 v->schema->index[c] < 0 ? N_("column missing from the file")
+                                         : N_("required field is empty"));
         return false;
     }
     return true;
@@ -293,7 +294,7 @@ static double fk__number(fk_validator *v, fk_column c, double lo, double hi, boo
         return FK_NOT_MEASURED;
     double x;
     if (!fk__parse_decimal(v->tmp.data, v->tmp.len, &x)) {
-        fk__find(v, c, "not a number");
+        fk__find(v, c, N_("not a number"));
         return FK_NOT_MEASURED;
     }
     if (x < lo || x > hi) {
@@ -331,9 +332,9 @@ static char *fk__text(fk_validator *v, fk_column c, size_t max, bool required, b
         return NULL;
     if (fk_utf8_char_count(fk_buf_cstr(&v->tmp)) > max) {
         fk__find(v, c,
-                 max == 80   ? "longer than 80 characters"
-                 : max == 40 ? "longer than 40 characters"
-                             : "longer than 20 characters");
+                 max == 80   ? N_("longer than 80 characters")
+                 : max == 40 ? N_("longer than 40 characters")
+                             : N_("longer than 20 characters"));
         return NULL;
     }
     char *s = fk__take_text(v);
@@ -389,11 +390,11 @@ static char *fk__name(fk_validator *v, bool *oom)
     if (!fk__get(v, FK_COL_NAME, FK__KANA, true, &empty))
         return NULL;
     if (fk__one_space(v) != 2) {
-        fk__find(v, FK_COL_NAME, "family and given name must be separated by one space");
+        fk__find(v, FK_COL_NAME, N_("family and given name must be separated by one space"));
         return NULL;
     }
     if (fk_utf8_char_count(v->tmp.data) > 30) {
-        fk__find(v, FK_COL_NAME, "longer than 30 characters");
+        fk__find(v, FK_COL_NAME, N_("longer than 30 characters"));
         return NULL;
     }
     char *s = fk__take_text(v);
@@ -408,20 +409,20 @@ static char *fk__kana(fk_validator *v, bool *oom)
     if (!fk__get(v, FK_COL_KANA, FK__KANA, true, &empty))
         return NULL;
     if (fk__one_space(v) != 2) {
-        fk__find(v, FK_COL_KANA, "family and given name must be separated by one space");
+        fk__find(v, FK_COL_KANA, N_("family and given name must be separated by one space"));
         return NULL;
     }
     for (size_t i = 0; i < v->tmp.len;) {
         uint32_t cp;
         size_t k = fk_utf8_decode(v->tmp.data + i, v->tmp.len - i, &cp);
         if (k == 0 || !fk__is_katakana(cp)) {
-            fk__find(v, FK_COL_KANA, "not full-width katakana");
+            fk__find(v, FK_COL_KANA, N_("not full-width katakana"));
             return NULL;
         }
         i += k;
     }
     if (fk_utf8_char_count(v->tmp.data) > 60) {
-        fk__find(v, FK_COL_KANA, "longer than 60 characters");
+        fk__find(v, FK_COL_KANA, N_("longer than 60 characters"));
         return NULL;
     }
     char *s = fk__take_text(v);
@@ -468,7 +469,7 @@ static int fk__choice(fk_validator *v, fk_column c, const char *const *words, si
 static bool fk__yes_no(fk_validator *v, fk_column c)
 {
     static const char *const words[] = {"はい", "1", "いいえ", "2"};
-    int i = fk__choice(v, c, words, 4, "not はい/いいえ or 1/2");
+    int i = fk__choice(v, c, words, 4, N_("not はい/いいえ or 1/2"));
     return i == 0 || i == 1;
 }
 
@@ -478,7 +479,7 @@ static fk_urine fk__urine(fk_validator *v, fk_column c)
     static const char *const words[] = {"-", "±", "+", "1+", "2+", "3+", "4+"};
     static const fk_urine grades[] = {FK_URINE_NEG, FK_URINE_TRACE, FK_URINE_1P, FK_URINE_1P,
                                       FK_URINE_2P,  FK_URINE_3P,    FK_URINE_4P};
-    int i = fk__choice(v, c, words, 7, "not one of −, ±, +, 2+, 3+, 4+");
+    int i = fk__choice(v, c, words, 7, N_("not one of −, ±, +, 2+, 3+, 4+"));
     return i < 0 ? FK_URINE_NEG : grades[i];
 }
 
@@ -488,24 +489,24 @@ static void fk__category(fk_validator *v, fk_record *r)
                                         "受診勧奨通知"};
     static const char *const levels[] = {"積極的支援", "動機付け支援", "動機づけ支援"};
     int kind = fk__choice(v, FK_COL_CATEGORY, kinds, 4,
-                          "not 特定保健指導, 非肥満保健指導, 健康相談 or 受診勧奨通知");
+                          N_("not 特定保健指導, 非肥満保健指導, 健康相談 or 受診勧奨通知"));
     bool empty;
     if (!fk__get(v, FK_COL_GUIDANCE, FK__HALF, false, &empty))
         return;
     if (kind == 0) {
         if (empty) {
-            fk__find(v, FK_COL_GUIDANCE, "required for 特定保健指導");
+            fk__find(v, FK_COL_GUIDANCE, N_("required for 特定保健指導"));
             return;
         }
         int level = fk__word(v, levels, 3);
         if (level < 0)
-            fk__find(v, FK_COL_GUIDANCE, "not 積極的支援 or 動機付け支援");
+            fk__find(v, FK_COL_GUIDANCE, N_("not 積極的支援 or 動機付け支援"));
         else
             r->category = level == 0 ? FK_CAT_SEKKYOKU : FK_CAT_DOUKI;
         return;
     }
     if (kind > 0 && !empty)
-        fk__find(v, FK_COL_GUIDANCE, "must be empty unless 特定保健指導");
+        fk__find(v, FK_COL_GUIDANCE, N_("must be empty unless 特定保健指導"));
     static const fk_category cats[] = {FK_CAT_SEKKYOKU, FK_CAT_HIHIMAN, FK_CAT_KENKO,
                                        FK_CAT_JUSHIN};
     if (kind > 0)
@@ -517,14 +518,15 @@ static void fk__category(fk_validator *v, fk_record *r)
 static void fk__identity(fk_validator *v, fk_record *r, bool *oom)
 {
     char resident[16];
-    fk__digits(v, FK_COL_RESIDENT, 1, 15, true, resident, "not 1–15 digits");
+    fk__digits(v, FK_COL_RESIDENT, 1, 15, true, resident, N_("not 1–15 digits"));
     if (resident[0]) {
         long first;
         if (fk__numset_add(&v->residents, resident, v->line, &first) != FK_OK)
             *oom = true;
         else if (first) {
             char reason[80];
-            snprintf(reason, sizeof reason, "duplicate resident number (first on line %ld)", first);
+            snprintf(reason, sizeof reason, _("duplicate resident number (first on line %ld)"),
+                     first);
             fk__find(v, FK_COL_RESIDENT, reason);
         } else if (!(r->resident_no = fk_strdup(resident)))
             *oom = true;
@@ -534,20 +536,20 @@ static void fk__identity(fk_validator *v, fk_record *r, bool *oom)
 
     bool birth_ok = fk__date(v, FK_COL_BIRTH, &r->birth);
     static const char *const sexes[] = {"1", "男", "2", "女"};
-    int sex = fk__choice(v, FK_COL_SEX, sexes, 4, "not 1/男 or 2/女");
+    int sex = fk__choice(v, FK_COL_SEX, sexes, 4, N_("not 1/男 or 2/女"));
     r->sex = sex >= 2 ? FK_SEX_FEMALE : FK_SEX_MALE;
 
     char age[4];
-    fk__digits(v, FK_COL_AGE, 1, 3, true, age, "not an integer");
+    fk__digits(v, FK_COL_AGE, 1, 3, true, age, N_("not an integer"));
     if (age[0]) {
         int a = 0;
         for (size_t i = 0; age[i]; i++)
             a = a * 10 + (age[i] - '0');
         r->age = a;
         if (a < 40 || a > 74)
-            fk__find(v, FK_COL_AGE, "outside 40–74");
+            fk__find(v, FK_COL_AGE, N_("outside 40–74"));
         else if (birth_ok && fk_date_fiscal_year_end_age(r->birth, v->fiscal_year) != a)
-            fk__find(v, FK_COL_AGE, "does not match 生年月日 and the fiscal year");
+            fk__find(v, FK_COL_AGE, N_("does not match 生年月日 and the fiscal year"));
     }
 }
 
@@ -565,7 +567,7 @@ static void fk__address(fk_validator *v, fk_record *r, bool *oom)
             memcpy(r->postal, p, 3);
             memcpy(r->postal + 3, p + 4, 5);
         } else
-            fk__find(v, FK_COL_POSTAL, "not a 7-digit postal code");
+            fk__find(v, FK_COL_POSTAL, N_("not a 7-digit postal code"));
     }
     r->address = fk__text(v, FK_COL_ADDRESS, 80, true, oom);
     r->building = fk__text(v, FK_COL_BUILDING, 40, false, oom);
@@ -582,28 +584,28 @@ static void fk__insurance(fk_validator *v, fk_record *r, bool *oom)
             ok = (ch >= '0' && ch <= '9') || (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z');
         }
         if (!ok)
-            fk__find(v, FK_COL_INS_NUMBER, "not up to 20 letters and digits");
+            fk__find(v, FK_COL_INS_NUMBER, N_("not up to 20 letters and digits"));
         else if (!(r->ins_number = fk__take_text(v)))
             *oom = true;
     }
-    fk__digits(v, FK_COL_INS_BRANCH, 2, 2, false, r->ins_branch, "not 2 digits");
+    fk__digits(v, FK_COL_INS_BRANCH, 2, 2, false, r->ins_branch, N_("not 2 digits"));
 }
 
 static void fk__exam(fk_validator *v, fk_record *r, bool *oom)
 {
-    fk__digits(v, FK_COL_TICKET, 11, 11, true, r->ticket_no, "not 11 digits");
+    fk__digits(v, FK_COL_TICKET, 11, 11, true, r->ticket_no, N_("not 11 digits"));
     if (fk__date(v, FK_COL_EXAM_DATE, &r->exam_date)) {
         if (fk_date_fiscal_year(r->exam_date) != v->fiscal_year)
-            fk__find(v, FK_COL_EXAM_DATE, "outside the job's fiscal year");
+            fk__find(v, FK_COL_EXAM_DATE, N_("outside the job's fiscal year"));
         else if (fk_date_cmp(r->exam_date, v->export_date) > 0)
-            fk__find(v, FK_COL_EXAM_DATE, "after the export date");
+            fk__find(v, FK_COL_EXAM_DATE, N_("after the export date"));
     }
     if (r->category == FK_CAT_JUSHIN) {
         bool empty;
         if (fk__get(v, FK_COL_VOUCHER, FK__HALF, false, &empty) && !empty)
-            fk__find(v, FK_COL_VOUCHER, "must be empty for 受診勧奨通知");
+            fk__find(v, FK_COL_VOUCHER, N_("must be empty for 受診勧奨通知"));
     } else if (r->category != FK_CAT_COUNT) {
-        fk__digits(v, FK_COL_VOUCHER, 11, 11, true, r->voucher_no, "not 11 digits");
+        fk__digits(v, FK_COL_VOUCHER, 11, 11, true, r->voucher_no, N_("not 11 digits"));
     }
     if (r->voucher_no[0]) {
         long first;
@@ -611,7 +613,8 @@ static void fk__exam(fk_validator *v, fk_record *r, bool *oom)
             *oom = true;
         else if (first) {
             char reason[80];
-            snprintf(reason, sizeof reason, "duplicate voucher number (first on line %ld)", first);
+            snprintf(reason, sizeof reason, _("duplicate voucher number (first on line %ld)"),
+                     first);
             fk__find(v, FK_COL_VOUCHER, reason);
         }
     }
@@ -619,40 +622,40 @@ static void fk__exam(fk_validator *v, fk_record *r, bool *oom)
 
 static void fk__results(fk_validator *v, fk_record *r)
 {
-    r->height = fk__number(v, FK_COL_HEIGHT, 100, 220, true, "outside 100.0–220.0 cm");
-    r->weight = fk__number(v, FK_COL_WEIGHT, 20, 250, true, "outside 20.0–250.0 kg");
-    r->bmi = fk__number(v, FK_COL_BMI, 5, 100, true, "outside 5–100");
+    r->height = fk__number(v, FK_COL_HEIGHT, 100, 220, true, N_("outside 100.0–220.0 cm"));
+    r->weight = fk__number(v, FK_COL_WEIGHT, 20, 250, true, N_("outside 20.0–250.0 kg"));
+    r->bmi = fk__number(v, FK_COL_BMI, 5, 100, true, N_("outside 5–100"));
     if (fk_is_measured(r->height) && fk_is_measured(r->weight) && fk_is_measured(r->bmi)) {
         double m = r->height / 100;
         if (fabs(r->weight / (m * m) - r->bmi) > 0.2 + 1e-9)
-            fk__find(v, FK_COL_BMI, "does not agree with 体重/身長² within 0.2");
+            fk__find(v, FK_COL_BMI, N_("does not agree with 体重/身長² within 0.2"));
     }
-    r->waist = fk__number(v, FK_COL_WAIST, 40, 200, true, "outside 40.0–200.0 cm");
-    r->sbp = fk__number(v, FK_COL_SBP, 60, 300, true, "outside 60–300 mmHg");
-    r->dbp = fk__number(v, FK_COL_DBP, 30, 200, true, "outside 30–200 mmHg");
+    r->waist = fk__number(v, FK_COL_WAIST, 40, 200, true, N_("outside 40.0–200.0 cm"));
+    r->sbp = fk__number(v, FK_COL_SBP, 60, 300, true, N_("outside 60–300 mmHg"));
+    r->dbp = fk__number(v, FK_COL_DBP, 30, 200, true, N_("outside 30–200 mmHg"));
     if (fk_is_measured(r->sbp) && fk_is_measured(r->dbp) && r->sbp <= r->dbp)
-        fk__find(v, FK_COL_SBP, "not greater than 拡張期血圧");
+        fk__find(v, FK_COL_SBP, N_("not greater than 拡張期血圧"));
     static const char *const fasting[] = {"空腹時", "随時", "食直後"};
-    int f = fk__choice(v, FK_COL_FASTING, fasting, 3, "not 空腹時, 随時 or 食直後");
+    int f = fk__choice(v, FK_COL_FASTING, fasting, 3, N_("not 空腹時, 随時 or 食直後"));
     r->fasting = f == 1 ? FK_FAST_CASUAL : f == 2 ? FK_FAST_AFTER_MEAL : FK_FAST_FASTING;
-    r->tg = fk__number(v, FK_COL_TG, 10, 5000, true, "outside 10–5000 mg/dl");
-    r->hdl = fk__number(v, FK_COL_HDL, 5, 200, true, "outside 5–200 mg/dl");
-    r->ldl = fk__number(v, FK_COL_LDL, 10, 600, false, "outside 10–600 mg/dl");
-    r->non_hdl = fk__number(v, FK_COL_NON_HDL, 10, 700, false, "outside 10–700 mg/dl");
+    r->tg = fk__number(v, FK_COL_TG, 10, 5000, true, N_("outside 10–5000 mg/dl"));
+    r->hdl = fk__number(v, FK_COL_HDL, 5, 200, true, N_("outside 5–200 mg/dl"));
+    r->ldl = fk__number(v, FK_COL_LDL, 10, 600, false, N_("outside 10–600 mg/dl"));
+    r->non_hdl = fk__number(v, FK_COL_NON_HDL, 10, 700, false, N_("outside 10–700 mg/dl"));
     if (fk__is_empty(v, FK_COL_LDL) && fk__is_empty(v, FK_COL_NON_HDL))
-        fk__find(v, FK_COL_LDL, "LDLコレステロール or Non-HDLコレステロール required");
-    r->ast = fk__number(v, FK_COL_AST, 1, 5000, true, "outside 1–5000 U/L");
-    r->alt = fk__number(v, FK_COL_ALT, 1, 5000, true, "outside 1–5000 U/L");
-    r->ggt = fk__number(v, FK_COL_GGT, 1, 5000, true, "outside 1–5000 U/L");
-    r->glucose = fk__number(v, FK_COL_GLUCOSE, 20, 1000, false, "outside 20–1000 mg/dl");
-    r->hba1c = fk__number(v, FK_COL_HBA1C, 3, 20, false, "outside 3.0–20.0 %");
+        fk__find(v, FK_COL_LDL, N_("LDLコレステロール or Non-HDLコレステロール required"));
+    r->ast = fk__number(v, FK_COL_AST, 1, 5000, true, N_("outside 1–5000 U/L"));
+    r->alt = fk__number(v, FK_COL_ALT, 1, 5000, true, N_("outside 1–5000 U/L"));
+    r->ggt = fk__number(v, FK_COL_GGT, 1, 5000, true, N_("outside 1–5000 U/L"));
+    r->glucose = fk__number(v, FK_COL_GLUCOSE, 20, 1000, false, N_("outside 20–1000 mg/dl"));
+    r->hba1c = fk__number(v, FK_COL_HBA1C, 3, 20, false, N_("outside 3.0–20.0 %"));
     if (fk__is_empty(v, FK_COL_GLUCOSE) && fk__is_empty(v, FK_COL_HBA1C))
-        fk__find(v, FK_COL_GLUCOSE, "血糖 or HbA1c required");
+        fk__find(v, FK_COL_GLUCOSE, N_("血糖 or HbA1c required"));
     r->urine_glucose = fk__urine(v, FK_COL_URINE_GLUCOSE);
     r->urine_protein = fk__urine(v, FK_COL_URINE_PROTEIN);
-    r->hb = fk__number(v, FK_COL_HB, 3, 25, false, "outside 3.0–25.0 g/dl");
-    r->creatinine = fk__number(v, FK_COL_CREATININE, 0.1, 20, false, "outside 0.1–20.0 mg/dl");
-    r->egfr = fk__number(v, FK_COL_EGFR, 1, 200, false, "outside 1–200");
+    r->hb = fk__number(v, FK_COL_HB, 3, 25, false, N_("outside 3.0–25.0 g/dl"));
+    r->creatinine = fk__number(v, FK_COL_CREATININE, 0.1, 20, false, N_("outside 0.1–20.0 mg/dl"));
+    r->egfr = fk__number(v, FK_COL_EGFR, 1, 200, false, N_("outside 1–200"));
     r->smoker = fk__yes_no(v, FK_COL_SMOKER);
     r->med_bp = fk__yes_no(v, FK_COL_MED_BP);
     r->med_glucose = fk__yes_no(v, FK_COL_MED_GLUCOSE);
@@ -677,7 +680,8 @@ fk_status fk_validator_check_row(fk_validator *v, const fk_schema *schema,
     v->ctx = ctx;
     if (nfields != schema->nfields) {
         char reason[96];
-        snprintf(reason, sizeof reason, "expected %zu fields, found %zu", schema->nfields, nfields);
+        snprintf(reason, sizeof reason, _("expected %zu fields, found %zu"), schema->nfields,
+                 nfields);
         v->rejected = true;
         if (!on_finding(ctx, line, 0, "", reason, false))
             return fk_failf(err, FK_EFINDING, _("stopped after line %ld"), line);

@@ -347,7 +347,7 @@ static void fk__next(fk_job_summary *s, bool rendered, bool approved)
     if (n[FK_REC_VERIFIED] > 0)
         fk_job_summary_set_next(s, "deliver", "fukan receipt JOBDIR deliver",
                                 N_("verified envelopes are sealed and wait for delivery"));
-    fk_job_summary_set_next(s, "done", "-", N_("every record is past the steps fukan has"));
+    fk_job_summary_set_next(s, N_("done"), "-", N_("every record is past the steps fukan has"));
 }
 
 /* A print whose outcome a killed `fukan print` left unrecorded is recorded now, when a staff

@@ -69,7 +69,10 @@ static fk_status fk__finish_check(fk_job *job, const fk_verify_options *o,
             continue;
         out->failed++;
         char faults[256];
-        fk_verify_faults_describe(r->faults, faults, sizeof faults);
+        if (strcmp(fk_i18n_language(), "ja") == 0)
+            fk_verify_faults_describe_labelled(r->faults, faults, sizeof faults);
+        else
+            fk_verify_faults_describe(r->faults, faults, sizeof faults);
         fk_verify_failure f = {r->identified,          r->category, r->serial, r->batch,
                                res->items[i].envelope, faults};
         if (o->failure != NULL)
@@ -87,7 +90,7 @@ static fk_status fk__finish_check(fk_job *job, const fk_verify_options *o,
     s = fk_job_end(job, s, err);
     if (s != FK_OK)
         return s;
-    static const char *const states[] = {"failed", "rework", "missing"};
+    static const char *const states[] = {N_("failed"), N_("rework"), N_("missing")};
     static const fk_encl_state which[] = {FK_ENCL_FAILED, FK_ENCL_REWORK, FK_ENCL_NONE};
     for (int i = 0; i < 3; i++) {
         const void *a[2] = {o, states[i]};
@@ -232,7 +235,7 @@ static fk_status fk__rework_all(fk_job *job, const fk_verify_options *o,
         s = fk_job_encl_rework(job, f.c[i], f.serial[i], o->reason ? o->reason : "", err);
         if (s == FK_OK) {
             char line[64];
-            snprintf(line, sizeof line, "envelope %c-%06ld opened for rework",
+            snprintf(line, sizeof line, _("envelope %c-%06ld opened for rework"),
                      fk_category_code(f.c[i]), f.serial[i]);
             fk__note(o, line);
         }
@@ -294,8 +297,11 @@ fk_status fk_step_verify(fk_job *job, const fk_verify_options *opts, fk_verify_o
         s = fk_job_encl_rework(job, c, serial, opts->reason ? opts->reason : "", err);
         snprintf(out->details, sizeof out->details, "envelope %s opened for rework",
                  opts->envelope);
-        if (s == FK_OK)
-            fk__note(opts, out->details);
+        if (s == FK_OK) {
+            char line[160];
+            snprintf(line, sizeof line, _("envelope %s opened for rework"), opts->envelope);
+            fk__note(opts, line);
+        }
         return s;
     case FK_VERIFY_CHECK:
         break;

@@ -112,9 +112,9 @@ static const char *fk__pstate_name(int state)
     case IPP_PSTATE_IDLE:
         return "idle";
     case IPP_PSTATE_PROCESSING:
-        return "processing";
+        return N_("processing");
     case IPP_PSTATE_STOPPED:
-        return "stopped";
+        return N_("stopped");
     default:
         return "unknown";
     }
@@ -132,11 +132,11 @@ static const char *fk__jstate_name(int state)
     case IPP_JSTATE_STOPPED:
         return "stopped";
     case IPP_JSTATE_CANCELED:
-        return "canceled";
+        return N_("canceled");
     case IPP_JSTATE_ABORTED:
-        return "aborted";
+        return N_("aborted");
     case IPP_JSTATE_COMPLETED:
-        return "completed";
+        return N_("completed");
     default:
         return "unknown";
     }

@@ -67,7 +67,7 @@ unsigned fk_verify_fault_parse(const char *name)
     return 0;
 }
 
-void fk_verify_faults_describe(unsigned mask, char *out, size_t size)
+static void fk__faults_write(unsigned mask, bool labelled, char *out, size_t size)
 {
     size_t used = 0;
     if (size == 0)
@@ -76,11 +76,24 @@ void fk_verify_faults_describe(unsigned mask, char *out, size_t size)
     for (size_t i = 0; i < FK_VERIFY_FAULT_KINDS; i++) {
         if (!(mask & fk__faults[i].bit))
             continue;
-        int n = snprintf(out + used, size - used, "%s%s", used ? "," : "", fk__faults[i].name);
+        int n = labelled ? snprintf(out + used, size - used, "%s%s [%s]", used ? "、" : "",
+                                    fk__faults[i].label, fk__faults[i].name)
+                         : snprintf(out + used, size - used, "%s%s", used ? "," : "",
+                                    fk__faults[i].name);
         if (n < 0 || (size_t)n >= size - used)
             return;
         used += (size_t)n;
     }
+}
+
+void fk_verify_faults_describe(unsigned mask, char *out, size_t size)
+{
+    fk__faults_write(mask, false, out, size);
+}
+
+void fk_verify_faults_describe_labelled(unsigned mask, char *out, size_t size)
+{
+    fk__faults_write(mask, true, out, size);
 }
 
 /* Reads 1..max digits from *s up to the stop character, advancing past it. */

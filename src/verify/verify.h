@@ -55,6 +55,9 @@ unsigned fk_verify_fault_parse(const char *name);
 /* Writes the names of the faults in mask, comma-separated, into out (truncated to size). */
 void fk_verify_faults_describe(unsigned mask, char *out, size_t size);
 
+/* The same for people reading Japanese: "読取不能 [unread]、重複 [duplicate]". */
+void fk_verify_faults_describe_labelled(unsigned mask, char *out, size_t size);
+
 /* An insert-control payload FK1|JOB|C|SERIAL|i/n|CHECK taken apart; false if malformed. */
 typedef struct fk_verify_code {
     char job[17];
