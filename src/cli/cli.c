@@ -26,6 +26,28 @@ void fk_cli_error(const char *fmt, ...)
     va_end(ap);
 }
 
+/* The command's name from its untranslated usage ("usage: fukan NAME ..."). */
+static void fk__command_name(const char *usage, char *out, size_t size)
+{
+    const char *p = strstr(usage, "fukan ");
+    size_t n = 0;
+    if (p != NULL) {
+        p += strlen("fukan ");
+        n = strcspn(p, " \n[");
+    }
+    snprintf(out, size, "%.*s", (int)n, p ? p : "");
+}
+
+void fk_cli_usage_error(const char *usage)
+{
+    const char *shown = _(usage);
+    size_t n = strcspn(shown, "\n");
+    char name[32];
+    fk__command_name(usage, name, sizeof name);
+    fprintf(stderr, "%.*s\n", (int)n, shown);
+    fprintf(stderr, _("see 'fukan %s --help'\n"), name);
+}
+
 int fk_cli_exit_code(fk_status s)
 {
     switch (s) {

@@ -33,6 +33,10 @@ const fk_command *fk_cli_find_command(const char *name);
 /* Prints "fukan: message" to stderr. */
 void fk_cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* A usage error's answer: the first line of the command's usage (usage is the untranslated
+ * --help text; the line is shown translated) and "see 'fukan NAME --help'", on stderr. */
+void fk_cli_usage_error(const char *usage);
+
 /* Prints the error's message and returns the exit code its status maps to. */
 int fk_cli_fail(const fk_err *err);
 

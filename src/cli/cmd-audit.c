@@ -215,7 +215,7 @@ static int fk__run(int argc, char **argv)
     bool known =
         strcmp(sub, "log") == 0 || strcmp(sub, "verify") == 0 || strcmp(sub, "pubkey") == 0;
     if (first < 0 || first + 1 != argc || !known) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     char command[32];

@@ -56,7 +56,7 @@ static int fk__run(int argc, char **argv)
     }
     if (optind + 1 != argc || (opts.accept_tag != NULL && opts.accept_counts) ||
         (opts.accept_tag != NULL || opts.accept_counts) != (opts.reason != NULL)) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     unsigned roles = opts.accept_tag || opts.accept_counts ? FK_ROLE_MANAGER : FK_ROLES_STAFF;

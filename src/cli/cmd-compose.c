@@ -77,7 +77,7 @@ static int fk__run(int argc, char **argv)
         }
     }
     if (optind + 1 != argc) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     if (opts.replace != (opts.reason != NULL)) {

@@ -317,7 +317,7 @@ static int fk__run(int argc, char **argv)
             d.dir = argv[i];
             have_dir = true;
         } else {
-            fputs(_(fk__usage), stderr);
+            fk_cli_usage_error(fk__usage);
             return FK_EXIT_USAGE;
         }
     }

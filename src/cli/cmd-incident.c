@@ -114,7 +114,7 @@ static int fk__run(int argc, char **argv)
             first = -1;
     }
     if (first < 0 || first + want != argc || !(add || list || show || close_)) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     char command[32];

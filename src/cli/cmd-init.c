@@ -37,7 +37,7 @@ static int fk__run(int argc, char **argv)
     }
     fk_cli_login_defaults(&login);
     if (optind + 1 != argc || order == NULL || login.user == NULL || manager.name == NULL) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     manager.id = login.user;

@@ -101,7 +101,7 @@ static int fk__run(int argc, char **argv)
     fk__opts opts = {0};
     int first = fk__parse(argc, argv, &opts);
     if (first < 0) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     opts.step.package = argv[first + 1];

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+extern const fk_command fk_cmd_postcode; /* its usage, for usage errors */
+
 #define FK__LINE_MAX 4096
 
 static int fk__data_info(const fk_postal_db *db)
@@ -162,17 +164,19 @@ static int fk__run(int argc, char **argv)
                 return FK_EXIT_USAGE;
             }
         } else if (a[0] == '-' && a[1] == '-') {
-            fk_cli_error(_("unknown option '%s'; see 'fukan postcode --help'"), a);
+            fk_cli_error(_("unknown option '%s'"), a);
+            fk_cli_usage_error(fk_cmd_postcode.usage);
             return FK_EXIT_USAGE;
         } else if (nargs < 3) {
             args[nargs++] = a;
         } else {
-            fk_cli_error(_("too many arguments; see 'fukan postcode --help'"));
+            fk_cli_error(_("too many arguments"));
+            fk_cli_usage_error(fk_cmd_postcode.usage);
             return FK_EXIT_USAGE;
         }
     }
     if (!info && !batch && nargs < 2) {
-        fk_cli_error(_("usage: fukan postcode POSTAL ADDRESS [BUILDING]"));
+        fk_cli_usage_error(fk_cmd_postcode.usage);
         return FK_EXIT_USAGE;
     }
     fk_postal_db *db;

@@ -84,7 +84,7 @@ static int fk__run(int argc, char **argv)
     }
     bool selected = req.all || req.n_batches > 0 || req.n_files > 0;
     if (optind + 1 != argc || selected == req.recover_only) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     fk_job *job;

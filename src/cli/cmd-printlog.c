@@ -78,7 +78,7 @@ static int fk__run(int argc, char **argv)
     bool binary = strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0;
     if (optind + 1 != argc ||
         (!binary && strcmp(format, "text") != 0 && strcmp(format, "csv") != 0)) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     if (binary && output == NULL) {

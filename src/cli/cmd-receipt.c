@@ -167,7 +167,7 @@ static int fk__run(int argc, char **argv)
     fk__opts o = {0};
     int first;
     if (fk__parse(argc, argv, &o, &first) != 0) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     fk_err err;

@@ -80,7 +80,7 @@ static int fk__run(int argc, char **argv)
                  strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0;
     bool needs_out = strcmp(format, "xlsx") == 0 || strcmp(format, "pdf") == 0;
     if (optind + 1 != argc || !known || (needs_out && out == NULL)) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     fk_err err;

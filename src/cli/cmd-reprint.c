@@ -57,7 +57,7 @@ static int fk__run(int argc, char **argv)
         }
     }
     if (optind + 1 != argc || opts.envelopes == NULL || opts.reason == NULL) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     fk_job *job;

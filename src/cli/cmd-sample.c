@@ -17,6 +17,8 @@
 #include <string.h>
 #include <unistd.h>
 
+extern const fk_command fk_cmd_sample; /* its usage, for usage errors */
+
 #define FK__REPORT_MAX (64u * 1024 * 1024)
 
 static bool fk__parse_u64(const char *s, uint64_t max, uint64_t *out)
@@ -135,12 +137,14 @@ static int fk__run(int argc, char **argv)
                 force = true;
             else {
                 fk_cli_error(_("sample: unknown option '%s'"), a);
+                fk_cli_usage_error(fk_cmd_sample.usage);
                 return FK_EXIT_USAGE;
             }
         }
         if (takes) {
             if (v == NULL) {
                 fk_cli_error(_("sample: %s needs a value"), a);
+                fk_cli_usage_error(fk_cmd_sample.usage);
                 return FK_EXIT_USAGE;
             }
             i++;
@@ -148,14 +152,17 @@ static int fk__run(int argc, char **argv)
         continue;
     bad_value:
         fk_cli_error(_("sample: invalid value for %s"), a);
+        fk_cli_usage_error(fk_cmd_sample.usage);
         return FK_EXIT_USAGE;
     }
     if (out == NULL) {
         fk_cli_error(_("sample: -o FILE is required"));
+        fk_cli_usage_error(fk_cmd_sample.usage);
         return FK_EXIT_USAGE;
     }
     if (opt.bom && opt.encoding != FK_SAMPLE_UTF8) {
         fk_cli_error(_("sample: --bom needs --encoding utf-8"));
+        fk_cli_usage_error(fk_cmd_sample.usage);
         return FK_EXIT_USAGE;
     }
     fk_err err;

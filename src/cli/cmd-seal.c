@@ -11,6 +11,8 @@
 #include <string.h>
 #include <unistd.h>
 
+extern const fk_command fk_cmd_seal; /* its usage, for usage errors */
+
 /* The entry name shown: the CSV's file name without its directories. */
 static const char *fk__basename(const char *path)
 {
@@ -21,8 +23,7 @@ static const char *fk__basename(const char *path)
 static int fk__usage_error(const char *msg)
 {
     fk_cli_error("%s", _(msg));
-    fk_cli_error(
-        _("usage: fukan seal WARD.CSV -o PACKAGE.zip [--password-out FILE] [--notice PDF]"));
+    fk_cli_usage_error(fk_cmd_seal.usage);
     return FK_EXIT_USAGE;
 }
 

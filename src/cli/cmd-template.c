@@ -21,7 +21,7 @@ static int fk__run(int argc, char **argv)
     if (fk_cli_wants_help(&fk_cmd_template, argc, argv))
         return FK_EXIT_OK;
     if (argc != 3 || strcmp(argv[1], "check") != 0) {
-        fputs(_(fk_cmd_template.usage), stderr);
+        fk_cli_usage_error(fk_cmd_template.usage);
         return FK_EXIT_USAGE;
     }
     fk_err err;

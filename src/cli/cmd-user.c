@@ -102,7 +102,7 @@ static int fk__run(int argc, char **argv)
     fk__opts o = {0};
     int first = argc >= 3 ? fk__parse(argc, argv, &o) : -1;
     if (first < 0 || first >= argc) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     const char *sub = argv[1], *dir = argv[first];
@@ -111,7 +111,7 @@ static int fk__run(int argc, char **argv)
     bool known = is_list || is_passwd || strcmp(sub, "add") == 0 || strcmp(sub, "remove") == 0 ||
                  strcmp(sub, "unlock") == 0;
     if (!known || (id == NULL && !is_list && !is_passwd)) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     char command[32];

@@ -216,7 +216,7 @@ static int fk__run(int argc, char **argv)
     if (optind + 1 != argc || modes != 1 || (o.reason && !o.rework) ||
         (o.record_partial && !o.camera) || (o.assume_printed && o.printed_file) ||
         (!checks && (o.assume_printed || o.printed_file))) {
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     if (o.reason != NULL && strlen(o.reason) > 200) {

@@ -12,7 +12,7 @@ static int fk__run(int argc, char **argv)
 {
     if (argc > 1) {
         fk_cli_error(_("version: unexpected argument '%s'"), argv[1]);
-        fputs(_(fk__usage), stderr);
+        fk_cli_usage_error(fk__usage);
         return FK_EXIT_USAGE;
     }
     printf("fukan %s\n", FK_VERSION);

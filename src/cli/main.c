@@ -1,9 +1,11 @@
 /* fukan's entry point: dispatches `fukan COMMAND [options]` to the command table. */
 #include "cli.h"
 #include "fk-config.h"
+#include "suggest.h"
 #include "util/i18n.h"
 #include "util/proc.h"
 
+#include <getopt.h>
 #include <locale.h>
 #include <stdio.h>
 #include <string.h>
@@ -51,6 +53,21 @@ static bool fk__take_lang(int *argc, char **argv, const char **lang)
     return ok;
 }
 
+static void fk__unknown_command(const char *name)
+{
+    const char *names[64];
+    size_t n = 0;
+    for (const fk_command *const *c = fk_commands; *c != NULL && n < 63; c++)
+        names[n++] = (*c)->name;
+    names[n++] = "help";
+    const char *near = fk_cli_suggest(name, names, n);
+    if (near != NULL)
+        fk_cli_error(_("unknown command '%s'; did you mean '%s'?"), name, near);
+    else
+        fk_cli_error(_("unknown command '%s'"), name);
+    fprintf(stderr, _("usage: fukan COMMAND [options]; 'fukan help' lists the commands\n"));
+}
+
 int main(int argc, char **argv)
 {
     /* The language first, so that every message, even a refusal to start, is in it. */
@@ -93,10 +110,14 @@ int main(int argc, char **argv)
     }
     const fk_command *cmd = fk_cli_find_command(name);
     if (cmd == NULL) {
-        fk_cli_error(_("unknown command '%s'; see 'fukan help'"), name);
+        fk__unknown_command(name);
         return FK_EXIT_USAGE;
     }
     if (fk_cli_wants_help(cmd, argc - 1, argv + 1))
         return FK_EXIT_OK;
+    /* Unknown options are answered here, with a suggestion, before the command parses. */
+    opterr = 0;
+    if (!fk_cli_check_options(cmd->usage, argc - 1, argv + 1))
+        return FK_EXIT_USAGE;
     return cmd->run(argc - 1, argv + 1);
 }

@@ -36,12 +36,12 @@ int fk_cli_parse_jobdir(int argc, char **argv, fk_cli_login *login, const char *
     optind = 1;
     while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
         if (!fk_cli_login_option(login, opt, optarg)) {
-            fputs(_(usage), stderr);
+            fk_cli_usage_error(usage);
             return -1;
         }
     }
     if (optind + 1 != argc) {
-        fputs(_(usage), stderr);
+        fk_cli_usage_error(usage);
         return -1;
     }
     return optind;

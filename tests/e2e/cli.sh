@@ -19,6 +19,23 @@ for c in $commands; do
   expect_exit 2 "$FUKAN" "$c" --no-such-option
   [ -s err.txt ] || fail "fukan $c --no-such-option says nothing on stderr"
   [ ! -s out.txt ] || fail "fukan $c --no-such-option writes to stdout"
-  case $c in demo | version) ;; *) expect_exit 2 "$FUKAN" "$c" </dev/null ;; esac
+  # A usage error answers with one line of usage and a pointer to --help, not the whole help.
+  [ "$(wc -l < err.txt)" -le 3 ] || { cat err.txt >&2; fail "fukan $c --no-such-option prints more than a usage line"; }
+  expect_grep "see 'fukan $c --help'" err.txt
+  case $c in demo | version) ;; *) expect_exit 2 "$FUKAN" "$c" </dev/null
+    expect_grep "^usage: fukan $c" err.txt
+    expect_grep "see 'fukan $c --help'" err.txt ;; esac
 done
+# Typos forgiven: a misspelt command or option names the nearest one.
+expect_exit 2 "$FUKAN" chek
+expect_grep "unknown command 'chek'; did you mean 'check'\\?" err.txt
+expect_exit 2 "$FUKAN" stauts job
+expect_grep "did you mean 'status'" err.txt
+expect_exit 2 "$FUKAN" compose job --jbos 2
+expect_grep "unknown option '--jbos'; did you mean '--jobs'\\?" err.txt
+expect_grep '^usage: fukan compose JOBDIR' err.txt
+expect_exit 2 "$FUKAN" verify job --camra scans.csv
+expect_grep "did you mean '--camera'" err.txt
+expect_exit 2 "$FUKAN" xyzzy
+expect_grep "^fukan: unknown command 'xyzzy'$" err.txt
 echo ok

@@ -15,8 +15,10 @@ scan="python3 $SRCDIR/tests/e2e/i18n_scan.py"
 msgfmt -c --statistics "$SRCDIR/po/ja.po" -o /dev/null 2> stats.txt || { cat stats.txt >&2; fail "po/ja.po does not compile"; }
 grep -qE '^[0-9]+ translated messages\.$' stats.txt || { cat stats.txt >&2; fail "po/ja.po has untranslated or fuzzy messages"; }
 # ... and the catalogue holds every message of the source (no msgid missing from ja.po).
+(cd "$SRCDIR" && grep -rl --include='*.[ch]' '_(' src | grep -v '^src/util/i18n.h$' | sort) > marked.txt
+sort "$SRCDIR/po/POTFILES" | diff - marked.txt || fail "po/POTFILES does not list every file with marked strings"
 xgettext --from-code=UTF-8 --keyword=_ --keyword=N_ --keyword=P_:1,2 -o source.pot \
-  $(sed "s|^|$SRCDIR/|" "$SRCDIR/po/POTFILES")
+  $(sed "s|^|$SRCDIR/|" marked.txt)
 msgcmp "$SRCDIR/po/ja.po" source.pot 2> cmp.txt || { cat cmp.txt >&2; fail "po/ja.po lacks messages of the source"; }
 
 # The whole job in Japanese: every line of every step's output.
@@ -37,6 +39,11 @@ for c in $(awk '/^コマンド:/ {on = 1; next} on && /^  [a-z]/ {print $1}' hel
 done
 expect_exit 2 "$FUKAN" compose
 $scan err.txt || fail "a usage error is not in Japanese"
+expect_grep "詳しくは 'fukan compose --help' をご覧ください" err.txt
+expect_exit 2 "$FUKAN" chek
+expect_grep "'chek' というコマンドはありません。'check' のことですか" err.txt
+expect_exit 2 "$FUKAN" compose job --jbos 2
+expect_grep "'--jbos' というオプションはありません。'--jobs' のことですか" err.txt
 
 # --lang and FUKAN_LANG override the locale both ways.
 expect_exit 2 "$FUKAN" --lang en nosuchcommand

@@ -19,7 +19,7 @@ code() { awk -F, -v c="$1" -v s="$2" -v i="$3" '$3 == c && $2 + 0 == s && $4 == 
 sock="$WORKDIR/tmux.sock"
 trap 'tmux -S "$sock" kill-server 2>/dev/null; rm -rf "$WORKDIR"' EXIT
 tmux -S "$sock" new-session -d -s station -x 120 -y 45 \
-  "cd '$WORKDIR' && LANG=C.UTF-8 LC_ALL=C.UTF-8 '$FUKAN' verify job --station --assume-printed \
+  "cd '$WORKDIR' && LANG=C.UTF-8 LC_ALL=C.UTF-8 FUKAN_LANG=ja '$FUKAN' verify job --station --assume-printed \
    --user tanaka --user-password-file pw-tanaka > station-out.txt 2> station-err.txt; \
    echo \$? > station-rc.txt; sleep 30"
 screen() { tmux -S "$sock" capture-pane -p -t station; }
