@@ -124,17 +124,3 @@ void fk_cli_print_cell_right(const char *s, int width)
     int cells = fk_cli_cells(s);
     printf("%*s%s", width > cells ? width - cells : 0, "", s);
 }
-
-void fk_cli_progress(const char *label, size_t done, size_t total)
-{
-    if (!fk_cli_stderr_is_tty())
-        return;
-    int pct = total == 0 ? 100 : (int)((unsigned long long)done * 100 / total);
-    char bar[41];
-    memset(bar, ' ', 40);
-    memset(bar, '#', (size_t)pct * 40 / 100);
-    bar[40] = '\0';
-    fprintf(stderr, "\r%s: [%s] %3d%%", label, bar, pct);
-    if (done >= total)
-        fputc('\n', stderr);
-}

@@ -59,7 +59,19 @@ int fk_cli_cells(const char *s);
 /* True when stderr is a terminal (progress bars are drawn only then). */
 bool fk_cli_stderr_is_tty(void);
 
-/* Draws "label: [####    ]  45%" on stderr when it is a terminal; ends the line at total. */
+/*
+ * How far a long step is (progress.c): label is a msgid ("composing print files"), shown
+ * translated. On a terminal, a bar on stderr with done/total, the rate and the time left,
+ * redrawn at most ten times a second once the step has run half a second; at the end
+ * (done == total, a new label, or exit) one summary line "label: N of M in T s (R/s)", which
+ * is all that is printed when stderr is not a terminal.
+ */
 void fk_cli_progress(const char *label, size_t done, size_t total);
+
+/* fk_cli_progress as the progress callback of fk_callbacks (ctx unused). */
+void fk_cli_on_progress(void *ctx, const char *label, size_t done, size_t total);
+
+/* Ends the current progress (its summary line); nothing when there is none. */
+void fk_cli_progress_end(void);
 
 #endif

@@ -41,12 +41,6 @@ static bool fk__on_finding(void *ctx, const fk_finding *f)
     return true;
 }
 
-static void fk__on_progress(void *ctx, const char *label, size_t done, size_t total)
-{
-    (void)ctx;
-    fk_cli_progress(label, done, total);
-}
-
 static int fk__run(int argc, char **argv)
 {
     static const struct option options[] = {{"jobs", required_argument, NULL, 'j'},
@@ -90,7 +84,7 @@ static int fk__run(int argc, char **argv)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    fk_callbacks cb = {.progress = fk__on_progress, .finding = fk__on_finding};
+    fk_callbacks cb = {.progress = fk_cli_on_progress, .finding = fk__on_finding};
     fk_compose_result r;
     fk_status s = fk_step_compose(job, &opts, &cb, &r, &err);
     if (r.issue_short)

@@ -113,7 +113,7 @@ static int fk__run(int argc, char **argv)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    fk_callbacks cb = {.finding = fk__on_finding};
+    fk_callbacks cb = {.progress = fk_cli_on_progress, .finding = fk__on_finding};
     fk_open_result r;
     fk_status s = fk_step_open(job, &opts.step, &cb, &r, &err);
     if (s == FK_OK) {

@@ -37,7 +37,7 @@ static bool fk__parse_u64(const char *s, uint64_t max, uint64_t *out)
 static void fk__progress(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
-    fk_cli_progress("sample", done, total);
+    fk_cli_progress(N_("writing sample rows"), done, total);
 }
 
 /* Writes the sample to a 0600 temporary file next to path, then moves it into place. */

@@ -16,6 +16,7 @@ typedef struct {
     const fk_rules *rules;
     const char *accept_tag, *reason;
     long checked, disagreements, accepted_count, held;
+    long seen, total; /* records visited, of the job's accepted ones (for progress) */
     bool accept_done;
     const fk_callbacks *cb;
     fk_status status;
@@ -37,6 +38,9 @@ static bool fk__is_accepted(fk__check *c, const fk_record_meta *m, const char *k
 static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
 {
     fk__check *c = ctx;
+    c->seen++;
+    if (c->cb != NULL && c->cb->progress != NULL && c->seen % 256 == 0)
+        c->cb->progress(c->cb->ctx, N_("checking records"), (size_t)c->seen, (size_t)c->total);
     /* Composed and later records stay as they are: compose --replace takes them back. */
     if (m->state != FK_REC_ACCEPTED && m->state != FK_REC_CHECKED && m->state != FK_REC_HELD)
         return 0;
@@ -100,7 +104,13 @@ static fk_status fk__check_all(fk__check *c)
     if (s != FK_OK)
         return s;
     c->status = FK_OK;
-    s = fk_job_records_foreach(c->job, fk__visit, c, c->err);
+    fk_job_counts counts;
+    s = fk_job_counts_get(c->job, &counts, c->err);
+    c->total = counts.accepted;
+    if (s == FK_OK)
+        s = fk_job_records_foreach(c->job, fk__visit, c, c->err);
+    if (s == FK_OK && c->cb != NULL && c->cb->progress != NULL)
+        c->cb->progress(c->cb->ctx, N_("checking records"), (size_t)c->seen, (size_t)c->seen);
     if (s == FK_OK)
         s = c->status;
     if (s == FK_OK && c->accept_tag != NULL && !c->accept_done)

@@ -368,7 +368,8 @@ static void fk__workers_free(fk__compose *c)
     fk_free(c->workers);
 }
 
-/* Runs the tasks in waves of one per worker, in parallel, then stores each wave in order,
+/* Runs the tasks in waves of one per worker, in parallel, then stores each wave in order
+ * (reporting progress under label, unless it is NULL),
  * so that memory holds at most one print file (or batch of records) per worker. */
 static fk_status fk__run_tasks(fk__compose *c, fk__task *tasks, size_t n, const char *label)
 {
@@ -398,7 +399,7 @@ static fk_status fk__run_tasks(fk__compose *c, fk__task *tasks, size_t n, const 
                 s = fk__store_task(c, &tasks[wave + k]);
             fk__task_release(&tasks[wave + k]);
         }
-        if (s == FK_OK && c->cb != NULL && c->cb->progress != NULL)
+        if (s == FK_OK && label != NULL && c->cb != NULL && c->cb->progress != NULL)
             c->cb->progress(c->cb->ctx, label, wave + count, n);
     }
     for (size_t i = 0; i < n; i++)
@@ -435,7 +436,7 @@ static fk_status fk__preflight(fk__compose *c, fk__entry **cand, size_t n, fk__e
     fk__task *tasks = fk_calloc(n / per + 2, sizeof *tasks);
     fk_status s = printable && tasks ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
-        s = fk__run_tasks(c, tasks, fk__split(cand, n, per, printable, tasks), "preflight");
+        s = fk__run_tasks(c, tasks, fk__split(cand, n, per, printable, tasks), NULL);
     for (size_t i = 0; s == FK_OK && i < n; i++) {
         if (printable[i]) {
             all[(*n_all)++] = cand[i];
@@ -584,7 +585,7 @@ static fk_status fk__compose_all(fk__compose *c)
     }
     fk_free(cand);
     if (s == FK_OK)
-        s = fk__run_tasks(c, tasks, n_tasks, "compose");
+        s = fk__run_tasks(c, tasks, n_tasks, N_("composing print files"));
     else
         for (size_t i = 0; i < n_tasks; i++)
             fk__task_release(&tasks[i]);

@@ -24,7 +24,15 @@ typedef struct {
     long by_category[FK_CAT_COUNT];
     bool counts_differ; /* the reconciliation with the order is a finding */
     const fk_callbacks *cb;
+    long rows; /* data lines of the CSV, for progress */
 } fk__open;
+
+/* Progress by source line, every 256 rows; the end is reported once the package is read. */
+static void fk__progress(const fk__open *o, long line)
+{
+    if (o->cb != NULL && o->cb->progress != NULL && line % 256 == 0 && line - 1 < o->rows)
+        o->cb->progress(o->cb->ctx, N_("reading rows"), (size_t)(line - 1), (size_t)o->rows);
+}
 
 static bool fk__report(const fk__open *o, const fk_finding *f)
 {
@@ -54,6 +62,7 @@ static bool fk__on_finding(void *ctx, long line, long column, const char *column
 static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err *err)
 {
     fk__open *o = ctx;
+    fk__progress(o, line);
     fk_status s =
         fk_postal_compute(o->postal, r->postal, r->address, r->building, o->postal_result, err);
     if (s != FK_OK)
@@ -106,8 +115,14 @@ static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package 
         s = fk_failf(err, FK_EINVAL, _("--export-date: not a date"));
     size_t csv_len;
     const char *csv = fk_package_csv(pkg, &csv_len);
+    /* The rows to come, for progress: the lines after the header. */
+    o->rows = -1;
+    for (const char *p = csv; (p = memchr(p, '\n', csv_len - (size_t)(p - csv))) != NULL; p++)
+        o->rows++;
     if (s == FK_OK)
         s = fk_ingest_run(csv, csv_len, &io, fk__on_record, fk__on_finding, o, counts, err);
+    if (s == FK_OK && o->cb != NULL && o->cb->progress != NULL)
+        o->cb->progress(o->cb->ctx, N_("reading rows"), (size_t)counts->rows, (size_t)counts->rows);
     if (s == FK_EFORMAT || s == FK_ETOOBIG) {
         char msg[FK_ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", err->msg);
