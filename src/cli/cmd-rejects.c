@@ -35,7 +35,10 @@ static int fk__run(int argc, char **argv)
     fk_job_counts counts;
     fk_status s = fk_job_counts_get(job, &counts, &err);
     if (s == FK_OK && !counts.opened)
-        s = fk_failf(&err, FK_ESTATE, _("%s: no package has been opened yet"), argv[dir]);
+        s = fk_failf(&err, FK_ESTATE,
+                     _("%s: no package has been opened yet: run 'fukan open JOBDIR PACKAGE'"
+                       " first"),
+                     argv[dir]);
     if (s == FK_OK)
         s = fk_job_rejects_foreach(job, fk__print, NULL, &err);
     char details[128];

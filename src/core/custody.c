@@ -9,7 +9,9 @@
 static fk_status fk__need_staff(fk_job *job, fk_err *err)
 {
     if ((job->role & FK_ROLES_STAFF) == 0)
-        return fk_failf(err, FK_EPERM, _("a logged-in 取扱責任者 or 取扱者 is needed"));
+        return fk_failf(err, FK_EPERM,
+                        _("a logged-in 取扱責任者 or 取扱者 is needed: log in as one"
+                          " with --user ID (an auditor only reads)"));
     return FK_OK;
 }
 

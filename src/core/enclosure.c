@@ -191,7 +191,8 @@ fk_status fk_job_encl_rework(fk_job *job, fk_category c, long serial, const char
     fk_status s = fk_job_encl_get(job, c, serial, &state, err);
     if (s == FK_OK && state != FK_ENCL_FAILED)
         return fk_failf(err, FK_ESTATE,
-                        _("envelope %c-%06ld is %s: only a failed envelope is reworked"),
+                        _("envelope %c-%06ld is %s: only a failed envelope is reworked;"
+                          " 'fukan verify JOBDIR --history C-SERIAL' shows its scans"),
                         fk_category_code(c), serial,
                         state == FK_ENCL_NONE ? "not scanned yet" : fk_encl_state_name(state));
     if (s != FK_OK)

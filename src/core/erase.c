@@ -355,9 +355,14 @@ static fk_status fk__prove(fk_erasure *e, const char *password, fk_err *err)
 fk_status fk_job_erase(fk_job *job, const char *password, fk_erasure **out, fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER || job->key == NULL)
-        return fk_failf(err, FK_EPERM, _("only a logged-in 取扱責任者 may erase the job"));
+        return fk_failf(err, FK_EPERM,
+                        _("only a logged-in 取扱責任者 may erase the job: log in as"
+                          " a responsible manager with --user ID"));
     if (fk_job_is_erased(job, NULL, 0))
-        return fk_failf(err, FK_ESTATE, _("%s: the job is already erased"), job->dir);
+        return fk_failf(err, FK_ESTATE,
+                        _("%s: the job is already erased: nothing is left to erase;"
+                          " 'fukan report JOBDIR' writes the report for the ward"),
+                        job->dir);
     fk_erasure *e = fk_calloc(1, sizeof *e);
     if (e == NULL)
         return fk__oom(err);

@@ -34,7 +34,9 @@ static fk_status fk__record_state(fk_job *job, long id, fk_record_state *out, lo
 static fk_status fk__need_command(const fk_job *job, fk_err *err)
 {
     if (job->key == NULL || job->command == NULL)
-        return fk_failf(err, FK_EPERM, _("moving records needs a staff member's login"));
+        return fk_failf(err, FK_EPERM,
+                        _("moving records needs a staff member's login: log in as a"
+                          " responsible manager or handler with --user ID"));
     return FK_OK;
 }
 

@@ -88,7 +88,9 @@ void fk_reconciliation_describe(const fk_reconciliation *r, char *out, size_t si
 fk_status fk_job_counts_accept(fk_job *job, const char *reason, fk_err *err)
 {
     if (fk_job_role(job) != FK_ROLE_MANAGER)
-        return fk_failf(err, FK_EPERM, _("only a responsible manager (取扱責任者) accepts counts"));
+        return fk_failf(err, FK_EPERM,
+                        _("only a responsible manager (取扱責任者) accepts counts: log in"
+                          " as one with --user ID"));
     size_t len = reason ? strlen(reason) : 0;
     if (len == 0 || len > FK__REASON_MAX || strchr(reason, '\n') != NULL)
         return fk_failf(err, FK_EINVAL, _("--reason must be one line of 1-%d bytes"),
@@ -98,7 +100,9 @@ fk_status fk_job_counts_accept(fk_job *job, const char *reason, fk_err *err)
     if (s != FK_OK)
         return s;
     if (!r.is_opened)
-        return fk_failf(err, FK_ESTATE, _("no package has been opened"));
+        return fk_failf(err, FK_ESTATE,
+                        _("no package has been opened: run 'fukan open JOBDIR PACKAGE'"
+                          " first"));
     if (!r.differs && !r.is_empty)
         return fk_failf(err, FK_ESTATE, _("the counts match the order: nothing to accept"));
     char package[32], describe[384], details[768];

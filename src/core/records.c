@@ -24,7 +24,11 @@ fk_status fk_job_tag(fk_job *job, const char *resident_no, char out[FK_TAG_HEX],
 /* Changes to the records need the job key, like the records themselves (see records.h). */
 static fk_status fk__need_key(const fk_job *job, fk_err *err)
 {
-    return job->key != NULL ? FK_OK : fk_failf(err, FK_EPERM, _("the job key is not open"));
+    return job->key != NULL
+               ? FK_OK
+               : fk_failf(err, FK_EPERM,
+                          _("the job key is not open: log in as a responsible manager or handler"
+                            " with --user ID"));
 }
 
 /* Runs a statement with one text and up to two integer parameters, expecting no rows. */
@@ -82,7 +86,9 @@ fk_status fk_job_package_start(fk_job *job, const char *sha256_hex, bool replace
                                fk_err *err)
 {
     if (job->key == NULL)
-        return fk_failf(err, FK_EPERM, _("the job key is not open"));
+        return fk_failf(err, FK_EPERM,
+                        _("the job key is not open: log in as a responsible manager or handler"
+                          " with --user ID"));
     long current = 0;
     fk_status s = fk__current_package(job, &current, err);
     if (s == FK_OK && current != 0 && !replace)
@@ -398,7 +404,9 @@ fk_status fk_job_acceptance_add(fk_job *job, const char *tag, const char *kind, 
                                 fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER)
-        return fk_failf(err, FK_EPERM, _("only a responsible manager (取扱責任者) may accept"));
+        return fk_failf(err, FK_EPERM,
+                        _("only a responsible manager (取扱責任者) may accept: log in as"
+                          " one with --user ID"));
     char utc[32], local[40];
     fk__job_now(utc, local);
     sqlite3_stmt *st;

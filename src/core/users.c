@@ -326,7 +326,9 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
     if (s != FK_OK)
         return s;
     if (job->key == NULL)
-        return fk_failf(err, FK_EPERM, _("the job key is not open"));
+        return fk_failf(err, FK_EPERM,
+                        _("the job key is not open: log in as a responsible manager or handler"
+                          " with --user ID"));
     unsigned char salt[FK_SALT_BYTES];
     fk_buf slot;
     fk_buf_init(&slot, 1024);
@@ -365,7 +367,10 @@ fk_status fk__users_insert(fk_job *job, const fk_user_spec *u, const char *passw
 static fk_status fk__require_manager(fk_job *job, const char *what, fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER || job->key == NULL)
-        return fk_failf(err, FK_EPERM, _("only a responsible manager (取扱責任者) may %s"), what);
+        return fk_failf(err, FK_EPERM,
+                        _("only a responsible manager (取扱責任者) may %s: log in as one with"
+                          " --user ID ('fukan user list JOBDIR' shows who is)"),
+                        what);
     return FK_OK;
 }
 
@@ -382,7 +387,7 @@ static fk_status fk__audited(fk_job *job, fk_status s, const char *object, const
 fk_status fk_job_user_add(fk_job *job, const fk_user_spec *user, const char *password,
                           fk_kdf_params kdf, fk_err *err)
 {
-    fk_status s = fk__require_manager(job, "add users", err);
+    fk_status s = fk__require_manager(job, _("add users"), err);
     if (s == FK_OK)
         s = fk_job_begin(job, err);
     if (s != FK_OK)
@@ -411,7 +416,7 @@ static fk_status fk__update_user(fk_job *job, const char *sql, const char *user_
 
 fk_status fk_job_user_remove(fk_job *job, const char *user_id, fk_err *err)
 {
-    fk_status s = fk__require_manager(job, "remove users", err);
+    fk_status s = fk__require_manager(job, _("remove users"), err);
     if (s == FK_OK && strcmp(user_id, job->user) == 0)
         s = fk_failf(err, FK_EINVAL, _("a responsible manager cannot remove themselves"));
     if (s == FK_OK)
@@ -443,7 +448,7 @@ fk_status fk_job_user_remove(fk_job *job, const char *user_id, fk_err *err)
 
 fk_status fk_job_user_unlock(fk_job *job, const char *user_id, fk_err *err)
 {
-    fk_status s = fk__require_manager(job, "unlock users", err);
+    fk_status s = fk__require_manager(job, _("unlock users"), err);
     if (s == FK_OK)
         s = fk_job_begin(job, err);
     if (s != FK_OK)
@@ -620,11 +625,12 @@ static fk_status fk__login_in(fk_job *job, const char *user_id, const char *pass
         fk_role_describe(allowed_roles, allowed, sizeof allowed);
         fk_status ignored = fk__job_set_key(job, NULL, NULL);
         (void)ignored;
-        return fk__login_refused(job, user_id,
-                                 fk_failf(err, FK_EPERM,
-                                          _("user %s (%s) may not run '%s'; allowed: %s"), user_id,
-                                          fk_role_title(role), command, allowed),
-                                 "role not allowed");
+        return fk__login_refused(
+            job, user_id,
+            fk_failf(err, FK_EPERM,
+                     _("user %s (%s) may not run '%s'; allowed: %s (log in as one with --user ID)"),
+                     user_id, fk_role_title(role), command, allowed),
+            "role not allowed");
     }
     job->role = role;
     if (job->key != NULL) {
@@ -694,9 +700,11 @@ fk_status fk_job_user_passwd(fk_job *job, const char *user_id, const char *new_p
                              fk_kdf_params kdf, fk_err *err)
 {
     bool self = job->user != NULL && strcmp(user_id, job->user) == 0;
-    fk_status s = self ? FK_OK : fk__require_manager(job, "change another user's password", err);
+    fk_status s = self ? FK_OK : fk__require_manager(job, _("change another user's password"), err);
     if (s == FK_OK && job->key == NULL && !(self && job->role == FK_ROLE_AUDITOR))
-        s = fk_failf(err, FK_EPERM, _("the job key is not open"));
+        s = fk_failf(err, FK_EPERM,
+                     _("the job key is not open: log in as a responsible manager or handler"
+                       " with --user ID"));
     if (s == FK_OK)
         s = fk_password_check(new_password, user_id, err);
     fk__slot_row row;

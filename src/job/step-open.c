@@ -186,7 +186,9 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_res
     bool seen = false;
     s = fk_job_package_seen(o->job, sha, &seen, err);
     if (s == FK_OK && seen && !opts->replace)
-        return fk_failf(err, FK_ESTATE, _("%s: this package is already open in the job"),
+        return fk_failf(err, FK_ESTATE,
+                        _("%s: this package is already open in the job: 'fukan status JOBDIR'"
+                          " names the next step"),
                         opts->package);
     char password[FK__PASSWORD_MAX];
     fk_package *pkg = NULL;

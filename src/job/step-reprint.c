@@ -107,10 +107,11 @@ static fk_status fk__check_envelopes(const fk__wanted_list *w, fk_err *err)
                               "(composed envelopes only)"),
                             id);
         if (it->state == FK_REC_DELIVERED)
-            return fk_failf(err, FK_ESTATE,
-                            _("envelope %s: delivered already: a delivered "
-                              "envelope is not reprinted"),
-                            id);
+            return fk_failf(
+                err, FK_ESTATE,
+                _("envelope %s: delivered already: a delivered envelope is not reprinted;"
+                  " record what happened with 'fukan incident add JOBDIR'"),
+                id);
     }
     return FK_OK;
 }
