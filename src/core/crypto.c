@@ -104,6 +104,89 @@ fk_status fk_unseal(const fk_key *key, const void *ad, size_t ad_len, const void
     return FK_OK;
 }
 
+/* The IETF construction of XChaCha20-Poly1305 (as libsodium's aead_xchacha20poly1305.c),
+ * with the Poly1305 state updated as the ciphertext comes. */
+struct fk_sealer {
+    unsigned char key[crypto_stream_chacha20_ietf_KEYBYTES]; /* HChaCha20 of key and nonce */
+    unsigned char nonce[crypto_stream_chacha20_ietf_NONCEBYTES];
+    unsigned char keystream[64]; /* of block `counter - 1`, its first `used` bytes spent */
+    size_t used;
+    uint32_t counter;
+    uint64_t ad_len, len;
+    crypto_onetimeauth_poly1305_state mac;
+};
+
+static const unsigned char fk__zeros[64];
+
+fk_status fk_sealer_new(const fk_key *key, const void *ad, size_t ad_len,
+                        unsigned char nonce[FK_SEAL_NONCE_BYTES], fk_sealer **out, fk_err *err)
+{
+    _Static_assert(FK_SEAL_NONCE_BYTES == FK__NONCE && FK_SEAL_TAG_BYTES == FK__TAG,
+                   "the stream is fk_seal's format");
+    fk_sealer *s = sodium_malloc(sizeof *s);
+    if (s == NULL)
+        return fk_failf(err, FK_ENOMEM, _("out of memory for a key"));
+    randombytes_buf(nonce, FK__NONCE);
+    crypto_core_hchacha20(s->key, nonce, key->bytes, NULL);
+    memset(s->nonce, 0, 4);
+    memcpy(s->nonce + 4, nonce + crypto_core_hchacha20_INPUTBYTES, 8);
+    unsigned char block0[64];
+    crypto_stream_chacha20_ietf(block0, sizeof block0, s->nonce, s->key);
+    crypto_onetimeauth_poly1305_init(&s->mac, block0);
+    sodium_memzero(block0, sizeof block0);
+    crypto_onetimeauth_poly1305_update(&s->mac, ad, ad_len);
+    crypto_onetimeauth_poly1305_update(&s->mac, fk__zeros, (0x10 - ad_len) & 0xf);
+    s->used = sizeof s->keystream; /* none left: the next block is 1 */
+    s->counter = 1;
+    s->ad_len = ad_len;
+    s->len = 0;
+    *out = s;
+    return FK_OK;
+}
+
+void fk_sealer_update(fk_sealer *s, const void *in, void *out, size_t n)
+{
+    const unsigned char *src = in;
+    unsigned char *dst = out, *start = out;
+    size_t total = n;
+    for (; n > 0 && s->used < sizeof s->keystream; n--)
+        *dst++ = *src++ ^ s->keystream[s->used++];
+    size_t whole = n / 64 * 64;
+    if (whole > 0) {
+        crypto_stream_chacha20_ietf_xor_ic(dst, src, whole, s->nonce, s->counter, s->key);
+        s->counter += (uint32_t)(whole / 64);
+        dst += whole;
+        src += whole;
+        n -= whole;
+    }
+    if (n > 0) {
+        crypto_stream_chacha20_ietf_xor_ic(s->keystream, fk__zeros, sizeof s->keystream, s->nonce,
+                                           s->counter++, s->key);
+        for (s->used = 0; n > 0; n--)
+            *dst++ = *src++ ^ s->keystream[s->used++];
+    }
+    crypto_onetimeauth_poly1305_update(&s->mac, start, total);
+    s->len += total;
+}
+
+void fk_sealer_final(fk_sealer *s, unsigned char tag[FK_SEAL_TAG_BYTES])
+{
+    unsigned char lengths[16];
+    crypto_onetimeauth_poly1305_update(&s->mac, fk__zeros, (0x10 - s->len) & 0xf);
+    for (int i = 0; i < 8; i++) {
+        lengths[i] = (unsigned char)(s->ad_len >> (8 * i));
+        lengths[8 + i] = (unsigned char)(s->len >> (8 * i));
+    }
+    crypto_onetimeauth_poly1305_update(&s->mac, lengths, sizeof lengths);
+    crypto_onetimeauth_poly1305_final(&s->mac, tag);
+}
+
+void fk_sealer_free(fk_sealer *s)
+{
+    if (s != NULL)
+        sodium_free(s); /* sodium_free wipes before releasing */
+}
+
 static fk_status fk__derive_kek(const char *password, fk_kdf_params params,
                                 const unsigned char salt[FK_SALT_BYTES],
                                 unsigned char kek[FK_KEY_BYTES], fk_err *err)

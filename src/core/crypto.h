@@ -59,6 +59,31 @@ fk_status fk_unseal(const fk_key *key, const void *ad, size_t ad_len, const void
                     fk_buf *out, fk_err *err) FK_WARN_UNUSED;
 
 /*
+ * Seals a stream piece by piece into exactly what fk_seal makes of the whole (nonce ||
+ * ciphertext || tag, XChaCha20-Poly1305 IETF), so that fk_unseal opens it and no whole
+ * plaintext need ever be in memory. The state (with its derived key) lives in guarded
+ * memory; several sealers may run in parallel threads.
+ */
+#define FK_SEAL_NONCE_BYTES 24
+#define FK_SEAL_TAG_BYTES   16
+typedef struct fk_sealer fk_sealer;
+
+/* Starts a stream under key bound to ad (copied) and gives the nonce the stream starts with.
+ * Caller frees with fk_sealer_free. */
+fk_status fk_sealer_new(const fk_key *key, const void *ad, size_t ad_len,
+                        unsigned char nonce[FK_SEAL_NONCE_BYTES], fk_sealer **out,
+                        fk_err *err) FK_WARN_UNUSED;
+
+/* Encrypts the next n bytes of the stream from in into out (which may be in). */
+void fk_sealer_update(fk_sealer *s, const void *in, void *out, size_t n);
+
+/* The tag that ends the stream; no update after it. */
+void fk_sealer_final(fk_sealer *s, unsigned char tag[FK_SEAL_TAG_BYTES]);
+
+/* Wipes and frees; NULL is a no-op. */
+void fk_sealer_free(fk_sealer *s);
+
+/*
  * Wraps the job key under password (a new random salt is written to salt), bound to the
  * associated data ad (the job, user, role and cost the slot belongs to) and the salt. The
  * slot starts with a check value of the password's key, so that unwrapping can tell a

@@ -57,44 +57,140 @@ static fk_status fk__ensure_files_dir(fk_job *job, fk_err *err)
     return fk_fs_check_private_dir(dir, err);
 }
 
-fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data, size_t len,
-                          fk_err *err)
+/* Sealed bytes gathered for one write(2); the plaintext never is. */
+#define FK__WRITE_CHUNK (64 * 1024)
+
+struct fk_job_file_writer {
+    char name[104];
+    char stored[160];
+    char path[4096];
+    int fd;
+    bool finished;
+    fk_sealer *sealer;
+    size_t len; /* plaintext bytes so far */
+    size_t fill;
+    unsigned char chunk[FK__WRITE_CHUNK];
+    int write_errno; /* the first failed write's errno, reported by finish */
+};
+
+static void fk__writer_flush(fk_job_file_writer *w)
 {
-    char path[4096], stored[160];
+    for (size_t at = 0; at < w->fill && w->write_errno == 0;) {
+        ssize_t n = write(w->fd, w->chunk + at, w->fill - at);
+        if (n < 0 && errno != EINTR)
+            w->write_errno = errno;
+        else if (n > 0)
+            at += (size_t)n;
+    }
+    w->fill = 0;
+}
+
+fk_status fk_job_file_writer_new(fk_job *job, const char *name, fk_job_file_writer **out,
+                                 fk_err *err)
+{
+    *out = NULL;
+    if (!fk__is_file_name(name))
+        return fk_failf(err, FK_EINVAL, _("'%s' is not a valid file name"), name);
     const fk_key *k = NULL;
-    fk_buf sealed;
-    fk_buf_init(&sealed, len + 1024);
-    fk_status s = fk__is_file_name(file->name)
-                      ? FK_OK
-                      : fk_failf(err, FK_EINVAL, _("'%s' is not a valid file name"), file->name);
+    fk_status s = fk__job_key(job, "files___", &k, err);
+    if (s == FK_OK)
+        s = fk__ensure_files_dir(job, err);
+    if (s != FK_OK)
+        return s;
+    fk_job_file_writer *w = fk_calloc(1, sizeof *w);
+    if (w == NULL)
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
+    w->fd = -1;
+    snprintf(w->name, sizeof w->name, "%s", name);
     /* Never over an existing file: a name of its own, which only the row written in the same
-     * transaction names. Until that commits, the old file stays complete and listed. */
+     * transaction names. Until that commits, the old file stays complete and listed, and
+     * an unlisted one (a crash, a rollback) is swept. */
     unsigned char gen[8];
     char gen_hex[2 * sizeof gen + 1];
     fk_random_bytes(gen, sizeof gen);
     fk_hex(gen, sizeof gen, gen_hex);
-    snprintf(stored, sizeof stored, "%s.%s.sealed", file->name, gen_hex);
-    if (s == FK_OK)
-        s = fk__stored_path(job, stored, path, sizeof path, err);
-    if (s == FK_OK)
-        s = fk__ensure_files_dir(job, err);
-    if (s == FK_OK)
-        s = fk__job_key(job, "files___", &k, err);
+    snprintf(w->stored, sizeof w->stored, "%s.%s.sealed", name, gen_hex);
+    s = fk__stored_path(job, w->stored, w->path, sizeof w->path, err);
+    if (s == FK_OK && (w->fd = open(w->path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+        s = fk_failf(err, FK_EIO, "%s: %s", w->path, strerror(errno));
     unsigned char ad[160];
-    size_t ad_len = fk__file_ad(job, file->name, ad, sizeof ad);
-    if (s == FK_OK && fk_seal(k, ad, ad_len, data, len, &sealed) != FK_OK)
-        s = fk_failf(err, FK_ENOMEM, _("out of memory sealing %s"), file->name);
+    size_t ad_len = fk__file_ad(job, name, ad, sizeof ad);
+    if (s == FK_OK)
+        s = fk_sealer_new(k, ad, ad_len, w->chunk, &w->sealer, err);
+    if (s != FK_OK) {
+        fk_job_file_writer_abort(w);
+        return s;
+    }
+    w->fill = FK_SEAL_NONCE_BYTES;
+    *out = w;
+    return FK_OK;
+}
+
+fk_status fk_job_file_write(fk_job_file_writer *w, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (len > 0 && w->write_errno == 0) {
+        size_t n = sizeof w->chunk - w->fill < len ? sizeof w->chunk - w->fill : len;
+        fk_sealer_update(w->sealer, p, w->chunk + w->fill, n);
+        w->fill += n;
+        w->len += n;
+        p += n;
+        len -= n;
+        if (w->fill == sizeof w->chunk)
+            fk__writer_flush(w);
+    }
+    return w->write_errno == 0 ? FK_OK : FK_EIO;
+}
+
+fk_status fk_job_file_writer_finish(fk_job_file_writer *w, fk_err *err)
+{
+    if (w->finished)
+        return FK_OK;
+    if (w->write_errno == 0) {
+        if (sizeof w->chunk - w->fill < FK_SEAL_TAG_BYTES)
+            fk__writer_flush(w);
+        fk_sealer_final(w->sealer, w->chunk + w->fill);
+        w->fill += FK_SEAL_TAG_BYTES;
+        fk__writer_flush(w);
+    }
+    if (w->write_errno == 0 && fsync(w->fd) != 0)
+        w->write_errno = errno;
+    if (close(w->fd) != 0 && w->write_errno == 0)
+        w->write_errno = errno;
+    w->fd = -1;
+    if (w->write_errno != 0)
+        return fk_failf(err, FK_EIO, "%s: %s", w->path, strerror(w->write_errno));
+    w->finished = true;
+    return FK_OK;
+}
+
+void fk_job_file_writer_abort(fk_job_file_writer *w)
+{
+    if (w == NULL)
+        return;
+    if (w->fd >= 0)
+        close(w->fd);
+    if (w->path[0] != '\0')
+        unlink(w->path);
+    fk_sealer_free(w->sealer);
+    fk_free(w);
+}
+
+fk_status fk_job_file_writer_commit(fk_job *job, fk_job_file_writer *w, const fk_job_file *file,
+                                    fk_err *err)
+{
+    fk_status s = strcmp(file->name, w->name) == 0
+                      ? fk_job_file_writer_finish(w, err)
+                      : fk_failf(err, FK_EINVAL, _("'%s' is not the file written"), file->name);
+    sqlite3_stmt *st = NULL;
     if (s == FK_OK) {
         job->files_dirty = true;
-        s = fk_fs_write_atomic(path, sealed.data, sealed.len, err);
+        s = fk__job_cached(job,
+                           "INSERT OR REPLACE INTO files (name, document, category, batch,"
+                           " envelopes, sheets, bytes, created_at, stored)"
+                           " VALUES (?,?,?,?,?,?,?,?,?)",
+                           &st, err);
     }
-    sqlite3_stmt *st = NULL;
-    if (s == FK_OK)
-        s = fk__job_prepare(job,
-                            "INSERT OR REPLACE INTO files (name, document, category, batch,"
-                            " envelopes, sheets, bytes, created_at, stored)"
-                            " VALUES (?,?,?,?,?,?,?,?,?)",
-                            &st, err);
     if (s == FK_OK) {
         char utc[32], local[40];
         fk__job_now(utc, local);
@@ -104,19 +200,44 @@ fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data
         sqlite3_bind_int(st, 4, file->batch);
         sqlite3_bind_int64(st, 5, file->envelopes);
         sqlite3_bind_int64(st, 6, file->sheets);
-        sqlite3_bind_int64(st, 7, (sqlite3_int64)len);
+        sqlite3_bind_int64(st, 7, (sqlite3_int64)w->len);
         sqlite3_bind_text(st, 8, local, -1, SQLITE_TRANSIENT);
-        sqlite3_bind_text(st, 9, stored, -1, SQLITE_STATIC);
+        sqlite3_bind_text(st, 9, w->stored, -1, SQLITE_STATIC);
         if (sqlite3_step(st) != SQLITE_DONE)
             s = fk__job_db_fail(job, err);
     }
-    sqlite3_finalize(st);
-    fk_buf_free(&sealed);
+    fk__job_cached_done(st);
+    if (s == FK_OK) {
+        /* The directory entry is durable before the row that names it commits. */
+        char dir[4096];
+        int fd = fk_fs_join(dir, sizeof dir, job->dir, "files")
+                     ? open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+                     : -1;
+        if (fd >= 0) {
+            (void)fsync(fd);
+            close(fd);
+        }
+        w->path[0] = '\0'; /* listed now: the writer no longer owns it */
+    }
+    fk_job_file_writer_abort(w);
     /* Outside a transaction the row is already committed: the replaced file goes now. */
     if (sqlite3_get_autocommit(job->db) && job->files_dirty) {
         job->files_dirty = false;
         fk__files_sweep(job);
     }
+    return s;
+}
+
+fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data, size_t len,
+                          fk_err *err)
+{
+    fk_job_file_writer *w;
+    fk_status s = fk_job_file_writer_new(job, file->name, &w, err);
+    if (s == FK_OK && fk_job_file_write(w, data, len) != FK_OK)
+        s = fk_job_file_writer_finish(w, err);
+    if (s == FK_OK)
+        return fk_job_file_writer_commit(job, w, file, err);
+    fk_job_file_writer_abort(w);
     return s;
 }
 

@@ -28,6 +28,32 @@ typedef struct fk_job_file {
 fk_status fk_job_file_put(fk_job *job, const fk_job_file *file, const void *data, size_t len,
                           fk_err *err) FK_WARN_UNUSED;
 
+/*
+ * The same, sealed as it is written (no whole file in memory): the bytes go to a stored
+ * name of the writer's own, which nothing lists until fk_job_file_writer_commit. new and
+ * write touch no job store (only the job key, which must stay open), so composing threads
+ * may each write files of their own; commit is for the thread that owns the store. Caller
+ * ends a writer with _commit or _abort.
+ */
+typedef struct fk_job_file_writer fk_job_file_writer;
+fk_status fk_job_file_writer_new(fk_job *job, const char *name, fk_job_file_writer **out,
+                                 fk_err *err) FK_WARN_UNUSED;
+
+/* Seals and writes the next bytes; FK_EIO once a write failed (the reason comes from
+ * _finish or _commit). */
+fk_status fk_job_file_write(fk_job_file_writer *w, const void *data, size_t len) FK_WARN_UNUSED;
+
+/* Ends the stream and makes it durable, still unlisted (a composing thread's last step). */
+fk_status fk_job_file_writer_finish(fk_job_file_writer *w, fk_err *err) FK_WARN_UNUSED;
+
+/* Finishes (if not yet) and lists the file as file (whose name must be the writer's), in
+ * the caller's transaction like fk_job_file_put; frees the writer, also on failure. */
+fk_status fk_job_file_writer_commit(fk_job *job, fk_job_file_writer *w, const fk_job_file *file,
+                                    fk_err *err) FK_WARN_UNUSED;
+
+/* Deletes what the writer wrote and frees it; NULL is a no-op. */
+void fk_job_file_writer_abort(fk_job_file_writer *w);
+
 /* Unseals the named file into out; FK_ENOENT if there is none, FK_ETAMPER if altered. */
 fk_status fk_job_file_get(fk_job *job, const char *name, fk_buf *out, fk_err *err) FK_WARN_UNUSED;
 

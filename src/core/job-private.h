@@ -13,6 +13,9 @@
  * until it closes (a guarded allocation per use cost 13% of compose). */
 #define FK__SUBKEYS 7
 
+/* Statements run once per record (reading, moving) are prepared once per job. */
+#define FK__CACHED_STATEMENTS 16
+
 struct fk_job {
     char *dir;
     sqlite3 *db;
@@ -32,6 +35,10 @@ struct fk_job {
     /* Moves through the state machine since the last fk_job_moves_audit (moves.c). */
     long moves[FK_REC_STATE_COUNT][FK_REC_STATE_COUNT];
     long file_moves[FK_FILE_STATE_COUNT][FK_FILE_STATE_COUNT];
+    struct {
+        const char *sql; /* a string literal, known by its address */
+        sqlite3_stmt *st;
+    } cached[FK__CACHED_STATEMENTS];
 };
 
 /* The job's record buffer, emptied, its pages marked MADV_DONTDUMP; for the main thread,
@@ -52,6 +59,13 @@ fk_status fk__job_exec(fk_job *job, const char *sql, fk_err *err) FK_WARN_UNUSED
 /* Prepares a statement; on failure err names the database. */
 fk_status fk__job_prepare(fk_job *job, const char *sql, sqlite3_stmt **st,
                           fk_err *err) FK_WARN_UNUSED;
+
+/* A statement prepared once per job for sql (a string literal: compared by address), reset
+ * with its bindings cleared; borrowed: the caller never finalizes it, and resets it when done
+ * (fk__job_cached_done) so that it holds no read lock or bound data in between. */
+fk_status fk__job_cached(fk_job *job, const char *sql, sqlite3_stmt **st,
+                         fk_err *err) FK_WARN_UNUSED;
+void fk__job_cached_done(sqlite3_stmt *st);
 
 /* An FK_EDB error with SQLite's message. */
 fk_status fk__job_db_fail(fk_job *job, fk_err *err);

@@ -154,6 +154,31 @@ fk_status fk__job_prepare(fk_job *job, const char *sql, sqlite3_stmt **st, fk_er
     return FK_OK;
 }
 
+fk_status fk__job_cached(fk_job *job, const char *sql, sqlite3_stmt **st, fk_err *err)
+{
+    size_t i = 0;
+    while (i < FK__CACHED_STATEMENTS && job->cached[i].sql != NULL && job->cached[i].sql != sql)
+        i++;
+    if (i == FK__CACHED_STATEMENTS)
+        return fk_failf(err, FK_EDB, _("%s: too many cached statements"), job->dir);
+    if (job->cached[i].sql == NULL) {
+        if (sqlite3_prepare_v3(job->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &job->cached[i].st,
+                               NULL) != SQLITE_OK)
+            return fk__job_db_fail(job, err);
+        job->cached[i].sql = sql;
+    }
+    *st = job->cached[i].st;
+    return FK_OK;
+}
+
+void fk__job_cached_done(sqlite3_stmt *st)
+{
+    if (st != NULL) {
+        sqlite3_reset(st);
+        sqlite3_clear_bindings(st);
+    }
+}
+
 void fk__job_now(char utc[32], char local[40])
 {
     struct timespec ts;
@@ -574,6 +599,8 @@ void fk_job_close(fk_job *job)
 {
     if (job == NULL)
         return;
+    for (size_t i = 0; i < FK__CACHED_STATEMENTS; i++)
+        sqlite3_finalize(job->cached[i].st);
     if (job->db != NULL)
         sqlite3_close(job->db);
     if (job->lock_fd >= 0)

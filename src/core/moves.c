@@ -13,7 +13,7 @@ static fk_status fk__record_state(fk_job *job, long id, fk_record_state *out, lo
                                   fk_err *err)
 {
     sqlite3_stmt *st;
-    fk_status s = fk__job_prepare(job, "SELECT stage, line FROM records WHERE id = ?", &st, err);
+    fk_status s = fk__job_cached(job, "SELECT stage, line FROM records WHERE id = ?", &st, err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_int64(st, 1, id);
@@ -27,7 +27,7 @@ static fk_status fk__record_state(fk_job *job, long id, fk_record_state *out, lo
     } else {
         s = fk__job_db_fail(job, err);
     }
-    sqlite3_finalize(st);
+    fk__job_cached_done(st);
     return s;
 }
 
@@ -63,10 +63,10 @@ static fk_status fk__move(fk_job *job, long id, fk_record_state to, const char *
     s = fk_record_transition_check(from, to, command, what, err);
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
-        s = fk__job_prepare(job,
-                            "UPDATE records SET stage = ?, held = ?, held_reason = ?,"
-                            " serial = CASE WHEN ? > 0 THEN ? ELSE serial END WHERE id = ?",
-                            &st, err);
+        s = fk__job_cached(job,
+                           "UPDATE records SET stage = ?, held = ?, held_reason = ?,"
+                           " serial = CASE WHEN ? > 0 THEN ? ELSE serial END WHERE id = ?",
+                           &st, err);
     if (s != FK_OK)
         return s;
     sqlite3_bind_text(st, 1, fk_record_state_name(to), -1, SQLITE_STATIC);
@@ -82,7 +82,7 @@ static fk_status fk__move(fk_job *job, long id, fk_record_state to, const char *
         s = fk__job_db_fail(job, err);
     else
         job->moves[from][to]++;
-    sqlite3_finalize(st);
+    fk__job_cached_done(st);
     return s;
 }
 

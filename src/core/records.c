@@ -324,7 +324,7 @@ fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err)
         s = fk__job_plain(job, &plain, err);
     sqlite3_stmt *st = NULL;
     if (s == FK_OK)
-        s = fk__job_prepare(job, FK__SELECT_RECORDS " WHERE id = ?", &st, err);
+        s = fk__job_cached(job, FK__SELECT_RECORDS " WHERE id = ?", &st, err);
     if (s == FK_OK) {
         sqlite3_bind_int64(st, 1, id);
         int rc = sqlite3_step(st);
@@ -336,7 +336,7 @@ fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err)
         else
             s = fk__job_db_fail(job, err);
     }
-    sqlite3_finalize(st);
+    fk__job_cached_done(st);
     fk__job_plain_done(job);
     return s;
 }

@@ -113,6 +113,38 @@ static fk_fields *sample_fields(const char *name, const char *address, const cha
     return f;
 }
 
+/* The hashed lookup: every key of a full dictionary found, replaced in place, nothing left
+ * after a clear, the same keys again in another order, and no entry past the limit. */
+static void test_fields_lookup(void **state)
+{
+    (void)state;
+    fk_fields *f = fk_fields_new();
+    char key[32], value[32];
+    for (int round = 0; round < 2; round++) {
+        for (int i = 0; i < 256; i++) {
+            int k = round ? 255 - i : i;
+            snprintf(key, sizeof key, "k%d_mark", k);
+            snprintf(value, sizeof value, "v%d.%d", k, round);
+            assert_int_equal(fk_fields_set(f, key, value), FK_OK);
+        }
+        assert_int_equal(fk_fields_set(f, "one_too_many", "x"), FK_ETOOBIG);
+        assert_int_equal(fk_fields_set(f, "k7_mark", "replaced"), FK_OK);
+        for (int k = 0; k < 256; k++) {
+            snprintf(key, sizeof key, "k%d_mark", k);
+            snprintf(value, sizeof value, "v%d.%d", k, round);
+            assert_string_equal(fk_fields_get(f, key), k == 7 ? "replaced" : value);
+        }
+        assert_null(fk_fields_get(f, "k256_mark"));
+        assert_null(fk_fields_get(f, "k7_mar"));
+        fk_fields_clear(f);
+        assert_null(fk_fields_get(f, "k0_mark"));
+        assert_null(fk_fields_get(f, "k7_mark"));
+    }
+    assert_int_equal(fk_fields_set(f, "", "empty key"), FK_OK);
+    assert_string_equal(fk_fields_get(f, ""), "empty key");
+    fk_fields_free(f);
+}
+
 static void test_fields_from_record(void **state)
 {
     (void)state;
@@ -862,6 +894,7 @@ static void test_report(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_fields_lookup),
         cmocka_unit_test(test_fields_from_record),
         cmocka_unit_test(test_template_findings),
         cmocka_unit_test(test_default_templates_are_clean),

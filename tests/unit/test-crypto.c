@@ -97,6 +97,77 @@ static void test_seal_round_trip(void **state)
     fk_key_free(k);
 }
 
+/* Seals n bytes of data in pieces of the given sizes (cycled; in place when in_place) into
+ * sealed: nonce, ciphertext, tag. */
+static void seal_in_pieces(const fk_key *k, const unsigned char *data, size_t n,
+                           const size_t *pieces, size_t n_pieces, bool in_place, fk_buf *sealed)
+{
+    fk_sealer *s = NULL;
+    fk_err err;
+    unsigned char nonce[FK_SEAL_NONCE_BYTES], tag[FK_SEAL_TAG_BYTES];
+    assert_int_equal(fk_sealer_new(k, "file.pdf", 8, nonce, &s, &err), FK_OK);
+    fk_buf_init(sealed, (size_t)1 << 22);
+    assert_int_equal(fk_buf_append(sealed, nonce, sizeof nonce), FK_OK);
+    for (size_t at = 0, p = 0; at < n; p++) {
+        size_t len = pieces[p % n_pieces] < n - at ? pieces[p % n_pieces] : n - at;
+        char *dst;
+        assert_int_equal(fk_buf_extend(sealed, len, &dst), FK_OK);
+        if (in_place) {
+            memcpy(dst, data + at, len);
+            fk_sealer_update(s, dst, dst, len);
+        } else {
+            fk_sealer_update(s, data + at, dst, len);
+        }
+        at += len;
+    }
+    fk_sealer_final(s, tag);
+    fk_sealer_free(s);
+    assert_int_equal(fk_buf_append(sealed, tag, sizeof tag), FK_OK);
+}
+
+/* A stream sealed piece by piece opens with fk_unseal, whatever the pieces (within a
+ * ChaCha20 block, across blocks, whole blocks, empty), and fails with other associated
+ * data or one bit flipped. */
+static void test_sealer_stream(void **state)
+{
+    (void)state;
+    fk_key *k = new_key();
+    static unsigned char data[100000];
+    for (size_t i = 0; i < sizeof data; i++)
+        data[i] = (unsigned char)(i * 31 + (i >> 8));
+    static const size_t a[] = {1}, b[] = {7, 64, 0, 129, 3}, c[] = {64}, d[] = {65536},
+                        e[] = {63, 1, 2, 200};
+    const struct {
+        const size_t *p;
+        size_t n;
+    } ways[] = {{a, 1}, {b, 5}, {c, 1}, {d, 1}, {e, 4}};
+    const size_t lengths[] = {0, 1, 15, 64, 65, 1000, 4097, sizeof data};
+    for (size_t w = 0; w < sizeof ways / sizeof ways[0]; w++) {
+        for (size_t l = 0; l < sizeof lengths / sizeof lengths[0]; l++) {
+            if (ways[w].p == a && lengths[l] > 5000)
+                continue; /* one byte at a time: the short lengths are enough */
+            fk_buf sealed, out;
+            seal_in_pieces(k, data, lengths[l], ways[w].p, ways[w].n, (w + l) % 2 == 0, &sealed);
+            assert_int_equal(sealed.len, NONCE_BYTES + lengths[l] + TAG_BYTES);
+            fk_buf_init(&out, (size_t)1 << 22);
+            fk_err err;
+            assert_int_equal(fk_unseal(k, "file.pdf", 8, sealed.data, sealed.len, &out, &err),
+                             FK_OK);
+            assert_int_equal(out.len, lengths[l]);
+            if (lengths[l] > 0)
+                assert_memory_equal(out.data, data, lengths[l]);
+            if (lengths[l] < 60000) { /* expect_refused's buffer holds up to 64 KiB */
+                expect_refused(k, "file.pdg", 8, sealed.data, sealed.len);
+                sealed.data[sealed.len / 2] ^= 0x10;
+                expect_refused(k, "file.pdf", 8, sealed.data, sealed.len);
+            }
+            fk_buf_free(&out);
+            fk_buf_free(&sealed);
+        }
+    }
+    fk_key_free(k);
+}
+
 static void test_seal_tamper(void **state)
 {
     (void)state;
@@ -357,6 +428,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_seal_round_trip),
         cmocka_unit_test(test_seal_tamper),
+        cmocka_unit_test(test_sealer_stream),
         cmocka_unit_test(test_unseal_failure_keeps_prefix),
         cmocka_unit_test(test_slot),
         cmocka_unit_test(test_derive),

@@ -231,11 +231,57 @@ static void test_export(void **state)
     fx_destroy(&fx);
 }
 
+/* A file sealed as it is written: pieces across the writer's chunks come back whole once
+ * committed; an aborted writer, or one another thread finished but nobody listed, leaves
+ * no file; the listed name must be the one written. */
+static void test_writer(void **state)
+{
+    (void)state;
+    fx_job fx;
+    fx_create(&fx, false);
+    fk_err err;
+    char dir[160];
+    files_dir(&fx, dir);
+    size_t n = 300000;
+    char *text = fk_malloc(n + 1);
+    for (size_t i = 0; i < n; i++)
+        text[i] = (char)('a' + i % 23);
+    text[n] = '\0';
+    fk_job_file_writer *w = NULL;
+    FX_OK(fk_job_file_writer_new(fx.job, "B-1.pdf", &w, &err), &err);
+    for (size_t at = 0, piece = 1; at < n; piece = piece * 3 % 70001 + 1) {
+        size_t len = piece < n - at ? piece : n - at;
+        assert_int_equal(fk_job_file_write(w, text + at, len), FK_OK);
+        at += len;
+    }
+    fk_job_file f = {"B-1.pdf", "voucher", 0, 1, 1, 1, FK_FILE_COMPOSED};
+    FX_OK(fk_job_file_writer_finish(w, &err), &err);
+    FX_OK(fk_job_file_writer_commit(fx.job, w, &f, &err), &err);
+    expect_content(&fx, "B-1.pdf", text);
+    assert_int_equal(entries(dir, NULL, NULL), 1);
+
+    FX_OK(fk_job_file_writer_new(fx.job, "B-2.pdf", &w, &err), &err);
+    assert_int_equal(fk_job_file_write(w, "unlisted", 8), FK_OK);
+    assert_int_equal(entries(dir, NULL, NULL), 2);
+    FX_OK(fk_job_file_writer_finish(w, &err), &err);
+    fk_job_file_writer_abort(w);
+    assert_int_equal(entries(dir, NULL, NULL), 1);
+
+    FX_OK(fk_job_file_writer_new(fx.job, "B-3.pdf", &w, &err), &err);
+    assert_int_equal(fk_job_file_writer_commit(fx.job, w, &f, &err), FK_EINVAL);
+    assert_int_equal(entries(dir, NULL, NULL), 1);
+    assert_int_equal(fk_job_file_writer_new(fx.job, "../B.pdf", &w, &err), FK_EINVAL);
+    fk_free(text);
+    fx_rmdir(dir);
+    fx_destroy(&fx);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_sets),
         cmocka_unit_test(test_export),
+        cmocka_unit_test(test_writer),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
