@@ -464,8 +464,9 @@ static fk_status fk__check_sheet_as(fk_doc_writer *w, size_t index, const fk_fie
                       : fk__barcode_encode(v, &slot->code);
             if (s == FK_EINVAL)
                 return fk_failf(err, s,
-                                is_dm ? "%s: DataMatrix payload missing, too long or not encodable"
-                                      : "%s: not 67 bar types (L, A, D, T)",
+                                is_dm ? _("%s: DataMatrix payload missing, too long or not"
+                                          " encodable")
+                                      : _("%s: not 67 bar types (L, A, D, T)"),
                                 e->field);
             if (s != FK_OK)
                 return fk_failf(err, s, "%s: %s", e->field, fk_strerror(s));
