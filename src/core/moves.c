@@ -57,8 +57,8 @@ static fk_status fk__move(fk_job *job, long id, fk_record_state to, const char *
         s = fk__record_state(job, id, &from, &line, err);
     if (s != FK_OK)
         return s;
-    char what[48];
-    snprintf(what, sizeof what, "the record of line %ld", line);
+    char what[96];
+    snprintf(what, sizeof what, _("the record of line %ld"), line);
     fk__command_word(job, command, sizeof command);
     s = fk_record_transition_check(from, to, command, what, err);
     sqlite3_stmt *st = NULL;

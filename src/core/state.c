@@ -141,6 +141,18 @@ static int fk__missing_move(fk_record_state from, fk_record_state to)
     return -1;
 }
 
+/* A state as the operator reads it: its Japanese label in Japanese messages, else its name. */
+static const char *fk__record_word(fk_record_state s)
+{
+    return strcmp(fk_i18n_language(), "ja") == 0 ? fk_record_state_label(s)
+                                                 : fk_record_state_name(s);
+}
+
+static const char *fk__file_word(fk_file_state s)
+{
+    return strcmp(fk_i18n_language(), "ja") == 0 ? fk_file_state_label(s) : fk_file_state_name(s);
+}
+
 fk_status fk_record_transition_check(fk_record_state from, fk_record_state to, const char *command,
                                      const char *what, fk_err *err)
 {
@@ -149,10 +161,10 @@ fk_status fk_record_transition_check(fk_record_state from, fk_record_state to, c
     int m = fk__missing_move(from, to);
     if (m >= 0)
         return fk_failf(err, FK_ESTATE, _("%s is %s, not %s yet: run 'fukan %s JOBDIR' first"),
-                        what, fk_record_state_name(from),
-                        fk_record_state_name(fk__record_moves[m].to), fk__record_moves[m].command);
+                        what, fk__record_word(from), fk__record_word(fk__record_moves[m].to),
+                        fk__record_moves[m].command);
     return fk_failf(err, FK_ESTATE, _("%s is %s: 'fukan %s' cannot make it %s"), what,
-                    fk_record_state_name(from), command, fk_record_state_name(to));
+                    fk__record_word(from), command, fk__record_word(to));
 }
 
 fk_status fk_file_transition_check(fk_file_state from, fk_file_state to, const char *command,
@@ -166,5 +178,5 @@ fk_status fk_file_transition_check(fk_file_state from, fk_file_state to, const c
                           " first"),
                         what);
     return fk_failf(err, FK_ESTATE, _("%s is %s: fukan %s cannot make it %s"), what,
-                    fk_file_state_name(from), command, fk_file_state_name(to));
+                    fk__file_word(from), command, fk__file_word(to));
 }
