@@ -4,6 +4,7 @@ CHECKBUILD ?= build-check
 SETUP      := scripts/setup
 MESON      := meson
 DEMO_DIR   ?= demo
+SIZES      ?= 4413,500000
 
 .PHONY: all setup demo check asan test fuzz format lint bench clean
 
@@ -48,7 +49,7 @@ lint:
 	git ls-files '*.c' '*.h' | xargs clang-format --dry-run --Werror
 
 bench: all
-	bench/run $(BUILD)
+	bench/run $(BUILD) --sizes $(SIZES)
 
 clean:
 	rm -rf $(BUILD) $(CHECKBUILD) build-fuzz
