@@ -71,6 +71,10 @@ void fk_cli_progress(const char *label, size_t done, size_t total);
 /* fk_cli_progress as the progress callback of fk_callbacks (ctx unused). */
 void fk_cli_on_progress(void *ctx, const char *label, size_t done, size_t total);
 
+/* Takes the bar off the terminal line so that a line of output can be printed; the next
+ * fk_cli_progress draws it again. */
+void fk_cli_progress_clear(void);
+
 /* Ends the current progress (its summary line); nothing when there is none. */
 void fk_cli_progress_end(void);
 

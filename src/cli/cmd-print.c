@@ -27,6 +27,7 @@ static const char fk__usage[] =
 static void fk__on_printed(void *ctx, const fk_print_report *r)
 {
     (void)ctx;
+    fk_cli_progress_clear();
     printf(_("%s: queue %s, CUPS job %ld %s; sheets sent %ld, reported by CUPS "), r->file,
            r->queue, r->cups_job_id, fk_i18n_text(r->state), r->sheets_sent);
     if (r->sheets_reported >= 0)
@@ -40,6 +41,8 @@ static void fk__on_printed(void *ctx, const fk_print_report *r)
     if (r->ok && r->sheets_reported >= 0 && r->sheets_reported != r->sheets_sent)
         fk_cli_error(_("warning: %s: CUPS reported %ld sheets, %ld were sent"), r->file,
                      r->sheets_reported, r->sheets_sent);
+    fflush(stdout);
+    fk_cli_progress(N_("printing print files"), r->index, r->count);
 }
 
 static int fk__run(int argc, char **argv)

@@ -56,6 +56,15 @@ static void fk__draw(double now)
     fk__p.bar_shown = true;
 }
 
+void fk_cli_progress_clear(void)
+{
+    if (fk__p.bar_shown) {
+        fputs("\r\033[K", stderr);
+        fk__p.bar_shown = false;
+        fk__p.drawn = 0;
+    }
+}
+
 void fk_cli_progress_end(void)
 {
     if (fk__p.label == NULL)

@@ -237,7 +237,8 @@ typedef struct fk_print_report {
     long sheets_sent;
     long sheets_reported; /* -1 when CUPS reported none */
     long designated, over_count;
-    bool ok; /* the job completed; false when the step stops on it */
+    bool ok;             /* the job completed; false when the step stops on it */
+    size_t index, count; /* this is print file index (from 1) of count selected */
 } fk_print_report;
 
 #define FK_PRINT_SELECT_MAX 64

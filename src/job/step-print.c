@@ -75,7 +75,9 @@ fk_status fk_step_print(fk_job *job, const fk_print_options *opts, fk_print_resu
                              .sheets_reported = o.sheets_reported,
                              .designated = o.designated,
                              .over_count = o.over_count,
-                             .ok = s == FK_OK};
+                             .ok = s == FK_OK,
+                             .index = i + 1,
+                             .count = sel.n};
         if (opts->printed != NULL)
             opts->printed(opts->ctx, &r);
         if (s == FK_OK) {

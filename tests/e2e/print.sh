@@ -69,6 +69,7 @@ expect_exit 0 as_tanaka printlog job --format csv
 
 # The whole job through the real cupsd.
 expect_exit 0 as_tanaka print job --all
+expect_grep "^printing print files: ([0-9]+) of \1 in [0-9]+ s" err.txt
 expect_grep "^printed $nfiles print files" out.txt
 expect_exit 0 as_tanaka printlog job --format csv -o log.csv
 # Printed paper pins the serial numbers: composing again is refused, even with a reason.
