@@ -247,7 +247,8 @@ static int fk__run(int argc, char **argv)
                             .note = fk__on_note,
                             .warning = fk__on_warning,
                             .event = fk__on_event,
-                            .batch = fk__on_batch};
+                            .batch = fk__on_batch,
+                            .progress = fk_cli_on_progress};
     if (o.history != NULL) {
         vo.mode = FK_VERIFY_HISTORY;
         vo.envelope = object = o.history;

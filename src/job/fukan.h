@@ -348,6 +348,8 @@ typedef struct fk_verify_options {
     void (*warning)(void *ctx, const char *line);       /* a line for the operator's attention */
     void (*event)(void *ctx, const fk_encl_event *e);   /* history */
     void (*batch)(void *ctx, const fk_encl_summary *m); /* summary */
+    /* How far confirming the envelopes under the job key is (the long part of a check). */
+    void (*progress)(void *ctx, const char *label, size_t done, size_t total);
     void *ctx;
 } fk_verify_options;
 

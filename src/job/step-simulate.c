@@ -25,7 +25,7 @@ fk_status fk_step_simulate_inserter(fk_job *job, const fk_simulate_inserter_opti
     fk_buf csv, planted;
     fk_buf_init(&csv, (size_t)1 << 31);
     fk_buf_init(&planted, (size_t)1 << 26);
-    fk_status s = fk_verify_plan_from_job(job, &plan, err);
+    fk_status s = fk_verify_plan_from_job(job, NULL, NULL, &plan, err);
     if (s == FK_OK && opts->reworked) {
         s = fk_verify_new(plan, NULL, &v, err);
         if (s == FK_OK)

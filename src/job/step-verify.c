@@ -142,7 +142,7 @@ static fk_status fk__check(fk_job *job, const fk_verify_options *o, fk_verify_ou
     if (s == FK_OK)
         s = fk_verify_delivered_from_job(job, &hc.delivered, err);
     if (s == FK_OK)
-        s = fk_verify_plan_from_job(job, &plan, err);
+        s = fk_verify_plan_from_job(job, o->progress, o->ctx, &plan, err);
     if (s == FK_OK)
         s = fk_verify_new(plan, &hooks, &v, err);
     if (s == FK_OK)

@@ -18,11 +18,16 @@ typedef struct {
     fk_verify_plan *plan;
     fk_status status;
     fk_err *err;
+    fk_verify_progress_fn progress;
+    void *ctx;
+    size_t seen, total;
 } fk__confirm;
 
 static int fk__confirm_record(const fk_record *r, const fk_record_meta *m, void *ctx)
 {
     fk__confirm *c = ctx;
+    if (c->progress != NULL && ++c->seen % 256 == 0 && c->seen < c->total)
+        c->progress(c->ctx, N_("confirming envelopes"), c->seen, c->total);
     if (m->serial <= 0)
         return 0; /* held back or not composed: no envelope */
     char check[FK_CHECK_VALUE_HEX];
@@ -32,7 +37,8 @@ static int fk__confirm_record(const fk_record *r, const fk_record_meta *m, void 
     return c->status != FK_OK;
 }
 
-fk_status fk_verify_plan_from_job(fk_job *job, fk_verify_plan **out, fk_err *err)
+fk_status fk_verify_plan_from_job(fk_job *job, fk_verify_progress_fn progress, void *ctx,
+                                  fk_verify_plan **out, fk_err *err)
 {
     fk_verify_plan *plan = NULL;
     fk_buf run;
@@ -44,9 +50,15 @@ fk_status fk_verify_plan_from_job(fk_job *job, fk_verify_plan **out, fk_err *err
         s = fk_verify_plan_new(fk_order_job_code(fk_job_order(job)), &plan, err);
     if (s == FK_OK)
         s = fk_verify_plan_add_run(plan, "run.csv", run.data, run.len, err);
-    fk__confirm c = {job, plan, FK_OK, err};
+    fk__confirm c = {job, plan, FK_OK, err, progress, ctx, 0, 0};
+    fk_job_counts counts;
+    if (s == FK_OK)
+        s = fk_job_counts_get(job, &counts, err);
+    c.total = s == FK_OK ? (size_t)counts.accepted : 0;
     if (s == FK_OK)
         s = fk_job_records_foreach(job, fk__confirm_record, &c, err);
+    if (s == FK_OK && c.status == FK_OK && progress != NULL)
+        progress(ctx, N_("confirming envelopes"), c.seen, c.seen);
     if (s == FK_OK)
         s = c.status;
     if (s == FK_OK)

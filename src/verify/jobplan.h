@@ -10,8 +10,13 @@
 #include "core/job.h"
 #include "verify.h"
 
-/* The plan of the job's composed envelopes. Needs the job key. Caller frees. */
-fk_status fk_verify_plan_from_job(fk_job *job, fk_verify_plan **out, fk_err *err) FK_WARN_UNUSED;
+/* How far confirming the plan is (records done of total), or NULL. */
+typedef void (*fk_verify_progress_fn)(void *ctx, const char *label, size_t done, size_t total);
+
+/* The plan of the job's composed envelopes, each confirmed under the job key (reporting
+ * progress through progress, if not NULL). Needs the job key. Caller frees. */
+fk_status fk_verify_plan_from_job(fk_job *job, fk_verify_progress_fn progress, void *ctx,
+                                  fk_verify_plan **out, fk_err *err) FK_WARN_UNUSED;
 
 /* Seeds v with the states stored in the job. */
 fk_status fk_verify_load_states(fk_verify *v, fk_job *job, fk_err *err) FK_WARN_UNUSED;

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A terminal that shows work: open, check and compose report their progress; on a terminal
+# A terminal that shows work: open, check, compose and verify report their progress; on a terminal
 # (driven with `script`) a bar with done/total, the rate and the time left, ending in a
 # summary line; when stderr is not a terminal, only the one-line summary.
 . "$SRCDIR/tests/e2e/lib.sh"
@@ -25,4 +25,8 @@ tr '\r' '\n' < tty.txt | sed 's/\x1b\[K//g' > tty-lines.txt
 expect_grep 'composing print files \[[#.]+\] +[0-9]+%  [0-9]+/[0-9]+  [0-9.]+/s' tty-lines.txt
 expect_grep '^composing print files: ([0-9]+) of \1 in [0-9]+ s' tty-lines.txt
 expect_grep '^composed S ' compose-out.txt
+# The enclosure check: confirming the envelopes under the job key is its long part.
+expect_exit 0 as_tanaka simulate-inserter job -o scans.csv
+expect_exit 0 as_tanaka verify job --camera scans.csv --assume-printed
+expect_grep '^confirming envelopes: 300 of 300 in ' err.txt
 echo ok
