@@ -341,6 +341,67 @@ fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err)
     return s;
 }
 
+struct fk_job_reader {
+    fk_job *job;
+    sqlite3 *db;
+    sqlite3_stmt *st;
+    fk__unsealer u;
+};
+
+fk_status fk_job_reader_new(fk_job *job, fk_job_reader **out, fk_err *err)
+{
+    *out = NULL;
+    fk_job_reader *r = fk_calloc(1, sizeof *r);
+    if (r == NULL)
+        return fk_failf(err, FK_ENOMEM, _("out of memory"));
+    r->job = job;
+    fk_status s = fk__unsealer_open(job, &r->u, err);
+    const char *path = sqlite3_db_filename(job->db, "main");
+    if (s == FK_OK && (path == NULL ||
+                       sqlite3_open_v2(path, &r->db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX,
+                                       NULL) != SQLITE_OK ||
+                       sqlite3_prepare_v3(r->db, FK__SELECT_RECORDS " WHERE id = ?", -1,
+                                          SQLITE_PREPARE_PERSISTENT, &r->st, NULL) != SQLITE_OK))
+        s = fk_failf(err, FK_EDB, _("%s: cannot read the job store: %s"), job->dir,
+                     r->db ? sqlite3_errmsg(r->db) : _("out of memory"));
+    if (s == FK_OK)
+        sqlite3_busy_timeout(r->db, 2000);
+    if (s != FK_OK) {
+        fk_job_reader_free(r);
+        return s;
+    }
+    *out = r;
+    return FK_OK;
+}
+
+fk_status fk_job_reader_get(fk_job_reader *r, long id, fk_record *out, fk_err *err)
+{
+    sqlite3_bind_int64(r->st, 1, id);
+    int rc = sqlite3_step(r->st);
+    fk_record_meta m;
+    fk_status s = FK_OK;
+    if (rc == SQLITE_ROW)
+        s = fk__unseal_row(r->job, r->u.key, r->st, &m, out, &r->u.plain, err);
+    else if (rc == SQLITE_DONE)
+        s = fk_failf(err, FK_ENOENT, _("no record %ld"), id);
+    else
+        s = fk_failf(err, FK_EDB, _("%s: %s"), r->job->dir, sqlite3_errmsg(r->db));
+    sqlite3_reset(r->st);
+    fk_wipe(r->u.plain.data, r->u.plain.len);
+    fk_buf_reset(&r->u.plain);
+    return s;
+}
+
+void fk_job_reader_free(fk_job_reader *r)
+{
+    if (r == NULL)
+        return;
+    sqlite3_finalize(r->st);
+    sqlite3_close(r->db);
+    fk__unsealer_close(&r->u);
+    fk_free(r);
+}
+
 fk_status fk_job_rejects_foreach(fk_job *job, int (*visit)(const fk_reject *, void *), void *ctx,
                                  fk_err *err)
 {

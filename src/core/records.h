@@ -57,6 +57,22 @@ fk_status fk_job_records_foreach(fk_job *job,
 /* Unseals one record into out (initialised; caller clears it). FK_ENOENT if there is none. */
 fk_status fk_job_record_get(fk_job *job, long id, fk_record *out, fk_err *err) FK_WARN_UNUSED;
 
+/*
+ * A record reader for one composing thread: a read-only connection of its own to the job
+ * store, with the statement prepared once and a plaintext buffer kept out of core dumps. It
+ * sees what was committed before each read (the sealed records, which compose's transaction
+ * never changes). Made by the thread that owns the job, then used by one thread at a time
+ * while the job key stays open. Caller frees with fk_job_reader_free.
+ */
+typedef struct fk_job_reader fk_job_reader;
+fk_status fk_job_reader_new(fk_job *job, fk_job_reader **out, fk_err *err) FK_WARN_UNUSED;
+
+/* Unseals one record into out (initialised; caller clears it), as fk_job_record_get. */
+fk_status fk_job_reader_get(fk_job_reader *r, long id, fk_record *out, fk_err *err) FK_WARN_UNUSED;
+
+/* Wipes the buffer, closes the connection; NULL is a no-op. */
+void fk_job_reader_free(fk_job_reader *r);
+
 typedef struct fk_reject {
     long line, column;
     const char *column_name, *reason;

@@ -1,11 +1,18 @@
 /* fk_step_compose: print files in mailing order, per category, document and batch, with the
  * run file the inserter and the enclosure check work from, and the bulk-mail summary; all
- * sealed in the job. See fukan.h.
+ * sealed in the job. See fukan.h and docs/compose.md (the pipeline).
  *
- * Threads: the main thread alone uses the job store. It unseals each task's records and
- * computes their insert-control check values (fk_job_check_value) before handing the task
- * to a worker; a worker has its own templates, rules and postal table (fk_mailing) and
- * writes only into its task. Each sheet's payload is computed once. */
+ * One pass: a task is one batch of a category, both its documents (① and ②, so that tasks
+ * cost alike), rendered by a worker that unseals its own records (fk_job_reader), lays out
+ * each sheet once (fk_doc_writer_add_sheet refuses an unprintable one and draws nothing)
+ * and seals its print files as they are written (fk_job_file_writer). Batch b of a category
+ * holds serials (b-1)*per+1 .. b*per, so a task knows its serials; where it starts among the
+ * category's envelopes depends on how many earlier ones were held back, which the worker
+ * guesses. The main thread only orders and commits: it takes the tasks in order, lists
+ * their files, moves their records and appends their run-file lines; a task that started
+ * from a wrong guess (an envelope held back before it, which is rare) is rendered again
+ * from the right place. So held-back envelopes leave no gap in the serials, and the print
+ * files do not depend on the number of workers. */
 #include "fukan.h"
 #include "compose/report.h"
 #include "core/files.h"
@@ -22,12 +29,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* What is kept per envelope for the whole step (the address only until the sort). */
 typedef struct {
     long id, line;
     fk_category category;
+    bool held;
     char tag[FK_TAG_HEX];
-    char postal[8];    /* postal code and address: the only personal data kept per entry, */
-    char address[152]; /* for the mailing order (wiped after) */
+    char postal[8];
+    char *address; /* personal data: wiped and freed after the sort */
 } fk__entry;
 
 typedef struct {
@@ -53,85 +62,146 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
         l->cap = cap;
     }
     fk__entry *e = &l->items[l->n];
-    e->id = m->id;
-    e->line = m->line;
-    e->category = m->category;
+    *e = (fk__entry){.id = m->id, .line = m->line, .category = m->category};
     memcpy(e->tag, m->tag, sizeof e->tag);
     memcpy(e->postal, r->postal, sizeof e->postal);
-    snprintf(e->address, sizeof e->address, "%s", r->address ? r->address : "");
+    e->address = fk_strdup(r->address ? r->address : "");
+    if (e->address == NULL) {
+        l->status = fk_failf(l->err, FK_ENOMEM, _("out of memory"));
+        return 1;
+    }
     l->n++;
     return 0;
 }
 
+static void fk__forget_addresses(fk__list *l)
+{
+    for (size_t i = 0; i < l->n; i++) {
+        if (l->items[i].address != NULL)
+            fk_wipe(l->items[i].address, strlen(l->items[i].address));
+        fk_free(l->items[i].address);
+        l->items[i].address = NULL;
+    }
+}
+
 static void fk__list_free(fk__list *l)
 {
-    if (l->items != NULL)
+    if (l->items != NULL) {
+        fk__forget_addresses(l);
         fk_wipe(l->items, l->cap * sizeof *l->items);
+    }
     fk_free(l->items);
 }
 
-/* Sorts the list into mailing order (postal/mailsort.c computes it). */
-static fk_status fk__sort(fk__list *l, fk_err *err)
+/* The envelopes of each category in mailing order (postal/mailsort.c computes it), as
+ * pointers into the list; the addresses are forgotten after. */
+static fk_status fk__sort(fk__list *l, fk__entry **by_cat[FK_CAT_COUNT], size_t n_cat[FK_CAT_COUNT],
+                          fk_err *err)
 {
     size_t n = l->n;
     const char **codes = fk_calloc(n + 1, sizeof *codes);
     const char **addresses = fk_calloc(n + 1, sizeof *addresses);
     size_t *order = fk_calloc(n + 1, sizeof *order);
-    fk__entry *sorted = fk_calloc(n + 1, sizeof *sorted);
-    fk_status s = codes && addresses && order && sorted ? FK_OK : FK_ENOMEM;
+    fk_status s = codes && addresses && order ? FK_OK : FK_ENOMEM;
     for (size_t i = 0; s == FK_OK && i < n; i++) {
         codes[i] = l->items[i].postal;
         addresses[i] = l->items[i].address;
     }
     if (s == FK_OK)
         s = fk_mailsort_order(codes, addresses, n, order);
-    for (size_t i = 0; s == FK_OK && i < n; i++)
-        sorted[i] = l->items[order[i]];
-    if (s == FK_OK) {
-        memcpy(l->items, sorted, n * sizeof *sorted);
-        fk_wipe(sorted, n * sizeof *sorted);
-    }
-    fk_free(sorted);
-    fk_free(order);
     fk_free(addresses);
     fk_free(codes);
+    fk__forget_addresses(l);
+    for (int c = 0; s == FK_OK && c < FK_CAT_COUNT; c++) {
+        n_cat[c] = 0;
+        for (size_t i = 0; i < n; i++)
+            n_cat[c] += l->items[i].category == (fk_category)c;
+        by_cat[c] = fk_calloc(n_cat[c] + 1, sizeof *by_cat[c]);
+        if (by_cat[c] == NULL)
+            s = FK_ENOMEM;
+        n_cat[c] = 0;
+    }
+    for (size_t i = 0; s == FK_OK && i < n; i++) {
+        fk__entry *e = &l->items[order[i]];
+        by_cat[e->category][n_cat[e->category]++] = e;
+    }
+    fk_free(order);
     return s == FK_OK ? FK_OK : fk_failf(err, s, _("out of memory sorting into mailing order"));
 }
 
-static fk_status fk__buf_write(void *closure, const unsigned char *data, size_t len)
-{
-    return fk_buf_append(closure, data, len);
-}
-
-static fk_status fk__discard(void *closure, const unsigned char *data, size_t len)
-{
-    (void)closure;
-    (void)data;
-    (void)len;
-    return FK_OK;
-}
-
-typedef struct fk__worker fk__worker;
-
-typedef struct {
-    fk_job *job;
-    fk__list list;
-    long held, files, sheets;
-    long composed[FK_CAT_COUNT];
-    int jobs;            /* print files checked and rendered in parallel */
-    fk__worker *workers; /* one per job */
-    fk_buf run;
-    const fk_callbacks *cb;
-    fk_err *err;
-} fk__compose;
-
 /* A finding of a worker, reported by the main thread through the callbacks. */
 typedef struct {
-    size_t index; /* envelope */
+    size_t index; /* envelope, in the category's mailing order */
     bool is_held;
     const char *doc;
     char reason[FK_ERR_MSG_MAX];
 } fk__note;
+
+/* An envelope a task held back at its second document, after the first was drawn: the task
+ * starts again without it. */
+typedef struct {
+    size_t index;
+    fk__note note;
+} fk__late;
+
+/*
+ * One batch of a category: the print file of each of its documents and their run-file
+ * lines. The worker starts at envelope `first` of the category (a guess until the main
+ * thread confirms it) and takes envelopes until `per` are printable; `next` is the first
+ * one it did not take.
+ */
+typedef struct {
+    fk_category cat;
+    int batch, sheets;
+    const char *docs[FK_MAILING_MAX_DOCS];
+    size_t first, next;
+    long envelopes; /* printable, composed */
+    fk_job_file_writer *files[FK_MAILING_MAX_DOCS];
+    fk_buf run[FK_MAILING_MAX_DOCS];
+    fk__note *notes; /* in envelope order */
+    size_t n_notes, cap_notes;
+    fk__late *late;
+    size_t n_late, cap_late;
+    bool is_done;
+    fk_status status;
+    fk_err err;
+} fk__task;
+
+typedef struct fk__compose fk__compose;
+
+/* A worker's own templates, rules, postal table and store connection: fonts, shapers and
+ * SQLite handles are never shared between threads. */
+typedef struct {
+    fk__compose *c;
+    fk_mailing *mailing;
+    fk_fields *fields;
+    fk_job_reader *reader;
+    pthread_t thread;
+    bool is_started;
+} fk__worker;
+
+/* Tasks waiting for a worker, oldest (or to be done again) first. */
+#define FK__QUEUE_MAX 130
+
+struct fk__compose {
+    fk_job *job;
+    fk__list list;
+    fk__entry **env[FK_CAT_COUNT]; /* each category's envelopes in mailing order */
+    size_t n_env[FK_CAT_COUNT];
+    size_t per;
+    long held, files, sheets;
+    long composed[FK_CAT_COUNT];
+    int jobs;
+    fk__worker *workers;
+    fk_job_file_writer *run; /* the run file, sealed as it is written */
+    const fk_callbacks *cb;
+    fk_err *err;
+    pthread_mutex_t lock;
+    pthread_cond_t wake, done;
+    fk__task *queue[FK__QUEUE_MAX];
+    size_t queued;
+    bool is_stopping;
+};
 
 static fk_status fk__run_line(const fk_job *job, fk_buf *run, int batch, long serial,
                               fk_category cat, int sheet, int sheets, const char *doc,
@@ -144,60 +214,6 @@ static fk_status fk__run_line(const fk_job *job, fk_buf *run, int batch, long se
     for (int i = 0; s == FK_OK && i < n; i++)
         s = fk_buf_appendf(run, "%s%s", i ? ";" : "", items[i]);
     return s == FK_OK ? fk_buf_append_str(run, "\r\n") : s;
-}
-
-/*
- * A unit of parallel work over envelopes [from, to) of a category: either the preflight that
- * lays out every sheet without drawing (a finding holds the record back: printable[i] false,
- * the reason in `run`), or one print file, sheet `sheet` of each envelope, rendered into pdf
- * with its lines of the run file.
- */
-typedef struct {
-    bool is_preflight;
-    bool *printable; /* preflight: one flag per envelope of [from, to) */
-    fk__entry **env; /* the category's envelopes in mailing order */
-    size_t from, to;
-    int batch, sheet, sheets;
-    const char *doc;
-    fk_record *records; /* [from, to), unsealed by the main thread just before the work */
-    char (*checks)[FK_CHECK_VALUE_HEX]; /* their check values, by the main thread too */
-    fk__note *notes;                    /* preflight: findings, in envelope order */
-    size_t n_notes, cap_notes;
-    fk_buf pdf, run;
-    fk_status status;
-    fk_err err;
-} fk__task;
-
-/* A worker's own templates, rules and postal table: fonts and shapers are never shared
- * between threads. */
-struct fk__worker {
-    fk_job *job;
-    fk_mailing *mailing;
-    fk_fields *fields;
-    fk__task *task;
-};
-
-static fk_status fk__render(fk__worker *w, fk__task *t)
-{
-    fk_category cat = t->env[t->from]->category;
-    fk_doc_writer *doc = fk_doc_writer_new_stream(fk__buf_write, &t->pdf,
-                                                  fk_mailing_template(w->mailing, t->doc), &t->err);
-    fk_status s = doc ? FK_OK : t->err.status;
-    for (size_t i = t->from; s == FK_OK && i < t->to; i++) {
-        const fk_record *r = &t->records[i - t->from];
-        long serial = (long)i + 1;
-        char payload[FK_MAILING_PAYLOAD_MAX];
-        fk_mailing_payload(w->mailing, cat, t->checks[i - t->from], serial, t->sheet, t->sheets,
-                           payload);
-        s = fk_mailing_fill(w->mailing, r, payload, t->sheet, t->sheets, w->fields, NULL, &t->err);
-        if (s == FK_OK)
-            s = fk_doc_writer_add_sheet(doc, w->fields, &t->err);
-        if (s == FK_OK)
-            s = fk__run_line(w->job, &t->run, t->batch, serial, cat, t->sheet, t->sheets, t->doc,
-                             payload);
-    }
-    fk_status closed = doc ? fk_doc_writer_close(doc, &t->err) : FK_OK;
-    return s == FK_OK ? closed : s;
 }
 
 static fk_status fk__note_add(fk__task *t, size_t i, bool is_held, const char *doc,
@@ -219,267 +235,436 @@ static fk_status fk__note_add(fk__task *t, size_t i, bool is_held, const char *d
     return FK_OK;
 }
 
-static fk_status fk__check(fk__worker *w, fk__task *t)
+static fk_status fk__late_add(fk__task *t, size_t i, const fk__note *note)
 {
-    const char *docs[FK_MAILING_MAX_DOCS];
-    int n = fk_mailing_documents(t->env[t->from]->category, docs);
-    fk_doc_writer *writers[FK_MAILING_MAX_DOCS] = {NULL};
-    fk_status s = FK_OK;
-    for (int d = 0; s == FK_OK && d < n; d++) {
-        writers[d] = fk_doc_writer_new_stream(fk__discard, NULL,
-                                              fk_mailing_template(w->mailing, docs[d]), &t->err);
-        s = writers[d] ? FK_OK : t->err.status;
+    if (t->n_late == t->cap_late) {
+        size_t cap = t->cap_late ? 2 * t->cap_late : 4;
+        fk__late *late = fk_realloc(t->late, cap * sizeof *late);
+        if (late == NULL)
+            return fk_failf(&t->err, FK_ENOMEM, _("out of memory"));
+        t->late = late;
+        t->cap_late = cap;
     }
-    for (size_t i = t->from; s == FK_OK && i < t->to; i++) {
-        bool *ok = &t->printable[i - t->from];
-        *ok = true;
-        for (int d = 0; s == FK_OK && *ok && d < n; d++) {
-            fk_err finding;
-            fk_err_clear(&finding);
-            const char *no_barcode = NULL;
-            /* The serial is not known yet; a payload of the same length lays out the same. */
-            char payload[FK_MAILING_PAYLOAD_MAX];
-            fk_mailing_payload(w->mailing, t->env[i]->category, t->checks[i - t->from], 0, d + 1, n,
-                               payload);
-            s = fk_mailing_fill(w->mailing, &t->records[i - t->from], payload, d + 1, n, w->fields,
-                                &no_barcode, &t->err);
-            if (s == FK_OK && d == 0 && no_barcode != NULL)
-                s = fk__note_add(t, i, false, docs[d], no_barcode);
-            if (s == FK_OK && fk_doc_writer_check_sheet(writers[d], w->fields, &finding) != FK_OK) {
-                *ok = false;
-                s = fk__note_add(t, i, true, docs[d], fk_err_message(&finding));
-            }
+    t->late[t->n_late++] = (fk__late){i, *note};
+    return FK_OK;
+}
+
+static const fk__note *fk__late_find(const fk__task *t, size_t i)
+{
+    for (size_t k = 0; k < t->n_late; k++)
+        if (t->late[k].index == i)
+            return &t->late[k].note;
+    return NULL;
+}
+
+/* Forgets what a task made (its files deleted), to render it again or to give up. */
+static void fk__task_reset(fk__task *t)
+{
+    for (int d = 0; d < FK_MAILING_MAX_DOCS; d++) {
+        fk_job_file_writer_abort(t->files[d]);
+        t->files[d] = NULL;
+        if (t->run[d].data != NULL)
+            fk_wipe(t->run[d].data, t->run[d].len);
+        fk_buf_reset(&t->run[d]);
+    }
+    t->n_notes = 0;
+    t->envelopes = 0;
+    t->next = t->first;
+    t->is_done = false;
+    t->status = FK_OK;
+    fk_err_clear(&t->err);
+}
+
+static void fk__task_free(fk__task *t)
+{
+    if (t == NULL)
+        return;
+    fk__task_reset(t);
+    for (int d = 0; d < FK_MAILING_MAX_DOCS; d++)
+        fk_buf_free(&t->run[d]);
+    fk_free(t->notes);
+    fk_free(t->late);
+    fk_free(t);
+}
+
+static fk_status fk__file_write(void *closure, const unsigned char *data, size_t len)
+{
+    return fk_job_file_write(closure, data, len);
+}
+
+static void fk__file_name(const fk__compose *c, const fk__task *t, int d, char name[96])
+{
+    snprintf(name, 96, "%s-%c-%d-%03d.pdf", fk_order_job_code(fk_job_order(c->job)),
+             fk_category_code(t->cat), d + 1, t->batch);
+}
+
+/* One envelope's sheets, each laid out once: FK_EFINDING (with the note added) when one is
+ * refused, *drawn then telling whether an earlier sheet of it was drawn already. */
+static fk_status fk__envelope(fk__worker *w, fk__task *t, fk_doc_writer **docs, size_t i,
+                              long serial, bool *drawn)
+{
+    fk__compose *c = w->c;
+    fk_record r;
+    fk_record_init(&r);
+    char check[FK_CHECK_VALUE_HEX];
+    fk_status s = fk_job_reader_get(w->reader, c->env[t->cat][i]->id, &r, &t->err);
+    if (s == FK_OK)
+        s = fk_job_check_value(c->job, &r, check, &t->err);
+    const fk__note *late = s == FK_OK ? fk__late_find(t, i) : NULL;
+    *drawn = false;
+    for (int d = 0; s == FK_OK && d < t->sheets; d++) {
+        char payload[FK_MAILING_PAYLOAD_MAX];
+        const char *no_barcode = NULL;
+        fk_mailing_payload(w->mailing, t->cat, check, serial, d + 1, t->sheets, payload);
+        s = fk_mailing_fill(w->mailing, &r, payload, d + 1, t->sheets, w->fields, &no_barcode,
+                            &t->err);
+        if (s == FK_OK && d == 0 && no_barcode != NULL)
+            s = fk__note_add(t, i, false, t->docs[d], no_barcode);
+        if (s == FK_OK && late != NULL) {
+            s = fk__note_add(t, i, true, late->doc, late->reason);
+            if (s == FK_OK)
+                s = FK_EFINDING;
+            break;
+        }
+        fk_err finding;
+        fk_err_clear(&finding);
+        fk_status drew = s == FK_OK ? fk_doc_writer_add_sheet(docs[d], w->fields, &finding) : s;
+        if (drew == FK_EFINDING || drew == FK_EINVAL) {
+            s = fk__note_add(t, i, true, t->docs[d], fk_err_message(&finding));
+            if (s == FK_OK)
+                s = FK_EFINDING;
+            break;
+        }
+        if (drew != FK_OK && s == FK_OK)
+            s = fk_failf(&t->err, drew, "%s", fk_err_message(&finding));
+        if (s == FK_OK)
+            s = fk__run_line(c->job, &t->run[d], t->batch, serial, t->cat, d + 1, t->sheets,
+                             t->docs[d], payload);
+        if (s == FK_OK)
+            *drawn = true;
+    }
+    fk_record_clear(&r);
+    return s;
+}
+
+/* Renders the task's print files from envelope t->first on; *again when an envelope was
+ * refused after an earlier sheet of it was drawn (the task is then reset, to start again
+ * without it). */
+static fk_status fk__render_pass(fk__worker *w, fk__task *t, bool *again)
+{
+    *again = false;
+    fk__compose *c = w->c;
+    fk_doc_writer *docs[FK_MAILING_MAX_DOCS] = {NULL};
+    fk_status s = FK_OK;
+    for (int d = 0; s == FK_OK && d < t->sheets; d++) {
+        char name[96];
+        fk__file_name(c, t, d, name);
+        s = fk_job_file_writer_new(c->job, name, &t->files[d], &t->err);
+        if (s == FK_OK) {
+            docs[d] = fk_doc_writer_new_stream(
+                fk__file_write, t->files[d], fk_mailing_template(w->mailing, t->docs[d]), &t->err);
+            s = docs[d] ? FK_OK : t->err.status;
         }
     }
-    for (int d = 0; d < n; d++) {
+    size_t i = t->first;
+    for (; s == FK_OK && t->envelopes < (long)c->per && i < c->n_env[t->cat]; i++) {
+        long serial = (long)(t->batch - 1) * (long)c->per + t->envelopes + 1;
+        bool drawn;
+        s = fk__envelope(w, t, docs, i, serial, &drawn);
+        if (s == FK_OK)
+            t->envelopes++;
+        else if (s == FK_EFINDING && drawn)
+            *again = (s = fk__late_add(t, i, &t->notes[t->n_notes - 1])) == FK_OK;
+        else if (s == FK_EFINDING)
+            s = FK_OK;
+        if (*again)
+            break;
+    }
+    t->next = i;
+    for (int d = 0; d < t->sheets; d++) {
         fk_err ignored;
-        if (writers[d] != NULL && fk_doc_writer_close(writers[d], &ignored) != FK_OK && s == FK_OK)
-            s = fk_failf(&t->err, FK_EIO, _("preflight failed"));
+        bool is_kept = s == FK_OK && !*again && t->envelopes > 0; /* else nothing is listed */
+        fk_status closed =
+            docs[d] ? fk_doc_writer_close(docs[d], is_kept ? &t->err : &ignored) : FK_OK;
+        if (is_kept && closed == FK_OK)
+            closed = fk_job_file_writer_finish(t->files[d], &t->err);
+        if (is_kept)
+            s = closed;
     }
     return s;
+}
+
+static void fk__render(fk__worker *w, fk__task *t)
+{
+    bool again = true;
+    fk_status s = FK_OK;
+    while (s == FK_OK && again) {
+        s = fk__render_pass(w, t, &again);
+        if (again)
+            fk__task_reset(t);
+    }
+    if (s != FK_OK && t->err.status == FK_OK)
+        fk_failf(&t->err, s, _("out of memory"));
+    t->status = s;
 }
 
 static void *fk__worker_main(void *arg)
 {
     fk__worker *w = arg;
-    w->task->status = w->task->is_preflight ? fk__check(w, w->task) : fk__render(w, w->task);
+    fk__compose *c = w->c;
+    pthread_mutex_lock(&c->lock);
+    for (;;) {
+        while (c->queued == 0 && !c->is_stopping)
+            pthread_cond_wait(&c->wake, &c->lock);
+        if (c->is_stopping)
+            break;
+        fk__task *t = c->queue[0];
+        memmove(c->queue, c->queue + 1, --c->queued * sizeof *c->queue);
+        pthread_mutex_unlock(&c->lock);
+        fk__render(w, t);
+        pthread_mutex_lock(&c->lock);
+        t->is_done = true;
+        pthread_cond_broadcast(&c->done);
+    }
+    pthread_mutex_unlock(&c->lock);
     return NULL;
 }
 
-/* Stores a rendered print file (sealed) and its run-file lines, in task order; for a
- * preflight, lists the records held back. */
-static fk_status fk__store_task(fk__compose *c, fk__task *t)
+/* Hands a task to the workers: at the back, or (to do again, awaited first) at the front. */
+static void fk__queue(fk__compose *c, fk__task *t, bool is_urgent)
 {
-    if (t->status != FK_OK)
-        return fk_failf(c->err, t->status, "%s", fk_err_message(&t->err));
-    if (t->is_preflight) {
-        for (size_t k = 0; k < t->n_notes; k++) {
-            const fk__note *n = &t->notes[k];
-            const fk__entry *e = t->env[n->index];
-            fk_finding f = {
-                n->is_held ? FK_FINDING_HELD : FK_FINDING_WARNING, e->line, 0, NULL, e->tag, n->doc,
-                n->is_held ? n->reason : _("no customer barcode"), false};
-            char why[FK_ERR_MSG_MAX + 32];
-            if (!n->is_held) {
-                snprintf(why, sizeof why, _("no customer barcode: %s"), n->reason);
-                f.reason = why;
-            }
-            if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f))
-                return fk_failf(c->err, FK_EFINDING, _("stopped at line %ld"), e->line);
-        }
-        return FK_OK;
+    pthread_mutex_lock(&c->lock);
+    if (is_urgent) {
+        memmove(c->queue + 1, c->queue, c->queued * sizeof *c->queue);
+        c->queue[0] = t;
+    } else {
+        c->queue[c->queued] = t;
     }
-    fk_category cat = t->env[t->from]->category;
-    char name[96];
-    snprintf(name, sizeof name, "%s-%c-%d-%03d.pdf", fk_order_job_code(fk_job_order(c->job)),
-             fk_category_code(cat), t->sheet, t->batch);
-    long n = (long)(t->to - t->from);
-    fk_job_file file = {
-        name, t->sheet == 1 ? "voucher" : "results", (int)cat, t->batch, n, n, FK_FILE_COMPOSED};
-    fk_status s = fk_job_file_put(c->job, &file, t->pdf.data, t->pdf.len, c->err);
-    if (s == FK_OK)
-        s = fk_buf_append(&c->run, t->run.data, t->run.len);
-    if (s == FK_OK) {
-        c->files++;
-        c->sheets += n;
-    }
-    return s;
+    c->queued++;
+    pthread_cond_signal(&c->wake);
+    pthread_mutex_unlock(&c->lock);
 }
 
-/* Unseals the task's records and computes their check values: the job store is used by the
- * main thread only. */
-static fk_status fk__task_load(fk__compose *c, fk__task *t)
+static void fk__wait(fk__compose *c, fk__task *t)
 {
-    size_t n = t->to - t->from;
-    t->records = fk_calloc(n, sizeof *t->records);
-    t->checks = fk_calloc(n, sizeof *t->checks);
-    if (t->records == NULL || t->checks == NULL)
-        return fk_failf(c->err, FK_ENOMEM, _("out of memory"));
-    for (size_t i = 0; i < n; i++)
-        fk_record_init(&t->records[i]);
-    fk_status s = FK_OK;
-    for (size_t i = 0; s == FK_OK && i < n; i++) {
-        s = fk_job_record_get(c->job, t->env[t->from + i]->id, &t->records[i], c->err);
-        if (s == FK_OK)
-            s = fk_job_check_value(c->job, &t->records[i], t->checks[i], c->err);
-    }
-    return s;
+    pthread_mutex_lock(&c->lock);
+    while (!t->is_done)
+        pthread_cond_wait(&c->done, &c->lock);
+    pthread_mutex_unlock(&c->lock);
 }
 
-static void fk__task_release(fk__task *t)
-{
-    for (size_t i = 0; t->records != NULL && i < t->to - t->from; i++)
-        fk_record_clear(&t->records[i]);
-    fk_free(t->records);
-    t->records = NULL;
-    fk_free(t->checks);
-    t->checks = NULL;
-    fk_free(t->notes);
-    t->notes = NULL;
-    t->n_notes = t->cap_notes = 0;
-    if (t->run.data != NULL)
-        fk_wipe(t->run.data, t->run.cap);
-    fk_buf_free(&t->pdf);
-    fk_buf_free(&t->run);
-}
-
-/* Creates the workers: each loads its own rules, postal table and templates. */
-static fk_status fk__workers_new(fk__compose *c)
+/* Creates the workers: each loads its own rules, postal table and templates and opens its
+ * own reader of the store, then waits for tasks. */
+static fk_status fk__workers_start(fk__compose *c)
 {
     c->workers = fk_calloc((size_t)c->jobs, sizeof *c->workers);
     if (c->workers == NULL)
         return fk_failf(c->err, FK_ENOMEM, _("out of memory"));
     fk_status s = FK_OK;
     for (int k = 0; s == FK_OK && k < c->jobs; k++) {
-        c->workers[k].job = c->job;
-        s = fk_mailing_new(c->job, &c->workers[k].mailing, c->err);
-        if (s == FK_OK && (c->workers[k].fields = fk_fields_new()) == NULL)
+        fk__worker *w = &c->workers[k];
+        w->c = c;
+        s = fk_mailing_new(c->job, &w->mailing, c->err);
+        if (s == FK_OK && (w->fields = fk_fields_new()) == NULL)
             s = fk_failf(c->err, FK_ENOMEM, _("out of memory"));
+        if (s == FK_OK)
+            s = fk_job_reader_new(c->job, &w->reader, c->err);
+        if (s == FK_OK && pthread_create(&w->thread, NULL, fk__worker_main, w) != 0)
+            s = fk_failf(c->err, FK_EENV, _("cannot start a composing thread"));
+        w->is_started = s == FK_OK;
     }
     return s;
 }
 
-static void fk__workers_free(fk__compose *c)
+static void fk__workers_stop(fk__compose *c)
 {
+    pthread_mutex_lock(&c->lock);
+    c->is_stopping = true;
+    pthread_cond_broadcast(&c->wake);
+    pthread_mutex_unlock(&c->lock);
     for (int k = 0; c->workers != NULL && k < c->jobs; k++) {
-        fk_fields_free(c->workers[k].fields);
-        fk_mailing_free(c->workers[k].mailing);
+        fk__worker *w = &c->workers[k];
+        if (w->is_started)
+            pthread_join(w->thread, NULL);
+        fk_job_reader_free(w->reader);
+        fk_fields_free(w->fields);
+        fk_mailing_free(w->mailing);
     }
     fk_free(c->workers);
+    c->workers = NULL;
 }
 
-/* Runs the tasks in waves of one per worker, in parallel, then stores each wave in order
- * (reporting progress under label, unless it is NULL),
- * so that memory holds at most one print file (or batch of records) per worker. */
-static fk_status fk__run_tasks(fk__compose *c, fk__task *tasks, size_t n, const char *label)
-{
-    pthread_t *threads = fk_calloc((size_t)c->jobs, sizeof *threads);
-    fk_status s = threads ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
-    for (size_t wave = 0; s == FK_OK && wave < n; wave += (size_t)c->jobs) {
-        size_t count = n - wave < (size_t)c->jobs ? n - wave : (size_t)c->jobs;
-        for (size_t k = 0; s == FK_OK && k < count; k++)
-            s = fk__task_load(c, &tasks[wave + k]);
-        size_t started = 0;
-        if (s != FK_OK)
-            count = 0;
-        for (; started < count; started++) {
-            c->workers[started].task = &tasks[wave + started];
-            if (count > 1 &&
-                pthread_create(&threads[started], NULL, fk__worker_main, &c->workers[started]) != 0)
-                break;
-            if (count == 1)
-                fk__worker_main(&c->workers[started]);
-        }
-        for (size_t k = 0; count > 1 && k < started; k++)
-            pthread_join(threads[k], NULL);
-        if (started < count)
-            s = fk_failf(c->err, FK_EENV, _("cannot start a composing thread"));
-        for (size_t k = 0; k < count; k++) {
-            if (s == FK_OK)
-                s = fk__store_task(c, &tasks[wave + k]);
-            fk__task_release(&tasks[wave + k]);
-        }
-        if (s == FK_OK && label != NULL && c->cb != NULL && c->cb->progress != NULL)
-            c->cb->progress(c->cb->ctx, label, wave + count, n);
-    }
-    for (size_t i = 0; i < n; i++)
-        fk__task_release(&tasks[i]); /* those a failure left unstored */
-    fk_free(threads);
-    return s;
-}
-
-/* Splits envelopes [0, n) of a category into tasks of at most `per` envelopes. */
-static size_t fk__split(fk__entry **env, size_t n, size_t per, bool *printable, fk__task *tasks)
-{
-    size_t count = 0;
-    for (size_t from = 0; from < n; from += per) {
-        fk__task *t = &tasks[count++];
-        *t = (fk__task){.is_preflight = true,
-                        .printable = printable + from,
-                        .env = env,
-                        .from = from,
-                        .to = from + per < n ? from + per : n};
-        fk_buf_init(&t->pdf, 0);
-        fk_buf_init(&t->run, (size_t)1 << 24);
-        fk_err_clear(&t->err);
-    }
-    return count;
-}
-
-/* Lays out every sheet of the category's envelopes in parallel; appends the printable ones
- * to all and holds the others back. */
-static fk_status fk__preflight(fk__compose *c, fk__entry **cand, size_t n, fk__entry **all,
-                               size_t *n_all)
-{
-    size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
-    bool *printable = fk_calloc(n + 1, sizeof *printable);
-    fk__task *tasks = fk_calloc(n / per + 2, sizeof *tasks);
-    fk_status s = printable && tasks ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
-    if (s == FK_OK)
-        s = fk__run_tasks(c, tasks, fk__split(cand, n, per, printable, tasks), NULL);
-    for (size_t i = 0; s == FK_OK && i < n; i++) {
-        if (printable[i]) {
-            all[(*n_all)++] = cand[i];
-        } else {
-            c->held++;
-            s = fk_job_record_move(c->job, cand[i]->id, FK_REC_HELD, "not printable", c->err);
-        }
-    }
-    fk_free(tasks);
-    fk_free(printable);
-    return s;
-}
-
-/* Assigns a category's serial numbers and lists its print files: per batch, ① then ②. */
-static fk_status fk__plan_category(fk__compose *c, fk_category cat, fk__entry **env, size_t n,
-                                   fk__task *tasks, size_t *n_tasks)
+/* Reports a task's findings and moves its records: held back, or composed with their
+ * serials. */
+static fk_status fk__commit_records(fk__compose *c, fk__task *t)
 {
     fk_status s = FK_OK;
-    for (size_t i = 0; s == FK_OK && i < n; i++)
-        s = fk_job_record_compose(c->job, env[i]->id, (long)i + 1, c->err);
-    const char *docs[FK_MAILING_MAX_DOCS];
-    int sheets = fk_mailing_documents(cat, docs);
-    size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
-    for (size_t from = 0; s == FK_OK && from < n; from += per) {
-        for (int d = 0; d < sheets; d++) {
-            fk__task *t = &tasks[(*n_tasks)++];
-            *t = (fk__task){.env = env,
-                            .from = from,
-                            .to = from + per < n ? from + per : n,
-                            .batch = (int)(from / per) + 1,
-                            .sheet = d + 1,
-                            .sheets = sheets,
-                            .doc = docs[d]};
-            fk_buf_init(&t->pdf, (size_t)1 << 31);
-            fk_buf_init(&t->run, (size_t)1 << 28);
-            fk_err_clear(&t->err);
+    for (size_t k = 0; s == FK_OK && k < t->n_notes; k++) {
+        const fk__note *n = &t->notes[k];
+        fk__entry *e = c->env[t->cat][n->index];
+        char why[FK_ERR_MSG_MAX + 32];
+        snprintf(why, sizeof why, "no customer barcode: %s", n->reason);
+        fk_finding f = {n->is_held ? FK_FINDING_HELD : FK_FINDING_WARNING,
+                        e->line,
+                        0,
+                        NULL,
+                        e->tag,
+                        n->doc,
+                        n->is_held ? n->reason : why,
+                        false};
+        if (c->cb != NULL && c->cb->finding != NULL && !c->cb->finding(c->cb->ctx, &f))
+            return fk_failf(c->err, FK_EFINDING, _("stopped at line %ld"), e->line);
+        if (n->is_held) {
+            e->held = true;
+            c->held++;
+            s = fk_job_record_move(c->job, e->id, FK_REC_HELD, "not printable", c->err);
         }
     }
-    c->composed[cat] = (long)n;
+    long serial = (long)(t->batch - 1) * (long)c->per;
+    for (size_t i = t->first; s == FK_OK && i < t->next; i++)
+        if (!c->env[t->cat][i]->held)
+            s = fk_job_record_compose(c->job, c->env[t->cat][i]->id, ++serial, c->err);
     return s;
 }
 
-/* A summary table: keys and pieces as rows of two cells. */
+/* Lists a task's print files and appends its run-file lines, in task order. */
+static fk_status fk__commit(fk__compose *c, fk__task *t)
+{
+    if (t->status != FK_OK)
+        return fk_failf(c->err, t->status, "%s", fk_err_message(&t->err));
+    fk_status s = fk__commit_records(c, t);
+    for (int d = 0; s == FK_OK && d < t->sheets; d++) {
+        if (t->envelopes == 0)
+            break; /* every envelope left was held back: no batch */
+        char name[96];
+        fk__file_name(c, t, d, name);
+        fk_job_file file = {name,
+                            d == 0 ? "voucher" : "results",
+                            (int)t->cat,
+                            t->batch,
+                            t->envelopes,
+                            t->envelopes,
+                            FK_FILE_COMPOSED};
+        s = fk_job_file_writer_commit(c->job, t->files[d], &file, c->err);
+        t->files[d] = NULL;
+        if (s == FK_OK && fk_job_file_write(c->run, t->run[d].data, t->run[d].len) != FK_OK)
+            s = fk_job_file_writer_finish(c->run, c->err);
+        if (s == FK_OK) {
+            c->files++;
+            c->sheets += t->envelopes;
+        }
+    }
+    c->composed[t->cat] += t->envelopes;
+    return s;
+}
+
+/* A new task: batch `batch` of category cat, starting (as a guess) at envelope first. */
+static fk__task *fk__task_new(fk_category cat, int batch, size_t first)
+{
+    fk__task *t = fk_calloc(1, sizeof *t);
+    if (t == NULL)
+        return NULL;
+    t->cat = cat;
+    t->batch = batch;
+    t->sheets = fk_mailing_documents(cat, t->docs);
+    t->first = t->next = first;
+    for (int d = 0; d < FK_MAILING_MAX_DOCS; d++)
+        fk_buf_init(&t->run[d], (size_t)1 << 28);
+    fk_err_clear(&t->err);
+    return t;
+}
+
+/* After a task held envelopes back, the later tasks of its category start further on: those
+ * not started yet are moved (the others are rendered again when their turn comes), and so
+ * is the guess for the next one handed out. */
+static void fk__shift(fk__compose *c, const fk__task *t, const int *cat, size_t *guess)
+{
+    size_t expected = t->first + c->per;
+    if (t->next <= expected)
+        return;
+    size_t delta = t->next - expected;
+    pthread_mutex_lock(&c->lock);
+    for (size_t q = 0; q < c->queued; q++)
+        if (c->queue[q]->cat == t->cat)
+            c->queue[q]->first = c->queue[q]->next = c->queue[q]->first + delta;
+    pthread_mutex_unlock(&c->lock);
+    if (*cat == (int)t->cat)
+        *guess += delta;
+}
+
+/* The tasks in order, at most `window` at a time with the workers; each committed when it
+ * is its turn, or rendered again when it started from a wrong guess. */
+static fk_status fk__pipeline(fk__compose *c)
+{
+    size_t window = 2 * (size_t)c->jobs + 1;
+    if (window > FK__QUEUE_MAX)
+        window = FK__QUEUE_MAX;
+    fk__task **ring = fk_calloc(window, sizeof *ring);
+    size_t head = 0, count = 0, total = 0, committed = 0;
+    for (int k = 0; k < FK_CAT_COUNT; k++)
+        total += (c->n_env[k] + c->per - 1) / c->per;
+    fk_status s = ring ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
+    int cat = 0, batch = 1;               /* the next task to hand out */
+    size_t guess = 0;                     /* where it starts, as far as is known */
+    size_t confirmed[FK_CAT_COUNT] = {0}; /* where the next task to commit starts */
+    while (s == FK_OK) {
+        while (s == FK_OK && count < window && cat < FK_CAT_COUNT) {
+            if (guess >= c->n_env[cat]) {
+                cat++;
+                batch = 1;
+                guess = 0;
+                continue;
+            }
+            fk__task *t = fk__task_new((fk_category)cat, batch++, guess);
+            if (t == NULL) {
+                s = fk_failf(c->err, FK_ENOMEM, _("out of memory"));
+                break;
+            }
+            guess += c->per;
+            ring[(head + count++) % window] = t;
+            fk__queue(c, t, false);
+        }
+        if (s != FK_OK || count == 0)
+            break;
+        fk__task *t = ring[head];
+        fk__wait(c, t);
+        if (t->status == FK_OK && t->first != confirmed[t->cat]) {
+            fk__task_reset(t);
+            t->first = t->next = confirmed[t->cat];
+            fk__queue(c, t, true);
+            continue;
+        }
+        s = fk__commit(c, t);
+        confirmed[t->cat] = t->next;
+        fk__shift(c, t, &cat, &guess);
+        fk__task_free(t);
+        ring[head] = NULL;
+        head = (head + 1) % window;
+        count--;
+        committed++;
+        if (s == FK_OK && c->cb != NULL && c->cb->progress != NULL)
+            c->cb->progress(c->cb->ctx, N_("composing print files"), committed, total);
+    }
+    /* After a failure: the workers finish what they hold, then nothing is kept of it. */
+    for (size_t k = 0; k < count; k++) {
+        fk__task *t = ring[(head + k) % window];
+        bool is_queued = false;
+        pthread_mutex_lock(&c->lock);
+        for (size_t q = 0; q < c->queued; q++)
+            if (c->queue[q] == t) {
+                memmove(c->queue + q, c->queue + q + 1, (c->queued - q - 1) * sizeof *c->queue);
+                c->queued--;
+                is_queued = true;
+                break;
+            }
+        pthread_mutex_unlock(&c->lock);
+        if (!is_queued)
+            fk__wait(c, t);
+        fk__task_free(t);
+    }
+    fk_free(ring);
+    return s;
+}
 static fk_status fk__summary_table(fk_report *r, const char *title, const fk_mailsort_count *rows,
                                    size_t n, fk_err *err)
 {
@@ -506,23 +691,36 @@ static fk_status fk__summary_table(fk_report *r, const char *title, const fk_mai
 
 /* The bulk-mail summary (区分郵便物 / 料金別納・後納 application): pieces per postal code and per
  * first three digits, as CSV and PDF files of the job (no personal data). */
-static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
+
+/* The bulk-mail summary (区分郵便物 / 料金別納・後納 application): pieces per postal code and per
+ * first three digits of the envelopes composed, as CSV and PDF files of the job (no personal
+ * data), each sealed as it is written. */
+static fk_status fk__mail_summary(fk__compose *c)
 {
-    const char **codes = fk_calloc(n + 1, sizeof *codes);
+    size_t n = 0;
+    const char **codes = fk_calloc(c->list.n + 1, sizeof *codes);
     if (codes == NULL)
         return fk_failf(c->err, FK_ENOMEM, _("out of memory"));
-    for (size_t i = 0; i < n; i++)
-        codes[i] = env[i]->postal;
+    for (int k = 0; k < FK_CAT_COUNT; k++)
+        for (size_t i = 0; i < c->n_env[k]; i++)
+            if (!c->env[k][i]->held)
+                codes[n++] = c->env[k][i]->postal;
     fk_mailsort_summary sum = {0};
-    fk_buf csv, pdf;
+    fk_buf csv;
     fk_buf_init(&csv, 1 << 24);
-    fk_buf_init(&pdf, 1 << 26);
+    fk_job_file_writer *wcsv = NULL, *wpdf = NULL;
     fk_status s = fk_mailsort_summarise(codes, n, &sum);
     if (s == FK_OK)
         s = fk_mailsort_write_csv(&sum, &csv);
     if (s != FK_OK)
         s = fk_failf(c->err, s, _("mailing summary: %s"), fk_strerror(s));
-    fk_report *r = s == FK_OK ? fk_report_new_stream(fk__buf_write, &pdf, c->err) : NULL;
+    if (s == FK_OK)
+        s = fk_job_file_writer_new(c->job, "mailing-summary.csv", &wcsv, c->err);
+    if (s == FK_OK && fk_job_file_write(wcsv, csv.data, csv.len) != FK_OK)
+        s = fk_job_file_writer_finish(wcsv, c->err);
+    if (s == FK_OK)
+        s = fk_job_file_writer_new(c->job, "mailing-summary.pdf", &wpdf, c->err);
+    fk_report *r = s == FK_OK ? fk_report_new_stream(fk__file_write, wpdf, c->err) : NULL;
     if (s == FK_OK && r == NULL)
         s = c->err->status;
     char total[96];
@@ -541,62 +739,45 @@ static fk_status fk__mail_summary(fk__compose *c, fk__entry **env, size_t n)
         s = closed;
     fk_job_file fcsv = {"mailing-summary.csv", "summary", -1, 0, (long)n, 0, FK_FILE_COMPOSED};
     fk_job_file fpdf = {"mailing-summary.pdf", "summary", -1, 0, (long)n, 0, FK_FILE_COMPOSED};
-    if (s == FK_OK)
-        s = fk_job_file_put(c->job, &fcsv, csv.data, csv.len, c->err);
-    if (s == FK_OK)
-        s = fk_job_file_put(c->job, &fpdf, pdf.data, pdf.len, c->err);
+    if (s == FK_OK) {
+        s = fk_job_file_writer_commit(c->job, wcsv, &fcsv, c->err);
+        wcsv = NULL;
+    }
+    if (s == FK_OK) {
+        s = fk_job_file_writer_commit(c->job, wpdf, &fpdf, c->err);
+        wpdf = NULL;
+    }
+    fk_job_file_writer_abort(wcsv);
+    fk_job_file_writer_abort(wpdf);
     fk_mailsort_summary_free(&sum);
     fk_buf_free(&csv);
-    fk_buf_free(&pdf);
     fk_free(codes);
     return s;
 }
 
 static fk_status fk__compose_all(fk__compose *c)
 {
-    fk_status s = fk__sort(&c->list, c->err);
-    if (s != FK_OK)
-        return s;
-    size_t per = (size_t)fk_order_batch_size(fk_job_order(c->job));
-    /* At most two print files per batch of every category. */
-    size_t max_tasks = 2 * (c->list.n / per + FK_CAT_COUNT) + 2;
-    fk__entry **all = fk_calloc(c->list.n + 1, sizeof *all);
-    fk__task *tasks = fk_calloc(max_tasks, sizeof *tasks);
-    size_t n_all = 0, n_tasks = 0;
-    s = all && tasks ? fk_job_files_clear(c->job, c->err)
-                     : fk_failf(c->err, FK_ENOMEM, _("out of memory"));
+    fk_status s = fk__sort(&c->list, c->env, c->n_env, c->err);
     if (s == FK_OK)
-        s = fk_buf_append_str(&c->run, "batch,serial,category,sheet,sheets,document,payload,"
-                                       "stock_items\r\n");
-    fk__entry **cand = fk_calloc(c->list.n + 1, sizeof *cand);
-    if (s == FK_OK && cand == NULL)
-        s = fk_failf(c->err, FK_ENOMEM, _("out of memory"));
+        s = fk_job_files_clear(c->job, c->err);
     if (s == FK_OK)
-        s = fk__workers_new(c);
-    for (int cat = 0; s == FK_OK && cat < FK_CAT_COUNT; cat++) {
-        size_t first = n_all, n_cand = 0;
-        for (size_t i = 0; i < c->list.n; i++)
-            if (c->list.items[i].category == (fk_category)cat)
-                cand[n_cand++] = &c->list.items[i];
-        if (n_cand > 0)
-            s = fk__preflight(c, cand, n_cand, all, &n_all);
-        if (s == FK_OK && n_all > first)
-            s = fk__plan_category(c, (fk_category)cat, all + first, n_all - first, tasks, &n_tasks);
-    }
-    fk_free(cand);
+        s = fk_job_file_writer_new(c->job, "run.csv", &c->run, c->err);
+    static const char header[] = "batch,serial,category,sheet,sheets,document,payload,"
+                                 "stock_items\r\n";
+    if (s == FK_OK && fk_job_file_write(c->run, header, sizeof header - 1) != FK_OK)
+        s = fk_job_file_writer_finish(c->run, c->err);
     if (s == FK_OK)
-        s = fk__run_tasks(c, tasks, n_tasks, N_("composing print files"));
-    else
-        for (size_t i = 0; i < n_tasks; i++)
-            fk__task_release(&tasks[i]);
-    fk__workers_free(c);
+        s = fk__workers_start(c);
+    if (s == FK_OK)
+        s = fk__pipeline(c);
+    fk__workers_stop(c);
     fk_job_file run = {"run.csv", "run", -1, 0, 0, 0, FK_FILE_COMPOSED};
+    if (s == FK_OK) {
+        s = fk_job_file_writer_commit(c->job, c->run, &run, c->err);
+        c->run = NULL;
+    }
     if (s == FK_OK)
-        s = fk_job_file_put(c->job, &run, c->run.data, c->run.len, c->err);
-    if (s == FK_OK)
-        s = fk__mail_summary(c, all, n_all);
-    fk_free(tasks);
-    fk_free(all);
+        s = fk__mail_summary(c);
     return s;
 }
 
@@ -666,9 +847,15 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
     memset(out, 0, sizeof *out);
     if (opts->jobs < 1 || opts->jobs > 64)
         return fk_failf(err, FK_EINVAL, _("the number of parallel jobs must be from 1 to 64"));
-    fk__compose c = {.job = job, .jobs = opts->jobs, .cb = cb, .err = err};
+    fk__compose c = {.job = job,
+                     .jobs = opts->jobs,
+                     .per = (size_t)fk_order_batch_size(fk_job_order(job)),
+                     .cb = cb,
+                     .err = err,
+                     .lock = PTHREAD_MUTEX_INITIALIZER,
+                     .wake = PTHREAD_COND_INITIALIZER,
+                     .done = PTHREAD_COND_INITIALIZER};
     c.list.err = err;
-    fk_buf_init(&c.run, (size_t)1 << 30);
     /* The issue date first: vouchers already expired are refused before anything else. */
     fk_date issue;
     fk_order_voucher v;
@@ -683,10 +870,8 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
         s = fk__check_ready(job, opts, &st, err);
     if (s == FK_OK)
         s = fk_job_begin(job, err);
-    if (s != FK_OK) {
-        fk_buf_free(&c.run);
+    if (s != FK_OK)
         return s;
-    }
     if (opts->replace)
         s = fk__replace(&c, opts, &out->replaced);
     if (s == FK_OK)
@@ -702,8 +887,10 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
     if (s == FK_OK)
         s = fk_job_moves_audit(job, err);
     s = fk_job_end(job, s, err);
+    fk_job_file_writer_abort(c.run);
+    for (int k = 0; k < FK_CAT_COUNT; k++)
+        fk_free(c.env[k]);
     fk__list_free(&c.list);
-    fk_buf_free(&c.run);
     memcpy(out->composed, c.composed, sizeof out->composed);
     out->files = c.files;
     out->sheets = c.sheets;

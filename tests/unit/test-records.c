@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <setjmp.h>
 #include <cmocka.h>
+#include <pthread.h>
 #include <sqlite3.h>
 #include <stdbool.h>
 #include <string.h>
@@ -223,6 +224,65 @@ static void test_round_trip(void **state)
     memset(&x, 0, sizeof x);
     FX_OK(fk_job_rejects_foreach(fx.job, visit_reject, &x, &err), &err);
     assert_int_equal(x.count, 2);
+    fx_destroy(&fx);
+}
+
+typedef struct {
+    fk_job_reader *reader;
+    long id;
+    fk_record r;
+    fk_status status;
+    fk_err err;
+} read_on_thread;
+
+static void *read_one(void *ctx)
+{
+    read_on_thread *t = ctx;
+    t->status = fk_job_reader_get(t->reader, t->id, &t->r, &t->err);
+    return NULL;
+}
+
+/* A reader has its own connection and buffer, so a worker thread unseals what the job's own
+ * connection unseals, inside the step's transaction. */
+static void test_reader(void **state)
+{
+    (void)state;
+    fx_job fx;
+    fx_create(&fx, true);
+    store_package(&fx, SHA_A, false);
+    fk_err err;
+    seen s;
+    FX_OK(walk(&fx, &s, 0, &err), &err);
+    FX_OK(fk_job_begin(fx.job, &err), &err);
+    fk_job_reader *reader;
+    FX_OK(fk_job_reader_new(fx.job, &reader, &err), &err);
+    for (int i = 0; i < s.count; i++) {
+        fk_record want;
+        fk_record_init(&want);
+        FX_OK(fk_job_record_get(fx.job, s.ids[i], &want, &err), &err);
+        read_on_thread t = {.reader = reader, .id = s.ids[i]};
+        fk_record_init(&t.r);
+        pthread_t thread;
+        assert_int_equal(pthread_create(&thread, NULL, read_one, &t), 0);
+        assert_int_equal(pthread_join(thread, NULL), 0);
+        FX_OK(t.status, &t.err);
+        assert_string_equal(t.r.resident_no, want.resident_no);
+        assert_string_equal(t.r.name, want.name);
+        assert_string_equal(t.r.address, want.address);
+        assert_int_equal(t.r.category, want.category);
+        fk_record_clear(&t.r);
+        fk_record_clear(&want);
+    }
+    fk_record r;
+    fk_record_init(&r);
+    expect_status(fk_job_reader_get(reader, 9999, &r, &err), FK_ENOENT, &err);
+    fk_job_reader_free(reader);
+    FX_OK(fk_job_end(fx.job, FK_OK, &err), &err);
+
+    /* Without the job key there is no reader. */
+    FX_OK(fx_login(&fx, FX_AUDITOR, FX_AUDITOR_PW, FK_ROLES_ALL, &err), &err);
+    expect_status(fk_job_reader_new(fx.job, &reader, &err), FK_EPERM, &err);
+    assert_null(reader);
     fx_destroy(&fx);
 }
 
@@ -527,6 +587,7 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_round_trip),
+        cmocka_unit_test(test_reader),
         cmocka_unit_test(test_counts),
         cmocka_unit_test(test_counts_must_add_up),
         cmocka_unit_test(test_replace),
