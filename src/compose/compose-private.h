@@ -177,4 +177,51 @@ fk_status fk__barcode_encode(const char *bars, cairo_surface_t **out) FK_WARN_UN
 /* Draws an encoded customer barcode at x, y (top of the long bars, points) in pt size. */
 void fk__barcode_draw(cairo_t *cr, cairo_surface_t *bits, double x, double y, double point_size);
 
+/*
+ * The PDF writer of print files (pdfout.c). Coordinates are points from the page's top-left
+ * corner, y downwards (each page and form starts with that transformation). Drawing functions
+ * never fail on their own: the first failure is kept and fk__pdf_status reports it.
+ */
+typedef struct fk__pdf fk__pdf;
+
+typedef fk_status (*fk__pdf_write_fn)(void *closure, const unsigned char *data, size_t len);
+
+/* A new file handing its bytes to fn, or NULL when out of memory; free with fk__pdf_free. */
+fk__pdf *fk__pdf_new(const fk__fontset *fonts, fk__pdf_write_fn fn, void *closure);
+void fk__pdf_free(fk__pdf *p);
+
+/* The first failure so far (FK_OK if none); a write failure is fn's status. */
+fk_status fk__pdf_status(const fk__pdf *p);
+
+/* A new object number, to be written before fk__pdf_finish. */
+uint32_t fk__pdf_reserve(fk__pdf *p);
+
+/* Starts the content of a page or form. */
+void fk__pdf_content_begin(fk__pdf *p);
+
+/* Appends one line of operators; fmt knows %f (any double, 3 decimals at most, no locale),
+ * %d, %u, %z (size_t), %s and %%. */
+void fk__pdf_op(fk__pdf *p, const char *fmt, ...);
+
+/* Shows shaped text with its left end at x and baseline at y, size in points, in the current
+ * fill colour; the glyphs are kept for the font subsets and the ToUnicode maps. */
+void fk__pdf_text(fk__pdf *p, const fk__shaped *s, double x, double y, double size);
+
+/* Paints the set bits of an A1 surface in black as an image mask, one bit per ux × uy points,
+ * top-left corner at x, y. */
+void fk__pdf_mask(fk__pdf *p, cairo_surface_t *bits, double x, double y, double ux, double uy);
+
+/* Embeds the PNG image at path once; *index names it "/Im<index> Do" in every content.
+ * FK_EFORMAT if it is not a readable PNG. */
+fk_status fk__pdf_image_png(fk__pdf *p, const char *path, size_t *index) FK_WARN_UNUSED;
+
+/* Ends the content as a form of w × h points; *index names it "/Fm<index> Do". */
+fk_status fk__pdf_form_end(fk__pdf *p, double w, double h, size_t *index) FK_WARN_UNUSED;
+
+/* Ends the content as the next page, w × h points. */
+fk_status fk__pdf_page_end(fk__pdf *p, double w, double h) FK_WARN_UNUSED;
+
+/* Subsets and writes the fonts, the page tree, the cross-reference table and the trailer. */
+fk_status fk__pdf_finish(fk__pdf *p) FK_WARN_UNUSED;
+
 #endif

@@ -4,8 +4,10 @@
 #include "util/buf.h"
 #include "util/mem.h"
 #include "util/i18n.h"
+#include "postal/custbar.h"
 
-#include <cairo-pdf.h>
+#include <math.h>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -30,8 +32,8 @@ typedef struct fk__slot {
 /* A template in use by the writer, with its recorded fixed content and per-sheet state. */
 typedef struct fk__form {
     const fk_template *t;
-    cairo_surface_t *statics; /* recording surface: the template's fixed content */
-    fk__slot *slots;          /* one per element (used for variable ones) */
+    size_t statics;  /* the form holding the template's fixed content */
+    fk__slot *slots; /* one per element (used for variable ones) */
 } fk__form;
 
 #define FK__MAX_FORMS 8
@@ -40,8 +42,7 @@ struct fk_doc_writer {
     fk__form forms[FK__MAX_FORMS];
     size_t nforms;
     const fk__fontset *fonts; /* the first template's; every template loads the same fonts */
-    cairo_surface_t *pdf;
-    cairo_t *cr;
+    fk__pdf *pdf;
     char *watermark;
     fk__shaped watermark_shape;
     size_t sheets;
@@ -52,27 +53,27 @@ struct fk_doc_writer {
     fk_status write_status;
 };
 
-static cairo_status_t fk__cairo_write(void *closure, const unsigned char *data, unsigned int len)
+static fk_status fk__doc_write(void *closure, const unsigned char *data, size_t len)
 {
     fk_doc_writer *w = closure;
     if (w->write_status != FK_OK)
-        return CAIRO_STATUS_WRITE_ERROR;
+        return w->write_status;
     if (w->fn != NULL) {
         w->write_status = w->fn(w->closure, data, len);
-    } else {
-        while (len > 0) {
-            ssize_t n = write(w->fd, data, len);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                w->write_status = FK_EIO;
-                break;
-            }
-            data += n;
-            len -= (unsigned)n;
-        }
+        return w->write_status;
     }
-    return w->write_status == FK_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+    while (len > 0) {
+        ssize_t n = write(w->fd, data, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0) {
+            w->write_status = FK_EIO;
+            break;
+        }
+        data += n;
+        len -= (size_t)n;
+    }
+    return w->write_status;
 }
 
 /* Replaces each {{key}} of tmpl by its value (absent keys print nothing). */
@@ -190,12 +191,10 @@ static double fk__aligned_x(const fk__elem *e, double text_width)
 /* Draws a laid-out text or paragraph element. */
 static void fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
 {
-    const fk__fontset *fonts = w->fonts;
     double top = e->y * FK_MM_TO_PT;
-    cairo_set_source_rgb(w->cr, 0, 0, 0);
     if (e->kind == FK_EL_TEXT) {
         double x = fk__aligned_x(e, slot->shaped.width * slot->size);
-        fk__shaped_draw(fonts, &slot->shaped, w->cr, x, top + FK__ASCENT * slot->size, slot->size);
+        fk__pdf_text(w->pdf, &slot->shaped, x, top + FK__ASCENT * slot->size, slot->size);
         return;
     }
     for (size_t i = 0; i < slot->nlines; i++) {
@@ -204,50 +203,38 @@ static void fk__draw_text(fk_doc_writer *w, const fk__elem *e, fk__slot *slot)
             continue;
         double x = fk__aligned_x(e, line->width * slot->size);
         double y = top + FK__ASCENT * slot->size + (double)i * e->leading * slot->size;
-        fk__shaped_draw(fonts, line, w->cr, x, y, slot->size);
+        fk__pdf_text(w->pdf, line, x, y, slot->size);
     }
 }
 
-static void fk__draw_shape(cairo_t *cr, const fk__elem *e)
+static void fk__draw_shape(fk__pdf *p, const fk__elem *e)
 {
-    cairo_set_line_width(cr, e->line_width * FK_MM_TO_PT);
+    double lw = e->line_width * FK_MM_TO_PT;
     if (e->kind == FK_EL_LINE) {
-        cairo_move_to(cr, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT);
-        cairo_line_to(cr, e->x2 * FK_MM_TO_PT, e->y2 * FK_MM_TO_PT);
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        cairo_stroke(cr);
+        fk__pdf_op(p, "q %f w 0 G %f %f m %f %f l S Q", lw, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+                   e->x2 * FK_MM_TO_PT, e->y2 * FK_MM_TO_PT);
         return;
     }
-    cairo_rectangle(cr, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT, e->w * FK_MM_TO_PT,
-                    e->h * FK_MM_TO_PT);
-    if (e->fill >= 0) {
-        cairo_set_source_rgb(cr, e->fill, e->fill, e->fill);
-        if (e->stroke)
-            cairo_fill_preserve(cr);
-        else
-            cairo_fill(cr);
-    }
-    if (e->stroke) {
-        cairo_set_source_rgb(cr, 0, 0, 0);
-        cairo_stroke(cr);
-    }
+    if (e->fill < 0 && !e->stroke)
+        return;
+    const char *paint = e->fill < 0 ? "S" : e->stroke ? "B" : "f";
+    fk__pdf_op(p, "q %f w 0 G %f g %f %f %f %f re %s Q", lw, e->fill < 0 ? 0.0 : e->fill,
+               e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT, e->w * FK_MM_TO_PT, e->h * FK_MM_TO_PT,
+               paint);
 }
 
-static fk_status fk__draw_image(cairo_t *cr, const fk__elem *e, fk_err *err)
+static fk_status fk__draw_image(fk__pdf *p, const fk__elem *e, fk_err *err)
 {
-    cairo_surface_t *img = cairo_image_surface_create_from_png(e->file);
-    if (cairo_surface_status(img) != CAIRO_STATUS_SUCCESS) {
-        cairo_surface_destroy(img);
+    size_t index;
+    fk_status s = fk__pdf_image_png(p, e->file, &index);
+    if (s == FK_EFORMAT)
         return fk_failf(err, FK_EFORMAT, _("%s: not a readable PNG image"), e->file);
-    }
-    int iw = cairo_image_surface_get_width(img), ih = cairo_image_surface_get_height(img);
-    cairo_save(cr);
-    cairo_translate(cr, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT);
-    cairo_scale(cr, e->w * FK_MM_TO_PT / iw, e->h * FK_MM_TO_PT / ih);
-    cairo_set_source_surface(cr, img, 0, 0);
-    cairo_paint(cr);
-    cairo_restore(cr);
-    cairo_surface_destroy(img);
+    if (s != FK_OK)
+        return fk_failf(err, s, "%s: %s", e->file, fk_strerror(s));
+    /* An image fills the unit square upwards: flipped so that its first row is at the top. */
+    double w = e->w * FK_MM_TO_PT, h = e->h * FK_MM_TO_PT;
+    fk__pdf_op(p, "q %f 0 0 %f %f %f cm /Im%z Do Q", w, -h, e->x * FK_MM_TO_PT,
+               e->y * FK_MM_TO_PT + h, index);
     return FK_OK;
 }
 
@@ -255,11 +242,8 @@ static fk_status fk__draw_image(cairo_t *cr, const fk__elem *e, fk_err *err)
 static fk_status fk__record_statics(fk_doc_writer *w, fk__form *l, fk_err *err)
 {
     const fk_template *t = l->t;
-    cairo_rectangle_t page = {0, 0, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT};
-    l->statics = cairo_recording_surface_create(CAIRO_CONTENT_COLOR_ALPHA, &page);
-    cairo_t *cr = cairo_create(l->statics);
-    cairo_t *page_cr = w->cr;
-    w->cr = cr;
+    fk__pdf_content_begin(w->pdf);
+    fk__pdf_op(w->pdf, "0 g");
     fk_status s = FK_OK;
     for (size_t i = 0; s == FK_OK && i < t->nels; i++) {
         const fk__elem *e = &t->els[i];
@@ -281,27 +265,25 @@ static fk_status fk__record_statics(fk_doc_writer *w, fk__form *l, fk_err *err)
         }
         case FK_EL_LINE:
         case FK_EL_BOX:
-            fk__draw_shape(cr, e);
+            fk__draw_shape(w->pdf, e);
             break;
         case FK_EL_IMAGE:
-            s = fk__draw_image(cr, e, err);
+            s = fk__draw_image(w->pdf, e, err);
             break;
         default:
             break;
         }
     }
-    if (s == FK_OK && cairo_status(cr) != CAIRO_STATUS_SUCCESS)
-        s = fk_failf(err, FK_ENOMEM, _("cannot record the template's fixed content: %s"),
-                     cairo_status_to_string(cairo_status(cr)));
-    cairo_destroy(cr);
-    w->cr = page_cr;
-    return s;
+    if (s != FK_OK)
+        return s;
+    s = fk__pdf_form_end(w->pdf, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT, &l->statics);
+    if (s != FK_OK)
+        return fk_failf(err, s, _("cannot write the template's fixed content: %s"), fk_strerror(s));
+    return FK_OK;
 }
 
 static void fk__form_free(fk__form *l)
 {
-    if (l->statics != NULL)
-        cairo_surface_destroy(l->statics);
     for (size_t i = 0; l->slots != NULL && i < l->t->nels; i++) {
         fk__slot *slot = &l->slots[i];
         if (slot->text.data != NULL)
@@ -320,12 +302,9 @@ static void fk__form_free(fk__form *l)
 
 static void fk__writer_free(fk_doc_writer *w)
 {
-    if (w->cr != NULL)
-        cairo_destroy(w->cr);
     for (size_t i = 0; i < w->nforms; i++)
         fk__form_free(&w->forms[i]);
-    if (w->pdf != NULL)
-        cairo_surface_destroy(w->pdf);
+    fk__pdf_free(w->pdf);
     fk__shaped_free(&w->watermark_shape);
     fk_free(w->watermark);
     if (w->fd >= 0)
@@ -377,14 +356,10 @@ static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
     w->fn = fn;
     w->closure = closure;
     fk__shaped_init(&w->watermark_shape);
-    w->pdf = cairo_pdf_surface_create_for_stream(fk__cairo_write, w, t->page_w * FK_MM_TO_PT,
-                                                 t->page_h * FK_MM_TO_PT);
-    cairo_pdf_surface_restrict_to_version(w->pdf, CAIRO_PDF_VERSION_1_5);
-    cairo_pdf_surface_set_metadata(w->pdf, CAIRO_PDF_METADATA_CREATOR, "fukan");
-    w->cr = cairo_create(w->pdf);
-    if (cairo_status(w->cr) != CAIRO_STATUS_SUCCESS) {
+    w->pdf = fk__pdf_new(t->fonts, fk__doc_write, w);
+    if (w->pdf == NULL) {
         fk__writer_free(w);
-        fk_failf(err, FK_ENOMEM, _("cannot create a PDF surface"));
+        fk_failf(err, FK_ENOMEM, _("out of memory"));
         return NULL;
     }
     if (fk_doc_writer_add_template(w, t, NULL, err) != FK_OK) {
@@ -481,16 +456,15 @@ static fk_status fk__check_sheet_as(fk_doc_writer *w, size_t index, const fk_fie
 
 static void fk__draw_watermark(fk_doc_writer *w, const fk_template *t)
 {
-    cairo_t *cr = w->cr;
     double pw = t->page_w * FK_MM_TO_PT, ph = t->page_h * FK_MM_TO_PT;
     double size = 0.6 * pw / (w->watermark_shape.width > 0 ? w->watermark_shape.width : 1);
-    cairo_save(cr);
-    cairo_translate(cr, pw / 2, ph / 2);
-    cairo_rotate(cr, -0.6);
-    cairo_set_source_rgba(cr, 0.85, 0.1, 0.1, 0.25);
-    fk__shaped_draw(w->fonts, &w->watermark_shape, cr, -w->watermark_shape.width * size / 2,
-                    size * 0.35, size);
-    cairo_restore(cr);
+    /* Turned 0.6 rad upwards, in light translucent red (GS0: a quarter opaque). */
+    const double c = cos(-0.6), sn = sin(-0.6);
+    fk__pdf_op(w->pdf, "q /GS0 gs 0.85 0.1 0.1 rg %f %f %f %f %f %f cm", c, sn, -sn, c, pw / 2,
+               ph / 2);
+    fk__pdf_text(w->pdf, &w->watermark_shape, -w->watermark_shape.width * size / 2, size * 0.35,
+                 size);
+    fk__pdf_op(w->pdf, "Q");
 }
 
 fk_status fk_doc_writer_check_sheet(fk_doc_writer *w, const fk_fields *fields, fk_err *err)
@@ -506,11 +480,10 @@ fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fi
         return s;
     fk__form *l = &w->forms[index];
     const fk_template *t = l->t;
-    cairo_t *cr = w->cr;
-    cairo_pdf_surface_set_size(w->pdf, t->page_w * FK_MM_TO_PT, t->page_h * FK_MM_TO_PT);
-    cairo_set_source_surface(cr, l->statics, 0, 0);
-    cairo_paint(cr);
-    cairo_set_source_rgb(cr, 0, 0, 0);
+    double pw = t->page_w * FK_MM_TO_PT, ph = t->page_h * FK_MM_TO_PT;
+    fk__pdf *p = w->pdf;
+    fk__pdf_content_begin(p);
+    fk__pdf_op(p, "1 0 0 -1 0 %f cm /Fm%z Do 0 g", ph, l->statics);
     for (size_t i = 0; i < t->nels; i++) {
         const fk__elem *e = &t->els[i];
         if (e->is_static)
@@ -520,14 +493,17 @@ fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fi
         case FK_EL_PARAGRAPH:
             fk__draw_text(w, e, &l->slots[i]);
             break;
-        case FK_EL_DATAMATRIX:
-            fk__datamatrix_draw(cr, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
-                                e->module * FK_MM_TO_PT);
+        case FK_EL_DATAMATRIX: {
+            double m = e->module * FK_MM_TO_PT;
+            fk__pdf_mask(p, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT, m, m);
             break;
+        }
         case FK_EL_BARCODE:
-            if (l->slots[i].code != NULL)
-                fk__barcode_draw(cr, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
-                                 e->pt);
+            if (l->slots[i].code != NULL) {
+                const fk_custbar_geometry g = fk_custbar_get_geometry(e->pt);
+                fk__pdf_mask(p, l->slots[i].code, e->x * FK_MM_TO_PT, e->y * FK_MM_TO_PT,
+                             g.width_mm * FK_MM_TO_PT, g.timing_mm * FK_MM_TO_PT);
+            }
             break;
         default:
             break;
@@ -535,8 +511,7 @@ fk_status fk_doc_writer_add_sheet_as(fk_doc_writer *w, size_t index, const fk_fi
     }
     if (w->watermark != NULL)
         fk__draw_watermark(w, t);
-    cairo_show_page(cr);
-    if (cairo_status(cr) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
+    if (fk__pdf_page_end(p, pw, ph) != FK_OK || w->write_status != FK_OK)
         return fk_failf(err, FK_EIO, _("sheet %zu: PDF output failed"), w->sheets + 1);
     w->sheets++;
     return FK_OK;
@@ -556,11 +531,8 @@ fk_status fk_doc_writer_close(fk_doc_writer *w, fk_err *err)
 {
     if (w == NULL)
         return FK_OK;
-    cairo_destroy(w->cr);
-    w->cr = NULL;
-    cairo_surface_finish(w->pdf);
     fk_status s = FK_OK;
-    if (cairo_surface_status(w->pdf) != CAIRO_STATUS_SUCCESS || w->write_status != FK_OK)
+    if (fk__pdf_finish(w->pdf) != FK_OK || w->write_status != FK_OK)
         s = fk_failf(err, FK_EIO, _("the PDF could not be written"));
     if (w->fd >= 0) {
         if (fsync(w->fd) != 0 && s == FK_OK)
