@@ -48,7 +48,8 @@ static void test_library_message_in_japanese(void **state)
 
     choose("ja", "ja");
     load_message(ja, sizeof ja);
-    if (strncmp(ja, prefix, strlen(prefix)) != 0 || strstr(ja, "マッピングを指定してください") == NULL)
+    if (strncmp(ja, prefix, strlen(prefix)) != 0 ||
+        strstr(ja, "マッピングを指定してください") == NULL)
         fail_msg("not Japanese (is build/po/ja/LC_MESSAGES/fukan.mo built?): '%s'", ja);
     assert_string_equal(fk_strerror(FK_EPERM), "権限なし");
     assert_string_equal(fk_strerror(FK_ETAMPER), "完全性検査の失敗");
