@@ -113,11 +113,11 @@ static bool fk__number(fk__loader *ld, struct fy_node *n, const char *key, doubl
     fk__pos(n, &line, &col);
     double v = 0;
     if (s == NULL || !fk__parse_decimal(s, &v)) {
-        fk__find(ld, line, col, "'%s' must be a number", key);
+        fk__find(ld, line, col, _("'%s' must be a number"), key);
         return false;
     }
     if (v < lo || v > hi) {
-        fk__find(ld, line, col, "'%s' must be between %g and %g", key, lo, hi);
+        fk__find(ld, line, col, _("'%s' must be between %g and %g"), key, lo, hi);
         return false;
     }
     *out = v;
@@ -130,11 +130,11 @@ static bool fk__string(fk__loader *ld, struct fy_node *n, const char *key, char 
     int line, col;
     fk__pos(n, &line, &col);
     if (s == NULL) {
-        fk__find(ld, line, col, "'%s' must be a string", key);
+        fk__find(ld, line, col, _("'%s' must be a string"), key);
         return false;
     }
     if (!fk_utf8_is_valid(s, strlen(s))) {
-        fk__find(ld, line, col, "'%s' is not valid UTF-8", key);
+        fk__find(ld, line, col, _("'%s' is not valid UTF-8"), key);
         return false;
     }
     char *copy = fk_strdup(s);
@@ -160,25 +160,25 @@ static void fk__check_refs(fk__loader *ld, const char *text, int line, int col, 
     const char *placeholder = fk_utf8_find_placeholder(text);
     if (placeholder != NULL)
         fk__find(ld, line, col,
-                 "placeholder '%s' in the text: give the real value (the insurer's details come"
-                 " from the order, e.g. {{insurer_phone}})",
+                 _("placeholder '%s' in the text: give the real value (the insurer's details come"
+                   " from the order, e.g. {{insurer_phone}})"),
                  placeholder);
     for (const char *p = strstr(text, "{{"); p != NULL; p = strstr(p, "{{")) {
         const char *e = strstr(p + 2, "}}");
         if (e == NULL) {
-            fk__find(ld, line, col, "'{{' without '}}'");
+            fk__find(ld, line, col, _("'{{' without '}}'"));
             return;
         }
         char key[64];
         size_t n = (size_t)(e - p - 2);
         if (n == 0 || n >= sizeof key) {
-            fk__find(ld, line, col, "field name of bad length");
+            fk__find(ld, line, col, _("field name of bad length"));
             return;
         }
         memcpy(key, p + 2, n);
         key[n] = '\0';
         if (!fk_fields_is_known_key(key))
-            fk__find(ld, line, col, "unknown field '{{%s}}'", key);
+            fk__find(ld, line, col, _("unknown field '{{%s}}'"), key);
         else if (*label == NULL && (*label = fk_strdup(key)) == NULL)
             ld->status = FK_ENOMEM;
         *has_fields = true;
@@ -190,7 +190,7 @@ static fk__elem *fk__new_elem(fk__loader *ld, fk__el_kind kind, int line, int co
 {
     fk_template *t = ld->t;
     if (t->nels == FK__MAX_ELEMENTS) {
-        fk__find(ld, line, col, "more than %d elements", FK__MAX_ELEMENTS);
+        fk__find(ld, line, col, _("more than %d elements"), FK__MAX_ELEMENTS);
         return NULL;
     }
     if (t->nels == t->cap) {
@@ -284,7 +284,7 @@ static void fk__read_align(fk__loader *ld, struct fy_node *v, fk__align *out)
     else if (s != NULL && strcmp(s, "right") == 0)
         *out = FK_ALIGN_RIGHT;
     else
-        fk__find(ld, line, col, "'align' must be left, center or right");
+        fk__find(ld, line, col, _("'align' must be left, center or right"));
 }
 
 static void fk__read_key(fk__loader *ld, fk__elem *e, const char *key, struct fy_node *v,
@@ -327,23 +327,23 @@ static void fk__read_key(fk__loader *ld, fk__elem *e, const char *key, struct fy
         (void)fk__string(ld, v, key, &e->label);
     else if (strcmp(key, "field") == 0) {
         if (fk__string(ld, v, key, &e->field) && !fk_fields_is_known_key(e->field))
-            fk__find(ld, line, col, "unknown field '%s'", e->field);
+            fk__find(ld, line, col, _("unknown field '%s'"), e->field);
     } else if (strcmp(key, "stroke") == 0) {
         const char *s = fk__scalar(v);
         if (s != NULL && (strcmp(s, "true") == 0 || strcmp(s, "false") == 0))
             e->stroke = strcmp(s, "true") == 0;
         else
-            fk__find(ld, line, col, "'stroke' must be true or false");
+            fk__find(ld, line, col, _("'stroke' must be true or false"));
     } else if (strcmp(key, "font") == 0) {
         const char *s = fk__scalar(v);
         if (s == NULL || !fk__font_parse(s, &e->font))
-            fk__find(ld, line, col, "'font' must be gothic, gothic-bold or mincho");
+            fk__find(ld, line, col, _("'font' must be gothic, gothic-bold or mincho"));
     } else if (strcmp(key, "break") == 0) {
         const char *s = fk__scalar(v);
         if (s != NULL && (strcmp(s, "address") == 0 || strcmp(s, "text") == 0))
             e->is_address = strcmp(s, "address") == 0;
         else
-            fk__find(ld, line, col, "'break' must be text or address");
+            fk__find(ld, line, col, _("'break' must be text or address"));
     } else if (strcmp(key, "align") == 0) {
         if (e->kind == FK_EL_TABLE)
             tab->align = v;
@@ -356,9 +356,9 @@ static void fk__read_key(fk__loader *ld, fk__elem *e, const char *key, struct fy
         char path[4096];
         if (name[0] == '/' ? snprintf(path, sizeof path, "%s", name) >= (int)sizeof path
                            : !fk_fs_join(path, sizeof path, ld->dir, name))
-            fk__find(ld, line, col, "image path too long");
+            fk__find(ld, line, col, _("image path too long"));
         else if (!fk_fs_exists(path))
-            fk__find(ld, line, col, "image file '%s' not found", name);
+            fk__find(ld, line, col, _("image file '%s' not found"), name);
         else if ((e->file = fk_strdup(path)) == NULL)
             ld->status = FK_ENOMEM;
         fk_free(name);
@@ -377,7 +377,7 @@ static void fk__check_on_page(fk__loader *ld, const fk__elem *e, double x1, doub
     const fk_template *t = ld->t;
     if (x1 < -1e-9 || y1 < -1e-9 || x2 > t->page_w + 1e-9 || y2 > t->page_h + 1e-9 ||
         x1 >= t->page_w || y1 >= t->page_h)
-        fk__find(ld, e->line, e->col, "element lies outside the %gx%g mm page", t->page_w,
+        fk__find(ld, e->line, e->col, _("element lies outside the %gx%g mm page"), t->page_w,
                  t->page_h);
 }
 
@@ -388,7 +388,7 @@ static void fk__expand_table(fk__loader *ld, size_t idx, const fk__table *tab)
     ld->t->nels--; /* the table itself is replaced by its parts */
     int line = proto.line, col = proto.col;
     if (tab->columns == NULL || fy_node_get_type(tab->columns) != FYNT_SEQUENCE) {
-        fk__find(ld, line, col, "table needs 'columns', a list of widths in mm");
+        fk__find(ld, line, col, _("table needs 'columns', a list of widths in mm"));
         return;
     }
     double widths[32];
@@ -397,7 +397,7 @@ static void fk__expand_table(fk__loader *ld, size_t idx, const fk__table *tab)
     void *it = NULL;
     for (struct fy_node *c; (c = fy_node_sequence_iterate(tab->columns, &it)) != NULL;) {
         if (ncols == 32) {
-            fk__find(ld, line, col, "more than 32 columns");
+            fk__find(ld, line, col, _("more than 32 columns"));
             return;
         }
         aligns[ncols] = FK_ALIGN_LEFT;
@@ -441,13 +441,13 @@ static void fk__expand_table(fk__loader *ld, size_t idx, const fk__table *tab)
         it = NULL;
         for (struct fy_node *r; (r = fy_node_sequence_iterate(tab->rows, &it)) != NULL;) {
             if (nr == 128) {
-                fk__find(ld, line, col, "more than 127 rows");
+                fk__find(ld, line, col, _("more than 127 rows"));
                 return;
             }
             rows[nr++] = r;
         }
     } else if (tab->rows != NULL) {
-        fk__find(ld, line, col, "'rows' must be a list of rows");
+        fk__find(ld, line, col, _("'rows' must be a list of rows"));
         return;
     }
     for (int ri = 0; ri < nr; ri++) {
@@ -457,7 +457,7 @@ static void fk__expand_table(fk__loader *ld, size_t idx, const fk__table *tab)
             int rl, rc;
             fk__pos(row, &rl, &rc);
             if (fy_node_get_type(row) != FYNT_SEQUENCE) {
-                fk__find(ld, rl, rc, "a table row must be a list of cells");
+                fk__find(ld, rl, rc, _("a table row must be a list of cells"));
                 return;
             }
             double cx = proto.x;
@@ -466,7 +466,7 @@ static void fk__expand_table(fk__loader *ld, size_t idx, const fk__table *tab)
             const char *first = NULL;
             for (struct fy_node *cell; (cell = fy_node_sequence_iterate(row, &cit)) != NULL; ci++) {
                 if (ci >= ncols) {
-                    fk__find(ld, rl, rc, "row has more cells than the table has columns");
+                    fk__find(ld, rl, rc, _("row has more cells than the table has columns"));
                     return;
                 }
                 int cl, cc;
@@ -532,7 +532,7 @@ static void fk__read_element(fk__loader *ld, struct fy_node *n)
     int line, col;
     fk__pos(n, &line, &col);
     if (fy_node_get_type(n) != FYNT_MAPPING) {
-        fk__find(ld, line, col, "an element must be a mapping");
+        fk__find(ld, line, col, _("an element must be a mapping"));
         return;
     }
     const char *type = fk__scalar(fy_node_mapping_lookup_by_string(n, "type", FY_NT));
@@ -542,8 +542,8 @@ static void fk__read_element(fk__loader *ld, struct fy_node *n)
             kind = (int)fk__kinds[i].kind;
     if (kind < 0) {
         fk__find(ld, line, col,
-                 "element needs 'type': text, paragraph, line, box, image, table, datamatrix or "
-                 "barcode");
+                 _("element needs 'type': text, paragraph, line, box, image, table, datamatrix or "
+                   "barcode"));
         return;
     }
     fk__elem *e = fk__new_elem(ld, (fk__el_kind)kind, line, col);
@@ -561,11 +561,11 @@ static void fk__read_element(fk__loader *ld, struct fy_node *n)
         while (key != NULL && k < nk && strcmp(fk__keys[k].key, key) != 0)
             k++;
         if (key == NULL || k == nk) {
-            fk__find(ld, kl, kc, "unknown key '%s'", key != NULL ? key : "?");
+            fk__find(ld, kl, kc, _("unknown key '%s'"), key != NULL ? key : "?");
             continue;
         }
         if (!(fk__keys[k].kinds & (1u << kind))) {
-            fk__find(ld, kl, kc, "key '%s' does not apply to a %s element", key, type);
+            fk__find(ld, kl, kc, _("key '%s' does not apply to a %s element"), key, type);
             continue;
         }
         fk__read_key(ld, e, key, fy_node_pair_value(p), &tab);
@@ -583,7 +583,7 @@ static void fk__read_element(fk__loader *ld, struct fy_node *n)
     case FK_EL_TEXT:
     case FK_EL_PARAGRAPH: {
         if (e->text == NULL) {
-            fk__find(ld, line, col, "%s element needs 'text'", type);
+            fk__find(ld, line, col, _("%s element needs 'text'"), type);
             return;
         }
         bool has;
@@ -591,7 +591,7 @@ static void fk__read_element(fk__loader *ld, struct fy_node *n)
         e->is_static = !has;
         if (e->w <= 0) {
             if (e->kind == FK_EL_PARAGRAPH || e->align != FK_ALIGN_LEFT) {
-                fk__find(ld, line, col, "%s element needs 'width'", type);
+                fk__find(ld, line, col, _("%s element needs 'width'"), type);
                 return;
             }
             e->w = ld->t->page_w - e->x;
@@ -607,11 +607,11 @@ static void fk__read_element(fk__loader *ld, struct fy_node *n)
     case FK_EL_BOX:
     case FK_EL_IMAGE:
         if (e->w <= 0 || e->h <= 0) {
-            fk__find(ld, line, col, "%s element needs 'width' and 'height'", type);
+            fk__find(ld, line, col, _("%s element needs 'width' and 'height'"), type);
             return;
         }
         if (e->kind == FK_EL_IMAGE && e->file == NULL) {
-            fk__find(ld, line, col, "image element needs 'file'");
+            fk__find(ld, line, col, _("image element needs 'file'"));
             return;
         }
         fk__check_on_page(ld, e, e->x, e->y, e->x + e->w, e->y + e->h);
@@ -642,7 +642,7 @@ static void fk__read_elements(fk__loader *ld, struct fy_node *list)
     int line, col;
     fk__pos(list, &line, &col);
     if (fy_node_get_type(list) != FYNT_SEQUENCE) {
-        fk__find(ld, line, col, "'elements' must be a list");
+        fk__find(ld, line, col, _("'elements' must be a list"));
         return;
     }
     void *it = NULL;
@@ -657,7 +657,7 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
     int line, col;
     fk__pos(root, &line, &col);
     if (root == NULL || fy_node_get_type(root) != FYNT_MAPPING) {
-        fk__find(ld, line, col, "a template must be a mapping");
+        fk__find(ld, line, col, _("a template must be a mapping"));
         return;
     }
     struct fy_node *elements = NULL, *include = NULL;
@@ -668,23 +668,23 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
         int kl, kc;
         fk__pos(fy_node_pair_key(p), &kl, &kc);
         if (key == NULL) {
-            fk__find(ld, kl, kc, "keys must be strings");
+            fk__find(ld, kl, kc, _("keys must be strings"));
         } else if (strcmp(key, "name") == 0 || strcmp(key, "description") == 0) {
             if (fk__scalar(v) == NULL)
-                fk__find(ld, kl, kc, "'%s' must be a string", key);
+                fk__find(ld, kl, kc, _("'%s' must be a string"), key);
         } else if (strcmp(key, "page") == 0 && depth == 0) {
             struct fy_node *w = fy_node_mapping_lookup_by_string(v, "width", FY_NT);
             struct fy_node *h = fy_node_mapping_lookup_by_string(v, "height", FY_NT);
             if (fy_node_get_type(v) != FYNT_MAPPING || w == NULL || h == NULL ||
                 fy_node_mapping_item_count(v) != 2)
-                fk__find(ld, kl, kc, "'page' must be {width: MM, height: MM}");
+                fk__find(ld, kl, kc, _("'page' must be {width: MM, height: MM}"));
             else if (fk__number(ld, w, "width", 50, 1000, &ld->t->page_w))
                 (void)fk__number(ld, h, "height", 50, 1000, &ld->t->page_h);
         } else if (strcmp(key, "window") == 0) {
             struct fy_node *x = fy_node_mapping_lookup_by_string(v, "x", FY_NT);
             struct fy_node *y = fy_node_mapping_lookup_by_string(v, "y", FY_NT);
             if (fy_node_get_type(v) != FYNT_MAPPING || x == NULL || y == NULL)
-                fk__find(ld, kl, kc, "'window' must be {x: MM, y: MM, ...}");
+                fk__find(ld, kl, kc, _("'window' must be {x: MM, y: MM, ...}"));
             else if (fk__number(ld, x, "x", 0, 1000, &ld->ox) &&
                      fk__number(ld, y, "y", 0, 1000, &ld->oy) && depth > 0 && ld->window) {
                 ld->ox = ld->window[0];
@@ -695,7 +695,7 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
         } else if (strcmp(key, "elements") == 0) {
             elements = v;
         } else {
-            fk__find(ld, kl, kc, "unknown key '%s'", key);
+            fk__find(ld, kl, kc, _("unknown key '%s'"), key);
         }
     }
     if (depth == 0 && fy_node_mapping_lookup_by_string(root, "window", FY_NT) != NULL) {
@@ -704,7 +704,7 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
         ld->t->page_h = 297;
     }
     if (depth == 0 && (ld->t->page_w <= 0 || ld->t->page_h <= 0)) {
-        fk__find(ld, line, col, "template needs 'page'");
+        fk__find(ld, line, col, _("template needs 'page'"));
         return;
     }
     if (elements != NULL)
@@ -715,9 +715,9 @@ static void fk__read_root(fk__loader *ld, struct fy_node *root, int depth)
         int il, ic;
         fk__pos(include, &il, &ic);
         if (name == NULL || !fk_fs_join(path, sizeof path, ld->dir, name))
-            fk__find(ld, il, ic, "'include' must name a file next to the template");
+            fk__find(ld, il, ic, _("'include' must name a file next to the template"));
         else if (!fk_fs_exists(path))
-            fk__find(ld, il, ic, "included file '%s' not found", name);
+            fk__find(ld, il, ic, _("included file '%s' not found"), name);
         else
             fk__read_file(ld, path, depth + 1);
     }
@@ -752,10 +752,10 @@ static void fk__read_file(fk__loader *ld, const char *path, int depth)
         sub.status = s;
         sub.stop = true;
     } else if (doc == NULL) {
-        fk__find(&sub, 1, 1, "empty or not a YAML document");
+        fk__find(&sub, 1, 1, _("empty or not a YAML document"));
     } else {
         if (depth > FK__MAX_INCLUDE)
-            fk__find(&sub, 1, 1, "an included file cannot include another");
+            fk__find(&sub, 1, 1, _("an included file cannot include another"));
         else
             fk__read_root(&sub, fy_document_root(doc), depth);
         fy_document_destroy(doc);

@@ -370,7 +370,7 @@ typedef struct {
 static fk_status fk__tamper(fk__verify *v, bool authenticated, long seq, const char *what)
 {
     return fk_failf(v->err, FK_ETAMPER, _("%s: %saudit entry %ld: %s"), v->job->dir,
-                    authenticated ? "" : "unauthenticated ", seq, what);
+                    authenticated ? "" : _("unauthenticated "), seq, what);
 }
 
 /* Checks the sequence, link and hash of one entry of either record; the hash into out. */
@@ -379,17 +379,17 @@ static fk_status fk__verify_chain(fk__verify *v, sqlite3_stmt *st, bool authenti
 {
     if (e->seq != v->expected_seq)
         return fk__tamper(v, authenticated, v->expected_seq,
-                          e->seq > v->expected_seq ? "missing (deleted?)" : "out of order");
+                          e->seq > v->expected_seq ? _("missing (deleted?)") : _("out of order"));
     if (sqlite3_column_bytes(st, 9) != FK_HASH_BYTES ||
         !fk_equal(sqlite3_column_blob(st, 9), v->prev, FK_HASH_BYTES))
-        return fk__tamper(v, authenticated, e->seq, "does not link to the previous entry");
+        return fk__tamper(v, authenticated, e->seq, _("does not link to the previous entry"));
     const char *fields[FK__FIELDS - 1] = {e->ts_utc,  e->ts_local, e->user,    e->host,
                                           e->command, e->object,   e->outcome, e->details};
     if (fk__entry_hash(v->job, authenticated, e->seq, fields, v->prev, out) != FK_OK)
         return fk_failf(v->err, FK_ENOMEM, _("out of memory"));
     if (sqlite3_column_bytes(st, 10) != FK_HASH_BYTES ||
         !fk_equal(sqlite3_column_blob(st, 10), out, FK_HASH_BYTES))
-        return fk__tamper(v, authenticated, e->seq, "content does not match its hash (altered)");
+        return fk__tamper(v, authenticated, e->seq, _("content does not match its hash (altered)"));
     memcpy(v->prev, out, FK_HASH_BYTES);
     v->expected_seq++;
     return FK_OK;
@@ -418,9 +418,9 @@ static fk_status fk__verify_witness(fk__verify *v, const fk_audit_entry *e)
     long from, to;
     unsigned char head[FK_HASH_BYTES];
     if (!fk__audit_parse_witness(e->details, &from, &to, head))
-        return fk__tamper(v, true, e->seq, "a malformed witness of the unauthenticated record");
+        return fk__tamper(v, true, e->seq, _("a malformed witness of the unauthenticated record"));
     if (from != v->witnessed + 1)
-        return fk__tamper(v, true, e->seq, "witness does not follow the previous one");
+        return fk__tamper(v, true, e->seq, _("witness does not follow the previous one"));
     if (to > v->unauth_count)
         return fk_failf(v->err, FK_ETAMPER,
                         _("%s: unauthenticated audit entries %ld-%ld witnessed by audit entry %ld"
@@ -446,9 +446,9 @@ static fk_status fk__verify_signed(fk__verify *v, sqlite3_stmt *st)
     /* Every entry of the signed log is signed: one without is a forgery, however well
      * chained (the chain itself needs no key). */
     if (!e.is_signed)
-        return fk__tamper(v, true, e.seq, "not signed (forged by someone without the job key)");
+        return fk__tamper(v, true, e.seq, _("not signed (forged by someone without the job key)"));
     if (!fk_sign_verify(v->pk, sqlite3_column_blob(st, 11), hash, FK_HASH_BYTES))
-        return fk__tamper(v, true, e.seq, "signature does not verify (forged or re-chained)");
+        return fk__tamper(v, true, e.seq, _("signature does not verify (forged or re-chained)"));
     if (strcmp(e.object, fk__witness_object) == 0) {
         s = fk__verify_witness(v, &e);
         if (s != FK_OK)
@@ -456,7 +456,7 @@ static fk_status fk__verify_signed(fk__verify *v, sqlite3_stmt *st)
     }
     if (v->cp.has_checkpoint && e.seq == v->cp.seq) {
         if (!fk_equal(hash, v->cp.hash, FK_HASH_BYTES))
-            return fk__tamper(v, true, e.seq, "differs from the checkpoint (history rewritten)");
+            return fk__tamper(v, true, e.seq, _("differs from the checkpoint (history rewritten)"));
         v->cp.seen = true;
     }
     v->report->entries++;

@@ -108,7 +108,7 @@ static fk_status fk__scalar(const fk__ctx *c, struct fy_node *node, const char *
                             const char **out)
 {
     if (node == NULL || !fy_node_is_scalar(node))
-        return fk__fail_at(c, node, "%s must be a single value", key);
+        return fk__fail_at(c, node, _("%s must be a single value"), key);
     *out = fy_node_get_scalar0(node);
     return *out ? FK_OK : fk_failf(c->err, FK_ENOMEM, _("%s: out of memory"), c->path);
 }
@@ -141,7 +141,7 @@ static fk_status fk__double(const fk__ctx *c, struct fy_node *node, const char *
     char *end;
     double v = strtod(s, &end);
     if (*s == '\0' || *end != '\0' || !(v >= 0 && v <= 1000)) /* NaN fails both */
-        return fk__fail_at(c, node, "%s must be a length in mm", key);
+        return fk__fail_at(c, node, _("%s must be a length in mm"), key);
     *out = v;
     return FK_OK;
 }
@@ -165,10 +165,10 @@ static fk_status fk__text(const fk__ctx *c, struct fy_node *node, const char *ke
         return st;
     const char *p = fk_utf8_find_placeholder(*out);
     if (p != NULL)
-        return fk__fail_at(c, node, "%s holds the placeholder %s: give the real value", key, p);
+        return fk__fail_at(c, node, _("%s holds the placeholder %s: give the real value"), key, p);
     size_t n = strlen(*out);
     if (n == 0 || n > 200)
-        return fk__fail_at(c, node, "%s must be 1-200 bytes of text", key);
+        return fk__fail_at(c, node, _("%s must be 1-200 bytes of text"), key);
     return FK_OK;
 }
 
@@ -219,22 +219,22 @@ static bool fk__is_phone(const char *s)
 static fk_status fk__insurer(const fk__ctx *c, fk_order *o, struct fy_node *k, struct fy_node *map)
 {
     if (!fy_node_is_mapping(map))
-        return fk__fail_at(c, k, "%s must be a mapping of settings", "insurer");
+        return fk__fail_at(c, k, _("%s must be a mapping of settings"), "insurer");
     fk_status st = fk__only_keys(c, map, "insurer", fk__insurer_keys, FK__INSURER_KEYS);
     for (size_t i = 0; st == FK_OK && i < FK__INSURER_KEYS; i++) {
         struct fy_node *v = fy_node_mapping_lookup_by_string(map, fk__insurer_keys[i], FY_NT);
         char what[48];
         snprintf(what, sizeof what, "insurer.%s", fk__insurer_keys[i]);
         if (v == NULL)
-            return fk__fail_at(c, k, "insurer: missing %s", fk__insurer_keys[i]);
+            return fk__fail_at(c, k, _("insurer: missing %s"), fk__insurer_keys[i]);
         st = fk__text(c, v, what, &o->insurer[i]);
         const char *t = st == FK_OK ? o->insurer[i] : NULL;
         if (t != NULL && i == 0 && !fk_order_is_insurer_number(t))
-            st = fk__fail_at(c, v, "%s must be 6 or 8 digits ending in a valid 検証番号", what);
+            st = fk__fail_at(c, v, _("%s must be 6 or 8 digits ending in a valid 検証番号"), what);
         if (t != NULL && i == 3 && !fk__is_postal(t))
-            st = fk__fail_at(c, v, "%s must be written NNN-NNNN", what);
+            st = fk__fail_at(c, v, _("%s must be written NNN-NNNN"), what);
         if (t != NULL && i == 5 && !fk__is_phone(t))
-            st = fk__fail_at(c, v, "%s must be a telephone number such as 03-3209-1111", what);
+            st = fk__fail_at(c, v, _("%s must be a telephone number such as 03-3209-1111"), what);
     }
     return st;
 }
@@ -246,45 +246,45 @@ static fk_status fk__voucher(const fk__ctx *c, fk_order *o, struct fy_node *k, s
         "copay_amount",         "copay_rate",        "insurer_limit", "contract_agent",
         "payment_agent_number", "payment_agent_name"};
     if (!fy_node_is_mapping(v))
-        return fk__fail_at(c, k, "%s needs valid_from and valid_until", "voucher");
+        return fk__fail_at(c, k, _("%s needs valid_from and valid_until"), "voucher");
     fk_status st = fk__only_keys(c, v, "voucher", keys, sizeof keys / sizeof keys[0]);
     struct fy_node *n[sizeof keys / sizeof keys[0]];
     for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
         n[i] = fy_node_mapping_lookup_by_string(v, keys[i], FY_NT);
     if (st == FK_OK && (n[1] == NULL || n[2] == NULL))
-        return fk__fail_at(c, k, "%s needs valid_from and valid_until", "voucher");
+        return fk__fail_at(c, k, _("%s needs valid_from and valid_until"), "voucher");
     if (st == FK_OK)
         st = fk__date(c, n[1], "valid_from", &o->valid_from);
     if (st == FK_OK)
         st = fk__date(c, n[2], "valid_until", &o->valid_until);
     if (st == FK_OK && fk_date_cmp(o->valid_from, o->valid_until) > 0)
-        st = fk__fail_at(c, n[2], "%s: valid_until is before valid_from", "voucher");
+        st = fk__fail_at(c, n[2], _("%s: valid_until is before valid_from"), "voucher");
     if (st == FK_OK && n[0] != NULL)
         st = fk__date(c, n[0], "issue_date", &o->issue_date);
     if (st == FK_OK && n[0] != NULL && fk_date_cmp(o->issue_date, o->valid_until) > 0)
-        st = fk__fail_at(c, n[0], "%s: issue_date is after valid_until", "voucher");
+        st = fk__fail_at(c, n[0], _("%s: issue_date is after valid_until"), "voucher");
     long x;
     if (st == FK_OK && n[3] != NULL && (st = fk__long(c, n[3], "min_days", 0, 3660, &x)) == FK_OK)
         o->min_days = (int)x;
     if (st == FK_OK && (n[4] == NULL) == (n[5] == NULL))
-        st = fk__fail_at(c, k, "%s needs exactly one of copay_amount (yen) and copay_rate (%%)",
+        st = fk__fail_at(c, k, _("%s needs exactly one of copay_amount (yen) and copay_rate (%%)"),
                          "voucher");
     if (st == FK_OK && n[4] != NULL)
         st = fk__long(c, n[4], "copay_amount", 0, 1000000, &o->copay_amount);
     if (st == FK_OK && n[5] != NULL && (st = fk__long(c, n[5], "copay_rate", 1, 100, &x)) == FK_OK)
         o->copay_rate = (int)x;
     if (st == FK_OK && n[6] == NULL)
-        st = fk__fail_at(c, k, "%s: missing insurer_limit (保険者負担上限額, yen)", "voucher");
+        st = fk__fail_at(c, k, _("%s: missing insurer_limit (保険者負担上限額, yen)"), "voucher");
     if (st == FK_OK)
         st = fk__long(c, n[6], "insurer_limit", 0, 10000000, &o->insurer_limit);
     char **texts[] = {&o->contract_agent, &o->payment_agent_number, &o->payment_agent_name};
     for (size_t i = 0; st == FK_OK && i < 3; i++) {
         if (n[7 + i] == NULL)
-            return fk__fail_at(c, k, "voucher: missing %s", keys[7 + i]);
+            return fk__fail_at(c, k, _("voucher: missing %s"), keys[7 + i]);
         st = fk__text(c, n[7 + i], keys[7 + i], texts[i]);
     }
     if (st == FK_OK && !fk__all_digits(o->payment_agent_number, 8))
-        st = fk__fail_at(c, n[8], "%s must be 8 digits", "payment_agent_number");
+        st = fk__fail_at(c, n[8], _("%s must be 8 digits"), "payment_agent_number");
     return st;
 }
 
@@ -293,23 +293,23 @@ static fk_status fk__date(const fk__ctx *c, struct fy_node *node, const char *ke
     const char *s;
     fk_status st = fk__scalar(c, node, key, &s);
     if (st == FK_OK && fk_date_parse(s, out, NULL) != FK_OK)
-        st = fk__fail_at(c, node, "%s must be a date (YYYY-MM-DD)", key);
+        st = fk__fail_at(c, node, _("%s must be a date (YYYY-MM-DD)"), key);
     return st;
 }
 
 static fk_status fk__expected(const fk__ctx *c, fk_order *o, struct fy_node *map)
 {
     if (!fy_node_is_mapping(map))
-        return fk__fail_at(c, map, "%s must map categories to counts", "expected");
+        return fk__fail_at(c, map, _("%s must map categories to counts"), "expected");
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p);
         fk_category cat;
         if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
-            return fk__fail_at(c, k, "%s: unknown category", "expected");
+            return fk__fail_at(c, k, _("%s: unknown category"), "expected");
         if (o->expected[cat] != -1) /* a label and its code are the same category */
-            return fk__fail_at(c, k, "%s: category given twice", "expected");
+            return fk__fail_at(c, k, _("%s: category given twice"), "expected");
         fk_status st = fk__long(c, fy_node_pair_value(p), "count", 0, 100000000, &o->expected[cat]);
         if (st != FK_OK)
             return st;
@@ -320,12 +320,12 @@ static fk_status fk__expected(const fk__ctx *c, fk_order *o, struct fy_node *map
 static fk_status fk__templates(const fk__ctx *c, fk_order *o, struct fy_node *map)
 {
     if (!fy_node_is_mapping(map))
-        return fk__fail_at(c, map, "%s must map document names to files", "templates");
+        return fk__fail_at(c, map, _("%s must map document names to files"), "templates");
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
         if (o->template_count == FK__MAX_TEMPLATES)
-            return fk__fail_at(c, fy_node_pair_key(p), "%s: too many entries", "templates");
+            return fk__fail_at(c, fy_node_pair_key(p), _("%s: too many entries"), "templates");
         int i = o->template_count++;
         fk_status st = fk__string(c, fy_node_pair_key(p), "document", &o->templates[i].document);
         if (st == FK_OK)
@@ -339,23 +339,23 @@ static fk_status fk__templates(const fk__ctx *c, fk_order *o, struct fy_node *ma
 static fk_status fk__enclosures(const fk__ctx *c, fk_order *o, struct fy_node *map)
 {
     if (!fy_node_is_mapping(map))
-        return fk__fail_at(c, map, "%s must map categories to lists of items", "enclosures");
+        return fk__fail_at(c, map, _("%s must map categories to lists of items"), "enclosures");
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(map, &it)) != NULL) {
         struct fy_node *k = fy_node_pair_key(p), *v = fy_node_pair_value(p);
         fk_category cat;
         if (!fy_node_is_scalar(k) || !fk_category_parse(fy_node_get_scalar0(k), &cat))
-            return fk__fail_at(c, k, "%s: unknown category", "enclosures");
+            return fk__fail_at(c, k, _("%s: unknown category"), "enclosures");
         if (o->stock_count[cat] != 0)
-            return fk__fail_at(c, k, "%s: category given twice", "enclosures");
+            return fk__fail_at(c, k, _("%s: category given twice"), "enclosures");
         if (!fy_node_is_sequence(v))
-            return fk__fail_at(c, k, "%s: expected a list of stock items", "enclosures");
+            return fk__fail_at(c, k, _("%s: expected a list of stock items"), "enclosures");
         void *it2 = NULL;
         struct fy_node *item;
         while ((item = fy_node_sequence_iterate(v, &it2)) != NULL) {
             if (o->stock_count[cat] == FK_ORDER_MAX_STOCK)
-                return fk__fail_at(c, item, "%s: too many stock items", "enclosures");
+                return fk__fail_at(c, item, _("%s: too many stock items"), "enclosures");
             fk_status st = fk__string(c, item, "stock item", &o->stock[cat][o->stock_count[cat]]);
             if (st != FK_OK)
                 return st;
@@ -378,7 +378,7 @@ static fk_status fk__only_keys(const fk__ctx *c, struct fy_node *map, const char
         while (name != NULL && i < n && strcmp(name, keys[i]) != 0)
             i++;
         if (name == NULL || i == n)
-            return fk__fail_at(c, k, "%s: unknown setting", what);
+            return fk__fail_at(c, k, _("%s: unknown setting"), what);
     }
     return FK_OK;
 }
@@ -387,14 +387,14 @@ static fk_status fk__window(const fk__ctx *c, fk_order *o, struct fy_node *map)
 {
     static const char *const keys[] = {"x", "y", "width", "height"};
     if (!fy_node_is_mapping(map))
-        return fk__fail_at(c, map, "%s must have x, y, width and height", "window");
+        return fk__fail_at(c, map, _("%s must have x, y, width and height"), "window");
     fk_status only = fk__only_keys(c, map, "window", keys, 4);
     if (only != FK_OK)
         return only;
     for (int i = 0; i < 4; i++) {
         struct fy_node *v = fy_node_mapping_lookup_by_string(map, keys[i], FY_NT);
         if (v == NULL)
-            return fk__fail_at(c, map, "window: missing %s", keys[i]);
+            return fk__fail_at(c, map, _("window: missing %s"), keys[i]);
         fk_status st = fk__double(c, v, keys[i], &o->window[i]);
         if (st != FK_OK)
             return st;
@@ -413,7 +413,7 @@ static fk_status fk__policy(const fk__ctx *c, fk_order *o, struct fy_node *v)
     else if (strcmp(s, "warn") == 0)
         o->postal_mismatch = FK_MISMATCH_WARN;
     else
-        return fk__fail_at(c, v, "%s must be reject or warn", "postal_mismatch");
+        return fk__fail_at(c, v, _("%s must be reject or warn"), "postal_mismatch");
     return FK_OK;
 }
 
@@ -452,13 +452,13 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
     if (strcmp(key, "ward") == 0) {
         st = fk__string(c, v, key, &o->ward);
         if (st == FK_OK && o->ward[0] == '\0') /* as good as missing */
-            st = fk__fail_at(c, v, "%s must not be empty", key);
+            st = fk__fail_at(c, v, _("%s must not be empty"), key);
         return st;
     }
     if (strcmp(key, "job_code") == 0) {
         st = fk__string(c, v, key, &o->job_code);
         if (st == FK_OK && !fk__is_job_code(o->job_code))
-            st = fk__fail_at(c, v, "%s must be 1-8 capital letters or digits", key);
+            st = fk__fail_at(c, v, _("%s must be 1-8 capital letters or digits"), key);
         return st;
     }
     if (strcmp(key, "printer") == 0)
@@ -479,7 +479,7 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         char *text = NULL;
         st = fk__string(c, v, key, &text);
         if (st == FK_OK && strcmp(text, "true") != 0 && strcmp(text, "false") != 0)
-            st = fk__fail_at(c, v, "%s must be true or false", key);
+            st = fk__fail_at(c, v, _("%s must be true or false"), key);
         if (st == FK_OK)
             o->syslog = strcmp(text, "true") == 0;
         fk_free(text);
@@ -489,7 +489,7 @@ static fk_status fk__key(const fk__ctx *c, fk_order *o, const char *key, struct 
         return fk__voucher(c, o, k, v);
     if (strcmp(key, "insurer") == 0)
         return fk__insurer(c, o, k, v);
-    return fk__fail_at(c, k, "unknown setting '%s'", key);
+    return fk__fail_at(c, k, _("unknown setting '%s'"), key);
 }
 
 static void fk__defaults(fk_order *o)
@@ -515,15 +515,15 @@ static void fk__defaults(fk_order *o)
 static fk_status fk__check_complete(const fk__ctx *c, fk_order *o, struct fy_node *root)
 {
     if (o->fiscal_year == 0)
-        return fk__fail_at(c, root, "missing fiscal_year");
+        return fk__fail_at(c, root, _("missing fiscal_year"));
     if (o->ward == NULL)
-        return fk__fail_at(c, root, "missing ward");
+        return fk__fail_at(c, root, _("missing ward"));
     if (o->job_code == NULL)
-        return fk__fail_at(c, root, "missing job_code");
+        return fk__fail_at(c, root, _("missing job_code"));
     if (o->valid_from.year == 0)
-        return fk__fail_at(c, root, "missing voucher (valid_from and valid_until)");
+        return fk__fail_at(c, root, _("missing voucher (valid_from and valid_until)"));
     if (o->insurer[0] == NULL)
-        return fk__fail_at(c, root, "missing insurer (the 保険者 printed on the documents)");
+        return fk__fail_at(c, root, _("missing insurer (the 保険者 printed on the documents)"));
     return FK_OK;
 }
 

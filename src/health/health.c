@@ -6,6 +6,7 @@
  */
 #include "health/health.h"
 #include "health/rules-private.h"
+#include "util/i18n.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -238,39 +239,40 @@ fk_health_check fk_health_check_category(const fk_rules *r, const fk_record *rec
                                          const fk_health_assessment *a, char *why, size_t size)
 {
     if ((unsigned)rec->category >= FK_CAT_COUNT)
-        return fk__say(FK_CHECK_LEVEL, why, size, "ward: unknown category");
+        return fk__say(FK_CHECK_LEVEL, why, size, _("ward: unknown category"));
     const fk__criteria *c = &r->criteria[rec->category];
     const char *ward = fk_category_label(rec->category);
 
     if (c->medication == 0 && a->medication)
         return fk__say(FK_CHECK_MEDICATION, why, size,
-                       "ward: %s, computed: not a target (medication)", ward);
+                       _("ward: %s, computed: not a target (medication)"), ward);
     if (c->medication == 1 && !a->medication)
-        return fk__say(FK_CHECK_MEDICATION, why, size, "ward: %s, computed: no medication", ward);
+        return fk__say(FK_CHECK_MEDICATION, why, size, _("ward: %s, computed: no medication"),
+                       ward);
 
     bool needs_level = c->levels != 0 || c->step1 >= 0 || c->min_risks > 0;
     if (needs_level && a->step1 == FK_STEP1_UNKNOWN && !a->medication)
         return fk__say(FK_CHECK_INCOMPLETE, why, size,
-                       "ward: %s, computed: %s (waist or BMI not measured)", ward,
+                       _("ward: %s, computed: %s (waist or BMI not measured)"), ward,
                        fk_health_level_label(FK_LEVEL_UNKNOWN));
 
     if (c->levels != 0 && (c->levels & (1u << a->level)) == 0) {
         /* The age decided the level when the 65–74 rule applied or would have. */
         if (a->level_before_age == FK_LEVEL_SEKKYOKU)
-            return fk__say(FK_CHECK_LEVEL, why, size, "ward: %s, computed: %s (age %d)", ward,
+            return fk__say(FK_CHECK_LEVEL, why, size, _("ward: %s, computed: %s (age %d)"), ward,
                            fk_health_level_label(a->level), rec->age);
-        return fk__say(FK_CHECK_LEVEL, why, size, "ward: %s, computed: %s", ward,
+        return fk__say(FK_CHECK_LEVEL, why, size, _("ward: %s, computed: %s"), ward,
                        fk_health_level_label(a->level));
     }
 
     if (c->step1 == 0 && (a->step1 == FK_STEP1_WAIST || a->step1 == FK_STEP1_BMI)) {
         size_t item = a->step1 == FK_STEP1_WAIST ? r->waist_item : r->bmi_item;
-        return fk__say(FK_CHECK_STEP1, why, size, "ward: %s, computed: %s at the step-1 cutoff",
+        return fk__say(FK_CHECK_STEP1, why, size, _("ward: %s, computed: %s at the step-1 cutoff"),
                        ward, r->items[item].label);
     }
     if (c->step1 == 1 && a->step1 == FK_STEP1_NONE)
-        return fk__say(FK_CHECK_STEP1, why, size, "ward: %s, computed: below both step-1 cutoffs",
-                       ward);
+        return fk__say(FK_CHECK_STEP1, why, size,
+                       _("ward: %s, computed: below both step-1 cutoffs"), ward);
 
     if (c->min_risks > 0) {
         int count = 0;
@@ -278,16 +280,16 @@ fk_health_check fk_health_check_category(const fk_rules *r, const fk_record *rec
             count += (c->risks & (1u << k)) != 0 && a->risk[k];
         if (count < c->min_risks)
             return fk__say(FK_CHECK_RISKS, why, size,
-                           "ward: %s, computed: %d of the required %d risks", ward, count,
+                           _("ward: %s, computed: %d of the required %d risks"), ward, count,
                            c->min_risks);
     }
 
     if (c->min_doctor > 0 && a->n_doctor < (size_t)c->min_doctor) {
         if (a->n_doctor == 0)
             return fk__say(FK_CHECK_DOCTOR, why, size,
-                           "ward: %s, no value at a doctor-visit threshold", ward);
+                           _("ward: %s, no value at a doctor-visit threshold"), ward);
         return fk__say(FK_CHECK_DOCTOR, why, size,
-                       "ward: %s, %zu values at a doctor-visit threshold, %d required", ward,
+                       _("ward: %s, %zu values at a doctor-visit threshold, %d required"), ward,
                        a->n_doctor, c->min_doctor);
     }
     return fk__say(FK_CHECK_AGREE, why, size, "%s", "");

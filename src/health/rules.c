@@ -229,7 +229,7 @@ static fk_status fk__number(fk__loader *ld, struct fy_node *n, const char *path,
     char t[64];
     if (n == NULL || fy_node_get_style(n) != FYNS_PLAIN || !fk__text(n, t, sizeof t) ||
         !fk__decimal(t, out))
-        return fk__bad(ld, FK_EFORMAT, n, path, "expected a number");
+        return fk__bad(ld, FK_EFORMAT, n, path, _("expected a number"));
     return FK_OK;
 }
 
@@ -241,7 +241,8 @@ static fk_status fk__int(fk__loader *ld, struct fy_node *n, const char *path, in
     if (s != FK_OK)
         return s;
     if (v != floor(v) || v < min || v > max)
-        return fk__bad(ld, FK_EFORMAT, n, path, "expected a whole number from %d to %d", min, max);
+        return fk__bad(ld, FK_EFORMAT, n, path, _("expected a whole number from %d to %d"), min,
+                       max);
     *out = (int)v;
     return FK_OK;
 }
@@ -255,7 +256,7 @@ static fk_status fk__bool(fk__loader *ld, struct fy_node *n, const char *path, b
             return FK_OK;
         }
     }
-    return fk__bad(ld, FK_EFORMAT, n, path, "expected true or false");
+    return fk__bad(ld, FK_EFORMAT, n, path, _("expected true or false"));
 }
 
 /* Replaces *out with a copy of the scalar's text. */
@@ -263,7 +264,7 @@ static fk_status fk__string(fk__loader *ld, struct fy_node *n, const char *path,
 {
     char t[FK__SCALAR_MAX];
     if (!fk__text(n, t, sizeof t))
-        return fk__bad(ld, FK_EFORMAT, n, path, "expected a string of at most %d bytes",
+        return fk__bad(ld, FK_EFORMAT, n, path, _("expected a string of at most %d bytes"),
                        FK__SCALAR_MAX - 1);
     char *copy = fk_strdup(t);
     if (copy == NULL)
@@ -279,20 +280,20 @@ static fk_status fk__mapping(fk__loader *ld, struct fy_node *n, const char *path
                              const char *const *allowed)
 {
     if (n == NULL || fy_node_get_type(n) != FYNT_MAPPING)
-        return fk__bad(ld, FK_EFORMAT, n, path, "expected a mapping");
+        return fk__bad(ld, FK_EFORMAT, n, path, _("expected a mapping"));
     void *it = NULL;
     struct fy_node_pair *p;
     while ((p = fy_node_mapping_iterate(n, &it)) != NULL) {
         char key[64];
         if (!fk__text(fy_node_pair_key(p), key, sizeof key))
-            return fk__bad(ld, FK_EFORMAT, fy_node_pair_key(p), path, "expected a short key");
+            return fk__bad(ld, FK_EFORMAT, fy_node_pair_key(p), path, _("expected a short key"));
         if (allowed == NULL)
             continue;
         bool known = false;
         for (const char *const *a = allowed; *a != NULL && !known; a++)
             known = strcmp(*a, key) == 0;
         if (!known)
-            return fk__bad(ld, FK_EFORMAT, fy_node_pair_key(p), path, "unknown key '%s'", key);
+            return fk__bad(ld, FK_EFORMAT, fy_node_pair_key(p), path, _("unknown key '%s'"), key);
     }
     return FK_OK;
 }
@@ -308,14 +309,14 @@ static fk_status fk__key(fk__loader *ld, struct fy_node *n, const char *path, co
     *found = p != NULL;
     *val = p != NULL ? fy_node_pair_value(p) : NULL;
     if (p == NULL && required)
-        return fk__bad(ld, FK_EFORMAT, n, path, "missing key '%s'", key);
+        return fk__bad(ld, FK_EFORMAT, n, path, _("missing key '%s'"), key);
     return FK_OK;
 }
 
 static fk_status fk__sequence(fk__loader *ld, struct fy_node *n, const char *path)
 {
     if (n == NULL || fy_node_get_type(n) != FYNT_SEQUENCE)
-        return fk__bad(ld, FK_EFORMAT, n, path, "expected a list");
+        return fk__bad(ld, FK_EFORMAT, n, path, _("expected a list"));
     return FK_OK;
 }
 
@@ -336,11 +337,11 @@ static fk_status fk__name_set(fk__loader *ld, struct fy_node *n, const char *pat
             for (i = 0; i < count && strcmp(names[i], t) != 0; i++)
                 ;
         if (i == count)
-            return fk__bad(ld, FK_EFORMAT, e, path, "unknown name '%s'", t);
+            return fk__bad(ld, FK_EFORMAT, e, path, _("unknown name '%s'"), t);
         set |= 1u << (i + shift);
     }
     if (set == 0)
-        return fk__bad(ld, FK_EFORMAT, n, path, "empty list");
+        return fk__bad(ld, FK_EFORMAT, n, path, _("empty list"));
     *out = set;
     return FK_OK;
 }
@@ -365,10 +366,10 @@ static fk_status fk__item_ref(fk__loader *ld, struct fy_node *n, const char *pat
 {
     char t[64];
     if (!fk__text(n, t, sizeof t))
-        return fk__bad(ld, FK_EFORMAT, n, path, "expected an item key");
+        return fk__bad(ld, FK_EFORMAT, n, path, _("expected an item key"));
     size_t i = fk__find_item(ld->r, t);
     if (i == FK__NO_ITEM)
-        return fk__bad(ld, FK_EFORMAT, n, path, "unknown item '%s'", t);
+        return fk__bad(ld, FK_EFORMAT, n, path, _("unknown item '%s'"), t);
     *out = i;
     return FK_OK;
 }
@@ -394,7 +395,7 @@ static fk_status fk__threshold_value(fk__loader *ld, const fk__item *item, struc
             }
         }
     }
-    return fk__bad(ld, FK_EFORMAT, n, path, "expected a urine grade (−, ±, +, 2+, 3+, 4+)");
+    return fk__bad(ld, FK_EFORMAT, n, path, _("expected a urine grade (−, ±, +, 2+, 3+, 4+)"));
 }
 
 /* A threshold: null, one value, or {male: v, female: v}. */
@@ -460,7 +461,7 @@ static fk_status fk__apply_item(fk__loader *ld, fk__item *item, bool is_new, str
             for (f = 0; f < FK__F_COUNT && strcmp(fk__field_names[f], t) != 0; f++)
                 ;
         if (f == FK__F_COUNT)
-            return fk__bad(ld, FK_EFORMAT, v, sub, "unknown record field");
+            return fk__bad(ld, FK_EFORMAT, v, sub, _("unknown record field"));
         item->field = (fk__field)f;
     }
     if (s == FK_OK)
@@ -484,7 +485,7 @@ static fk_status fk__apply_item(fk__loader *ld, fk__item *item, bool is_new, str
             for (d = 0; d < 4 && strcmp(dirs[d], t) != 0; d++)
                 ;
         if (d == 4)
-            return fk__bad(ld, FK_EFORMAT, v, sub, "expected ge, gt, le or lt");
+            return fk__bad(ld, FK_EFORMAT, v, sub, _("expected ge, gt, le or lt"));
         item->direction = (fk__direction)d;
     }
     if (s == FK_OK)
@@ -512,8 +513,8 @@ static fk_status fk__apply_item(fk__loader *ld, fk__item *item, bool is_new, str
             s = fk__key(ld, n, path, "doctor", false, &has_doctor, &v);
         if (s == FK_OK && (!has_guidance || !has_doctor))
             return fk__bad(ld, FK_EFORMAT, n, path,
-                           "a field of another kind (urine grade or number) needs new guidance "
-                           "and doctor values");
+                           _("a field of another kind (urine grade or number) needs new guidance "
+                             "and doctor values"));
     }
     return s;
 }
@@ -527,13 +528,13 @@ static fk_status fk__apply_items(fk__loader *ld, struct fy_node *n)
         char key[64], path[FK__PATH_MAX];
         if (!fk__text(fy_node_pair_key(p), key, sizeof key) || !fk__valid_key(key))
             return fk__bad(ld, FK_EFORMAT, fy_node_pair_key(p), "items",
-                           "an item key is lower-case letters, digits and _");
+                           _("an item key is lower-case letters, digits and _"));
         fk__subpath(path, "items", key);
         size_t i = fk__find_item(ld->r, key);
         bool is_new = i == FK__NO_ITEM;
         if (is_new) {
             if (ld->r->n_items == FK_HEALTH_MAX_ITEMS)
-                return fk__bad(ld, FK_ETOOBIG, fy_node_pair_key(p), path, "more than %d items",
+                return fk__bad(ld, FK_ETOOBIG, fy_node_pair_key(p), path, _("more than %d items"),
                                FK_HEALTH_MAX_ITEMS);
             i = ld->r->n_items++;
             fk__item *item = &ld->r->items[i];
@@ -548,7 +549,7 @@ static fk_status fk__apply_items(fk__loader *ld, struct fy_node *n)
         s = fk__apply_item(ld, &ld->r->items[i], is_new, fy_node_pair_value(p), path);
     }
     if (s == FK_OK && ld->r->n_items == 0)
-        return fk__bad(ld, FK_EFORMAT, n, "items", "no items");
+        return fk__bad(ld, FK_EFORMAT, n, "items", _("no items"));
     return s;
 }
 
@@ -617,7 +618,7 @@ static fk_status fk__apply_replace(fk__loader *ld, struct fy_node *n)
             s = fk__fasting(ld, v, sub, &r->replace_fasting);
     }
     if (s == FK_OK && r->replace_item == r->replace_by)
-        return fk__bad(ld, FK_EFORMAT, n, path, "an item cannot replace itself");
+        return fk__bad(ld, FK_EFORMAT, n, path, _("an item cannot replace itself"));
     return s;
 }
 
@@ -632,7 +633,7 @@ static fk_status fk__apply_conds(fk__loader *ld, struct fy_node *n, const char *
     struct fy_node *e;
     while (s == FK_OK && (e = fy_node_sequence_iterate(n, &it)) != NULL) {
         if (count == FK__MAX_CONDS)
-            return fk__bad(ld, FK_ETOOBIG, e, path, "more than %d conditions", FK__MAX_CONDS);
+            return fk__bad(ld, FK_ETOOBIG, e, path, _("more than %d conditions"), FK__MAX_CONDS);
         fk__cond *c = &conds[count++];
         c->fasting = FK__FASTING_ALL;
         c->unless_measured = FK__NO_ITEM;
@@ -685,7 +686,7 @@ static fk_status fk__apply_levels(fk__loader *ld, struct fy_node *n, const char 
                 s = fk__int(ld, w, sub2, 1, 4, dst[l]);
         }
         if (s == FK_OK && ld->r->min_sekkyoku[k] < ld->r->min_douki[k])
-            return fk__bad(ld, FK_EFORMAT, v, sub, "sekkyoku needs fewer risks than douki");
+            return fk__bad(ld, FK_EFORMAT, v, sub, _("sekkyoku needs fewer risks than douki"));
     }
     return s;
 }
@@ -710,7 +711,7 @@ static fk_status fk__apply_age(fk__loader *ld, struct fy_node *n, const char *pa
             s = fk__int(ld, v, sub, 0, 150, dst[k]);
     }
     if (s == FK_OK && ld->r->age_from > ld->r->age_to)
-        return fk__bad(ld, FK_EFORMAT, n, path, "from is after to");
+        return fk__bad(ld, FK_EFORMAT, n, path, _("from is after to"));
     return s;
 }
 
@@ -794,7 +795,7 @@ static fk_status fk__apply_bands(fk__loader *ld, struct fy_node *n)
     struct fy_node *e;
     while (s == FK_OK && (e = fy_node_sequence_iterate(n, &it)) != NULL) {
         if (count == FK__MAX_BANDS) {
-            s = fk__bad(ld, FK_ETOOBIG, e, path, "more than %d bands", FK__MAX_BANDS);
+            s = fk__bad(ld, FK_ETOOBIG, e, path, _("more than %d bands"), FK__MAX_BANDS);
             break;
         }
         fk__band *b = &bands[count++];
@@ -879,7 +880,7 @@ static fk_status fk__apply_criteria(fk__loader *ld, fk__criteria *c, struct fy_n
         else if (fk__text(v, t, sizeof t) && strcmp(t, "positive") == 0)
             c->step1 = 1;
         else
-            s = fk__bad(ld, FK_EFORMAT, v, sub, "expected negative or positive");
+            s = fk__bad(ld, FK_EFORMAT, v, sub, _("expected negative or positive"));
     }
     if (s == FK_OK)
         s = fk__key(ld, n, path, "min_risks", false, &found, &v);
@@ -913,7 +914,7 @@ static fk_status fk__apply_criteria(fk__loader *ld, fk__criteria *c, struct fy_n
         for (int k = 0; k < FK_RISK_COUNT; k++)
             listed += (c->risks >> k) & 1u;
         if (listed < c->min_risks)
-            return fk__bad(ld, FK_EFORMAT, n, path, "min_risks is more than the risks listed");
+            return fk__bad(ld, FK_EFORMAT, n, path, _("min_risks is more than the risks listed"));
     }
     return s;
 }
@@ -928,16 +929,17 @@ static fk_status fk__apply_categories(fk__loader *ld, struct fy_node *n)
         char key[64], path[FK__PATH_MAX];
         fk_category cat;
         if (!fk__text(fy_node_pair_key(p), key, sizeof key) || !fk_category_parse(key, &cat))
-            return fk__bad(ld, FK_EFORMAT, fy_node_pair_key(p), "categories",
-                           "unknown category (積極的支援, 動機付け支援, 非肥満保健指導, 健康相談, "
-                           "受診勧奨通知)");
+            return fk__bad(
+                ld, FK_EFORMAT, fy_node_pair_key(p), "categories",
+                _("unknown category (積極的支援, 動機付け支援, 非肥満保健指導, 健康相談, "
+                  "受診勧奨通知)"));
         fk__subpath(path, "categories", key);
         seen |= 1u << cat;
         s = fk__apply_criteria(ld, &ld->r->criteria[cat], fy_node_pair_value(p), path);
     }
     for (int c = 0; c < FK_CAT_COUNT && s == FK_OK && ld->full; c++)
         if (!(seen & (1u << c)))
-            return fk__bad(ld, FK_EFORMAT, n, "categories", "missing category '%s'",
+            return fk__bad(ld, FK_EFORMAT, n, "categories", _("missing category '%s'"),
                            fk_category_label((fk_category)c));
     return s;
 }

@@ -135,8 +135,8 @@ static fk_status fk__cp932(const char *in, size_t n, size_t utf8_bad, fk_buf *ou
         st = chunk ? fk_buf_extend(out, chunk, &dst) : FK_ETOOBIG;
         if (st != FK_OK) {
             fk_failf(err, st,
-                     st == FK_ETOOBIG ? "decoded CSV larger than %zu bytes"
-                                      : "out of memory decoding CSV (%zu bytes)",
+                     st == FK_ETOOBIG ? _("decoded CSV larger than %zu bytes")
+                                      : _("out of memory decoding CSV (%zu bytes)"),
                      out->max);
             break;
         }

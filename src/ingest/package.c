@@ -66,15 +66,15 @@ static const char *fk__method_name(zip_uint16_t m)
 {
     switch (m) {
     case ZIP_EM_NONE:
-        return "not encrypted";
+        return _("not encrypted");
     case ZIP_EM_TRAD_PKWARE:
-        return "encrypted with legacy ZipCrypto, not AES-256";
+        return _("encrypted with legacy ZipCrypto, not AES-256");
     case ZIP_EM_AES_128:
-        return "encrypted with AES-128, not AES-256";
+        return _("encrypted with AES-128, not AES-256");
     case ZIP_EM_AES_192:
-        return "encrypted with AES-192, not AES-256";
+        return _("encrypted with AES-192, not AES-256");
     default:
-        return "encrypted with an unsupported method, not AES-256";
+        return _("encrypted with an unsupported method, not AES-256");
     }
 }
 
@@ -185,9 +185,9 @@ static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, c
                 break;
             }
             st = fk_failf(err, code == ZIP_ER_CRC ? FK_EAUTH : FK_EFORMAT,
-                          code == ZIP_ER_CRC ? "%s: entry %s fails authentication: damaged "
-                                               "archive or wrong package password (%s)"
-                                             : "%s: entry %s is damaged (%s)",
+                          code == ZIP_ER_CRC ? _("%s: entry %s fails authentication: damaged "
+                                                 "archive or wrong package password (%s)")
+                                             : _("%s: entry %s is damaged (%s)"),
                           path, name, zip_file_strerror(zf));
             break;
         }

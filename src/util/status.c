@@ -1,6 +1,8 @@
 /* Names and descriptions of the status table in status.h. */
 #include "status.h"
 
+#include "util/i18n.h"
+
 const char *fk_status_name(fk_status s)
 {
     switch (s) {
@@ -18,9 +20,9 @@ const char *fk_strerror(fk_status s)
     switch (s) {
 #define FK__STATUS_TEXT(name, value, text)                                                         \
     case FK_##name:                                                                                \
-        return text;
+        return _(text);
         FK_STATUS_MAP(FK__STATUS_TEXT)
 #undef FK__STATUS_TEXT
     }
-    return "unknown status";
+    return _("unknown status");
 }

@@ -7,24 +7,24 @@
 #define FK_STATUS_H
 
 #define FK_STATUS_MAP(X)                                                                           \
-    X(OK, 0, "success")                                                                            \
-    X(ENOMEM, 1, "out of memory")                                                                  \
-    X(EINVAL, 2, "invalid argument")                                                               \
-    X(EIO, 3, "input/output error")                                                                \
-    X(EFORMAT, 4, "malformed input")                                                               \
-    X(EPERM, 5, "permission denied")                                                               \
-    X(EAUTH, 6, "authentication failed")                                                           \
-    X(ELOCKED, 7, "user locked")                                                                   \
-    X(EEXIST, 8, "already exists")                                                                 \
-    X(ENOENT, 9, "not found")                                                                      \
-    X(ECRYPTO, 10, "cryptographic failure")                                                        \
-    X(EDB, 11, "job store error")                                                                  \
-    X(ETOOBIG, 12, "input exceeds a limit")                                                        \
-    X(EUNSAFE, 13, "unsafe file permissions")                                                      \
-    X(ETAMPER, 14, "integrity check failed")                                                       \
-    X(EENV, 15, "environment error")                                                               \
-    X(EFINDING, 16, "findings reported")                                                           \
-    X(ESTATE, 17, "operation not allowed in this state")
+    X(OK, 0, N_("success"))                                                                        \
+    X(ENOMEM, 1, N_("out of memory"))                                                              \
+    X(EINVAL, 2, N_("invalid argument"))                                                           \
+    X(EIO, 3, N_("input/output error"))                                                            \
+    X(EFORMAT, 4, N_("malformed input"))                                                           \
+    X(EPERM, 5, N_("permission denied"))                                                           \
+    X(EAUTH, 6, N_("authentication failed"))                                                       \
+    X(ELOCKED, 7, N_("user locked"))                                                               \
+    X(EEXIST, 8, N_("already exists"))                                                             \
+    X(ENOENT, 9, N_("not found"))                                                                  \
+    X(ECRYPTO, 10, N_("cryptographic failure"))                                                    \
+    X(EDB, 11, N_("job store error"))                                                              \
+    X(ETOOBIG, 12, N_("input exceeds a limit"))                                                    \
+    X(EUNSAFE, 13, N_("unsafe file permissions"))                                                  \
+    X(ETAMPER, 14, N_("integrity check failed"))                                                   \
+    X(EENV, 15, N_("environment error"))                                                           \
+    X(EFINDING, 16, N_("findings reported"))                                                       \
+    X(ESTATE, 17, N_("operation not allowed in this state"))
 
 typedef enum {
 #define FK__STATUS_ENUM(name, value, text) FK_##name = value,
@@ -43,7 +43,7 @@ typedef enum {
 /* The symbolic name ("FK_EAUTH") of a status; "FK_UNKNOWN" for values outside the table. */
 const char *fk_status_name(fk_status s);
 
-/* A short English description of a status. */
+/* A short description of a status in the operator's language (English msgid). */
 const char *fk_strerror(fk_status s);
 
 #endif

@@ -87,10 +87,11 @@ static fk_status fk__put(fk_scan_parser *p, char c, fk_err *err)
 {
     if (p->len >= FK_SCAN_MAX_LINE && p->state == FK__QUOTED)
         return fk__fail(p, FK_EFORMAT, p->start_line, fk__field_col(p) - 1,
-                        "this quote is not closed (the quoted field runs past 4096 bytes)", err);
+                        _("this quote is not closed (the quoted field runs past 4096 bytes)"), err);
     if (p->len >= FK_SCAN_MAX_LINE)
         return fk__fail(p, FK_ETOOBIG, p->line, p->col,
-                        "line longer than 4096 bytes (a camera export line is a few dozen)", err);
+                        _("line longer than 4096 bytes (a camera export line is a few dozen)"),
+                        err);
     p->rec[p->len++] = c;
     return FK_OK;
 }
@@ -137,7 +138,7 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
             size_t used = fk_utf8_decode(fields[i] + at, n[i] - at, &cp);
             if (used == 0)
                 return fk__fail(p, FK_EFORMAT, line, col,
-                                "invalid UTF-8 (the export must be UTF-8 or ASCII)", err);
+                                _("invalid UTF-8 (the export must be UTF-8 or ASCII)"), err);
             if (cp == '\n') {
                 line++;
                 col = 1;
@@ -154,7 +155,7 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
         if (strcmp(fields[0], "envelope") == 0) {
             if (strcmp(fields[1], "payload") != 0 || (nf == 3 && strcmp(fields[2], "time") != 0))
                 return fk__fail(p, FK_EFORMAT, p->start_line, 1,
-                                "header must be envelope,payload[,time]", err);
+                                _("header must be envelope,payload[,time]"), err);
             p->nfields = 0;
             p->len = 0;
             return FK_OK;
@@ -162,7 +163,7 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
     }
     if (!fk__is_digits(fields[0], n[0]) || n[0] > FK_SCAN_MAX_ENVELOPE)
         return fk__fail(p, FK_EFORMAT, p->start_line, p->field_col[0],
-                        "the envelope number must be 1 to 12 digits", err);
+                        _("the envelope number must be 1 to 12 digits"), err);
     if (n[1] > 0) {
         bool ok =
             n[1] >= 3 && n[1] <= FK_SCAN_MAX_PAYLOAD && fields[1][0] == 'F' && fields[1][1] == 'K';
@@ -171,11 +172,11 @@ static fk_status fk__end_record(fk_scan_parser *p, fk_err *err)
         if (!ok)
             return fk__fail(
                 p, FK_EFORMAT, p->start_line, p->field_col[1],
-                "the payload is not an insert-control code (FK1|JOB|C|SERIAL|i/n|CHECK)", err);
+                _("the payload is not an insert-control code (FK1|JOB|C|SERIAL|i/n|CHECK)"), err);
     }
     if (n[2] > FK_SCAN_MAX_TIME)
         return fk__fail(p, FK_EFORMAT, p->start_line, p->field_col[2],
-                        "the time is longer than 64 bytes", err);
+                        _("the time is longer than 64 bytes"), err);
     fk_scan_line line = {p->start_line, fields[0], fields[1], fields[2]};
     p->nfields = 0;
     p->len = 0;
@@ -189,7 +190,8 @@ static fk_status fk__byte(fk_scan_parser *p, char c, fk_err *err)
     p->col++;
     if (p->col > FK_SCAN_MAX_LINE && c != '\n' && c != '\r')
         return fk__fail(p, FK_ETOOBIG, p->line, p->col,
-                        "line longer than 4096 bytes (a camera export line is a few dozen)", err);
+                        _("line longer than 4096 bytes (a camera export line is a few dozen)"),
+                        err);
     if (p->state == FK__AFTER_CR) {
         p->state = FK__START;
         if (c == '\n') {
@@ -230,7 +232,7 @@ static fk_status fk__byte(fk_scan_parser *p, char c, fk_err *err)
         }
         if (c == '"')
             return fk__fail(p, FK_EFORMAT, p->line, p->col,
-                            "a quote inside an unquoted field (quote the whole field)", err);
+                            _("a quote inside an unquoted field (quote the whole field)"), err);
         return fk__put(p, c, err);
     case FK__QUOTED:
         if (c == '"') {
@@ -253,7 +255,7 @@ static fk_status fk__byte(fk_scan_parser *p, char c, fk_err *err)
             return fk__byte(p, c, err);
         }
         return fk__fail(p, FK_EFORMAT, p->line, p->col,
-                        "text after a closing quote (a quote in a field is written \"\")", err);
+                        _("text after a closing quote (a quote in a field is written \"\")"), err);
     case FK__AFTER_CR:
         break;
     }
@@ -286,7 +288,7 @@ fk_status fk_scan_parser_finish(fk_scan_parser *p, fk_err *err)
         return FK_OK;
     if (p->state == FK__QUOTED)
         return fk__fail(p, FK_EFORMAT, p->start_line, fk__field_col(p) - 1,
-                        "this quote is not closed before the end of the file", err);
+                        _("this quote is not closed before the end of the file"), err);
     if (p->nfields > 0)
         return fk__end_record(p, err);
     return FK_OK;
