@@ -20,6 +20,7 @@ static const char fk__usage[] =
 static void fk__on_file(void *ctx, const char *path, const char *note)
 {
     (void)ctx;
+    fk_cli_progress_clear(); /* the bar steps aside for the line */
     printf("%s%s%s%s\n", path, note ? " (" : "", note ? note : "", note ? ")" : "");
 }
 
@@ -53,7 +54,7 @@ static int fk__run(int argc, char **argv)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    fk_callbacks cb = {.file = fk__on_file};
+    fk_callbacks cb = {.progress = fk_cli_on_progress, .file = fk__on_file};
     fk_proof_result r = {0};
     fk_status s = approve ? fk_step_approve(job, &err) : fk_step_proof(job, &opts, &cb, &r, &err);
     if (s == FK_OK && approve)

@@ -85,8 +85,11 @@ static fk_status fk__proof(fk_job *job, const char *dir, const fk_callbacks *cb,
     fk_status s = fk_mailing_new(job, &m, err);
     if (s == FK_OK)
         fk_mailing_set_specimen(m); /* codes that verification always rejects */
-    for (int c = 0; s == FK_OK && c < FK_CAT_COUNT; c++)
+    for (int c = 0; s == FK_OK && c < FK_CAT_COUNT; c++) {
         s = fk__render(job, m, (fk_category)c, dir, cb, files, err);
+        if (s == FK_OK && cb != NULL && cb->progress != NULL)
+            cb->progress(cb->ctx, N_("rendering proof categories"), (size_t)c + 1, FK_CAT_COUNT);
+    }
     fk_mailing_free(m);
     if (s == FK_OK)
         s = fk_job_setting_set(job, "proof_rendered_by", fk_job_user(job), err);

@@ -1,5 +1,5 @@
 #!/bin/sh
-# A terminal that shows work: open, check, compose and verify report their progress; on a terminal
+# A terminal that shows work: open, check, proof, compose and verify report their progress; on a terminal
 # (driven with `script`) a bar with done/total, the rate and the time left, ending in a
 # summary line; when stderr is not a terminal, only the one-line summary.
 . "$SRCDIR/tests/e2e/lib.sh"
@@ -16,6 +16,7 @@ grep -q "$(printf '\r')" err.txt && fail "a bar was drawn though stderr is no te
 expect_exit 0 as_tanaka check job
 expect_grep '^checking records: 300 of 300 in ' err.txt
 expect_exit 0 as_tanaka proof job -o proof
+expect_grep '^rendering proof categories: ([0-9]+) of \1 in [0-9]+ s' err.txt
 expect_exit 0 as_sato proof job --approve
 
 # A terminal: the bar from the start (FUKAN_PROGRESS_AFTER=0), then the summary.
