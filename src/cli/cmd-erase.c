@@ -129,7 +129,7 @@ static fk_status fk__run_erase(fk__erase *e, fk_err *err)
     if (s == FK_OK)
         s = fk_erase_exports(e->job, &e->exports, err);
     if (s == FK_OK)
-        s = fk_job_erase(e->job, e->password, &e->erasure, err);
+        s = fk_job_erase(e->job, e->password, fk_cli_on_progress, NULL, &e->erasure, err);
     if (s != FK_OK)
         return s;
     const fk_erasure_check *c = fk_erasure_check_result(e->erasure);

@@ -51,7 +51,7 @@ static int fk__run(int argc, char **argv)
         return rc;
     fk_err err;
     fk_err_clear(&err);
-    fk_callbacks cb = {.file = fk__on_file};
+    fk_callbacks cb = {.progress = fk_cli_on_progress, .file = fk__on_file};
     fk_export_result r;
     fk_status s = fk_step_export(job, &opts, &cb, &r, &err);
     char details[96];

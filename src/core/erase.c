@@ -352,7 +352,17 @@ static fk_status fk__prove(fk_erasure *e, const char *password, fk_err *err)
     return s;
 }
 
-fk_status fk_job_erase(fk_job *job, const char *password, fk_erasure **out, fk_err *err)
+/* The erasure's phases, for progress: inventory (4), store, shredding, vacuum, proof. */
+#define FK__ERASE_PHASES 8
+
+static void fk__phase_done(fk_erase_progress_fn progress, void *ctx, size_t *done)
+{
+    if (progress != NULL)
+        progress(ctx, N_("erasing the job"), ++*done, FK__ERASE_PHASES);
+}
+
+fk_status fk_job_erase(fk_job *job, const char *password, fk_erase_progress_fn progress, void *ctx,
+                       fk_erasure **out, fk_err *err)
 {
     if (job->role != FK_ROLE_MANAGER || job->key == NULL)
         return fk_failf(err, FK_EPERM,
@@ -367,25 +377,34 @@ fk_status fk_job_erase(fk_job *job, const char *password, fk_erasure **out, fk_e
     if (e == NULL)
         return fk__oom(err);
     e->job = job;
+    size_t done = 0;
     fk_status s = fk__inventory_slots(e, err);
+    fk__phase_done(progress, ctx, &done);
     if (s == FK_OK)
         s = fk__inventory_signing_key(e, err);
+    fk__phase_done(progress, ctx, &done);
     if (s == FK_OK)
         s = fk__inventory_records(e, err);
+    fk__phase_done(progress, ctx, &done);
     if (s == FK_OK)
         s = fk__inventory_files(e, err);
+    fk__phase_done(progress, ctx, &done);
     if (s == FK_OK)
         s = fk__erase_store(job, err);
+    fk__phase_done(progress, ctx, &done);
     if (s == FK_OK) {
         /* From here on no key is stored; the one in memory goes too. */
         fk_key_free(job->key);
         job->key = NULL;
         s = fk__shred_files(job, err);
     }
+    fk__phase_done(progress, ctx, &done);
     if (s == FK_OK)
         s = fk__job_exec(job, "VACUUM; PRAGMA wal_checkpoint(TRUNCATE);", err);
+    fk__phase_done(progress, ctx, &done);
     if (s == FK_OK)
         s = fk__prove(e, password, err);
+    fk__phase_done(progress, ctx, &done);
     if (s != FK_OK) {
         fk_erasure_free(e);
         return s;

@@ -41,6 +41,9 @@ typedef struct fk_erasure_check {
     bool passed;
 } fk_erasure_check;
 
+/* How far the erasure is: phases done of all (label: "erasing the job"). */
+typedef void (*fk_erase_progress_fn)(void *ctx, const char *label, size_t done, size_t total);
+
 /*
  * Erases the job's personal data as described above. Needs a logged-in responsible manager
  * with the job key open; password is the operator's, used only for the refused login of the
@@ -48,10 +51,11 @@ typedef struct fk_erasure_check {
  * unauthenticated record, as every entry written without the key does) and *out holds the
  * inventory and the check; caller frees
  * with fk_erasure_free. A failed check is FK_OK with check->passed false: the caller
- * reports it. Errors before the store was changed leave the job as it was.
+ * reports it. Errors before the store was changed leave the job as it was. progress (if
+ * not NULL) is told each phase done.
  */
-fk_status fk_job_erase(fk_job *job, const char *password, fk_erasure **out,
-                       fk_err *err) FK_WARN_UNUSED;
+fk_status fk_job_erase(fk_job *job, const char *password, fk_erase_progress_fn progress, void *ctx,
+                       fk_erasure **out, fk_err *err) FK_WARN_UNUSED;
 
 /* The inventory (n items) and the check. */
 const fk_erased_item *fk_erasure_items(const fk_erasure *e, size_t *n);

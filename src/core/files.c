@@ -396,7 +396,17 @@ typedef struct {
     char (*sha)[65];
     fk_status status;
     fk_err *err;
+    void (*progress)(void *ctx, size_t done, size_t total);
+    void *ctx;
+    size_t total;
 } fk__export;
+
+static int fk__count_file(const fk_job_file *f, void *ctx)
+{
+    (void)f;
+    ++*(size_t *)ctx;
+    return 0;
+}
 
 static fk_status fk__part_path(const char *dir, const char *name, char *out, size_t size,
                                fk_err *err)
@@ -435,6 +445,8 @@ static int fk__export_one(const fk_job_file *f, void *ctx)
         snprintf(x->names[x->n], sizeof x->names[x->n], "%s", f->name);
         fk_sha256_hex(data.data, data.len, x->sha[x->n]);
         x->n++;
+        if (x->progress != NULL)
+            x->progress(x->ctx, x->n, x->total);
     }
     if (data.data != NULL)
         fk_wipe(data.data, data.cap);
@@ -460,12 +472,15 @@ static void fk__remove_parts(const char *dir)
 
 fk_status fk_job_files_export(fk_job *job, const char *dir,
                               void (*exported)(const char *path, const char *sha256_hex, void *),
-                              void *ctx, long *count, fk_err *err)
+                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                              long *count, fk_err *err)
 {
     *count = 0;
-    fk__export x = {.job = job, .dir = dir, .err = err};
+    fk__export x = {.job = job, .dir = dir, .err = err, .progress = progress, .ctx = ctx};
     fk__remove_parts(dir);
-    fk_status s = fk_job_files_foreach(job, fk__export_one, &x, err);
+    fk_status s = fk_job_files_foreach(job, fk__count_file, &x.total, err);
+    if (s == FK_OK)
+        s = fk_job_files_foreach(job, fk__export_one, &x, err);
     if (s == FK_OK)
         s = x.status;
     if (s == FK_OK && x.n == 0)

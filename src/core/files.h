@@ -69,13 +69,15 @@ fk_status fk_job_files_clear(fk_job *job, fk_err *err) FK_WARN_UNUSED;
 /*
  * Writes a clear copy of every listed file into dir (which the caller made private): all
  * to partial names first, then one audit entry per file with its SHA-256, committed, then
- * each renamed to its own name, and exported (if not NULL) told its path and checksum.
+ * each renamed to its own name, and exported (if not NULL) told its path and checksum;
+ * progress (if not NULL) is told each file written of all.
  * What an interrupted export left in dir is removed first; on failure nothing partial
  * stays. count: the files that took their names.
  */
 fk_status fk_job_files_export(fk_job *job, const char *dir,
                               void (*exported)(const char *path, const char *sha256_hex, void *),
-                              void *ctx, long *count, fk_err *err) FK_WARN_UNUSED;
+                              void (*progress)(void *ctx, size_t done, size_t total), void *ctx,
+                              long *count, fk_err *err) FK_WARN_UNUSED;
 
 /*
  * The insert-control check value: a keyed hash (subkey of the job key) over the person's

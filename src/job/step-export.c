@@ -18,6 +18,13 @@ static void fk__exported(const char *path, const char *sha256_hex, void *ctx)
         cb->file(cb->ctx, path, sha256_hex);
 }
 
+static void fk__progress(void *ctx, size_t done, size_t total)
+{
+    const fk_callbacks *cb = *(const fk_callbacks *const *)ctx;
+    if (cb != NULL && cb->progress != NULL)
+        cb->progress(cb->ctx, N_("exporting print files"), done, total);
+}
+
 fk_status fk_step_export(fk_job *job, const fk_export_options *opts, const fk_callbacks *cb,
                          fk_export_result *out, fk_err *err)
 {
@@ -28,7 +35,7 @@ fk_status fk_step_export(fk_job *job, const fk_export_options *opts, const fk_ca
     if (s == FK_OK)
         s = fk_fs_check_private_dir(opts->dir, err);
     if (s == FK_OK)
-        s = fk_job_files_export(job, opts->dir, fk__exported, &cb, &out->files, err);
+        s = fk_job_files_export(job, opts->dir, fk__exported, fk__progress, &cb, &out->files, err);
     if (s == FK_OK && out->files == 0)
         s = fk_failf(err, FK_ESTATE, _("nothing to export: run 'fukan compose JOBDIR' first"));
     return s;

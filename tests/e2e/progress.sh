@@ -1,7 +1,7 @@
 #!/bin/sh
-# A terminal that shows work: open, check, proof, compose and verify report their progress; on a terminal
-# (driven with `script`) a bar with done/total, the rate and the time left, ending in a
-# summary line; when stderr is not a terminal, only the one-line summary.
+# A terminal that shows work: open, check, proof, compose, export, verify and erase report
+# their progress; on a terminal (driven with `script`) a bar with done/total, the rate and the
+# time left, ending in a summary line; when stderr is not a terminal, only the summary line.
 . "$SRCDIR/tests/e2e/lib.sh"
 command -v script >/dev/null || fail "script not found: install the Debian package bsdutils"
 new_job job
@@ -30,4 +30,9 @@ expect_grep '^composed S ' compose-out.txt
 expect_exit 0 as_tanaka simulate-inserter job -o scans.csv
 expect_exit 0 as_tanaka verify job --camera scans.csv --assume-printed
 expect_grep '^confirming envelopes: 300 of 300 in ' err.txt
+# Export and erasure: files written of all, phases done of all.
+expect_exit 0 as_tanaka export job --proof -o print
+expect_grep '^exporting print files: ([0-9]+) of \1 in ' err.txt
+expect_exit 0 as_sato erase job -o . --force --reason 'progress test'
+expect_grep '^erasing the job: 8 of 8 in ' err.txt
 echo ok

@@ -72,7 +72,7 @@ static void test_erase_and_prove(void **state)
     fill_job(&fx);
     FX_OK(fx_login(&fx, FX_MANAGER, FX_MANAGER_PW, FK_ROLE_MANAGER, &err), &err);
     fk_erasure *e = NULL;
-    FX_OK(fk_job_erase(fx.job, FX_MANAGER_PW, &e, &err), &err);
+    FX_OK(fk_job_erase(fx.job, FX_MANAGER_PW, NULL, NULL, &e, &err), &err);
     const fk_erasure_check *c = fk_erasure_check_result(e);
     assert_true(c->passed);
     assert_int_equal(c->slots_left, 0);
@@ -139,7 +139,7 @@ static void test_erase_needs_manager(void **state)
     fx_create(&fx, true);
     FX_OK(fx_login(&fx, FX_HANDLER, FX_HANDLER_PW, FK_ROLES_STAFF, &err), &err);
     fk_erasure *e = NULL;
-    expect_status(fk_job_erase(fx.job, FX_HANDLER_PW, &e, &err), FK_EPERM, &err);
+    expect_status(fk_job_erase(fx.job, FX_HANDLER_PW, NULL, NULL, &e, &err), FK_EPERM, &err);
     assert_null(e);
     assert_false(fk_job_is_erased(fx.job, NULL, 0));
     expect_status(fk_job_act_on_erased(fx.job, "x", "report", &err), FK_ESTATE, &err);

@@ -177,7 +177,8 @@ static void test_export(void **state)
     /* Nothing composed: refused, nothing written. */
     long count = -1;
     exported_ctx x = {0};
-    assert_int_equal(fk_job_files_export(fx.job, out, on_exported, &x, &count, &err), FK_ESTATE);
+    assert_int_equal(fk_job_files_export(fx.job, out, on_exported, NULL, &x, &count, &err),
+                     FK_ESTATE);
     assert_int_equal(entries(out, NULL, NULL), 0);
 
     put(&fx, "B-1.pdf", "first");
@@ -188,7 +189,7 @@ static void test_export(void **state)
     FILE *f = fopen(part, "w");
     assert_non_null(f);
     fclose(f);
-    FX_OK(fk_job_files_export(fx.job, out, on_exported, &x, &count, &err), &err);
+    FX_OK(fk_job_files_export(fx.job, out, on_exported, NULL, &x, &count, &err), &err);
     assert_int_equal(count, 2);
     assert_int_equal(x.files, 2);
     bool partial;
@@ -223,7 +224,8 @@ static void test_export(void **state)
     fx_rmdir(out);
     assert_int_equal(mkdir(out, 0700), 0);
     exported_ctx y = {0};
-    assert_int_equal(fk_job_files_export(fx.job, out, on_exported, &y, &count, &err), FK_ETAMPER);
+    assert_int_equal(fk_job_files_export(fx.job, out, on_exported, NULL, &y, &count, &err),
+                     FK_ETAMPER);
     assert_int_equal(entries(out, NULL, NULL), 0);
     assert_int_equal(y.files, 0);
     fx_rmdir(out);
