@@ -165,16 +165,18 @@ static void fk__next_step(fk_reconcile *r, fk_job *job)
     for (int c = 0; c < FK_CAT_COUNT; c++)
         composed += r->composed[c];
     if (all->received < 0)
-        r->next = "receive the medium and open it: fukan receipt JOBDIR receive --item medium;"
-                  " fukan open JOBDIR PACKAGE.zip";
+        r->next = N_("receive the medium and open it: fukan receipt JOBDIR receive --item medium;"
+                     " fukan open JOBDIR PACKAGE.zip");
     else if (composed == 0)
-        r->next = "check, approve the proofs and compose: fukan check / proof / compose JOBDIR";
+        r->next = N_("check, approve the proofs and compose: fukan check / proof / compose JOBDIR");
     else if (!r->has_delivered)
-        r->next = "deliver the sealed envelopes: fukan receipt JOBDIR deliver --ward-staff NAME";
+        r->next =
+            N_("deliver the sealed envelopes: fukan receipt JOBDIR deliver --ward-staff NAME");
     else if (!fk_job_is_erased(job, NULL, 0))
-        r->next = "return the medium, then erase: fukan receipt JOBDIR return; fukan erase JOBDIR";
+        r->next =
+            N_("return the medium, then erase: fukan receipt JOBDIR return; fukan erase JOBDIR");
     else
-        r->next = "write the report for the ward: fukan report JOBDIR -o report.zip";
+        r->next = N_("write the report for the ward: fukan report JOBDIR -o report.zip");
 }
 
 fk_status fk_reconcile_new(fk_job *job, const fk_stage_inputs *inputs, fk_reconcile **out,
@@ -304,7 +306,8 @@ fk_status fk_reconcile_text(const fk_reconcile *r, fk_buf *out)
                            r->rows[i].flag ? r->rows[i].flag : "");
     }
     if (s == FK_OK)
-        s = fk_buf_appendf(out, "%zu row(s) do not add up\nnext: %s\n", r->flagged, r->next);
+        s = fk_buf_appendf(out, _("%zu row(s) do not add up\nnext: %s\n"), r->flagged,
+                           fk_i18n_text(r->next));
     return s;
 }
 
