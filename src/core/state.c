@@ -144,13 +144,12 @@ static int fk__missing_move(fk_record_state from, fk_record_state to)
 /* A state as the operator reads it: its Japanese label in Japanese messages, else its name. */
 static const char *fk__record_word(fk_record_state s)
 {
-    return strcmp(fk_i18n_language(), "ja") == 0 ? fk_record_state_label(s)
-                                                 : fk_record_state_name(s);
+    return fk_i18n_is_japanese() ? fk_record_state_label(s) : fk_record_state_name(s);
 }
 
 static const char *fk__file_word(fk_file_state s)
 {
-    return strcmp(fk_i18n_language(), "ja") == 0 ? fk_file_state_label(s) : fk_file_state_name(s);
+    return fk_i18n_is_japanese() ? fk_file_state_label(s) : fk_file_state_name(s);
 }
 
 fk_status fk_record_transition_check(fk_record_state from, fk_record_state to, const char *command,

@@ -2,6 +2,7 @@
  * flags from its results and compare them with the ward's category; a disagreement not
  * accepted by a responsible manager holds the record back. See fukan.h. */
 #include "fukan.h"
+#include "step-private.h"
 #include "core/moves.h"
 #include "core/reconcile.h"
 #include "core/records.h"
@@ -39,8 +40,8 @@ static int fk__visit(const fk_record *r, const fk_record_meta *m, void *ctx)
 {
     fk__check *c = ctx;
     c->seen++;
-    if (c->cb != NULL && c->cb->progress != NULL && c->seen % 256 == 0)
-        c->cb->progress(c->cb->ctx, N_("checking records"), (size_t)c->seen, (size_t)c->total);
+    if (c->seen % 256 == 0)
+        fk__step_progress(c->cb, N_("checking records"), (size_t)c->seen, (size_t)c->total);
     /* Composed and later records stay as they are: compose --replace takes them back. */
     if (m->state != FK_REC_ACCEPTED && m->state != FK_REC_CHECKED && m->state != FK_REC_HELD)
         return 0;
@@ -109,8 +110,8 @@ static fk_status fk__check_all(fk__check *c)
     c->total = counts.accepted;
     if (s == FK_OK)
         s = fk_job_records_foreach(c->job, fk__visit, c, c->err);
-    if (s == FK_OK && c->cb != NULL && c->cb->progress != NULL)
-        c->cb->progress(c->cb->ctx, N_("checking records"), (size_t)c->seen, (size_t)c->seen);
+    if (s == FK_OK)
+        fk__step_progress(c->cb, N_("checking records"), (size_t)c->seen, (size_t)c->seen);
     if (s == FK_OK)
         s = c->status;
     if (s == FK_OK && c->accept_tag != NULL && !c->accept_done)

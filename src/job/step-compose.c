@@ -14,6 +14,7 @@
  * from the right place. So held-back envelopes leave no gap in the serials, and the print
  * files do not depend on the number of workers. */
 #include "fukan.h"
+#include "step-private.h"
 #include "compose/report.h"
 #include "core/files.h"
 #include "core/moves.h"
@@ -642,8 +643,8 @@ static fk_status fk__pipeline(fk__compose *c)
         head = (head + 1) % window;
         count--;
         committed++;
-        if (s == FK_OK && c->cb != NULL && c->cb->progress != NULL)
-            c->cb->progress(c->cb->ctx, N_("composing print files"), committed, total);
+        if (s == FK_OK)
+            fk__step_progress(c->cb, N_("composing print files"), committed, total);
     }
     /* After a failure: the workers finish what they hold, then nothing is kept of it. */
     for (size_t k = 0; k < count; k++) {

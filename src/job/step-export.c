@@ -1,6 +1,7 @@
 /* fk_step_export: clear copies of the job's sealed files (print files, run file,
  * summaries), on explicit request. See fukan.h. */
 #include "fukan.h"
+#include "step-private.h"
 #include "core/files.h"
 #include "util/fsutil.h"
 #include "util/i18n.h"
@@ -20,9 +21,7 @@ static void fk__exported(const char *path, const char *sha256_hex, void *ctx)
 
 static void fk__progress(void *ctx, size_t done, size_t total)
 {
-    const fk_callbacks *cb = *(const fk_callbacks *const *)ctx;
-    if (cb != NULL && cb->progress != NULL)
-        cb->progress(cb->ctx, N_("exporting print files"), done, total);
+    fk__step_progress(*(const fk_callbacks *const *)ctx, N_("exporting print files"), done, total);
 }
 
 fk_status fk_step_export(fk_job *job, const fk_export_options *opts, const fk_callbacks *cb,

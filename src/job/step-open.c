@@ -2,6 +2,7 @@
  * against its address (the order's postal-mismatch policy), seal the accepted records into
  * the job store in one transaction, and count them per category. See fukan.h. */
 #include "fukan.h"
+#include "step-private.h"
 #include "core/reconcile.h"
 #include "core/records.h"
 #include "ingest/ingest.h"
@@ -30,8 +31,8 @@ typedef struct {
 /* Progress by source line, every 256 rows; the end is reported once the package is read. */
 static void fk__progress(const fk__open *o, long line)
 {
-    if (o->cb != NULL && o->cb->progress != NULL && line % 256 == 0 && line - 1 < o->rows)
-        o->cb->progress(o->cb->ctx, N_("reading rows"), (size_t)(line - 1), (size_t)o->rows);
+    if (line % 256 == 0 && line - 1 < o->rows)
+        fk__step_progress(o->cb, N_("reading rows"), (size_t)(line - 1), (size_t)o->rows);
 }
 
 static bool fk__report(const fk__open *o, const fk_finding *f)
@@ -121,8 +122,8 @@ static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package 
         o->rows++;
     if (s == FK_OK)
         s = fk_ingest_run(csv, csv_len, &io, fk__on_record, fk__on_finding, o, counts, err);
-    if (s == FK_OK && o->cb != NULL && o->cb->progress != NULL)
-        o->cb->progress(o->cb->ctx, N_("reading rows"), (size_t)counts->rows, (size_t)counts->rows);
+    if (s == FK_OK)
+        fk__step_progress(o->cb, N_("reading rows"), (size_t)counts->rows, (size_t)counts->rows);
     if (s == FK_EFORMAT || s == FK_ETOOBIG) {
         char msg[FK_ERR_MSG_MAX];
         snprintf(msg, sizeof msg, "%s", err->msg);

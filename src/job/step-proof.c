@@ -2,6 +2,7 @@
  * each document and category with a 見本 watermark and PNG previews — and its approval by a
  * responsible manager. See fukan.h. */
 #include "fukan.h"
+#include "step-private.h"
 #include "core/files.h"
 #include "mailing.h"
 #include "util/fsutil.h"
@@ -87,8 +88,8 @@ static fk_status fk__proof(fk_job *job, const char *dir, const fk_callbacks *cb,
         fk_mailing_set_specimen(m); /* codes that verification always rejects */
     for (int c = 0; s == FK_OK && c < FK_CAT_COUNT; c++) {
         s = fk__render(job, m, (fk_category)c, dir, cb, files, err);
-        if (s == FK_OK && cb != NULL && cb->progress != NULL)
-            cb->progress(cb->ctx, N_("rendering proof categories"), (size_t)c + 1, FK_CAT_COUNT);
+        if (s == FK_OK)
+            fk__step_progress(cb, N_("rendering proof categories"), (size_t)c + 1, FK_CAT_COUNT);
     }
     fk_mailing_free(m);
     if (s == FK_OK)

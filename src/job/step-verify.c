@@ -69,7 +69,7 @@ static fk_status fk__finish_check(fk_job *job, const fk_verify_options *o,
             continue;
         out->failed++;
         char faults[256];
-        if (strcmp(fk_i18n_language(), "ja") == 0)
+        if (fk_i18n_is_japanese())
             fk_verify_faults_describe_labelled(r->faults, faults, sizeof faults);
         else
             fk_verify_faults_describe(r->faults, faults, sizeof faults);

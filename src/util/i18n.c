@@ -71,6 +71,11 @@ const char *fk_i18n_text(const char *text)
     return text == NULL || text[0] == '\0' ? text : _(text);
 }
 
+bool fk_i18n_is_japanese(void)
+{
+    return strcmp(fk__language, "ja") == 0;
+}
+
 const char *fk_i18n_language(void)
 {
     return fk__language;

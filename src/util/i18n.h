@@ -12,6 +12,7 @@
 #include "util/err.h"
 
 #include <libintl.h>
+#include <stdbool.h>
 
 #define FK_TEXT_DOMAIN "fukan"
 
@@ -34,6 +35,9 @@ const char *fk_i18n_text(const char *text);
  * FK_EINVAL for a language other than ja or en (English is chosen then).
  */
 fk_status fk_i18n_init(const char *lang, fk_err *err) FK_WARN_UNUSED;
+
+/* True when messages are Japanese (the language fk_i18n_init chose is "ja"). */
+bool fk_i18n_is_japanese(void);
 
 /* "ja" or "en": the language fk_i18n_init chose ("en" before it ran). */
 const char *fk_i18n_language(void);
