@@ -67,13 +67,40 @@ typedef struct fk__shaped {
     size_t nclusters, clusters_cap;
     fk__segment *segs;
     size_t nsegs, segs_cap;
-    hb_buffer_t *buf; /* reused by every shaping */
-    double width;     /* em units */
-    uint32_t missing; /* first code point no font has, 0 if none */
+    hb_buffer_t *buf;              /* reused by every shaping */
+    double width;                  /* em units */
+    uint32_t missing;              /* first code point no font has, 0 if none */
+    struct fk__shape_cache *cache; /* borrowed, may be NULL: see fk__shape_cache */
 } fk__shaped;
 
 void fk__shaped_init(fk__shaped *s);
 void fk__shaped_free(fk__shaped *s);
+
+/* Grows s's arrays for nglyphs glyphs, nsegs segments and nclusters clusters. */
+bool fk__shaped_reserve(fk__shaped *s, size_t nglyphs, size_t nsegs, size_t nclusters);
+
+/*
+ * Shaped texts kept for reuse (shapecache.c). Most of a sheet's variable texts recur from
+ * sheet to sheet (results, dates, counts), and a paragraph is shaped once per size tried:
+ * nine in ten shapings of a print file repeat an earlier one. One cache per writer, not
+ * shared between threads. fk__shape consults the cache its fk__shaped names.
+ */
+typedef struct fk__shape_cache fk__shape_cache;
+
+/* An empty cache, or NULL when out of memory. Freed with fk__shape_cache_free (wiped). */
+fk__shape_cache *fk__shape_cache_new(void);
+void fk__shape_cache_free(fk__shape_cache *cache);
+
+/*
+ * Looks up the text shaped in primary of set; when found, copies the result into s (whose
+ * utf8 and len the caller sets) and sets *found. False only when s cannot grow.
+ */
+bool fk__shape_cache_find(fk__shape_cache *cache, const fk__fontset *set, int primary,
+                          const char *utf8, size_t len, fk__shaped *s, bool *found);
+
+/* Keeps a copy of s's result (s->utf8, s->len shaped in primary of set). */
+void fk__shape_cache_store(fk__shape_cache *cache, const fk__fontset *set, int primary,
+                           const fk__shaped *s);
 
 /*
  * Shapes len bytes of utf8 in font `primary`, falling back per character to IPAmj明朝 when the

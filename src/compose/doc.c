@@ -45,6 +45,7 @@ struct fk_doc_writer {
     fk__pdf *pdf;
     char *watermark;
     fk__shaped watermark_shape;
+    fk__shape_cache *shapes; /* every slot's shapings go through it */
     size_t sheets;
     /* Output. */
     int fd;
@@ -125,8 +126,10 @@ static fk_status fk__shape_lines(const fk__fontset *fonts, const fk__elem *e, fk
         fk__shaped *p = fk_realloc(slot->line_shapes, slot->nlines * sizeof *p);
         if (p == NULL)
             return fk_failf(err, FK_ENOMEM, _("%s: out of memory"), fk__label(e));
-        for (size_t k = slot->line_shapes_cap; k < slot->nlines; k++)
+        for (size_t k = slot->line_shapes_cap; k < slot->nlines; k++) {
             fk__shaped_init(&p[k]);
+            p[k].cache = slot->shaped.cache;
+        }
         slot->line_shapes = p;
         slot->line_shapes_cap = slot->nlines;
     }
@@ -306,6 +309,7 @@ static void fk__writer_free(fk_doc_writer *w)
         fk__form_free(&w->forms[i]);
     fk__pdf_free(w->pdf);
     fk__shaped_free(&w->watermark_shape);
+    fk__shape_cache_free(w->shapes);
     fk_free(w->watermark);
     if (w->fd >= 0)
         close(w->fd);
@@ -327,6 +331,7 @@ fk_status fk_doc_writer_add_template(fk_doc_writer *w, const fk_template *t, siz
     for (size_t i = 0; i < t->nels; i++) {
         fk_buf_init(&l->slots[i].text, FK__TEXT_MAX);
         fk__shaped_init(&l->slots[i].shaped);
+        l->slots[i].shaped.cache = w->shapes;
     }
     /* Counted before recording, so that a failure is cleaned up with the writer. */
     w->nforms++;
@@ -357,7 +362,8 @@ static fk_doc_writer *fk__writer_new(int fd, fk_doc_write_fn fn, void *closure,
     w->closure = closure;
     fk__shaped_init(&w->watermark_shape);
     w->pdf = fk__pdf_new(t->fonts, fk__doc_write, w);
-    if (w->pdf == NULL) {
+    w->shapes = fk__shape_cache_new();
+    if (w->pdf == NULL || w->shapes == NULL) {
         fk__writer_free(w);
         fk_failf(err, FK_ENOMEM, _("out of memory"));
         return NULL;

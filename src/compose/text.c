@@ -229,6 +229,15 @@ static bool fk__next_cp(const char *utf8, size_t len, size_t *i, uint32_t *cp)
     return true;
 }
 
+bool fk__shaped_reserve(fk__shaped *s, size_t nglyphs, size_t nsegs, size_t nclusters)
+{
+    return fk__grow((void **)&s->glyphs, &s->glyphs_cap, nglyphs, sizeof *s->glyphs) &&
+           fk__grow((void **)&s->draw, &s->draw_cap, nglyphs, sizeof *s->draw) &&
+           fk__grow((void **)&s->adv, &s->adv_cap, nglyphs, sizeof *s->adv) &&
+           fk__grow((void **)&s->clusters, &s->clusters_cap, nclusters, sizeof *s->clusters) &&
+           fk__grow((void **)&s->segs, &s->segs_cap, nsegs, sizeof *s->segs);
+}
+
 static fk_status fk__shape_segment(const fk__fontset *set, fk__shaped *s, hb_buffer_t *buf,
                                    int font, size_t start, size_t end)
 {
@@ -243,11 +252,7 @@ static fk_status fk__shape_segment(const fk__fontset *set, fk__shaped *s, hb_buf
     unsigned n;
     hb_glyph_info_t *info = hb_buffer_get_glyph_infos(buf, &n);
     hb_glyph_position_t *pos = hb_buffer_get_glyph_positions(buf, &n);
-    if (!fk__grow((void **)&s->glyphs, &s->glyphs_cap, s->nglyphs + n, sizeof *s->glyphs) ||
-        !fk__grow((void **)&s->draw, &s->draw_cap, s->nglyphs + n, sizeof *s->draw) ||
-        !fk__grow((void **)&s->adv, &s->adv_cap, s->nglyphs + n, sizeof *s->adv) ||
-        !fk__grow((void **)&s->clusters, &s->clusters_cap, s->nclusters + n, sizeof *s->clusters) ||
-        !fk__grow((void **)&s->segs, &s->segs_cap, s->nsegs + 1, sizeof *s->segs))
+    if (!fk__shaped_reserve(s, s->nglyphs + n, s->nsegs + 1, s->nclusters + n))
         return FK_ENOMEM;
     fk__segment *seg = &s->segs[s->nsegs++];
     seg->font = font;
@@ -292,6 +297,11 @@ fk_status fk__shape(const fk__fontset *set, fk__font_id primary, const char *utf
     s->missing = 0;
     if (!fk_utf8_is_valid(utf8, len))
         return FK_EFORMAT;
+    bool found;
+    if (!fk__shape_cache_find(s->cache, set, (int)primary, utf8, len, s, &found))
+        return FK_ENOMEM;
+    if (found)
+        return FK_OK;
     if (s->buf == NULL) {
         s->buf = hb_buffer_create();
         if (!hb_buffer_allocation_successful(s->buf)) {
@@ -330,6 +340,8 @@ fk_status fk__shape(const fk__fontset *set, fk__font_id primary, const char *utf
     }
     if (st == FK_OK && seg_font >= 0)
         st = fk__shape_segment(set, s, buf, seg_font, seg_start, len);
+    if (st == FK_OK)
+        fk__shape_cache_store(s->cache, set, (int)primary, s);
     return st;
 }
 

@@ -171,10 +171,9 @@ static fk_status fk__barcode(fk_mailing *m, const fk_record *r, fk_fields *out,
                          pr->verdict == FK_POSTAL_OK ? pr->barcode.bars : "");
 }
 
-fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, const char *payload, int sheet,
-                          int sheets, fk_fields *out, const char **barcode_missing, fk_err *err)
+fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, fk_fields *out,
+                          const char **barcode_missing, fk_err *err)
 {
-    char sheet_text[16];
     const char *missing = NULL;
     fk_fields_clear(out);
     fk_status s = fk_compose_fields_from_record(r, out, err);
@@ -184,15 +183,24 @@ fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, const char *payload
         *barcode_missing = missing;
     if (s == FK_OK)
         s = fk_compose_fields_from_order(fk_job_order(m->job), m->issue, out, err);
-    snprintf(sheet_text, sizeof sheet_text, "%d/%d", sheet, sheets);
-    const char *pairs[][2] = {{"dm_payload", payload},
-                              {"dm_text", payload},
-                              {"job_code", fk_order_job_code(fk_job_order(m->job))},
-                              {"sheet", sheet_text}};
-    for (size_t i = 0; s == FK_OK && i < sizeof pairs / sizeof pairs[0]; i++)
-        s = fk_fields_set(out, pairs[i][0], pairs[i][1]);
+    if (s == FK_OK)
+        s = fk_fields_set(out, "job_code", fk_order_job_code(fk_job_order(m->job)));
     if (s == FK_OK)
         s = fk__health_fields(m, r, out);
+    if (s == FK_ENOMEM)
+        return fk_failf(err, s, _("out of memory filling a sheet"));
+    return s;
+}
+
+fk_status fk_mailing_fill_sheet(const char *payload, int sheet, int sheets, fk_fields *out,
+                                fk_err *err)
+{
+    char sheet_text[24];
+    snprintf(sheet_text, sizeof sheet_text, "%d/%d", sheet, sheets);
+    const char *pairs[][2] = {{"dm_payload", payload}, {"dm_text", payload}, {"sheet", sheet_text}};
+    fk_status s = FK_OK;
+    for (size_t i = 0; s == FK_OK && i < sizeof pairs / sizeof pairs[0]; i++)
+        s = fk_fields_set(out, pairs[i][0], pairs[i][1]);
     if (s == FK_ENOMEM)
         return fk_failf(err, s, _("out of memory filling a sheet"));
     return s;

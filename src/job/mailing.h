@@ -39,14 +39,21 @@ void fk_mailing_payload(const fk_mailing *m, fk_category c, const char *check, l
                         int sheet, int sheets, char out[FK_MAILING_PAYLOAD_MAX]);
 
 /*
- * Fills the fields of sheet `sheet` of `sheets` of an envelope, with its insert-control
- * payload. Thread-safe for distinct fk_mailing objects (each has its own rules, postal table
- * and templates). *barcode_missing is set to why no customer barcode could be computed for
- * the address (Japan Post prints none then), or NULL when there is one.
+ * Fills the fields every sheet of r's envelope shares (person, address and barcode, order,
+ * results), replacing what out held. Thread-safe for distinct fk_mailing objects (each has
+ * its own rules, postal table and templates). *barcode_missing is set to why no customer
+ * barcode could be computed for the address (Japan Post prints none then), or NULL when
+ * there is one.
  */
-fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, const char *payload, int sheet,
-                          int sheets, fk_fields *out, const char **barcode_missing,
-                          fk_err *err) FK_WARN_UNUSED;
+fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, fk_fields *out,
+                          const char **barcode_missing, fk_err *err) FK_WARN_UNUSED;
+
+/*
+ * Sets the fields of sheet `sheet` of `sheets` (its number and insert-control payload) in
+ * out, which fk_mailing_fill filled for the envelope.
+ */
+fk_status fk_mailing_fill_sheet(const char *payload, int sheet, int sheets, fk_fields *out,
+                                fk_err *err) FK_WARN_UNUSED;
 
 /*
  * A fictitious person (見本 太郎) for the proof set, with results typical of the category, so

@@ -312,15 +312,16 @@ static fk_status fk__envelope(fk__worker *w, fk__task *t, fk_doc_writer **docs, 
     if (s == FK_OK)
         s = fk_job_check_value(c->job, &r, check, &t->err);
     const fk__note *late = s == FK_OK ? fk__late_find(t, i) : NULL;
+    const char *no_barcode = NULL;
+    if (s == FK_OK)
+        s = fk_mailing_fill(w->mailing, &r, w->fields, &no_barcode, &t->err);
+    if (s == FK_OK && no_barcode != NULL)
+        s = fk__note_add(t, i, false, t->docs[0], no_barcode);
     *drawn = false;
     for (int d = 0; s == FK_OK && d < t->sheets; d++) {
         char payload[FK_MAILING_PAYLOAD_MAX];
-        const char *no_barcode = NULL;
         fk_mailing_payload(w->mailing, t->cat, check, serial, d + 1, t->sheets, payload);
-        s = fk_mailing_fill(w->mailing, &r, payload, d + 1, t->sheets, w->fields, &no_barcode,
-                            &t->err);
-        if (s == FK_OK && d == 0 && no_barcode != NULL)
-            s = fk__note_add(t, i, false, t->docs[d], no_barcode);
+        s = fk_mailing_fill_sheet(payload, d + 1, t->sheets, w->fields, &t->err);
         if (s == FK_OK && late != NULL) {
             s = fk__note_add(t, i, true, late->doc, late->reason);
             if (s == FK_OK)

@@ -59,7 +59,9 @@ static fk_status fk__render(fk_job *job, fk_mailing *m, fk_category c, const cha
         char payload[FK_MAILING_PAYLOAD_MAX];
         fk_mailing_payload(m, c, check, /*serial*/ 1, i + 1, n, payload);
         if (s == FK_OK)
-            s = fk_mailing_fill(m, &r, payload, i + 1, n, f, NULL, err);
+            s = fk_mailing_fill(m, &r, f, NULL, err);
+        if (s == FK_OK)
+            s = fk_mailing_fill_sheet(payload, i + 1, n, f, err);
         if (s == FK_OK)
             s = fk_doc_writer_add_sheet(w, f, err);
         fk_status closed = w ? fk_doc_writer_close(w, err) : FK_OK;

@@ -162,12 +162,13 @@ static fk_status fk__render_child(fk_job *job, fk_mailing *m, fk_fields *fields,
         if (it->category != c || (it->serial - 1) / per + 1 != batch)
             continue;
         char check[FK_CHECK_VALUE_HEX], payload[FK_MAILING_PAYLOAD_MAX];
-        const char *no_barcode = NULL;
         s = fk_job_check_value(job, &it->record, check, err);
         if (s == FK_OK) {
             fk_mailing_payload(m, c, check, it->serial, sheet, sheets, payload);
-            s = fk_mailing_fill(m, &it->record, payload, sheet, sheets, fields, &no_barcode, err);
+            s = fk_mailing_fill(m, &it->record, fields, NULL, err);
         }
+        if (s == FK_OK)
+            s = fk_mailing_fill_sheet(payload, sheet, sheets, fields, err);
         if (s == FK_OK)
             s = fk_doc_writer_add_sheet(dw, fields, err);
         if (s == FK_OK)
