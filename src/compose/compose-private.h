@@ -71,6 +71,7 @@ typedef struct fk__shaped {
     double width;                  /* em units */
     uint32_t missing;              /* first code point no font has, 0 if none */
     struct fk__shape_cache *cache; /* borrowed, may be NULL: see fk__shape_cache */
+    uint64_t cache_hash;           /* the cache's key of the text shaped last */
 } fk__shaped;
 
 void fk__shaped_init(fk__shaped *s);
@@ -98,7 +99,10 @@ void fk__shape_cache_free(fk__shape_cache *cache);
 bool fk__shape_cache_find(fk__shape_cache *cache, const fk__fontset *set, int primary,
                           const char *utf8, size_t len, fk__shaped *s, bool *found);
 
-/* Keeps a copy of s's result (s->utf8, s->len shaped in primary of set). */
+/*
+ * Keeps a copy of s's result (s->utf8, s->len shaped in primary of set), after a lookup of
+ * the same text found nothing.
+ */
 void fk__shape_cache_store(fk__shape_cache *cache, const fk__fontset *set, int primary,
                            const fk__shaped *s);
 

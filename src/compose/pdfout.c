@@ -696,6 +696,15 @@ static hb_blob_t *fk__subset(const fk__pdf_font *pf, hb_face_t *face)
         if (pf->glyphs[g].used)
             hb_set_add(glyphs, g);
     hb_subset_input_set_flags(in, HB_SUBSET_FLAGS_RETAIN_GIDS | HB_SUBSET_FLAGS_NO_HINTING);
+    /*
+     * A PDF shows glyph ids, so the layout tables are dead weight in the file; dropped, they
+     * also spare hb-subset the glyph closure over GSUB, most of its work on a CJK font.
+     */
+    static const char drop[][5] = {"GSUB", "GPOS", "GDEF", "BASE", "JSTF", "vhea",
+                                   "vmtx", "VORG", "DSIG", "kern", "morx"};
+    hb_set_t *tables = hb_subset_input_set(in, HB_SUBSET_SETS_DROP_TABLE_TAG);
+    for (size_t i = 0; i < sizeof drop / sizeof drop[0]; i++)
+        hb_set_add(tables, hb_tag_from_string(drop[i], 4));
     hb_face_t *sub = hb_subset_or_fail(face, in);
     hb_subset_input_destroy(in);
     if (sub == NULL)

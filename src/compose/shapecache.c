@@ -1,6 +1,7 @@
 /*
- * The shape cache (compose-private.h). A direct-mapped table: a text that hashes to a taken
- * slot replaces what was there, so the cache stays bounded however many texts a file holds.
+ * The shape cache (compose-private.h). A direct-mapped table, so it stays bounded however
+ * many texts a file holds. A text is kept only when it comes a second time: names and
+ * addresses, which never repeat, then neither cost a copy nor push out the texts that do.
  * Each entry is one block: glyphs, advances, segments, clusters, then the text itself.
  */
 #include "compose-private.h"
@@ -13,6 +14,7 @@
 #define FK__CACHE_TEXT_MAX 256  /* longer texts (paragraphs) rarely repeat */
 
 typedef struct fk__cached {
+    uint64_t seen;        /* the hash of the last text that missed here */
     unsigned char *block; /* NULL: the slot is empty */
     size_t block_len;
     uint64_t hash;
@@ -85,6 +87,7 @@ bool fk__shape_cache_find(fk__shape_cache *cache, const fk__fontset *set, int pr
     if (cache == NULL || len == 0 || len > FK__CACHE_TEXT_MAX)
         return true;
     uint64_t h = fk__hash(set, primary, utf8, len);
+    s->cache_hash = h;
     const fk__cached *c = fk__slot(cache, h);
     if (c->block == NULL || c->hash != h || c->set != set || c->primary != primary || c->len != len)
         return true;
@@ -112,10 +115,15 @@ void fk__shape_cache_store(fk__shape_cache *cache, const fk__fontset *set, int p
     /* Nothing to gain for an empty text, whose arrays may not exist. */
     if (cache == NULL || s->len == 0 || s->nglyphs == 0 || s->len > FK__CACHE_TEXT_MAX)
         return;
-    uint64_t h = fk__hash(set, primary, s->utf8, s->len);
+    uint64_t h = s->cache_hash;
     fk__cached *c = fk__slot(cache, h);
+    if (c->seen != h) {
+        c->seen = h;
+        return;
+    }
     fk__layout_sizes z = fk__sizes(s->nglyphs, s->nsegs, s->nclusters, s->len);
     fk__cached_clear(c);
+    c->seen = h;
     unsigned char *b = fk_malloc(z.total ? z.total : 1);
     if (b == NULL)
         return; /* a cache that cannot grow only shapes again */
@@ -124,6 +132,15 @@ void fk__shape_cache_store(fk__shape_cache *cache, const fk__fontset *set, int p
     memcpy(b + z.glyphs + z.adv, s->segs, z.segs);
     memcpy(b + z.glyphs + z.adv + z.segs, s->clusters, z.clusters);
     memcpy(b + z.total - s->len, s->utf8, s->len);
-    *c = (fk__cached){b,          z.total,      h,        set,     primary, s->len,
-                      s->nglyphs, s->nclusters, s->nsegs, s->width};
+    *c = (fk__cached){.seen = h,
+                      .block = b,
+                      .block_len = z.total,
+                      .hash = h,
+                      .set = set,
+                      .primary = primary,
+                      .len = s->len,
+                      .nglyphs = s->nglyphs,
+                      .nclusters = s->nclusters,
+                      .nsegs = s->nsegs,
+                      .width = s->width};
 }
