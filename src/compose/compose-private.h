@@ -80,6 +80,9 @@ void fk__shaped_free(fk__shaped *s);
 /* Grows s's arrays for nglyphs glyphs, nsegs segments and nclusters clusters. */
 bool fk__shaped_reserve(fk__shaped *s, size_t nglyphs, size_t nsegs, size_t nclusters);
 
+/* Makes dst hold src's result (and text pointer); false when dst cannot grow. */
+bool fk__shaped_copy(fk__shaped *dst, const fk__shaped *src);
+
 /*
  * Shaped texts kept for reuse (shapecache.c). Most of a sheet's variable texts recur from
  * sheet to sheet (results, dates, counts), and a paragraph is shaped once per size tried:

@@ -134,6 +134,12 @@ static fk_status fk__shape_lines(const fk__fontset *fonts, const fk__elem *e, fk
         slot->line_shapes_cap = slot->nlines;
     }
     const char *text = fk_buf_cstr(&slot->text);
+    /* A paragraph on one line was shaped whole by the line breaking: no need to again. */
+    if (slot->nlines == 1 && slot->lines[0].start == 0 && slot->lines[0].len == slot->text.len &&
+        slot->shaped.utf8 == text && slot->shaped.len == slot->text.len)
+        return fk__shaped_copy(&slot->line_shapes[0], &slot->shaped)
+                   ? FK_OK
+                   : fk_failf(err, FK_ENOMEM, _("%s: out of memory"), fk__label(e));
     for (size_t i = 0; i < slot->nlines; i++) {
         const fk__line *l = &slot->lines[i];
         fk_status s = fk__shape(fonts, e->font, text + l->start, l->len, &slot->line_shapes[i]);

@@ -26,7 +26,11 @@
 #define FK__MAX_FORMS     16
 #define FK__DEFLATE_LEVEL 1
 
-/* What a glyph stands for in the ToUnicode CMap: UTF-16BE text in the font's map buffer. */
+/*
+ * What a glyph stands for in the ToUnicode CMap: UTF-8 text in the font's map buffer, as the
+ * clusters hold it, so that a sheet's glyphs are compared without a conversion; it becomes
+ * UTF-16 only when the CMap is written.
+ */
 typedef struct fk__glyph_map {
     uint32_t off;
     uint16_t len;
@@ -37,7 +41,7 @@ typedef struct fk__pdf_font {
     uint32_t obj; /* the Type 0 font, 0 until the font is first used */
     fk__glyph_map *glyphs;
     unsigned nglyphs;
-    fk_buf map; /* UTF-16BE code units, big-endian bytes */
+    fk_buf map; /* UTF-8 */
 } fk__pdf_font;
 
 struct fk__pdf {
@@ -57,7 +61,7 @@ struct fk__pdf {
     fk__pdf_font font[FK_FONT_COUNT];
     fk_buf content; /* the page or form being built */
     fk_buf scratch; /* deflate output, object dictionaries */
-    fk_buf utf16;   /* one cluster's text */
+    fk_buf utf16;   /* one text, as UTF-16BE bytes */
     bool in_actual; /* inside a /Span with /ActualText */
     bool in_hex;    /* inside a TJ array's hex string of glyph ids */
     struct libdeflate_compressor *z;
@@ -299,6 +303,8 @@ void fk__pdf_free(fk__pdf *p)
     fk_free(p->kids);
     for (int i = 0; i < FK_FONT_COUNT; i++) {
         fk_free(p->font[i].glyphs);
+        if (p->font[i].map.data != NULL)
+            explicit_bzero(p->font[i].map.data, p->font[i].map.cap);
         fk_buf_free(&p->font[i].map);
     }
     /* Content holds personal data (names, addresses) in glyph ids and ActualText. */
@@ -392,20 +398,20 @@ static void fk__put_hex(fk__pdf *p, fk_buf *b, const unsigned char *data, size_t
  * Records what the cluster's single glyph stands for; false if the glyph already stands for
  * other text (the cluster then needs /ActualText).
  */
-static bool fk__glyph_map_set(fk__pdf *p, int f, unsigned gid)
+static bool fk__glyph_map_set(fk__pdf *p, int f, unsigned gid, const char *utf8, size_t len)
 {
     fk__pdf_font *pf = &p->font[f];
     if (gid >= pf->nglyphs)
         return false;
     fk__glyph_map *g = &pf->glyphs[gid];
     if (g->mapped)
-        return g->len == p->utf16.len && memcmp(pf->map.data + g->off, p->utf16.data, g->len) == 0;
-    if (p->utf16.len > UINT16_MAX || pf->map.len > UINT32_MAX)
+        return g->len == len && memcmp(pf->map.data + g->off, utf8, len) == 0;
+    if (len > UINT16_MAX || pf->map.len > UINT32_MAX)
         return false;
     g->off = (uint32_t)pf->map.len;
-    g->len = (uint16_t)p->utf16.len;
+    g->len = (uint16_t)len;
     g->mapped = 1;
-    fk__put(p, &pf->map, p->utf16.data, p->utf16.len);
+    fk__put(p, &pf->map, utf8, len);
     return true;
 }
 
@@ -417,19 +423,26 @@ static void fk__hex_close(fk__pdf *p)
     p->in_hex = false;
 }
 
-static void fk__actual_text(fk__pdf *p, bool on)
+/* Ends the open /ActualText span, if any. */
+static void fk__actual_text_end(fk__pdf *p)
 {
-    if (on == p->in_actual)
+    if (!p->in_actual)
         return;
     fk__hex_close(p);
-    if (on) {
-        fk__put(p, &p->content, "]TJ/Span<</ActualText<FEFF", 26);
-        fk__put_hex(p, &p->content, (const unsigned char *)p->utf16.data, p->utf16.len);
-        fk__put(p, &p->content, ">>>BDC[", 7);
-    } else {
-        fk__put(p, &p->content, "]TJ EMC[", 8);
-    }
-    p->in_actual = on;
+    fk__put(p, &p->content, "]TJ EMC[", 8);
+    p->in_actual = false;
+}
+
+/* Opens a span whose glyphs stand for the cluster's text (len bytes of UTF-8). */
+static void fk__actual_text_begin(fk__pdf *p, const char *utf8, size_t len)
+{
+    fk__actual_text_end(p);
+    fk__hex_close(p);
+    fk__to_utf16(p, utf8, len);
+    fk__put(p, &p->content, "]TJ/Span<</ActualText<FEFF", 26);
+    fk__put_hex(p, &p->content, (const unsigned char *)p->utf16.data, p->utf16.len);
+    fk__put(p, &p->content, ">>>BDC[", 7);
+    p->in_actual = true;
 }
 
 /* Writes one font run's glyphs into the open TJ array, moving the pen (*cur, em units). */
@@ -439,10 +452,16 @@ static void fk__show_segment(fk__pdf *p, const fk__shaped *s, const fk__segment 
     size_t g = seg->glyph_start, byte = seg->byte_start;
     for (size_t c = 0; c < seg->cluster_count && p->st == FK_OK; c++) {
         const cairo_text_cluster_t *cl = &s->clusters[seg->cluster_start + c];
-        fk__to_utf16(p, s->utf8 + byte, (size_t)cl->num_bytes);
-        byte += (size_t)cl->num_bytes;
-        bool plain = cl->num_glyphs == 1 && fk__glyph_map_set(p, seg->font, s->glyphs[g].index);
-        fk__actual_text(p, !plain);
+        const char *text = s->utf8 + byte;
+        size_t text_len = (size_t)cl->num_bytes;
+        byte += text_len;
+        bool plain = cl->num_glyphs == 1 &&
+                     fk__glyph_map_set(p, seg->font, s->glyphs[g].index, text, text_len);
+        /* Each cluster that needs one has its own span: two in a row must not share one. */
+        if (plain)
+            fk__actual_text_end(p);
+        else
+            fk__actual_text_begin(p, text, text_len);
         for (int k = 0; k < cl->num_glyphs; k++, g++) {
             const cairo_glyph_t *gl = &s->glyphs[g];
             unsigned gid = (unsigned)gl->index;
@@ -467,7 +486,7 @@ static void fk__show_segment(fk__pdf *p, const fk__shaped *s, const fk__segment 
             *cur += fk__glyph_width(p, seg->font, gid) / 1000.0;
         }
     }
-    fk__actual_text(p, false);
+    fk__actual_text_end(p);
     fk__hex_close(p);
 }
 
@@ -659,7 +678,8 @@ static void fk__write_tounicode(fk__pdf *p, const fk__pdf_font *pf, uint32_t num
             fk__put(p, &b, "<", 1);
             fk__put_hex(p, &b, id, 2);
             fk__put(p, &b, "><", 2);
-            fk__put_hex(p, &b, (const unsigned char *)pf->map.data + m->off, m->len);
+            fk__to_utf16(p, pf->map.data + m->off, m->len);
+            fk__put_hex(p, &b, (const unsigned char *)p->utf16.data, p->utf16.len);
             fk__put(p, &b, ">\n", 2);
         }
         fk__fmt(p, &b, "endbfchar\n");

@@ -238,6 +238,28 @@ bool fk__shaped_reserve(fk__shaped *s, size_t nglyphs, size_t nsegs, size_t nclu
            fk__grow((void **)&s->segs, &s->segs_cap, nsegs, sizeof *s->segs);
 }
 
+bool fk__shaped_copy(fk__shaped *dst, const fk__shaped *src)
+{
+    if (!fk__shaped_reserve(dst, src->nglyphs, src->nsegs, src->nclusters))
+        return false;
+    if (src->nglyphs > 0) {
+        memcpy(dst->glyphs, src->glyphs, src->nglyphs * sizeof *src->glyphs);
+        memcpy(dst->adv, src->adv, src->nglyphs * sizeof *src->adv);
+    }
+    if (src->nsegs > 0)
+        memcpy(dst->segs, src->segs, src->nsegs * sizeof *src->segs);
+    if (src->nclusters > 0)
+        memcpy(dst->clusters, src->clusters, src->nclusters * sizeof *src->clusters);
+    dst->utf8 = src->utf8;
+    dst->len = src->len;
+    dst->nglyphs = src->nglyphs;
+    dst->nsegs = src->nsegs;
+    dst->nclusters = src->nclusters;
+    dst->width = src->width;
+    dst->missing = src->missing;
+    return true;
+}
+
 static fk_status fk__shape_segment(const fk__fontset *set, fk__shaped *s, hb_buffer_t *buf,
                                    int font, size_t start, size_t end)
 {
