@@ -30,6 +30,7 @@ struct fk_fields {
     uint16_t slots[FK__SLOTS]; /* entry index + 1, 0 for an empty slot */
     size_t n;                  /* live entries */
     size_t alloc;              /* entries with memory (kept after clear) */
+    const fk_fields *fallback; /* borrowed, may be NULL */
 };
 
 fk_fields *fk_fields_new(void)
@@ -140,7 +141,14 @@ fk_status fk_fields_set(fk_fields *f, const char *key, const char *value)
 const char *fk_fields_get(const fk_fields *f, const char *key)
 {
     const fk__entry *e = fk__find(f, key);
+    if (e == NULL && f->fallback != NULL)
+        return fk_fields_get(f->fallback, key);
     return e != NULL ? e->value : NULL;
+}
+
+void fk_fields_set_fallback(fk_fields *f, const fk_fields *fallback)
+{
+    f->fallback = fallback;
 }
 
 typedef struct fk__measure {

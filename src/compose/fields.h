@@ -30,6 +30,13 @@ const char *fk_fields_get(const fk_fields *f, const char *key);
 void fk_fields_clear(fk_fields *f);
 
 /*
+ * Makes fk_fields_get look up in fallback (borrowed: it must outlive f's use) the keys f
+ * does not hold, so that fields shared by every sheet are set once; NULL for none. Clearing
+ * f keeps its fallback.
+ */
+void fk_fields_set_fallback(fk_fields *f, const fk_fields *fallback);
+
+/*
  * Sets the standard fields of r (see docs/templates.md for the list): name, kana, postal
  * (〒160-0022), address, building, birth (和暦), age, sex, category wording, numbers, the exam
  * date and every measured value with its unit ("未実施" when not measured). The category

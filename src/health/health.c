@@ -89,6 +89,23 @@ static void fk__threshold_text(const fk__item *item, double t, char *out, size_t
     snprintf(out, size, "%s%s", num, suffix[item->direction]);
 }
 
+_Static_assert(sizeof((fk_health_item *)0)->guidance == sizeof((fk__item *)0)->guidance_text[0] &&
+                   sizeof((fk_health_item *)0)->doctor == sizeof((fk__item *)0)->doctor_text[0],
+               "an assessment's threshold texts are copied whole from the rules'");
+
+void fk__rules_threshold_texts(fk_rules *r)
+{
+    for (size_t i = 0; i < r->n_items; i++) {
+        fk__item *item = &r->items[i];
+        for (int sex = 0; sex < 2; sex++) {
+            fk__threshold_text(item, item->guidance[sex], item->guidance_text[sex],
+                               sizeof item->guidance_text[sex]);
+            fk__threshold_text(item, item->doctor[sex], item->doctor_text[sex],
+                               sizeof item->doctor_text[sex]);
+        }
+    }
+}
+
 /* The BMI judged: the record's, else weight / height² to one decimal as the sheet prints it. */
 static double fk__bmi(const fk_rules *r, const fk_record *rec)
 {
@@ -133,8 +150,8 @@ static void fk__mark_items(const fk_rules *r, const fk_record *rec, int sex,
         out->value[0] = '\0';
         if (out->measured)
             fk__format(item, v, out->value, sizeof out->value);
-        fk__threshold_text(item, item->guidance[sex], out->guidance, sizeof out->guidance);
-        fk__threshold_text(item, item->doctor[sex], out->doctor, sizeof out->doctor);
+        memcpy(out->guidance, item->guidance_text[sex], sizeof out->guidance);
+        memcpy(out->doctor, item->doctor_text[sex], sizeof out->doctor);
         if (!out->measured || !out->applies)
             continue;
         if (fk__reaches(item->direction, v, item->doctor[sex])) {

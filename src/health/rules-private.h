@@ -53,6 +53,8 @@ typedef struct fk__item {
     int decimals;
     double guidance[2]; /* [male, female]; NAN when none */
     double doctor[2];
+    /* The thresholds as the sheet prints them ("130以上", "" if none), made once at load. */
+    char guidance_text[2][32], doctor_text[2][32];
     unsigned fasting;
 } fk__item;
 
@@ -100,5 +102,8 @@ struct fk_rules {
 
 /* The record's value for a field (a urine grade as its number); NAN when not measured. */
 double fk__rules_field_value(const fk_record *rec, fk__field field);
+
+/* Fills each item's threshold texts from its thresholds (health.c, which formats values). */
+void fk__rules_threshold_texts(fk_rules *r);
 
 #endif

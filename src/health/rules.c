@@ -1041,6 +1041,7 @@ fk_status fk_rules_load(const char *path, const char *override_path, fk_rules **
         fk_rules_free(r);
         return s;
     }
+    fk__rules_threshold_texts(r);
     *out = r;
     return FK_OK;
 }

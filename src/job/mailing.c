@@ -21,6 +21,7 @@ struct fk_mailing {
     fk_postal_db *postal;
     fk_template *templates[FK__NDOCS];
     fk_postal_result postal_result; /* about 2 KB: one, reused */
+    fk_fields *constants;           /* the order's fields and the job code, every sheet's */
     fk_date issue;                  /* 交付年月日: the order's, or the day of composing */
     bool is_specimen;               /* proofs: codes verification always rejects */
 };
@@ -91,18 +92,20 @@ fk_status fk_mailing_new(fk_job *job, fk_mailing **out, fk_err *err)
     bool is_short;
     if (s == FK_OK)
         s = fk_order_issue_date(o, fk_date_today(), &m->issue, &days_left, &is_short, err);
-    /* The order's fields are the same on every sheet: bound into the templates once. */
-    fk_fields *constants = s == FK_OK ? fk_fields_new() : NULL;
-    if (s == FK_OK && constants == NULL)
+    /* The order's fields are the same on every sheet: bound into the templates once, and the
+     * fallback of every sheet's fields for the texts that mix them with a person's. */
+    m->constants = s == FK_OK ? fk_fields_new() : NULL;
+    if (s == FK_OK && m->constants == NULL)
         s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
-        s = fk_compose_fields_from_order(o, m->issue, constants, err);
+        s = fk_compose_fields_from_order(o, m->issue, m->constants, err);
+    if (s == FK_OK && fk_fields_set(m->constants, "job_code", fk_order_job_code(o)) != FK_OK)
+        s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     for (size_t i = 0; s == FK_OK && i < FK__NDOCS; i++) {
         s = fk__load_template(o, fk__doc_names[i], &m->templates[i], err);
         if (s == FK_OK)
-            s = fk_template_bind(m->templates[i], constants, err);
+            s = fk_template_bind(m->templates[i], m->constants, err);
     }
-    fk_fields_free(constants);
     if (s != FK_OK) {
         fk_mailing_free(m);
         return s;
@@ -117,6 +120,7 @@ void fk_mailing_free(fk_mailing *m)
         return;
     fk_rules_free(m->rules);
     fk_postal_db_free(m->postal);
+    fk_fields_free(m->constants);
     for (size_t i = 0; i < FK__NDOCS; i++)
         fk_template_free(m->templates[i]);
     fk_free(m);
@@ -176,15 +180,12 @@ fk_status fk_mailing_fill(fk_mailing *m, const fk_record *r, fk_fields *out,
 {
     const char *missing = NULL;
     fk_fields_clear(out);
+    fk_fields_set_fallback(out, m->constants);
     fk_status s = fk_compose_fields_from_record(r, out, err);
     if (s == FK_OK)
         s = fk__barcode(m, r, out, &missing, err);
     if (barcode_missing != NULL)
         *barcode_missing = missing;
-    if (s == FK_OK)
-        s = fk_compose_fields_from_order(fk_job_order(m->job), m->issue, out, err);
-    if (s == FK_OK)
-        s = fk_fields_set(out, "job_code", fk_order_job_code(fk_job_order(m->job)));
     if (s == FK_OK)
         s = fk__health_fields(m, r, out);
     if (s == FK_ENOMEM)

@@ -404,6 +404,101 @@ static void test_shaping_fallback(void **state)
     fk__fontset_free(fonts);
 }
 
+static void assert_same_shape(const fk__shaped *a, const fk__shaped *b)
+{
+    assert_int_equal(a->nglyphs, b->nglyphs);
+    assert_int_equal(a->nsegs, b->nsegs);
+    assert_int_equal(a->nclusters, b->nclusters);
+    assert_true(a->width == b->width);
+    for (size_t i = 0; i < a->nglyphs; i++) {
+        assert_int_equal(a->glyphs[i].index, b->glyphs[i].index);
+        assert_true(a->glyphs[i].x == b->glyphs[i].x && a->glyphs[i].y == b->glyphs[i].y);
+        assert_true(a->adv[i] == b->adv[i]);
+    }
+    for (size_t i = 0; i < a->nsegs; i++) {
+        assert_int_equal(a->segs[i].font, b->segs[i].font);
+        assert_int_equal(a->segs[i].byte_len, b->segs[i].byte_len);
+        assert_int_equal(a->segs[i].glyph_count, b->segs[i].glyph_count);
+    }
+    for (size_t i = 0; i < a->nclusters; i++) {
+        assert_int_equal(a->clusters[i].num_bytes, b->clusters[i].num_bytes);
+        assert_int_equal(a->clusters[i].num_glyphs, b->clusters[i].num_glyphs);
+    }
+}
+
+/* A text shaped through the cache, whether it is found there or not, shapes as without. */
+static void test_shape_cache(void **state)
+{
+    (void)state;
+    fk__fontset *fonts = NULL;
+    fk_err err = {FK_OK, ""};
+    assert_int_equal(fk__fontset_new(&fonts, &err), FK_OK);
+    fk__shape_cache *cache = fk__shape_cache_new();
+    assert_non_null(cache);
+    fk__shaped plain, cached;
+    fk__shaped_init(&plain);
+    fk__shaped_init(&cached);
+    cached.cache = cache;
+    const char *texts[] = {"𠮷田　葛\U000E0100飾", "142 mmHg", "", "令和7年7月1日", "辻󠄁"};
+    char many[32];
+    for (int round = 0; round < 3; round++) {
+        for (size_t i = 0; i < sizeof texts / sizeof texts[0]; i++) {
+            const char *t = texts[i];
+            assert_int_equal(fk__shape(fonts, FK_FONT_GOTHIC, t, strlen(t), &plain), FK_OK);
+            assert_int_equal(fk__shape(fonts, FK_FONT_GOTHIC, t, strlen(t), &cached), FK_OK);
+            assert_ptr_equal(cached.utf8, t);
+            assert_same_shape(&plain, &cached);
+            /* The same text in another font is another entry. */
+            assert_int_equal(fk__shape(fonts, FK_FONT_MINCHO, t, strlen(t), &plain), FK_OK);
+            assert_int_equal(fk__shape(fonts, FK_FONT_MINCHO, t, strlen(t), &cached), FK_OK);
+            assert_same_shape(&plain, &cached);
+        }
+        /* More texts than slots, each three times (kept at the second, found at the third):
+         * entries are replaced, never mixed up. */
+        for (int k = 0; k < 6000; k++) {
+            snprintf(many, sizeof many, "%d番地", k * 7919 % 100000);
+            for (int time = 0; time < 3; time++) {
+                assert_int_equal(fk__shape(fonts, FK_FONT_GOTHIC, many, strlen(many), &cached),
+                                 FK_OK);
+                if (k % 500 == 0) {
+                    assert_int_equal(fk__shape(fonts, FK_FONT_GOTHIC, many, strlen(many), &plain),
+                                     FK_OK);
+                    assert_same_shape(&plain, &cached);
+                }
+            }
+        }
+    }
+    /* A finding is not kept: the same text fails again. */
+    const char *bad = "山田\xf3\xb0\x80\x80";
+    for (int twice = 0; twice < 2; twice++) {
+        assert_int_equal(fk__shape(fonts, FK_FONT_MINCHO, bad, strlen(bad), &cached), FK_EFINDING);
+        assert_int_equal(cached.missing, 0xF0000);
+    }
+    fk__shaped_free(&plain);
+    fk__shaped_free(&cached);
+    fk__shape_cache_free(cache);
+    fk__fontset_free(fonts);
+}
+
+static void test_fields_fallback(void **state)
+{
+    (void)state;
+    fk_fields *shared = fk_fields_new(), *f = fk_fields_new();
+    assert_int_equal(fk_fields_set(shared, "ward", "新宿区"), FK_OK);
+    assert_int_equal(fk_fields_set(shared, "name", "shared"), FK_OK);
+    fk_fields_set_fallback(f, shared);
+    assert_int_equal(fk_fields_set(f, "name", "own"), FK_OK);
+    assert_string_equal(fk_fields_get(f, "name"), "own");
+    assert_string_equal(fk_fields_get(f, "ward"), "新宿区");
+    assert_null(fk_fields_get(f, "kana"));
+    fk_fields_clear(f);
+    assert_string_equal(fk_fields_get(f, "name"), "shared");
+    fk_fields_set_fallback(f, NULL);
+    assert_null(fk_fields_get(f, "ward"));
+    fk_fields_free(f);
+    fk_fields_free(shared);
+}
+
 /*
  * True if text holds name with its parts in order. pdftotext rebuilds blanks from the gaps
  * between glyphs, so the ideographic space between family and given name comes back as one
@@ -895,6 +990,8 @@ int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_fields_lookup),
+        cmocka_unit_test(test_fields_fallback),
+        cmocka_unit_test(test_shape_cache),
         cmocka_unit_test(test_fields_from_record),
         cmocka_unit_test(test_template_findings),
         cmocka_unit_test(test_default_templates_are_clean),
