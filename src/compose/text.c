@@ -93,10 +93,45 @@ static void fk__ft_face_done(void *face)
     FT_Done_Face(face);
 }
 
-static fk_status fk__font_open(FcConfig *config, fk__font *f, const char *family, int weight,
-                               fk_err *err)
+/*
+ * The fonts' files, looked up once for the process: a fontconfig configuration costs about
+ * as much to load as composing a hundred sheets, and every template and report loads a font
+ * set. NULL where a font is not installed.
+ */
+static struct {
+    pthread_mutex_t lock;
+    bool done;
+    char *path[FK_FONT_COUNT];
+} fk__font_files = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static fk_status fk__font_files_find(fk_err *err)
 {
-    if (fk__font_file(config, family, weight, &f->path) != FK_OK)
+    if (fk__font_files.done)
+        return FK_OK;
+    /* A private configuration, destroyed after the lookup: fontconfig's global one is never
+     * released, and only the files' paths are needed. */
+    FcConfig *config = FcInitLoadConfigAndFonts();
+    if (config == NULL)
+        return fk_failf(err, FK_EENV, _("fontconfig cannot be initialised"));
+    fk_status s = FK_OK;
+    for (int i = 0; s == FK_OK && i < FK_FONT_COUNT; i++)
+        if (fk__font_file(config, fk__font_table[i].family, fk__font_table[i].weight,
+                          &fk__font_files.path[i]) != FK_OK)
+            s = fk_failf(err, FK_ENOMEM, _("out of memory looking up fonts"));
+    FcConfigDestroy(config);
+    for (int i = 0; s != FK_OK && i < FK_FONT_COUNT; i++) {
+        fk_free(fk__font_files.path[i]);
+        fk__font_files.path[i] = NULL;
+    }
+    fk__font_files.done = s == FK_OK;
+    return s;
+}
+
+static fk_status fk__font_open(fk__font *f, int i, fk_err *err)
+{
+    const char *family = fk__font_table[i].family;
+    int weight = fk__font_table[i].weight;
+    if (fk__font_files.path[i] != NULL && (f->path = fk_strdup(fk__font_files.path[i])) == NULL)
         return fk_failf(err, FK_ENOMEM, _("out of memory looking up fonts"));
     if (f->path == NULL)
         return fk_failf(err, FK_EENV, _("font '%s' (weight %d) not found by fontconfig"), family,
@@ -132,17 +167,15 @@ fk_status fk__fontset_new(fk__fontset **out, fk_err *err)
     pthread_once(&fk__ft_once, fk__ft_init);
     if (fk__ft_status != 0)
         return fk_failf(err, FK_EENV, _("FreeType cannot be initialised"));
-    /* A private configuration, destroyed after the lookup: fontconfig's global one is never
-     * released, and only the files' paths are needed. */
-    FcConfig *config = FcInitLoadConfigAndFonts();
-    if (config == NULL)
-        return fk_failf(err, FK_EENV, _("fontconfig cannot be initialised"));
+    pthread_mutex_lock(&fk__font_files.lock);
+    fk_status s = fk__font_files_find(err);
+    pthread_mutex_unlock(&fk__font_files.lock);
+    if (s != FK_OK)
+        return s;
     fk__fontset *set = fk_calloc(1, sizeof *set);
-    fk_status s = set != NULL ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
+    s = set != NULL ? FK_OK : fk_failf(err, FK_ENOMEM, _("out of memory"));
     for (int i = 0; s == FK_OK && i < FK_FONT_COUNT; i++)
-        s = fk__font_open(config, &set->fonts[i], fk__font_table[i].family,
-                          fk__font_table[i].weight, err);
-    FcConfigDestroy(config);
+        s = fk__font_open(&set->fonts[i], i, err);
     if (s != FK_OK) {
         fk__fontset_free(set);
         return s;
