@@ -88,9 +88,15 @@ static fk_status fk__font_file(FcConfig *config, const char *family, int weight,
 
 static const cairo_user_data_key_t fk__ft_face_key;
 
+/* FreeType's library may be shared between threads only when faces are made and done under
+ * a lock: composing threads load their own font sets at the same time. */
+static pthread_mutex_t fk__ft_lock = PTHREAD_MUTEX_INITIALIZER;
+
 static void fk__ft_face_done(void *face)
 {
+    pthread_mutex_lock(&fk__ft_lock);
     FT_Done_Face(face);
+    pthread_mutex_unlock(&fk__ft_lock);
 }
 
 /*
@@ -137,14 +143,17 @@ static fk_status fk__font_open(fk__font *f, int i, fk_err *err)
         return fk_failf(err, FK_EENV, _("font '%s' (weight %d) not found by fontconfig"), family,
                         weight);
     FT_Face face;
-    if (FT_New_Face(fk__ft_lib, f->path, 0, &face) != 0)
+    pthread_mutex_lock(&fk__ft_lock);
+    FT_Error opened = FT_New_Face(fk__ft_lib, f->path, 0, &face);
+    pthread_mutex_unlock(&fk__ft_lock);
+    if (opened != 0)
         return fk_failf(err, FK_EENV, _("%s: FreeType cannot open the font"), f->path);
     f->cairo_face = cairo_ft_font_face_create_for_ft_face(face, 0);
     if (cairo_font_face_set_user_data(f->cairo_face, &fk__ft_face_key, face, fk__ft_face_done) !=
         CAIRO_STATUS_SUCCESS) {
         cairo_font_face_destroy(f->cairo_face);
         f->cairo_face = NULL;
-        FT_Done_Face(face);
+        fk__ft_face_done(face);
         return fk_failf(err, FK_ENOMEM, _("out of memory loading a font"));
     }
     hb_blob_t *blob = hb_blob_create_from_file(f->path);

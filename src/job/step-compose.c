@@ -179,6 +179,9 @@ typedef struct {
     fk_job_reader *reader;
     pthread_t thread;
     bool is_started;
+    bool is_ready; /* its own mailing is loaded, or failed to (init_err) */
+    fk_status init_status;
+    fk_err init_err;
 } fk__worker;
 
 /* Tasks waiting for a worker, oldest (or to be done again) first. */
@@ -410,12 +413,26 @@ static void fk__render(fk__worker *w, fk__task *t)
     t->status = s;
 }
 
+/* A worker's templates, rules and postal table, loaded in its own thread while the main
+ * thread reads and sorts the records. */
+static fk_status fk__worker_init(fk__worker *w)
+{
+    fk_status s = fk_mailing_new(w->c->job, &w->mailing, &w->init_err);
+    if (s == FK_OK && (w->fields = fk_fields_new()) == NULL)
+        s = fk_failf(&w->init_err, FK_ENOMEM, _("out of memory"));
+    return s;
+}
+
 static void *fk__worker_main(void *arg)
 {
     fk__worker *w = arg;
     fk__compose *c = w->c;
+    fk_status init = fk__worker_init(w);
     pthread_mutex_lock(&c->lock);
-    for (;;) {
+    w->init_status = init;
+    w->is_ready = true;
+    pthread_cond_broadcast(&c->done);
+    for (; init == FK_OK;) {
         while (c->queued == 0 && !c->is_stopping)
             pthread_cond_wait(&c->wake, &c->lock);
         if (c->is_stopping)
@@ -466,15 +483,28 @@ static fk_status fk__workers_start(fk__compose *c)
     for (int k = 0; s == FK_OK && k < c->jobs; k++) {
         fk__worker *w = &c->workers[k];
         w->c = c;
-        s = fk_mailing_new(c->job, &w->mailing, c->err);
-        if (s == FK_OK && (w->fields = fk_fields_new()) == NULL)
-            s = fk_failf(c->err, FK_ENOMEM, _("out of memory"));
-        if (s == FK_OK)
-            s = fk_job_reader_new(c->job, &w->reader, c->err);
+        fk_err_clear(&w->init_err);
+        s = fk_job_reader_new(c->job, &w->reader, c->err);
         if (s == FK_OK && pthread_create(&w->thread, NULL, fk__worker_main, w) != 0)
             s = fk_failf(c->err, FK_EENV, _("cannot start a composing thread"));
         w->is_started = s == FK_OK;
     }
+    return s;
+}
+
+/* Waits until every worker has loaded its mailing; the first failure is the step's. */
+static fk_status fk__workers_ready(fk__compose *c)
+{
+    fk_status s = FK_OK;
+    pthread_mutex_lock(&c->lock);
+    for (int k = 0; k < c->jobs; k++) {
+        fk__worker *w = &c->workers[k];
+        while (!w->is_ready)
+            pthread_cond_wait(&c->done, &c->lock);
+        if (s == FK_OK && w->init_status != FK_OK)
+            s = fk_failf(c->err, w->init_status, "%s", fk_err_message(&w->init_err));
+    }
+    pthread_mutex_unlock(&c->lock);
     return s;
 }
 
@@ -769,7 +799,7 @@ static fk_status fk__compose_all(fk__compose *c)
     if (s == FK_OK && fk_job_file_write(c->run, header, sizeof header - 1) != FK_OK)
         s = fk_job_file_writer_finish(c->run, c->err);
     if (s == FK_OK)
-        s = fk__workers_start(c);
+        s = fk__workers_ready(c);
     if (s == FK_OK)
         s = fk__pipeline(c);
     fk__workers_stop(c);
@@ -877,6 +907,8 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
     if (opts->replace)
         s = fk__replace(&c, opts, &out->replaced);
     if (s == FK_OK)
+        s = fk__workers_start(&c);
+    if (s == FK_OK)
         s = fk_job_records_foreach(job, fk__collect, &c.list, err);
     if (s == FK_OK)
         s = c.list.status;
@@ -886,6 +918,7 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
                        " 'fukan status JOBDIR')"));
     if (s == FK_OK)
         s = fk__compose_all(&c);
+    fk__workers_stop(&c); /* when compose_all was not reached or failed before it stopped them */
     if (s == FK_OK)
         s = fk_job_moves_audit(job, err);
     s = fk_job_end(job, s, err);
