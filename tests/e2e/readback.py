@@ -222,7 +222,8 @@ def check(argv):
     used_files, check_values = set(), {}
     sheets = 0
     camera = ["envelope,payload"]
-    for envelope, r in enumerate(sorted(recs.records, key=lambda r: (r["category"], r["serial"])), start=1):
+    in_mailing_order = sorted(recs.records, key=lambda r: (r["category"], r["serial"]))
+    for envelope, r in enumerate(in_mailing_order, start=1):
         c, serial, line = r["category"], r["serial"], r["line"]
         n = 1 if c == "J" else 2
         batch, page = (serial - 1) // batch_size + 1, (serial - 1) % batch_size + 1
@@ -336,8 +337,10 @@ def check_window(r, files, base, page, bars, fail):
         else:
             fail("more text than the address block in the window", base)
     if drawn[page - 1] != bars:
-        fail("the customer barcode reads %s" % ("no barcode" if drawn[page - 1] == "none" else
-                                                "other bars than its address's"), base)
+        fail({"none": "no customer barcode in the window",
+              "unreadable": "the customer barcode does not read (no row of 67 bars)"}.get(
+                  drawn[page - 1], "a customer barcode other than its address's")
+             if bars != "none" else "a customer barcode where none may be printed", base)
 
 
 def main():
