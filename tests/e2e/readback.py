@@ -209,6 +209,75 @@ class Files:
         return self.cache[key]
 
 
+def check_code(r, i, n, plan, raw, decoded, job, batch, fail):
+    """The sheet's line of the run file is this sheet's code, in clear and in the DataMatrix;
+    returns the check value."""
+    payload = plan["payload"]
+    parts = payload.split("|")
+    document = DOCUMENT[r["category"]] if i == 1 else "results"
+    if (len(parts) != 6
+            or parts[:5] != ["FK1", job, r["category"], "%06d" % r["serial"], "%d/%d" % (i, n)]
+            or not re.fullmatch("[0-9a-f]{10}", parts[5]) or plan["batch"] != str(batch)
+            or plan["sheets"] != str(n) or plan["document"] != document):
+        fail("the run file's line is not this sheet's")
+    if re.findall(r"FKS?1\|[^\s]*", raw) != [payload]:
+        fail("the code in clear is not the run file's")
+    if decoded == "":
+        fail("the DataMatrix was not read")
+    elif decoded != payload:
+        fail("the DataMatrix is not the run file's code")
+    return parts[-1]
+
+
+def check_text(r, i, raw, fail):
+    """The name and numbers on the sheet, beside the window."""
+    name, flat = squeeze(r["name"]), squeeze(raw)
+    if i == 1 and r["category"] != "J":
+        if flat.count(name) < 2:
+            fail("name not found in the voucher's table")
+        if not number_on(r["voucher"], raw):
+            fail("voucher number not found")
+        if not number_on(r["ticket"], raw):
+            fail("ticket number not found")
+    elif i == 1:
+        if flat.count(name + "様") < 2:
+            fail("name not found in the notice's greeting")
+    else:
+        if name + "様" not in flat:
+            fail("name not found")
+        if not number_on(r["ticket"], raw):
+            fail("ticket number not found")
+
+
+def check_envelope(r, job, batch_size, run, files, bars, decoded, failures):
+    """Every sheet of r's envelope, their codes as read appended to decoded; returns the print
+    files they are in and the check values they carry."""
+    n = 1 if r["category"] == "J" else 2
+    batch, page = (r["serial"] - 1) // batch_size + 1, (r["serial"] - 1) % batch_size + 1
+    bases, values = [], set()
+    for i in range(1, n + 1):
+        base = "%s-%s-%d-%03d" % (job, r["category"], i, batch)
+        bases.append(base)
+
+        def fail(what, base=base):
+            failures.append("record at CSV line %d: %s on sheet %d of %s.pdf"
+                            % (r["line"], what, page, base))
+        text, codes = files.get("text", base), files.get("codes", base)
+        plan = run.get((r["category"], r["serial"], i))
+        if text is None or codes is None or page > len(text) or page > len(codes):
+            fail("no such sheet")
+            continue
+        if plan is None:
+            fail("sheet %d/%d missing from the run file" % (i, n))
+            continue
+        values.add(check_code(r, i, n, plan, text[page - 1], codes[page - 1], job, batch, fail))
+        decoded.append(codes[page - 1])
+        check_text(r, i, text[page - 1], fail)
+        if i == 1:
+            check_window(r, files, base, page, bars, fail)
+    return bases, values
+
+
 def check(argv):
     fukan, ward, run_csv, job, batch_size, root, camera_out = argv
     batch_size = int(batch_size)
@@ -219,89 +288,30 @@ def check(argv):
     bars, failures = expected_bars(fukan, recs.records)
     want_bars = {r["line"]: b for r, b in zip(recs.records, bars)}
     files = Files(root)
-    used_files, check_values = set(), {}
-    sheets = 0
-    camera = ["envelope,payload"]
-    in_mailing_order = sorted(recs.records, key=lambda r: (r["category"], r["serial"]))
-    for envelope, r in enumerate(in_mailing_order, start=1):
-        c, serial, line = r["category"], r["serial"], r["line"]
-        n = 1 if c == "J" else 2
-        batch, page = (serial - 1) // batch_size + 1, (serial - 1) % batch_size + 1
-        where = lambda base: "sheet %d of %s.pdf" % (page, base)  # noqa: E731
-        fail = lambda what, base: failures.append(  # noqa: E731
-            "record at CSV line %d: %s on %s" % (line, what, where(base)))
-        envelope_check = set()
-        for i in range(1, n + 1):
-            base = "%s-%s-%d-%03d" % (job, c, i, batch)
-            used_files.add(base)
-            sheets += 1
-            text, codes = files.get("text", base), files.get("codes", base)
-            if text is None or codes is None or page > len(text) or page > len(codes):
-                fail("no such sheet", base)
-                continue
-            raw, flat = text[page - 1], squeeze(text[page - 1])
-            # The code: the run file's line, in clear on the sheet and in its DataMatrix.
-            plan = run.get((c, serial, i))
-            if plan is None:
-                fail("sheet %d/%d missing from the run file" % (i, n), base)
-                continue
-            payload = plan["payload"]
-            parts = payload.split("|")
-            if (len(parts) != 6 or parts[:5] != ["FK1", job, c, "%06d" % serial, "%d/%d" % (i, n)]
-                    or not re.fullmatch("[0-9a-f]{10}", parts[5]) or plan["batch"] != str(batch)
-                    or plan["sheets"] != str(n) or plan["document"] !=
-                    (DOCUMENT[c] if i == 1 else "results")):
-                fail("the run file's line is not this sheet's", base)
-            envelope_check.add(parts[-1])
-            printed = re.findall(r"FKS?1\|[^\s]*", raw)
-            if printed != [payload]:
-                fail("the code in clear is not the run file's", base)
-            decoded = codes[page - 1]
-            if decoded == "":
-                fail("the DataMatrix was not read", base)
-            elif decoded != payload:
-                fail("the DataMatrix is not the run file's code", base)
-            camera.append("%d,%s" % (envelope, decoded))
-            # The names and numbers.
-            name = squeeze(r["name"])
-            if i == 1 and c != "J":
-                if flat.count(name) < 2:
-                    fail("name not found in the voucher's table", base)
-                if not number_on(r["voucher"], raw):
-                    fail("voucher number not found", base)
-                if not number_on(r["ticket"], raw):
-                    fail("ticket number not found", base)
-            elif i == 1:
-                if flat.count(name + "様") < 2:
-                    fail("name not found in the notice's greeting", base)
-            else:
-                if name + "様" not in flat:
-                    fail("name not found", base)
-                if not number_on(r["ticket"], raw):
-                    fail("ticket number not found", base)
-            if i == 1:
-                check_window(r, files, base, page, want_bars[line], fail)
-        if len(envelope_check) != 1:
+    used_files, check_values, envelopes = set(), {}, []
+    for r in sorted(recs.records, key=lambda r: (r["category"], r["serial"])):
+        sheets = []
+        bases, values = check_envelope(r, job, batch_size, run, files, want_bars[r["line"]],
+                                       sheets, failures)
+        envelopes.append(sheets)
+        used_files.update(bases)
+        if len(values) != 1:
             failures.append("record at CSV line %d: its sheets carry different check values"
-                            % line)
-        for value in envelope_check:
+                            % r["line"])
+        for value in values:
             if value in check_values:
                 failures.append("records at CSV lines %d and %d: the same check value"
-                                % (check_values[value], line))
-            check_values[value] = line
-    for base in sorted(used_files):
-        count = files.get("pages", base)
-        want = sum(1 for r in recs.by_category[base.split("-")[1]]
-                   if (r["serial"] - 1) // batch_size + 1 == int(base.split("-")[3]))
-        if count is None or count != [str(want)]:
-            failures.append("%s.pdf: not the %d pages of its batch" % (base, want))
-    extra = sorted(set(f[:-4] for f in os.listdir(os.path.join(root, "pages"))) - used_files)
-    for base in extra:
-        failures.append("%s.pdf: a print file no record belongs in" % base)
+                                % (check_values[value], r["line"]))
+            check_values[value] = r["line"]
+    check_files(recs, batch_size, files, root, used_files, failures)
+    sheets = sum(len(e) for e in envelopes)
     if len(run) != sheets:
-        failures.append("the run file lists %d sheets, the records need %d" % (len(run), sheets))
+        failures.append("the run file lists %d sheets, the envelopes have %d" % (len(run), sheets))
     with open(camera_out, "w", encoding="utf-8") as f:
-        f.write("\n".join(camera) + "\n")
+        f.write("envelope,payload\n")
+        for k, sheets_read in enumerate(envelopes, start=1):
+            for code in sheets_read:
+                f.write("%d,%s\n" % (k, code))
     rare = sum(1 for r in recs.records if any(0x20000 <= ord(ch) <= 0x3FFFF for ch in r["name"]))
     ivs = sum(1 for r in recs.records if any(0xE0100 <= ord(ch) <= 0xE01EF for ch in r["name"]))
     if rare == 0 or ivs == 0:
@@ -316,10 +326,23 @@ def check(argv):
     return 1 if failures else 0
 
 
+def check_files(recs, batch_size, files, root, used_files, failures):
+    """Each print file has the pages of its batch; no print file holds no record."""
+    for base in sorted(used_files):
+        _, category, _, batch = base.rsplit("-", 3)
+        want = sum(1 for r in recs.by_category[category]
+                   if (r["serial"] - 1) // batch_size + 1 == int(batch))
+        if files.get("pages", base) != [str(want)]:
+            failures.append("%s.pdf: not the %d pages of its batch" % (base, want))
+    for base in sorted(set(f[:-4] for f in os.listdir(os.path.join(root, "pages"))) - used_files):
+        failures.append("%s.pdf: a print file no record belongs in" % base)
+
+
 def check_window(r, files, base, page, bars, fail):
+    """The window shows exactly the address block, and the address's customer barcode."""
     window, drawn = files.get("window", base), files.get("bars", base)
     if window is None or page > len(window) or drawn is None or page > len(drawn):
-        fail("no window read", base)
+        fail("no window read")
         return
     got = squeeze(window[page - 1])
     postal = "〒%s-%s" % (r["postal"][:3], r["postal"][3:])
@@ -331,16 +354,16 @@ def check_window(r, files, base, page, bars, fail):
         for field, value in parts:  # the first field that does not read back, in print order
             value = squeeze(value)
             if not rest.startswith(value):
-                fail("%s not found in the window" % field, base)
+                fail("%s not found in the window" % field)
                 break
             rest = rest[len(value):]
         else:
-            fail("more text than the address block in the window", base)
+            fail("more text than the address block in the window")
     if drawn[page - 1] != bars:
         fail({"none": "no customer barcode in the window",
               "unreadable": "the customer barcode does not read (no row of 67 bars)"}.get(
                   drawn[page - 1], "a customer barcode other than its address's")
-             if bars != "none" else "a customer barcode where none may be printed", base)
+             if bars != "none" else "a customer barcode where none may be printed")
 
 
 def main():
