@@ -238,15 +238,15 @@ static void test_tounicode_one_glyph_for_several(void **state)
     streams = write_texts_inflated(fonts, both, 2);
     assert_true(maps(&streams, ga, "304C"));
     assert_false(maps(&streams, ga, "304B3099"));
-    /* In the page's content: the glyph shown between the span's start and its end. */
-    const char *span = find(&streams, NULL, "/Span<</ActualText<FEFF304B3099>>>BDC");
-    assert_non_null(span);
-    char glyph[16];
-    snprintf(glyph, sizeof glyph, "<%04X>", ga);
-    const char *emc = find(&streams, span, "EMC");
-    const char *shown = find(&streams, span, glyph);
-    assert_true(emc != NULL && shown != NULL && shown < emc);
+    /* In the page's content: the span's TJ array starts with the glyph (a string of glyph
+     * ids, 4 hex digits each), and the span ends after it. */
+    char span[80];
+    snprintf(span, sizeof span, "/Span<</ActualText<FEFF304B3099>>>BDC[<%04X", ga);
+    const char *shown = find(&streams, NULL, span);
+    assert_non_null(shown);
+    assert_non_null(find(&streams, shown, "EMC"));
     /* Exactly one entry for the glyph in the CMaps. */
+    char glyph[16];
     snprintf(glyph, sizeof glyph, "\n<%04X><", ga);
     const char *entry = find(&streams, NULL, glyph);
     assert_non_null(entry);
