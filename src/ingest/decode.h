@@ -67,9 +67,10 @@ fk_status fk_decoder_new(fk_encoding enc, fk_stream_read_fn read, void *ctx, fk_
                          fk_err *err) FK_WARN_UNUSED;
 
 /*
- * The fk_stream_read_fn of a decoder (ctx): the next UTF-8 bytes, cut only between
- * characters. FK_EFORMAT (LINE:BYTE as above) if a byte does not decode after all (the
- * input changed since its scan), or the underlying stream's error.
+ * The fk_stream_read_fn of a decoder (ctx): the next UTF-8 bytes. UTF-8 input passes through
+ * unchecked (its scan checked it); CP932 comes cut between characters, FK_EFORMAT (LINE:BYTE
+ * as above) if a byte does not decode after all (the input changed since its scan). Or the
+ * underlying stream's error.
  */
 fk_status fk_decoder_read(void *decoder, char *buf, size_t cap, size_t *got,
                           fk_err *err) FK_WARN_UNUSED;
