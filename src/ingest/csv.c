@@ -156,6 +156,8 @@ static fk_status fk__append(fk_csv_reader *r, const char *s, size_t n, fk_err *e
     if (n > row_room)
         return fk_failf(err, FK_ETOOBIG, _("line %ld: row longer than %zu bytes"), r->row_line,
                         r->limits.max_row);
+    if (n == 0)
+        return FK_OK; /* the buffer may not exist yet */
     fk_status st = fk__reserve(r, n, err);
     if (st != FK_OK)
         return st;

@@ -184,9 +184,8 @@ static size_t fk__utf8_size(const wchar_t *w, size_t n)
 
 /*
  * Converts through iconv into a scratch buffer of code points (WCHAR_T, glibc's internal
- * UCS-4: one conversion step instead of two, a third less work than to UTF-8), counting the
- * UTF-8 they make; *src and *left as iconv leaves them,
- * false with errno set where conversion stopped early.
+ * UCS-4: one conversion step instead of the two to UTF-8), counting the UTF-8 they make.
+ * *src and *left as iconv leaves them; false with errno set where conversion stopped early.
  */
 static bool fk__cp932_count(fk__cp932_check *c, char **src, size_t *left)
 {
