@@ -1,7 +1,13 @@
 /*
- * RFC 4180 reader. Fields are unquoted into one reused byte buffer with a NUL after each;
- * an offset table locates them. Unquoted runs are copied with memcpy in one go, which keeps
- * the common case (no quotes) close to the speed of a memchr scan.
+ * RFC 4180 reader. Input passes through a fixed window refilled from the stream; fields are
+ * unquoted into one reused byte buffer with a NUL after each, and an offset table locates
+ * them. Unquoted runs are copied with memcpy in one go, which keeps the common case (no
+ * quotes) close to the speed of a memchr scan. A CR at the end of the window is kept there
+ * until the next byte is in, so that a CRLF cut between two chunks is still one line end.
+ *
+ * Empty lines are held back as a count (with the line of the first) until something other
+ * than line ends follows: only then are they rows, so trailing empty lines need no
+ * look-ahead beyond one line and no memory.
  */
 #include "ingest/csv.h"
 
@@ -11,11 +17,14 @@
 #include <string.h>
 
 struct fk_csv_reader {
-    const char *data;
-    size_t len;
-    size_t pos;
-    long line; /* physical line at pos */
+    fk_stream_read_fn read;
+    void *ctx;
+    char *in; /* the window: unread input at in[ipos, ilen) */
+    size_t ipos, ilen;
+    bool eof;
+    long line; /* physical line at ipos */
     long row_line;
+    long held, held_line; /* empty lines read but not yet handed out, from held_line */
     fk_csv_limits limits;
     char *buf; /* unquoted fields, each NUL-terminated */
     size_t buf_len, buf_cap;
@@ -23,13 +32,18 @@ struct fk_csv_reader {
     size_t nfields, fields_cap;
 };
 
-fk_csv_reader *fk_csv_reader_new(const char *data, size_t len, const fk_csv_limits *limits)
+fk_csv_reader *fk_csv_reader_new(fk_stream_read_fn read, void *ctx, const fk_csv_limits *limits)
 {
     fk_csv_reader *r = fk_calloc(1, sizeof *r);
     if (!r)
         return NULL;
-    r->data = data;
-    r->len = len;
+    r->in = fk_malloc(FK_CSV_WINDOW);
+    if (!r->in) {
+        fk_free(r);
+        return NULL;
+    }
+    r->read = read;
+    r->ctx = ctx;
     r->line = 1;
     if (limits)
         r->limits = *limits;
@@ -42,11 +56,54 @@ void fk_csv_reader_free(fk_csv_reader *r)
 {
     if (!r)
         return;
+    /* The rows are personal data. */
+    memset(r->in, 0, FK_CSV_WINDOW);
     if (r->buf)
-        memset(r->buf, 0, r->buf_cap); /* the rows are personal data */
+        memset(r->buf, 0, r->buf_cap);
+    fk_free(r->in);
     fk_free(r->buf);
     fk_free(r->starts);
     fk_free(r);
+}
+
+static size_t fk__avail(const fk_csv_reader *r)
+{
+    return r->ilen - r->ipos;
+}
+
+/* Moves the unread bytes to the front of the window and reads once more behind them. */
+static fk_status fk__more(fk_csv_reader *r, fk_err *err)
+{
+    if (r->eof)
+        return FK_OK;
+    size_t n = fk__avail(r);
+    if (r->ipos) {
+        memmove(r->in, r->in + r->ipos, n);
+        r->ipos = 0;
+        r->ilen = n;
+    }
+    if (n == FK_CSV_WINDOW)
+        return FK_OK;
+    size_t got = 0;
+    fk_status st = r->read(r->ctx, r->in + n, FK_CSV_WINDOW - n, &got, err);
+    if (st != FK_OK)
+        return st;
+    if (got == 0)
+        r->eof = true;
+    r->ilen += got;
+    return FK_OK;
+}
+
+/* *c receives the byte k places ahead (k < FK_CSV_WINDOW), or -1 past the end. */
+static fk_status fk__peek(fk_csv_reader *r, size_t k, int *c, fk_err *err)
+{
+    while (fk__avail(r) <= k && !r->eof) {
+        fk_status st = fk__more(r, err);
+        if (st != FK_OK)
+            return st;
+    }
+    *c = fk__avail(r) > k ? (unsigned char)r->in[r->ipos + k] : -1;
+    return FK_OK;
 }
 
 /* Makes room for n more bytes in the row buffer, within the row limit (+1 per field NUL). */
@@ -85,15 +142,22 @@ static fk_status fk__start_field(fk_csv_reader *r, fk_err *err)
     return FK_OK;
 }
 
+/* The limit reported is the one the first byte too many breaks (the field's on a tie), so
+ * that the error does not depend on where the input was cut. */
 static fk_status fk__append(fk_csv_reader *r, const char *s, size_t n, fk_err *err)
 {
-    size_t field_len = r->buf_len - r->starts[r->nfields - 1] + n;
-    if (field_len > r->limits.max_field)
+    size_t field_len = r->buf_len - r->starts[r->nfields - 1];
+    size_t row_len = r->buf_len - (r->nfields - 1);
+    size_t field_room = r->limits.max_field > field_len ? r->limits.max_field - field_len : 0;
+    size_t row_room = r->limits.max_row > row_len ? r->limits.max_row - row_len : 0;
+    if (n > field_room && field_room <= row_room)
         return fk_failf(err, FK_ETOOBIG, _("%ld:%zu: field longer than %zu bytes"), r->row_line,
                         r->nfields, r->limits.max_field);
-    if (r->buf_len + n - (r->nfields - 1) > r->limits.max_row)
+    if (n > row_room)
         return fk_failf(err, FK_ETOOBIG, _("line %ld: row longer than %zu bytes"), r->row_line,
                         r->limits.max_row);
+    if (n == 0)
+        return FK_OK; /* the buffer may not exist yet */
     fk_status st = fk__reserve(r, n, err);
     if (st != FK_OK)
         return st;
@@ -111,43 +175,96 @@ static fk_status fk__end_field(fk_csv_reader *r, fk_err *err)
     return FK_OK;
 }
 
-/* True when only line ends remain from pos on: trailing empty lines are not rows. */
-static bool fk__only_line_ends(const fk_csv_reader *r)
-{
-    for (size_t i = r->pos; i < r->len; i++)
-        if (r->data[i] != '\r' && r->data[i] != '\n')
-            return false;
-    return true;
-}
-
-/* Reads a quoted field whose opening quote is at r->pos; leaves pos after the closing quote. */
+/* Reads a quoted field whose opening quote is at ipos; leaves ipos after the closing quote. */
 static fk_status fk__quoted(fk_csv_reader *r, fk_err *err)
 {
     long start_line = r->line;
     size_t col = r->nfields;
-    r->pos++;
+    r->ipos++;
     for (;;) {
-        const char *p = r->data + r->pos;
-        const char *q = memchr(p, '"', r->len - r->pos);
-        if (!q)
-            return fk_failf(err, FK_EFORMAT, _("%ld:%zu: unterminated quoted field"), start_line,
-                            col);
-        size_t n = (size_t)(q - p);
-        for (size_t i = 0; i < n; i++)
-            if (p[i] == '\n')
-                r->line++;
-        fk_status st = fk__append(r, p, n, err);
+        fk_status st = fk__avail(r) ? FK_OK : fk__more(r, err);
         if (st != FK_OK)
             return st;
-        r->pos += n + 1;
-        if (r->pos < r->len && r->data[r->pos] == '"') {
-            st = fk__append(r, "\"", 1, err);
-            if (st != FK_OK)
-                return st;
-            r->pos++;
+        if (!fk__avail(r))
+            return fk_failf(err, FK_EFORMAT, _("%ld:%zu: unterminated quoted field"), start_line,
+                            col);
+        const char *p = r->in + r->ipos;
+        const char *q = memchr(p, '"', fk__avail(r));
+        size_t n = q ? (size_t)(q - p) : fk__avail(r);
+        for (const char *nl = p; (nl = memchr(nl, '\n', n - (size_t)(nl - p))) != NULL; nl++)
+            r->line++;
+        st = fk__append(r, p, n, err);
+        if (st != FK_OK)
+            return st;
+        r->ipos += n;
+        if (!q)
             continue;
+        int next;
+        st = fk__peek(r, 1, &next, err);
+        if (st != FK_OK)
+            return st;
+        if (next != '"') {
+            r->ipos++;
+            return FK_OK;
         }
-        return FK_OK;
+        st = fk__append(r, "\"", 1, err);
+        if (st != FK_OK)
+            return st;
+        r->ipos += 2;
+    }
+}
+
+/* Reads an unquoted field up to (not over) its ',', its line end (CRLF or LF) or the end. A
+ * quote inside it is kept as a character, as spreadsheets do. */
+static fk_status fk__unquoted(fk_csv_reader *r, fk_err *err)
+{
+    for (;;) {
+        fk_status st = fk__avail(r) < 2 ? fk__more(r, err) : FK_OK;
+        if (st != FK_OK)
+            return st;
+        size_t n = fk__avail(r);
+        if (n == 0)
+            return FK_OK;
+        const char *p = r->in + r->ipos;
+        size_t i = 0;
+        while (i < n && p[i] != ',' && p[i] != '\n')
+            i++;
+        size_t take = i;
+        if (i < n && p[i] == '\n' && take > 0 && p[take - 1] == '\r')
+            take--;
+        else if (i == n && !r->eof && p[n - 1] == '\r')
+            take--; /* it may be the CR of a CRLF: wait for the next byte */
+        st = fk__append(r, p, take, err);
+        if (st != FK_OK)
+            return st;
+        r->ipos += take;
+        if (i < n)
+            return FK_OK;
+    }
+}
+
+/* Skips empty lines, holding them back; *content says whether anything else follows. */
+static fk_status fk__skip_empty_lines(fk_csv_reader *r, bool *content, fk_err *err)
+{
+    for (;;) {
+        int c, c1 = -1;
+        fk_status st = fk__peek(r, 0, &c, err);
+        if (st == FK_OK && c == '\r')
+            st = fk__peek(r, 1, &c1, err);
+        if (st != FK_OK)
+            return st;
+        if (c != '\n' && !(c == '\r' && c1 == '\n')) {
+            /* Carriage returns up to the end are line ends too, not a row. */
+            size_t k = 0;
+            while (c == '\r' && k + 1 < FK_CSV_WINDOW && (st = fk__peek(r, ++k, &c, err)) == FK_OK)
+                ;
+            *content = c != -1;
+            return st;
+        }
+        if (r->held++ == 0)
+            r->held_line = r->line;
+        r->ipos += c == '\n' ? 1 : 2;
+        r->line++;
     }
 }
 
@@ -156,45 +273,54 @@ fk_status fk_csv_reader_next(fk_csv_reader *r, bool *has_row, fk_err *err)
     *has_row = false;
     r->buf_len = 0;
     r->nfields = 0;
-    if (r->pos >= r->len || fk__only_line_ends(r))
+    bool content = false;
+    fk_status st = fk__skip_empty_lines(r, &content, err);
+    if (st != FK_OK)
+        return st;
+    if (!content) {
+        r->held = 0;
         return FK_OK;
+    }
+    if (r->held) {
+        r->row_line = r->held_line++;
+        r->held--;
+        st = fk__start_field(r, err);
+        if (st == FK_OK)
+            st = fk__end_field(r, err);
+        *has_row = st == FK_OK;
+        return st;
+    }
     r->row_line = r->line;
     for (;;) {
-        fk_status st = fk__start_field(r, err);
-        if (st != FK_OK)
-            return st;
-        if (r->pos < r->len && r->data[r->pos] == '"') {
+        st = fk__start_field(r, err);
+        int c = -1, c1 = -1;
+        if (st == FK_OK)
+            st = fk__peek(r, 0, &c, err);
+        if (st == FK_OK && c == '"') {
             st = fk__quoted(r, err);
-            if (st != FK_OK)
-                return st;
-            if (r->pos < r->len && r->data[r->pos] != ',' && r->data[r->pos] != '\n' &&
-                !(r->data[r->pos] == '\r' && r->pos + 1 < r->len && r->data[r->pos + 1] == '\n'))
+            if (st == FK_OK)
+                st = fk__peek(r, 0, &c, err);
+            if (st == FK_OK && c == '\r')
+                st = fk__peek(r, 1, &c1, err);
+            if (st == FK_OK && c != -1 && c != ',' && c != '\n' && !(c == '\r' && c1 == '\n'))
                 return fk_failf(err, FK_EFORMAT, _("%ld:%zu: text after a closing quote"), r->line,
                                 r->nfields);
-        } else {
-            /* A quote inside an unquoted field is kept as a character, as spreadsheets do. */
-            size_t i = r->pos;
-            while (i < r->len && r->data[i] != ',' && r->data[i] != '\n')
-                i++;
-            size_t end = i;
-            if (end > r->pos && i < r->len && r->data[i] == '\n' && r->data[end - 1] == '\r')
-                end--;
-            st = fk__append(r, r->data + r->pos, end - r->pos, err);
-            if (st != FK_OK)
-                return st;
-            r->pos = end;
+        } else if (st == FK_OK) {
+            st = fk__unquoted(r, err);
         }
-        st = fk__end_field(r, err);
+        if (st == FK_OK)
+            st = fk__end_field(r, err);
+        if (st == FK_OK)
+            st = fk__peek(r, 0, &c, err);
         if (st != FK_OK)
             return st;
-        if (r->pos >= r->len)
+        if (c == -1)
             break;
-        char c = r->data[r->pos];
-        if (c == ',') {
-            r->pos++;
+        r->ipos++;
+        if (c == ',')
             continue;
-        }
-        r->pos += c == '\r' ? 2 : 1;
+        if (c == '\r')
+            r->ipos++; /* the LF after it is in the window: it was looked at */
         r->line++;
         break;
     }

@@ -1,14 +1,15 @@
 /*
- * A streaming RFC 4180 reader over a UTF-8 buffer already in memory (the decrypted,
- * decoded CSV). It yields one row at a time: each field with its 1-based column number and
- * the 1-based physical line on which the row starts, so that findings can name LINE:COLUMN
- * even when quoted fields hold line breaks. Buffers are reused from row to row, so reading a
- * million rows allocates no more than reading one. Every size that grows from input has an
- * explicit limit.
+ * A streaming RFC 4180 reader over UTF-8 pulled from a stream (the decrypted, decoded CSV)
+ * through a fixed window, so that memory does not grow with the file. It yields one row at a
+ * time: each field with its 1-based column number and the 1-based physical line on which the
+ * row starts, so that findings can name LINE:COLUMN even when quoted fields hold line breaks.
+ * Buffers are reused from row to row, so reading a million rows allocates no more than
+ * reading one. Every size that grows from input has an explicit limit.
  */
 #ifndef FK_CSV_H
 #define FK_CSV_H
 
+#include "ingest/stream.h"
 #include "util/err.h"
 
 #include <stdbool.h>
@@ -27,20 +28,25 @@ typedef struct fk_csv_limits {
 #define FK_CSV_MAX_FIELDS 256
 #define FK_CSV_MAX_ROW    65536
 
+/* Bytes the reader pulls from its stream at a time. */
+#define FK_CSV_WINDOW 65536
+
 /*
- * A reader over the len bytes at data, which must stay alive and unchanged while the reader
- * is used (the reader does not copy them). limits may be NULL for the defaults above.
- * Returns NULL when out of memory. Caller frees with fk_csv_reader_free().
+ * A reader pulling its input through read(ctx, ...), which must stay valid while the reader
+ * is used. limits may be NULL for the defaults above. Returns NULL when out of memory.
+ * Caller frees with fk_csv_reader_free(), which wipes what it held.
  */
-fk_csv_reader *fk_csv_reader_new(const char *data, size_t len, const fk_csv_limits *limits);
+fk_csv_reader *fk_csv_reader_new(fk_stream_read_fn read, void *ctx, const fk_csv_limits *limits);
 void fk_csv_reader_free(fk_csv_reader *r);
 
 /*
  * Reads the next row. On FK_OK *has_row says whether a row was read (false at the end of the
- * input; empty lines at the end are not rows). An empty line in the middle is a row of one
- * empty field. Line ends are CRLF or LF. Errors, which end reading, name line and column:
- * FK_EFORMAT for an unterminated quoted field or text after a closing quote, FK_ETOOBIG when
- * a limit is exceeded, FK_ENOMEM. The previous row's fields are invalid after this call.
+ * input). Empty lines (LF or CRLF) at the end are not rows, nor are carriage returns that
+ * end the input; an empty line in the middle is a row of one empty field. Line ends are
+ * CRLF or LF, wherever the stream's chunks are cut. Errors, which end reading, name line and
+ * column: FK_EFORMAT for an unterminated quoted field or text after a closing quote,
+ * FK_ETOOBIG when a limit is exceeded (the limit the first byte too many breaks), FK_ENOMEM,
+ * or the stream's own error. The previous row's fields are invalid after this call.
  */
 fk_status fk_csv_reader_next(fk_csv_reader *r, bool *has_row, fk_err *err) FK_WARN_UNUSED;
 

@@ -1,6 +1,8 @@
 /*
- * Wires decode, csv, schema and validate together. The row arrays passed to the validator
- * are reused from row to row; only the record's strings are allocated per accepted row.
+ * Wires decode, csv, schema and validate together over a stream: the decoder pulls from the
+ * caller's stream, the CSV reader from the decoder, each through a fixed window. The row arrays
+ * passed to the validator are reused from row to row; only the record's strings are allocated per
+ * accepted row.
  */
 #include "ingest/ingest.h"
 
@@ -64,9 +66,10 @@ static fk_status fk__gather(const fk_csv_reader *rd, const char ***fields, size_
     return FK_OK;
 }
 
-fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
-                        fk_ingest_record_fn on_record, fk_finding_fn on_finding, void *ctx,
-                        fk_ingest_counts *counts, fk_err *err)
+fk_status fk_ingest_run_stream(fk_decode_scan *scan, fk_stream_read_fn read, void *rctx,
+                               const fk_ingest_options *opt, fk_ingest_record_fn on_record,
+                               fk_finding_fn on_finding, void *ctx, fk_ingest_counts *counts,
+                               fk_err *err)
 {
     fk_ingest_counts local;
     if (!counts)
@@ -75,27 +78,20 @@ fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
     fk__run run = {on_finding, ctx, counts, 0};
 
     size_t max = opt->max_decoded ? opt->max_decoded : FK_INGEST_MAX_DECODED;
-    if (n > max)
-        return fk_failf(err, FK_ETOOBIG, _("CSV larger than %zu bytes"), max);
-    fk_buf converted;
-    fk_buf_init(&converted, max);
-    const char *text;
-    size_t text_len;
-    fk_status st = fk_decode_to_utf8(csv, n, opt->encoding, &converted, &text, &text_len,
-                                     &counts->encoding, err);
-    if (st != FK_OK) {
-        fk_buf_free(&converted);
+    fk_status st = fk_decode_scan_finish(scan, max, &counts->encoding, err);
+    if (st != FK_OK)
         return st;
-    }
     /* CR-only line ends (old Mac files) would make the whole file one header line, its cells
      * read as column names: refused before any of them is looked at. */
-    if (text_len > 0 && memchr(text, '\n', text_len) == NULL && memchr(text, '\r', text_len)) {
-        fk_buf_free(&converted);
+    if (fk_decode_scan_has_cr(scan) && fk_decode_scan_line_ends(scan) == 0)
         return fk_failf(err, FK_EFORMAT,
                         _("1: line ends are CR only; the export must end lines with CRLF or LF"));
-    }
     fk_date export_date = opt->export_date.year ? opt->export_date : fk_date_today();
-    fk_csv_reader *rd = fk_csv_reader_new(text, text_len, NULL);
+    fk_decoder *dec = NULL;
+    st = fk_decoder_new(counts->encoding, read, rctx, &dec, err);
+    if (st != FK_OK)
+        return st;
+    fk_csv_reader *rd = fk_csv_reader_new(fk_decoder_read, dec, NULL);
     fk_validator *v = fk_validator_new(opt->fiscal_year, export_date);
     const char **fields = NULL;
     size_t *lens = NULL, cap = 0;
@@ -142,8 +138,24 @@ done:
     fk_free(lens);
     fk_validator_free(v);
     fk_csv_reader_free(rd);
-    if (converted.data)
-        memset(converted.data, 0, converted.len);
-    fk_buf_free(&converted);
+    fk_decoder_free(dec);
+    return st;
+}
+
+fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
+                        fk_ingest_record_fn on_record, fk_finding_fn on_finding, void *ctx,
+                        fk_ingest_counts *counts, fk_err *err)
+{
+    if (counts)
+        memset(counts, 0, sizeof *counts);
+    fk_decode_scan *scan = NULL;
+    fk_status st = fk_decode_scan_new(opt->encoding, &scan, err);
+    if (st != FK_OK)
+        return st;
+    fk_decode_scan_feed(scan, csv, n);
+    fk_stream_mem in = {csv, n, 0, 0};
+    st = fk_ingest_run_stream(scan, fk_stream_mem_read, &in, opt, on_record, on_finding, ctx,
+                              counts, err);
+    fk_decode_scan_free(scan);
     return st;
 }

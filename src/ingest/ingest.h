@@ -10,6 +10,7 @@
 
 #include "core/record.h"
 #include "ingest/decode.h"
+#include "ingest/stream.h"
 #include "ingest/validate.h"
 #include "util/err.h"
 #include "util/jdate.h"
@@ -44,13 +45,23 @@ typedef struct fk_ingest_counts {
 typedef fk_status (*fk_ingest_record_fn)(void *ctx, const fk_record *r, long line, fk_err *err);
 
 /*
- * Runs ingest over the n bytes at csv. Findings (row rejections and warnings; see
- * fk_finding_fn) go to on_finding; if it returns false, ingest stops with FK_EFINDING. counts
- * (may be NULL) is filled as far as ingest got. Errors that concern the whole file end
- * ingest: FK_EFORMAT for undecodable bytes, a malformed CSV (unterminated quote) or a bad
- * header (missing required or duplicate column), FK_ETOOBIG for a limit, FK_ENOMEM; each
- * message names LINE:COLUMN, never a value. An empty file (no header) is FK_EFORMAT.
+ * Runs ingest over the stream read(rctx, ...): the CSV in its original encoding, read once.
+ * scan, made with opt->encoding, must have been fed every byte of the same stream before
+ * (a first pass), so that the encoding, undecodable bytes, CR-only line ends and the size
+ * limit refuse the file before any row is read. Findings (row rejections and warnings; see
+ * fk_finding_fn) go to on_finding; if it returns false, ingest stops with FK_EFINDING.
+ * counts (may be NULL) is filled as far as ingest got. Errors that concern the whole file
+ * end ingest: FK_EFORMAT for undecodable bytes, a malformed CSV (unterminated quote) or a
+ * bad header (missing required or duplicate column), FK_ETOOBIG for a limit, FK_ENOMEM, or
+ * the stream's error; each message names LINE:COLUMN, never a value. An empty file (no
+ * header) is FK_EFORMAT.
  */
+fk_status fk_ingest_run_stream(fk_decode_scan *scan, fk_stream_read_fn read, void *rctx,
+                               const fk_ingest_options *opt, fk_ingest_record_fn on_record,
+                               fk_finding_fn on_finding, void *ctx, fk_ingest_counts *counts,
+                               fk_err *err) FK_WARN_UNUSED;
+
+/* The same over the n bytes at csv, held in memory by the caller. */
 fk_status fk_ingest_run(const char *csv, size_t n, const fk_ingest_options *opt,
                         fk_ingest_record_fn on_record, fk_finding_fn on_finding, void *ctx,
                         fk_ingest_counts *counts, fk_err *err) FK_WARN_UNUSED;

@@ -1,8 +1,10 @@
 /*
  * AES ZIP reading and writing through libzip. Each entry's encryption method is checked
  * before anything is decrypted, so that a clear or ZipCrypto package is refused for what it
- * is rather than by a confusing password error. Decrypted bytes live only in fk_malloc'd
- * memory that is wiped before it is freed.
+ * is rather than by a confusing password error. The CSV is decrypted twice, chunk by chunk:
+ * the first pass authenticates it and checks it against the manifest, the second hands it
+ * out and must find the same bytes. Decrypted bytes pass only through fixed buffers that are
+ * wiped after use.
  *
  * libzip before 1.8 checks the CRC of AE-2 entries, whose CRC field is zero by design, and so
  * fails every AE-2 entry (7-Zip's) at its end with a CRC error (libzip issue #261). AE-2's
@@ -25,35 +27,28 @@
 #include <sys/random.h>
 #include <unistd.h>
 #include <openssl/evp.h>
-#include <openssl/hmac.h>
+#include <openssl/core_names.h>
+#include <openssl/crypto.h>
+#include <openssl/params.h>
 #include <zip.h>
 
 struct fk_package {
-    char *csv;
-    size_t len;
+    zip_t *za;
+    char *path;
     char *name;
+    zip_uint64_t idx;
+    char *password; /* for the second pass; wiped on free */
+    size_t max;
+    size_t len;                            /* the first pass's length ... */
+    unsigned char sha256[FK_SHA256_BYTES]; /* ... and digest, which the second must repeat */
+    struct fk__entry *pass;                /* the second pass, once started */
+    EVP_MD_CTX *md;
+    bool done;
 };
-
-const char *fk_package_csv(const fk_package *p, size_t *len)
-{
-    *len = p->len;
-    return p->csv;
-}
 
 const char *fk_package_csv_name(const fk_package *p)
 {
     return p->name;
-}
-
-void fk_package_free(fk_package *p)
-{
-    if (!p)
-        return;
-    if (p->csv)
-        memset(p->csv, 0, p->len);
-    fk_free(p->csv);
-    fk_free(p->name);
-    fk_free(p);
 }
 
 static bool fk__ends_with_csv(const char *name)
@@ -84,10 +79,99 @@ static const char *fk__method_name(zip_uint16_t m)
 #define FK__AES_MAC    10
 #define FK__AES_KEY    32
 #define FK__AES_ROUNDS 1000
+#define FK__AES_HEAD   (FK__AES_SALT + FK__AES_PWV)
+
+#define FK__CHUNK 65536
 
 /*
- * Verifies the password verifier and the HMAC-SHA1 of an AES-256 entry from its raw bytes.
- * FK_EAUTH when either does not match.
+ * The authentication of an AES-256 entry, fed its raw bytes in order: the header derives the
+ * keys, everything but the last FK__AES_MAC bytes (held back until the end) goes through the
+ * HMAC-SHA1, and those last bytes are the code to compare.
+ */
+typedef struct fk__aes_check {
+    unsigned char head[FK__AES_HEAD];
+    unsigned char tail[FK__AES_MAC];
+    size_t head_len, tail_len, total;
+    unsigned char keys[2 * FK__AES_KEY + FK__AES_PWV];
+    bool derive_failed, mac_failed;
+    EVP_MAC *mac;
+    EVP_MAC_CTX *ctx;
+} fk__aes_check;
+
+static void fk__aes_mac(fk__aes_check *a, const unsigned char *data, size_t n)
+{
+    if (n && a->ctx && EVP_MAC_update(a->ctx, data, n) != 1)
+        a->mac_failed = true;
+}
+
+static void fk__aes_keyed(fk__aes_check *a, const char *password)
+{
+    if (PKCS5_PBKDF2_HMAC_SHA1(password, (int)strlen(password), a->head, FK__AES_SALT,
+                               FK__AES_ROUNDS, (int)sizeof a->keys, a->keys) != 1) {
+        a->derive_failed = true;
+        return;
+    }
+    OSSL_PARAM params[] = {OSSL_PARAM_construct_utf8_string(OSSL_MAC_PARAM_DIGEST, "SHA1", 0),
+                           OSSL_PARAM_construct_end()};
+    a->mac = EVP_MAC_fetch(NULL, "HMAC", NULL);
+    a->ctx = a->mac ? EVP_MAC_CTX_new(a->mac) : NULL;
+    if (!a->ctx || EVP_MAC_init(a->ctx, a->keys + FK__AES_KEY, FK__AES_KEY, params) != 1)
+        a->mac_failed = true;
+}
+
+static void fk__aes_feed(fk__aes_check *a, const char *password, const unsigned char *data,
+                         size_t n)
+{
+    a->total += n;
+    while (n && a->head_len < FK__AES_HEAD) {
+        a->head[a->head_len++] = *data++;
+        n--;
+        if (a->head_len == FK__AES_HEAD)
+            fk__aes_keyed(a, password);
+    }
+    if (n >= FK__AES_MAC) {
+        fk__aes_mac(a, a->tail, a->tail_len);
+        fk__aes_mac(a, data, n - FK__AES_MAC);
+        memcpy(a->tail, data + n - FK__AES_MAC, FK__AES_MAC);
+        a->tail_len = FK__AES_MAC;
+        return;
+    }
+    size_t over = a->tail_len + n > FK__AES_MAC ? a->tail_len + n - FK__AES_MAC : 0;
+    fk__aes_mac(a, a->tail, over);
+    memmove(a->tail, a->tail + over, a->tail_len - over);
+    a->tail_len -= over;
+    memcpy(a->tail + a->tail_len, data, n);
+    a->tail_len += n;
+}
+
+static fk_status fk__aes_finish(fk__aes_check *a, const char *path, const char *name, fk_err *err)
+{
+    fk_status st = FK_OK;
+    unsigned char mac[EVP_MAX_MD_SIZE];
+    size_t mac_len = 0;
+    if (a->total < FK__AES_HEAD + FK__AES_MAC)
+        st = fk_failf(err, FK_EFORMAT, _("%s: entry %s is truncated"), path, name);
+    else if (a->derive_failed)
+        st = fk_failf(err, FK_ECRYPTO, _("%s: key derivation failed"), path);
+    else if (memcmp(a->keys + 2 * FK__AES_KEY, a->head + FK__AES_SALT, FK__AES_PWV) != 0)
+        st = fk_failf(err, FK_EAUTH, _("%s: wrong package password"), path);
+    else if (a->mac_failed || EVP_MAC_final(a->ctx, mac, &mac_len, sizeof mac) != 1 ||
+             mac_len < FK__AES_MAC)
+        st = fk_failf(err, FK_ECRYPTO, _("%s: HMAC failed"), path);
+    else if (CRYPTO_memcmp(mac, a->tail, FK__AES_MAC) != 0)
+        st = fk_failf(err, FK_EAUTH,
+                      _("%s: entry %s fails authentication: damaged archive or wrong "
+                        "package password"),
+                      path, name);
+    EVP_MAC_CTX_free(a->ctx);
+    EVP_MAC_free(a->mac);
+    memset(a, 0, sizeof *a);
+    return st;
+}
+
+/*
+ * Verifies the password verifier and the HMAC-SHA1 of an AES-256 entry from its raw bytes,
+ * read in chunks. FK_EAUTH when either does not match.
  */
 static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, const char *name,
                                 const char *password, size_t comp_size, fk_err *err)
@@ -96,15 +180,15 @@ static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, c
     if (!zf)
         return fk_failf(err, FK_EFORMAT, _("%s: entry %s cannot be read: %s"), path, name,
                         zip_strerror(za));
-    fk_buf raw;
-    fk_buf_init(&raw, comp_size);
+    fk__aes_check a;
+    memset(&a, 0, sizeof a);
     fk_status st = FK_OK;
-    char chunk[65536];
+    unsigned char chunk[FK__CHUNK];
     for (;;) {
         zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
         if (n < 0) {
             /* The same spurious CRC check runs over raw stored entries, after the last byte. */
-            if (zip_error_code_zip(zip_file_get_error(zf)) == ZIP_ER_CRC && raw.len == comp_size)
+            if (zip_error_code_zip(zip_file_get_error(zf)) == ZIP_ER_CRC && a.total == comp_size)
                 break;
             st = fk_failf(err, FK_EFORMAT, _("%s: entry %s is damaged (%s)"), path, name,
                           zip_file_strerror(zf));
@@ -112,57 +196,45 @@ static fk_status fk__verify_aes(zip_t *za, const char *path, zip_uint64_t idx, c
         }
         if (n == 0)
             break;
-        st = fk_buf_append(&raw, chunk, (size_t)n);
-        if (st != FK_OK) {
-            fk_failf(err, st, _("%s: entry %s longer than its directory entry says"), path, name);
+        if (a.total + (size_t)n > comp_size) {
+            st = fk_failf(err, FK_ETOOBIG, _("%s: entry %s longer than its directory entry says"),
+                          path, name);
             break;
         }
+        fk__aes_feed(&a, password, chunk, (size_t)n);
     }
     zip_fclose(zf);
-    const unsigned char *r = (const unsigned char *)raw.data;
-    if (st == FK_OK && raw.len < FK__AES_SALT + FK__AES_PWV + FK__AES_MAC)
-        st = fk_failf(err, FK_EFORMAT, _("%s: entry %s is truncated"), path, name);
-    unsigned char keys[2 * FK__AES_KEY + FK__AES_PWV];
-    if (st == FK_OK && PKCS5_PBKDF2_HMAC_SHA1(password, (int)strlen(password), r, FK__AES_SALT,
-                                              FK__AES_ROUNDS, (int)sizeof keys, keys) != 1)
-        st = fk_failf(err, FK_ECRYPTO, _("%s: key derivation failed"), path);
-    if (st == FK_OK && memcmp(keys + 2 * FK__AES_KEY, r + FK__AES_SALT, FK__AES_PWV) != 0)
-        st = fk_failf(err, FK_EAUTH, _("%s: wrong package password"), path);
-    if (st == FK_OK) {
-        unsigned char mac[EVP_MAX_MD_SIZE];
-        unsigned int mac_len = 0;
-        size_t body = raw.len - FK__AES_SALT - FK__AES_PWV - FK__AES_MAC;
-        if (!HMAC(EVP_sha1(), keys + FK__AES_KEY, FK__AES_KEY, r + FK__AES_SALT + FK__AES_PWV, body,
-                  mac, &mac_len) ||
-            mac_len < FK__AES_MAC)
-            st = fk_failf(err, FK_ECRYPTO, _("%s: HMAC failed"), path);
-        else if (CRYPTO_memcmp(mac, r + raw.len - FK__AES_MAC, FK__AES_MAC) != 0)
-            st = fk_failf(err, FK_EAUTH,
-                          _("%s: entry %s fails authentication: damaged archive or wrong "
-                            "package password"),
-                          path, name);
-    }
-    memset(keys, 0, sizeof keys);
-    fk_buf_free(&raw);
-    return st;
+    fk_status verdict = fk__aes_finish(&a, path, name, err);
+    return st != FK_OK ? st : verdict;
 }
 
-/* Reads entry idx (decrypting) into a new buffer of at most max bytes. */
-static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, const char *name,
-                                const char *password, size_t max, char **out, size_t *out_len,
-                                fk_err *err)
-{
+/* One entry being decrypted, chunk by chunk, never more than max bytes. */
+typedef struct fk__entry {
+    zip_t *za;
+    const char *path, *name, *password;
+    zip_uint64_t idx;
+    zip_file_t *zf;
     zip_stat_t sb;
-    if (zip_stat_index(za, idx, 0, &sb) != 0)
+    bool ae2, done;
+    bool trusted; /* its bytes are proved by another means: no second authentication */
+    size_t max, len;
+} fk__entry;
+
+static fk_status fk__entry_open(fk__entry *e, zip_t *za, const char *path, zip_uint64_t idx,
+                                const char *name, const char *password, size_t max, fk_err *err)
+{
+    *e = (fk__entry){
+        .za = za, .path = path, .name = name, .password = password, .idx = idx, .max = max};
+    if (zip_stat_index(za, idx, 0, &e->sb) != 0)
         return fk_failf(err, FK_EFORMAT, _("%s: entry %s unreadable"), path, name);
-    if ((sb.valid & ZIP_STAT_SIZE) && sb.size > max)
+    if ((e->sb.valid & ZIP_STAT_SIZE) && e->sb.size > max)
         return fk_failf(err, FK_ETOOBIG, _("%s: entry %s larger than %zu bytes"), path, name, max);
     /* A CRC field of zero marks AE-2 (see the top of this file). */
-    bool ae2 = (sb.valid & ZIP_STAT_CRC) && sb.crc == 0;
-    if ((sb.valid & ZIP_STAT_COMP_SIZE) && sb.comp_size > max + 64)
+    e->ae2 = (e->sb.valid & ZIP_STAT_CRC) && e->sb.crc == 0;
+    if ((e->sb.valid & ZIP_STAT_COMP_SIZE) && e->sb.comp_size > max + 64)
         return fk_failf(err, FK_ETOOBIG, _("%s: entry %s larger than %zu bytes"), path, name, max);
-    zip_file_t *zf = zip_fopen_index_encrypted(za, idx, 0, password);
-    if (!zf) {
+    e->zf = zip_fopen_index_encrypted(za, idx, 0, password);
+    if (!e->zf) {
         int code = zip_error_code_zip(zip_get_error(za));
         if (code == ZIP_ER_WRONGPASSWD)
             return fk_failf(err, FK_EAUTH, _("%s: wrong package password"), path);
@@ -171,39 +243,74 @@ static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, c
         return fk_failf(err, FK_EFORMAT, _("%s: entry %s cannot be read: %s"), path, name,
                         zip_strerror(za));
     }
+    return FK_OK;
+}
+
+static void fk__entry_close(fk__entry *e)
+{
+    if (e->zf)
+        zip_fclose(e->zf);
+    e->zf = NULL;
+}
+
+/* The next decrypted bytes (*got 0 at the end, once the entry has authenticated). */
+static fk_status fk__entry_read(fk__entry *e, char *buf, size_t cap, size_t *got, fk_err *err)
+{
+    *got = 0;
+    if (e->done)
+        return FK_OK;
+    zip_int64_t n = zip_fread(e->zf, buf, cap);
+    if (n < 0) {
+        e->done = true;
+        int code = zip_error_code_zip(zip_file_get_error(e->zf));
+        const zip_stat_t *sb = &e->sb;
+        bool at_end = code == ZIP_ER_CRC && e->ae2 && (sb->valid & ZIP_STAT_SIZE) &&
+                      e->len == sb->size && (sb->valid & ZIP_STAT_COMP_SIZE);
+        if (at_end && e->trusted)
+            return FK_OK;
+        if (at_end)
+            return fk__verify_aes(e->za, e->path, e->idx, e->name, e->password,
+                                  (size_t)sb->comp_size, err);
+        return fk_failf(err, code == ZIP_ER_CRC ? FK_EAUTH : FK_EFORMAT,
+                        code == ZIP_ER_CRC ? _("%s: entry %s fails authentication: damaged "
+                                               "archive or wrong package password (%s)")
+                                           : _("%s: entry %s is damaged (%s)"),
+                        e->path, e->name, zip_file_strerror(e->zf));
+    }
+    if (n == 0) {
+        e->done = true;
+        return FK_OK;
+    }
+    if ((size_t)n > e->max - e->len) {
+        e->done = true;
+        return fk_failf(err, FK_ETOOBIG, _("%s: entry %s larger than %zu bytes"), e->path, e->name,
+                        e->max);
+    }
+    e->len += (size_t)n;
+    *got = (size_t)n;
+    return FK_OK;
+}
+
+/* Reads entry idx (decrypting) into a new buffer of at most max bytes. */
+static fk_status fk__read_entry(zip_t *za, const char *path, zip_uint64_t idx, const char *name,
+                                const char *password, size_t max, char **out, size_t *out_len,
+                                fk_err *err)
+{
+    fk__entry e;
+    fk_status st = fk__entry_open(&e, za, path, idx, name, password, max, err);
+    if (st != FK_OK)
+        return st;
     fk_buf b;
     fk_buf_init(&b, max);
-    fk_status st = FK_OK;
-    char chunk[65536];
-    for (;;) {
-        zip_int64_t n = zip_fread(zf, chunk, sizeof chunk);
-        if (n < 0) {
-            int code = zip_error_code_zip(zip_file_get_error(zf));
-            if (code == ZIP_ER_CRC && ae2 && (sb.valid & ZIP_STAT_SIZE) && b.len == sb.size &&
-                (sb.valid & ZIP_STAT_COMP_SIZE)) {
-                st = fk__verify_aes(za, path, idx, name, password, (size_t)sb.comp_size, err);
-                break;
-            }
-            st = fk_failf(err, code == ZIP_ER_CRC ? FK_EAUTH : FK_EFORMAT,
-                          code == ZIP_ER_CRC ? _("%s: entry %s fails authentication: damaged "
-                                                 "archive or wrong package password (%s)")
-                                             : _("%s: entry %s is damaged (%s)"),
-                          path, name, zip_file_strerror(zf));
+    char chunk[FK__CHUNK];
+    size_t got = 0;
+    while ((st = fk__entry_read(&e, chunk, sizeof chunk, &got, err)) == FK_OK && got > 0)
+        if ((st = fk_buf_append(&b, chunk, got)) != FK_OK) {
+            fk_failf(err, st, _("%s: out of memory"), path);
             break;
         }
-        if (n == 0)
-            break;
-        st = fk_buf_append(&b, chunk, (size_t)n);
-        if (st != FK_OK) {
-            fk_failf(err, st,
-                     st == FK_ETOOBIG ? "%s: entry %s larger than %zu bytes"
-                                      : "%s: out of memory reading entry %s (%zu)",
-                     path, name, max);
-            break;
-        }
-    }
     memset(chunk, 0, sizeof chunk);
-    zip_fclose(zf);
+    fk__entry_close(&e);
     if (st != FK_OK) {
         if (b.data)
             memset(b.data, 0, b.cap);
@@ -230,9 +337,9 @@ static void fk__hex(const unsigned char *bytes, size_t n, char *out)
 }
 
 /* Data rows of a CSV (lines after the header; quoted line breaks do not count). */
-static fk_status fk__count_rows(const char *csv, size_t len, long *rows, fk_err *err)
+static fk_status fk__count_rows(fk_stream_read_fn read, void *ctx, long *rows, fk_err *err)
 {
-    fk_csv_reader *r = fk_csv_reader_new(csv, len, NULL);
+    fk_csv_reader *r = fk_csv_reader_new(read, ctx, NULL);
     if (!r)
         return fk_failf(err, FK_ENOMEM, _("out of memory"));
     long n = -1;
@@ -318,27 +425,75 @@ static fk_status fk__manifest_parse(const char *path, const char *text, size_t l
     return FK_OK;
 }
 
-static fk_status fk__check_manifest(const char *path, const fk__manifest *m, const char *csv,
-                                    size_t len, fk_err *err)
+/* What the first pass over the CSV found. */
+typedef struct fk__pass {
+    fk__entry entry;
+    EVP_MD_CTX *md;
+    fk_package_chunk_fn on_chunk;
+    void *ctx;
+} fk__pass;
+
+/* The stream of the first pass: every chunk also goes to the digest and to on_chunk. */
+static fk_status fk__pass_read(void *ctx, char *buf, size_t cap, size_t *got, fk_err *err)
 {
-    if (m->sha256[0]) {
-        unsigned char digest[FK_SHA256_BYTES];
+    fk__pass *pass = ctx;
+    fk_status st = fk__entry_read(&pass->entry, buf, cap, got, err);
+    if (st != FK_OK || *got == 0)
+        return st;
+    if (EVP_DigestUpdate(pass->md, buf, *got) != 1)
+        return fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), pass->entry.path);
+    if (pass->on_chunk)
+        pass->on_chunk(pass->ctx, buf, *got);
+    return FK_OK;
+}
+
+/*
+ * Decrypts the CSV once to its end: its SHA-256 and length into p, its rows counted when the
+ * manifest gives them. A malformed CSV is reported only once the entry has authenticated,
+ * so that damage is named as damage.
+ */
+static fk_status fk__first_pass(fk_package *p, const fk__manifest *m, fk_package_chunk_fn on_chunk,
+                                void *ctx, long *rows, fk_err *err)
+{
+    fk__pass pass = {.on_chunk = on_chunk, .ctx = ctx};
+    fk_status st =
+        fk__entry_open(&pass.entry, p->za, p->path, p->idx, p->name, p->password, p->max, err);
+    if (st == FK_OK &&
+        (!(pass.md = EVP_MD_CTX_new()) || EVP_DigestInit_ex(pass.md, EVP_sha256(), NULL) != 1))
+        st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), p->path);
+    fk_err count_err;
+    fk_status count_st = FK_OK;
+    *rows = -1;
+    if (st == FK_OK && m && m->rows >= 0)
+        count_st = fk__count_rows(fk__pass_read, &pass, rows, &count_err);
+    char chunk[FK__CHUNK];
+    size_t got = 0;
+    while (st == FK_OK && (st = fk__pass_read(&pass, chunk, sizeof chunk, &got, err)) == FK_OK &&
+           got > 0)
+        ;
+    memset(chunk, 0, sizeof chunk);
+    unsigned int len = 0;
+    if (st == FK_OK && EVP_DigestFinal_ex(pass.md, p->sha256, &len) != 1)
+        st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), p->path);
+    p->len = pass.entry.len;
+    EVP_MD_CTX_free(pass.md);
+    fk__entry_close(&pass.entry);
+    if (st != FK_OK)
+        return st;
+    if (m && m->sha256[0]) {
         char hex[2 * FK_SHA256_BYTES + 1];
-        fk_sha256(csv, len, digest);
-        fk__hex(digest, sizeof digest, hex);
+        fk__hex(p->sha256, sizeof p->sha256, hex);
         if (strcmp(hex, m->sha256) != 0)
-            return fk_failf(err, FK_EFORMAT, _("%s: %s does not match %s's SHA-256"), path, m->csv,
-                            FK_PACKAGE_MANIFEST);
+            return fk_failf(err, FK_EFORMAT, _("%s: %s does not match %s's SHA-256"), p->path,
+                            m->csv, FK_PACKAGE_MANIFEST);
     }
-    if (m->rows >= 0) {
-        long rows;
-        fk_status st = fk__count_rows(csv, len, &rows, err);
-        if (st != FK_OK)
-            return st;
-        if (rows != m->rows)
-            return fk_failf(err, FK_EFORMAT, _("%s: %s has %ld rows, %s says %ld"), path, m->csv,
-                            rows, FK_PACKAGE_MANIFEST, m->rows);
+    if (count_st != FK_OK) {
+        *err = count_err;
+        return count_st;
     }
+    if (m && m->rows >= 0 && *rows != m->rows)
+        return fk_failf(err, FK_EFORMAT, _("%s: %s has %ld rows, %s says %ld"), p->path, m->csv,
+                        *rows, FK_PACKAGE_MANIFEST, m->rows);
     return FK_OK;
 }
 
@@ -389,8 +544,8 @@ fk_status fk_package_read_entry(const char *path, const char *password, const ch
     return st;
 }
 
-fk_status fk_package_open(const char *path, const char *password, size_t max_csv, fk_package **out,
-                          fk_err *err)
+fk_status fk_package_open(const char *path, const char *password, size_t max_csv,
+                          fk_package_chunk_fn on_chunk, void *ctx, fk_package **out, fk_err *err)
 {
     *out = NULL;
     if (!max_csv)
@@ -452,21 +607,109 @@ fk_status fk_package_open(const char *path, const char *password, size_t max_csv
     if (st == FK_OK) {
         p = fk_calloc(1, sizeof *p);
         const char *name = zip_get_name(za, (zip_uint64_t)csv_idx, 0);
-        if (!p || !name || !(p->name = fk_strdup(name)))
+        if (!p || !name || !(p->name = fk_strdup(name)) || !(p->path = fk_strdup(path)) ||
+            !(p->password = fk_strdup(password)))
             st = fk_failf(err, FK_ENOMEM, _("%s: out of memory"), path);
     }
-    if (st == FK_OK && p)
-        st = fk__read_entry(za, path, (zip_uint64_t)csv_idx, p->name, password, max_csv, &p->csv,
-                            &p->len, err);
-    if (st == FK_OK && p && manifest_idx >= 0)
-        st = fk__check_manifest(path, &m, p->csv, p->len, err);
-    zip_discard(za);
+    if (p) {
+        p->za = za;
+        p->idx = (zip_uint64_t)csv_idx;
+        p->max = max_csv;
+    } else {
+        zip_discard(za);
+    }
+    long rows;
+    if (st == FK_OK)
+        st = fk__first_pass(p, manifest_idx >= 0 ? &m : NULL, on_chunk, ctx, &rows, err);
     if (st != FK_OK) {
         fk_package_free(p);
         return st;
     }
     *out = p;
     return FK_OK;
+}
+
+fk_status fk_package_read(void *package, char *buf, size_t cap, size_t *got, fk_err *err)
+{
+    fk_package *p = package;
+    *got = 0;
+    if (p->done)
+        return FK_OK;
+    fk_status st = FK_OK;
+    if (!p->pass) {
+        p->pass = fk_calloc(1, sizeof *p->pass);
+        p->md = EVP_MD_CTX_new();
+        if (!p->pass || !p->md)
+            st = fk_failf(err, FK_ENOMEM, _("%s: out of memory"), p->path);
+        if (st == FK_OK)
+            st = fk__entry_open(p->pass, p->za, p->path, p->idx, p->name, p->password, p->max, err);
+        /* The first pass's SHA-256, taken over authenticated bytes, is the second's proof. */
+        p->pass->trusted = true;
+        if (st == FK_OK && EVP_DigestInit_ex(p->md, EVP_sha256(), NULL) != 1)
+            st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), p->path);
+    }
+    if (st == FK_OK)
+        st = fk__entry_read(p->pass, buf, cap, got, err);
+    if (st == FK_OK && *got > 0) {
+        if (EVP_DigestUpdate(p->md, buf, *got) == 1)
+            return FK_OK;
+        st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), p->path);
+    }
+    p->done = true;
+    *got = 0;
+    unsigned char digest[FK_SHA256_BYTES];
+    unsigned int len = 0;
+    if (st == FK_OK && EVP_DigestFinal_ex(p->md, digest, &len) != 1)
+        st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), p->path);
+    if (st == FK_OK && (p->pass->len != p->len || memcmp(digest, p->sha256, sizeof digest) != 0))
+        st = fk_failf(err, FK_EFORMAT, _("%s: entry %s changed while it was read"), p->path,
+                      p->name);
+    return st;
+}
+
+void fk_package_free(fk_package *p)
+{
+    if (!p)
+        return;
+    if (p->pass)
+        fk__entry_close(p->pass);
+    fk_free(p->pass);
+    EVP_MD_CTX_free(p->md);
+    if (p->za)
+        zip_discard(p->za);
+    if (p->password)
+        fk_wipe(p->password, strlen(p->password));
+    fk_free(p->password);
+    fk_free(p->path);
+    fk_free(p->name);
+    fk_free(p);
+}
+
+fk_status fk_package_file_sha256(const char *path, char hex[65], fk_err *err)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return fk_failf(err, errno == ENOENT ? FK_ENOENT : FK_EIO, "%s: %s", path, strerror(errno));
+    EVP_MD_CTX *md = EVP_MD_CTX_new();
+    fk_status st = FK_OK;
+    if (!md || EVP_DigestInit_ex(md, EVP_sha256(), NULL) != 1)
+        st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), path);
+    char chunk[FK__CHUNK];
+    size_t n;
+    while (st == FK_OK && (n = fread(chunk, 1, sizeof chunk, f)) > 0)
+        if (EVP_DigestUpdate(md, chunk, n) != 1)
+            st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), path);
+    if (st == FK_OK && ferror(f))
+        st = fk_failf(err, FK_EIO, _("%s: read error"), path);
+    unsigned char digest[FK_SHA256_BYTES];
+    unsigned int len = 0;
+    if (st == FK_OK && EVP_DigestFinal_ex(md, digest, &len) != 1)
+        st = fk_failf(err, FK_ECRYPTO, _("%s: SHA-256 failed"), path);
+    if (st == FK_OK)
+        fk__hex(digest, sizeof digest, hex);
+    EVP_MD_CTX_free(md);
+    fclose(f);
+    return st;
 }
 
 fk_status fk_package_password_new(char *out, size_t size, fk_err *err)
@@ -522,7 +765,8 @@ fk_status fk_package_write(const char *path, const char *csv_name, const char *c
     if (!zip_encryption_method_supported(ZIP_EM_AES_256, 1))
         return fk_failf(err, FK_ECRYPTO, _("libzip was built without AES-256 support"));
     long rows = 0;
-    fk_status st = fk__count_rows(csv, len, &rows, err);
+    fk_stream_mem in = {csv, len, 0, 0};
+    fk_status st = fk__count_rows(fk_stream_mem_read, &in, &rows, err);
     if (st != FK_OK)
         return st;
     unsigned char digest[FK_SHA256_BYTES];

@@ -8,7 +8,6 @@
 #include "ingest/ingest.h"
 #include "ingest/package.h"
 #include "postal/postal.h"
-#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/i18n.h"
 
@@ -104,24 +103,27 @@ static fk_status fk__on_record(void *ctx, const fk_record *r, long line, fk_err 
 
 typedef fk_open_options fk__opts;
 
-static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package *pkg,
+/* The package and what its first pass found, for the second pass that ingests it. */
+typedef struct fk__source {
+    fk_package *pkg;
+    fk_decode_scan *scan;
+    fk_encoding encoding;
+} fk__source;
+
+static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk__source *src,
                             fk_ingest_counts *counts, fk_err *err)
 {
-    fk_ingest_options io = {.fiscal_year = fk_order_fiscal_year(fk_job_order(o->job))};
+    fk_ingest_options io = {.fiscal_year = fk_order_fiscal_year(fk_job_order(o->job)),
+                            .encoding = src->encoding};
     fk_status s = FK_OK;
-    if (opts->encoding != NULL && !fk_encoding_parse(opts->encoding, &io.encoding))
-        s = fk_failf(err, FK_EINVAL, _("--encoding must be cp932 or utf-8"));
-    if (s == FK_OK && opts->export_date != NULL &&
+    if (opts->export_date != NULL &&
         fk_date_parse(opts->export_date, &io.export_date, NULL) != FK_OK)
         s = fk_failf(err, FK_EINVAL, _("--export-date: not a date"));
-    size_t csv_len;
-    const char *csv = fk_package_csv(pkg, &csv_len);
     /* The rows to come, for progress: the lines after the header. */
-    o->rows = -1;
-    for (const char *p = csv; (p = memchr(p, '\n', csv_len - (size_t)(p - csv))) != NULL; p++)
-        o->rows++;
+    o->rows = fk_decode_scan_line_ends(src->scan) - 1;
     if (s == FK_OK)
-        s = fk_ingest_run(csv, csv_len, &io, fk__on_record, fk__on_finding, o, counts, err);
+        s = fk_ingest_run_stream(src->scan, fk_package_read, src->pkg, &io, fk__on_record,
+                                 fk__on_finding, o, counts, err);
     if (s == FK_OK)
         fk__step_progress(o->cb, N_("reading rows"), (size_t)counts->rows, (size_t)counts->rows);
     if (s == FK_EFORMAT || s == FK_ETOOBIG) {
@@ -132,7 +134,7 @@ static fk_status fk__ingest(fk__open *o, const fk__opts *opts, const fk_package 
     return s;
 }
 
-static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package *pkg,
+static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk__source *src,
                            const char *sha, fk_ingest_counts *counts, fk_err *err)
 {
     fk_status s = fk_job_begin(o->job, err);
@@ -140,7 +142,7 @@ static fk_status fk__store(fk__open *o, const fk__opts *opts, const fk_package *
         return s;
     s = fk_job_package_start(o->job, sha, opts->replace, &o->package, err);
     if (s == FK_OK)
-        s = fk__ingest(o, opts, pkg, counts, err);
+        s = fk__ingest(o, opts, src, counts, err);
     long accepted = (long)counts->accepted - o->postal_rejects;
     long rejected = (long)counts->rejected + o->postal_rejects;
     if (s == FK_OK)
@@ -174,16 +176,18 @@ static void fk__result(const fk__open *o, const fk_ingest_counts *c, fk_open_res
     out->counts_differ = o->counts_differ;
 }
 
+static void fk__scan_chunk(void *ctx, const char *data, size_t n)
+{
+    fk_decode_scan_feed(ctx, data, n);
+}
+
 static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_result *out,
                                   fk_err *err)
 {
-    char *zip = NULL, sha[65];
-    size_t zip_len;
-    fk_status s = fk_fs_read_file(opts->package, FK_PACKAGE_MAX_CSV, &zip, &zip_len, err);
+    char sha[65];
+    fk_status s = fk_package_file_sha256(opts->package, sha, err);
     if (s != FK_OK)
         return s;
-    fk_sha256_hex(zip, zip_len, sha);
-    fk_free(zip);
     bool seen = false;
     s = fk_job_package_seen(o->job, sha, &seen, err);
     if (s == FK_OK && seen && !opts->replace)
@@ -192,13 +196,19 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_res
                           " names the next step"),
                         opts->package);
     char password[FK__PASSWORD_MAX];
-    fk_package *pkg = NULL;
+    fk__source src = {.encoding = FK_ENCODING_AUTO};
+    if (s == FK_OK && opts->encoding != NULL && !fk_encoding_parse(opts->encoding, &src.encoding))
+        s = fk_failf(err, FK_EINVAL, _("--encoding must be cp932 or utf-8"));
+    if (s == FK_OK)
+        s = fk_decode_scan_new(src.encoding, &src.scan, err);
     if (s == FK_OK && opts->read_password == NULL)
         s = fk_failf(err, FK_EINVAL, _("no way to read the package's password"));
     if (s == FK_OK)
         s = opts->read_password(opts->password_ctx, password, sizeof password, err);
+    /* The first pass authenticates the CSV, checks it against the manifest and scans its
+     * encoding; the second, inside the transaction, ingests it. */
     if (s == FK_OK)
-        s = fk_package_open(opts->package, password, 0, &pkg, err);
+        s = fk_package_open(opts->package, password, 0, fk__scan_chunk, src.scan, &src.pkg, err);
     fk_wipe(password, sizeof password);
     fk_ingest_counts counts = {0};
     if (s == FK_OK)
@@ -206,10 +216,11 @@ static fk_status fk__open_package(fk__open *o, const fk__opts *opts, fk_open_res
     if (s == FK_OK && (o->postal_result = fk_malloc(sizeof *o->postal_result)) == NULL)
         s = fk_failf(err, FK_ENOMEM, _("out of memory"));
     if (s == FK_OK)
-        s = fk__store(o, opts, pkg, sha, &counts, err);
+        s = fk__store(o, opts, &src, sha, &counts, err);
     if (s == FK_OK)
         fk__result(o, &counts, out);
-    fk_package_free(pkg);
+    fk_package_free(src.pkg);
+    fk_decode_scan_free(src.scan);
     fk_free(o->postal_result);
     fk_postal_db_free(o->postal);
     return s;

@@ -1,4 +1,7 @@
-/* Unit tests for ingest/csv: RFC 4180 quoting, line ends, line numbers and limits. */
+/*
+ * Unit tests for ingest/csv: RFC 4180 quoting, line ends, line numbers and limits, and the
+ * same rows, lines and errors whatever sizes the stream's chunks have.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -8,12 +11,23 @@
 #include <string.h>
 
 #include "ingest/csv.h"
+#include "util/buf.h"
+
+/* The input of the one reader a test has open at a time. */
+static fk_stream_mem cursor;
+
+static fk_csv_reader *reader_chunked(const char *s, size_t n, size_t chunk,
+                                     const fk_csv_limits *limits)
+{
+    cursor = (fk_stream_mem){s, n, 0, chunk};
+    fk_csv_reader *r = fk_csv_reader_new(fk_stream_mem_read, &cursor, limits);
+    assert_non_null(r);
+    return r;
+}
 
 static fk_csv_reader *reader(const char *s, const fk_csv_limits *limits)
 {
-    fk_csv_reader *r = fk_csv_reader_new(s, strlen(s), limits);
-    assert_non_null(r);
-    return r;
+    return reader_chunked(s, strlen(s), 0, limits);
 }
 
 static void next_row(fk_csv_reader *r, size_t nfields, long line)
@@ -146,12 +160,127 @@ static void test_reuse(void **state)
     fk_csv_reader_free(r);
 }
 
+/* Every row (its line and fields, lengths included) and how reading ended, as text. */
+static void transcript(const char *s, size_t n, size_t chunk, const fk_csv_limits *limits,
+                       fk_buf *out)
+{
+    fk_buf_reset(out);
+    fk_csv_reader *r = reader_chunked(s, n, chunk, limits);
+    bool has = true;
+    fk_err err;
+    fk_err_clear(&err);
+    fk_status st;
+    while ((st = fk_csv_reader_next(r, &has, &err)) == FK_OK && has) {
+        assert_int_equal(fk_buf_appendf(out, "%ld:", fk_csv_reader_line(r)), FK_OK);
+        for (size_t i = 0; i < fk_csv_reader_field_count(r); i++) {
+            size_t len;
+            const char *f = fk_csv_reader_field(r, i, &len);
+            assert_int_equal(fk_buf_appendf(out, "[%zu]", len), FK_OK);
+            assert_int_equal(fk_buf_append(out, f, len), FK_OK);
+        }
+        assert_int_equal(fk_buf_append_str(out, "\n"), FK_OK);
+    }
+    assert_int_equal(fk_buf_appendf(out, "%s %s", fk_status_name(st), st == FK_OK ? "" : err.msg),
+                     FK_OK);
+    fk_csv_reader_free(r);
+}
+
+/* Fed in chunks of every small size, the reader sees what it sees fed whole. */
+static void expect_same_in_chunks(const char *s, size_t n, const fk_csv_limits *limits)
+{
+    fk_buf whole, cut;
+    fk_buf_init(&whole, 1 << 22);
+    fk_buf_init(&cut, 1 << 22);
+    transcript(s, n, 0, limits, &whole);
+    static const size_t chunks[] = {1, 2, 3, 4, 5, 7, 11, 64, 4095};
+    for (size_t k = 0; k < sizeof chunks / sizeof chunks[0]; k++) {
+        transcript(s, n, chunks[k], limits, &cut);
+        if (cut.len != whole.len || memcmp(cut.data, whole.data, whole.len) != 0)
+            fail_msg("chunks of %zu: got\n%s\nexpected\n%s", chunks[k], fk_buf_cstr(&cut),
+                     fk_buf_cstr(&whole));
+    }
+    fk_buf_free(&whole);
+    fk_buf_free(&cut);
+}
+
+static void test_chunks(void **state)
+{
+    (void)state;
+    static const char *inputs[] = {
+        "a,b,c\r\n1,,3\n",
+        "\"a,b\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\nx,\"\",y\r\n",
+        "h\r\n\"quoted\nline\nbreaks\",z\r\nnext,row\r\n", /* row 2 starts on line 2, row 3 on 5 */
+        "a,b\r\n\r\nc,d\r\n\r\n\n\r\n",
+        "a\r\n\n\n\nb\r\n",
+        "a\n\r",
+        "a\r\r\nb\r",
+        "a\rb\r\n",
+        "",
+        "a,b",
+        "a,",
+        "ab\"c,d\n",
+        "\"\"\"\"\r\n\"\",\"\"\r\n",
+        "a,b\nc,\"unterminated\n",
+        "a\r\n\"unterminated at the end\r\n\r\n",
+        "a,\"b\"c\n",
+        "a,\"b\"\r\r\n",
+        "a,\"b\"\r",
+    };
+    for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++)
+        expect_same_in_chunks(inputs[i], strlen(inputs[i]), NULL);
+    fk_csv_limits small = {4, 3, 10};
+    expect_same_in_chunks("abcde\n", 6, &small);
+    expect_same_in_chunks("x\n\"ab\"\"cd\"\n", 11, &small);
+    expect_same_in_chunks("a,b,c,d\n", 8, &small);
+    expect_same_in_chunks("abcd,abcd,abcd\n", 15, &small);
+    expect_same_in_chunks("ab,abcd,abcde\n", 14, &small);
+}
+
+static void test_chunks_explicit(void **state)
+{
+    (void)state;
+    /* A CRLF cut between its bytes is one line end; a quoted line break cut anywhere stays. */
+    fk_csv_reader *r = reader_chunked("a\r\nb\r\n\"x\r\ny\"\r\n", 14, 1, NULL);
+    next_row(r, 1, 1);
+    assert_string_equal(fk_csv_reader_field(r, 0, NULL), "a");
+    next_row(r, 1, 2);
+    assert_string_equal(fk_csv_reader_field(r, 0, NULL), "b");
+    next_row(r, 1, 3);
+    assert_string_equal(fk_csv_reader_field(r, 0, NULL), "x\r\ny");
+    end(r);
+    fk_csv_reader_free(r);
+    /* An unterminated quote at the end of the input names the line where it opened. */
+    bool has;
+    fk_err err;
+    r = reader_chunked("a\n\"b\nc", 7, 2, NULL);
+    next_row(r, 1, 1);
+    assert_int_equal(fk_csv_reader_next(r, &has, &err), FK_EFORMAT);
+    assert_non_null(strstr(err.msg, "2:1: unterminated quoted field"));
+    fk_csv_reader_free(r);
+}
+
+/* Far more than one window of input, cut at every alignment by odd chunk sizes. */
+static void test_windows(void **state)
+{
+    (void)state;
+    fk_buf b;
+    fk_buf_init(&b, 1 << 22);
+    for (int i = 0; b.len < 3 * FK_CSV_WINDOW; i++)
+        assert_int_equal(fk_buf_appendf(&b, "%d,\"q,%d\r\n\"\"z\",%s\r\n%s", i, i, i % 7 ? "x" : "",
+                                        i % 5 ? "" : "\r\n"),
+                         FK_OK);
+    expect_same_in_chunks(b.data, b.len, NULL);
+    fk_buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_plain),       cmocka_unit_test(test_quoted),
         cmocka_unit_test(test_empty_lines), cmocka_unit_test(test_stray_quote),
         cmocka_unit_test(test_errors),      cmocka_unit_test(test_reuse),
+        cmocka_unit_test(test_chunks),      cmocka_unit_test(test_chunks_explicit),
+        cmocka_unit_test(test_windows),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

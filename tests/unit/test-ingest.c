@@ -400,6 +400,25 @@ static void test_cp932(void **state)
     assert_int_equal(counts.encoding, FK_ENCODING_CP932);
     assert_int_equal(res.records, 1);
     assert_string_equal(res.name, "山田\u3000太郎");
+    /* The same through a stream cut into chunks of 1 to 3 bytes, scanned in 2-byte chunks: every
+     * two-byte character is cut somewhere. */
+    for (size_t cut = 1; cut <= 3; cut++) {
+        fk_decode_scan *scan;
+        assert_int_equal(fk_decode_scan_new(FK_ENCODING_AUTO, &scan, &err), FK_OK);
+        for (size_t i = 0; i < sj.len; i += 2)
+            fk_decode_scan_feed(scan, sj.data + i, sj.len - i < 2 ? sj.len - i : 2);
+        fk_stream_mem in = {sj.data, sj.len, 0, cut};
+        memset(&res, 0, sizeof res);
+        fk_ingest_options opt = {.fiscal_year = 2025, .export_date = {2025, 12, 1}};
+        assert_int_equal(fk_ingest_run_stream(scan, fk_stream_mem_read, &in, &opt, on_record,
+                                              on_finding, &res, &counts, &err),
+                         FK_OK);
+        fk_decode_scan_free(scan);
+        assert_int_equal(counts.encoding, FK_ENCODING_CP932);
+        assert_int_equal(counts.rows, 1);
+        assert_int_equal(res.records, 1);
+        assert_string_equal(res.name, "山田\u3000太郎");
+    }
     fk_buf_free(&b);
     fk_buf_free(&sj);
 }

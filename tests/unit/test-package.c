@@ -65,13 +65,52 @@ static int teardown(void **state)
     return system(cmd) == 0 ? 0 : -1;
 }
 
+/* What the first pass lent out. */
+typedef struct lent {
+    size_t bytes, chunks;
+} lent;
+
+static void on_chunk(void *ctx, const char *data, size_t n)
+{
+    (void)data;
+    lent *s = ctx;
+    s->bytes += n;
+    s->chunks++;
+}
+
+static lent first_pass;
+
 static fk_status open_pkg(const char *name, const char *password, size_t max, fk_package **p,
                           fk_err *err)
 {
     char path[128];
     snprintf(path, sizeof path, "%s/%s", dir, name);
     fk_err_clear(err);
-    return fk_package_open(path, password, max, p, err);
+    first_pass = (lent){0, 0};
+    return fk_package_open(path, password, max, on_chunk, &first_pass, p, err);
+}
+
+/* The second pass, read whole into out (freed with fk_buf_free), in reads of chunk bytes. */
+static fk_status read_all(fk_package *p, size_t chunk, fk_buf *out, fk_err *err)
+{
+    fk_buf_init(out, (size_t)1 << 26);
+    char buf[65536];
+    size_t got;
+    fk_status st;
+    while ((st = fk_package_read(p, buf, chunk, &got, err)) == FK_OK && got > 0)
+        assert_int_equal(fk_buf_append(out, buf, got), FK_OK);
+    return st;
+}
+
+static void expect_csv(fk_package *p, const char *want, size_t len)
+{
+    fk_buf b;
+    fk_err err;
+    assert_int_equal(read_all(p, 65536, &b, &err), FK_OK);
+    assert_int_equal(b.len, len);
+    assert_memory_equal(b.data, want, len);
+    assert_int_equal(first_pass.bytes, len);
+    fk_buf_free(&b);
 }
 
 static void expect_error(const char *name, const char *password, fk_status want, const char *msg)
@@ -93,10 +132,7 @@ static void test_7zip_aes256(void **state)
     fk_package *p;
     fk_err err;
     assert_int_equal(open_pkg("good.zip", "S3cretPass", 0, &p, &err), FK_OK);
-    size_t len;
-    const char *data = fk_package_csv(p, &len);
-    assert_int_equal(len, strlen(csv_text));
-    assert_memory_equal(data, csv_text, len);
+    expect_csv(p, csv_text, strlen(csv_text));
     assert_string_equal(fk_package_csv_name(p), "ward.csv");
     fk_package_free(p);
 
@@ -107,9 +143,14 @@ static void test_7zip_aes256(void **state)
        "7zz a -tzip -mem=AES256 -pS3cretPass big.zip big.csv && "
        "7zz l -slt big.zip | grep -q 'Method = AES-256 Deflate'");
     assert_int_equal(open_pkg("big.zip", "S3cretPass", 0, &p, &err), FK_OK);
-    data = fk_package_csv(p, &len);
-    assert_true(len > 500000);
-    assert_memory_equal(data + len - 16, "50000,東京都\n", 16);
+    assert_true(first_pass.chunks > 1);
+    fk_buf b;
+    assert_int_equal(read_all(p, 1000, &b, &err), FK_OK); /* reads of any size */
+    assert_int_equal(b.len, first_pass.bytes);
+    assert_true(b.len > 500000);
+    assert_memory_equal(b.data + b.len - 16, "50000,東京都\n", 16);
+    fk_buf_free(&b);
+    assert_int_equal(fk_package_read(p, (char[8]){0}, 8, &(size_t){1}, &err), FK_OK);
     fk_package_free(p);
     /* Inverting the byte (not overwriting it) guarantees that it changes. */
     sh("cp big.zip big-flipped.zip && b=$(od -An -tu1 -j5000 -N1 big.zip) && "
@@ -196,10 +237,7 @@ static void test_write_round_trip(void **state)
                      FK_EEXIST);
     fk_package *p;
     assert_int_equal(open_pkg("sealed.zip", password, 0, &p, &err), FK_OK);
-    size_t len;
-    const char *data = fk_package_csv(p, &len);
-    assert_int_equal(len, strlen(csv_text));
-    assert_memory_equal(data, csv_text, len);
+    expect_csv(p, csv_text, strlen(csv_text));
     fk_package_free(p);
     /* 7-Zip opens it too, and sees AES-256. */
     sh("7zz t -p%s sealed.zip && 7zz l -slt sealed.zip | grep -q 'Method = AES-256'", password);
@@ -236,6 +274,79 @@ static void test_password(void **state)
     assert_int_equal(fk_package_password_new(password, 10, &err), FK_EINVAL);
 }
 
+/*
+ * A manifest that disagrees with a large CSV refuses the package only after the whole CSV
+ * has been decrypted and counted, and before the caller can read any of it.
+ */
+static void test_manifest_before_rows(void **state)
+{
+    (void)state;
+    sh("seq 1 60000 | sed 's/$/,\"x\\ny\"/' > many.csv && "
+       "printf 'csv: many.csv\\nrows: 59998\\n' > manifest.txt && "
+       "7zz a -tzip -mem=AES256 -pS3cretPass many-rows.zip many.csv manifest.txt && "
+       "printf 'csv: many.csv\\nrows: 59999\\nsha256: %%064d\\n' 0 > manifest.txt && "
+       "7zz a -tzip -mem=AES256 -pS3cretPass many-sha.zip many.csv manifest.txt && "
+       "printf 'csv: many.csv\\nrows: 59999\\n' > manifest.txt && "
+       "7zz a -tzip -mem=AES256 -pS3cretPass many-good.zip many.csv manifest.txt");
+    fk_package *p = (fk_package *)1;
+    fk_err err;
+    /* Quoted line breaks are not rows: 60,000 lines after the header hold 59,999 rows. */
+    assert_int_equal(open_pkg("many-rows.zip", "S3cretPass", 0, &p, &err), FK_EFORMAT);
+    assert_non_null(strstr(err.msg, "many.csv has 59999 rows, manifest.txt says 59998"));
+    assert_null(p);
+    size_t whole = first_pass.bytes;
+    assert_true(whole > 60000 * 8);
+    p = (fk_package *)1;
+    assert_int_equal(open_pkg("many-sha.zip", "S3cretPass", 0, &p, &err), FK_EFORMAT);
+    assert_non_null(strstr(err.msg, "does not match manifest.txt's SHA-256"));
+    assert_null(p);
+    assert_int_equal(first_pass.bytes, whole);
+    assert_int_equal(open_pkg("many-good.zip", "S3cretPass", 0, &p, &err), FK_OK);
+    assert_int_equal(first_pass.bytes, whole);
+    fk_package_free(p);
+}
+
+/* The second pass must read what the first checked: a package rewritten in place between the
+ * two (same sizes, other bytes) fails at the end of the second. */
+static void test_changed_between_passes(void **state)
+{
+    (void)state;
+    sh("seq 100000 199999 > same.csv && 7zz a -tzip -mem=AES256 -mm=Copy -pS3cretPass a.zip "
+       "same.csv && seq 200000 299999 > same.csv && 7zz a -tzip -mem=AES256 -mm=Copy "
+       "-pS3cretPass b.zip same.csv && cp a.zip live.zip && "
+       "[ $(stat -c %%s a.zip) = $(stat -c %%s b.zip) ]");
+    fk_package *p;
+    fk_err err;
+    assert_int_equal(open_pkg("live.zip", "S3cretPass", 0, &p, &err), FK_OK);
+    sh("dd if=b.zip of=live.zip conv=notrunc");
+    fk_buf b;
+    fk_status st = read_all(p, 65536, &b, &err);
+    fk_buf_free(&b);
+    if (st != FK_EFORMAT || !strstr(err.msg, "changed while it was read"))
+        fail_msg("got %s '%s'", fk_status_name(st), err.msg);
+    fk_package_free(p);
+}
+
+static void test_file_sha256(void **state)
+{
+    (void)state;
+    sh("7zz a -tzip -mem=AES256 -pS3cretPass hashed.zip ward.csv && "
+       "sha256sum hashed.zip | cut -c1-64 > hashed.sha");
+    char path[128], want[80] = "", hex[65];
+    snprintf(path, sizeof path, "%s/hashed.sha", dir);
+    FILE *f = fopen(path, "r");
+    assert_non_null(f);
+    assert_non_null(fgets(want, sizeof want, f));
+    fclose(f);
+    want[64] = '\0';
+    snprintf(path, sizeof path, "%s/hashed.zip", dir);
+    fk_err err;
+    assert_int_equal(fk_package_file_sha256(path, hex, &err), FK_OK);
+    assert_string_equal(hex, want);
+    snprintf(path, sizeof path, "%s/nowhere.zip", dir);
+    assert_int_equal(fk_package_file_sha256(path, hex, &err), FK_ENOENT);
+}
+
 static fk_status count_record(void *ctx, const fk_record *r, long line, fk_err *err)
 {
     (void)r;
@@ -252,6 +363,11 @@ static bool any_finding(void *ctx, long line, long column, const char *column_na
     fail_msg("finding %ld:%ld %s: %s%s", line, column, column_name, reason,
              is_warning ? " (warning)" : "");
     return false;
+}
+
+static void scan_chunk(void *ctx, const char *data, size_t n)
+{
+    fk_decode_scan_feed(ctx, data, n);
 }
 
 /*
@@ -276,14 +392,18 @@ static void test_spreadsheet_package(void **state)
        "7zz a -tzip -mem=AES256 -pS3cretPass export.zip export.csv");
     fk_package *p;
     fk_err err;
-    assert_int_equal(open_pkg("export.zip", "S3cretPass", 0, &p, &err), FK_OK);
-    size_t len;
-    const char *csv = fk_package_csv(p, &len);
+    fk_decode_scan *scan;
+    assert_int_equal(fk_decode_scan_new(FK_ENCODING_AUTO, &scan, &err), FK_OK);
+    char path[128];
+    snprintf(path, sizeof path, "%s/export.zip", dir);
+    assert_int_equal(fk_package_open(path, "S3cretPass", 0, scan_chunk, scan, &p, &err), FK_OK);
     fk_ingest_options opt = {.fiscal_year = 2025, .export_date = {2025, 12, 1}};
     fk_ingest_counts counts;
     int records = 0;
-    assert_int_equal(
-        fk_ingest_run(csv, len, &opt, count_record, any_finding, &records, &counts, &err), FK_OK);
+    assert_int_equal(fk_ingest_run_stream(scan, fk_package_read, p, &opt, count_record, any_finding,
+                                          &records, &counts, &err),
+                     FK_OK);
+    fk_decode_scan_free(scan);
     assert_int_equal(counts.encoding, FK_ENCODING_CP932);
     assert_int_equal(records, 2);
     fk_package_free(p);
@@ -299,6 +419,9 @@ int main(void)
         cmocka_unit_test(test_write_round_trip),
         cmocka_unit_test(test_password),
         cmocka_unit_test(test_spreadsheet_package),
+        cmocka_unit_test(test_manifest_before_rows),
+        cmocka_unit_test(test_changed_between_passes),
+        cmocka_unit_test(test_file_sha256),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
