@@ -17,6 +17,7 @@
 
 #include <libfyaml.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -39,12 +40,22 @@ static const char *const fk__field_names[FK__F_COUNT] = {
 
 static const char *const fk__risk_names[FK_RISK_COUNT] = {"bp", "lipid", "glucose", "smoking"};
 
+/* Found once: composing threads ask for it at the same time. */
+static char fk__default_path[4096];
+static pthread_once_t fk__default_once = PTHREAD_ONCE_INIT;
+
+static void fk__find_default_path(void)
+{
+    if (!fk_data_path("rules/health-4.yaml", fk__default_path, sizeof fk__default_path))
+        fk__default_path[0] = '\0';
+}
+
 const char *fk_rules_default_path(void)
 {
-    static char path[4096];
-    if (!fk_data_path("rules/health-4.yaml", path, sizeof path))
+    pthread_once(&fk__default_once, fk__find_default_path);
+    if (fk__default_path[0] == '\0')
         return FK_DATADIR "/rules/health-4.yaml"; /* named in the "not found" error */
-    return path;
+    return fk__default_path;
 }
 
 const char *fk_rules_version(const fk_rules *rules)
