@@ -64,15 +64,19 @@ def job_for(n):
 
 rows = []
 ratio_note = None
+totals = []  # (envelopes, wall s, CPU s, peak MiB) from open to sealed print files
 for n in sizes:
     d = job_for(n)
     cpu, rss, wall = run_measured(fk("open", "job", "package.zip", "--package-password-file",
                                      "package-pw"), d)
     rows.append((n, "open", f"{n / wall:,.0f} rows/s", cpu, rss))
+    total = [wall, cpu, rss]
     cpu, rss, wall = run_measured(fk("check", "job"), d)
     rows.append((n, "check", f"{n / wall:,.0f} records/s", cpu, rss))
-    run_measured(fk("proof", "job", "-o", "proof"), d)
-    run_measured(fk("proof", "job", "--approve"), d)
+    total = [total[0] + wall, total[1] + cpu, max(total[2], rss)]
+    for argv in (fk("proof", "job", "-o", "proof"), fk("proof", "job", "--approve")):
+        cpu, rss, wall = run_measured(argv, d)
+        total = [total[0] + wall, total[1] + cpu, max(total[2], rss)]
     shutil.copytree(os.path.join(d, "job"), os.path.join(d, "job2"), symlinks=True)
     cpu1, rss1, wall1 = run_measured(fk("compose", "job", "--jobs", "1"), d)
     sheets = 0
@@ -86,6 +90,7 @@ for n in sizes:
     cpu2, rss2, wall2 = run_measured(fk("compose", "job2", "--jobs", "2"), d)
     rows.append((n, "compose --jobs 2", f"{sheets / wall2:,.0f} sheets/s ({wall1 / wall2:.2f}x)",
                  cpu2, rss2))
+    totals.append((n, total[0] + wall2, total[1] + cpu2, max(total[2], rss2)))
     if typst_dir and n <= 20000:
         cpu, rss, wall = run_measured(["node", os.path.join(typst_dir, "voucher.js"), str(sheets),
                                        os.path.join(d, "typst.pdf"), *FONTS], d,
@@ -102,6 +107,9 @@ print(f"machine: {os.cpu_count()} cores, {cpu_model}; load average {load[0]:.2f}
 print(f"{'envelopes':>10}  {'step':<20} {'rate':<28} {'CPU s':>8} {'peak MiB':>9}")
 for n, step, rate, cpu, rss in rows:
     print(f"{n:>10,}  {step:<20} {rate:<28} {cpu:>8.2f} {rss:>9.0f}")
+for n, wall, cpu, rss in totals:
+    print(f"open to sealed print files, {n:,} envelopes (open, check, proof and its approval,"
+          f" compose --jobs 2): {wall:,.1f} s, {cpu:,.1f} CPU-s, peak {rss:,.0f} MiB")
 if ratio_note:
     n, sheets, ratio = ratio_note
     print(f"fukan/Typst: {ratio:.1f}x the pages per CPU-second ({sheets:,} sheets of "

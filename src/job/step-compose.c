@@ -30,19 +30,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* What is kept per envelope for the whole step (the address only until the sort). */
+/* What is kept per envelope for the whole step: 40 bytes, so that a city's job of 500,000
+ * envelopes holds 20 MB of it. The person's tag, needed only for a finding, is made then. */
 typedef struct {
     long id, line;
     fk_category category;
     bool held;
-    char tag[FK_TAG_HEX];
     char postal[8];
-    char *address; /* personal data: wiped and freed after the sort */
+    size_t address; /* offset into the list's addresses, until the sort */
 } fk__entry;
+
+/* The addresses arena holds at most this: a city's export is far below it. */
+#define FK__ADDRESSES_MAX ((size_t)1 << 30)
 
 typedef struct {
     fk__entry *items;
     size_t n, cap;
+    fk_buf addresses; /* personal data, NUL-separated: wiped and freed after the sort */
     fk_status status;
     fk_err *err;
 } fk__list;
@@ -63,11 +67,11 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
         l->cap = cap;
     }
     fk__entry *e = &l->items[l->n];
-    *e = (fk__entry){.id = m->id, .line = m->line, .category = m->category};
-    memcpy(e->tag, m->tag, sizeof e->tag);
+    *e = (fk__entry){
+        .id = m->id, .line = m->line, .category = m->category, .address = l->addresses.len};
     memcpy(e->postal, r->postal, sizeof e->postal);
-    e->address = fk_strdup(r->address ? r->address : "");
-    if (e->address == NULL) {
+    const char *address = r->address ? r->address : "";
+    if (fk_buf_append(&l->addresses, address, strlen(address) + 1) != FK_OK) {
         l->status = fk_failf(l->err, FK_ENOMEM, _("out of memory"));
         return 1;
     }
@@ -77,20 +81,16 @@ static int fk__collect(const fk_record *r, const fk_record_meta *m, void *ctx)
 
 static void fk__forget_addresses(fk__list *l)
 {
-    for (size_t i = 0; i < l->n; i++) {
-        if (l->items[i].address != NULL)
-            fk_wipe(l->items[i].address, strlen(l->items[i].address));
-        fk_free(l->items[i].address);
-        l->items[i].address = NULL;
-    }
+    if (l->addresses.data != NULL)
+        fk_wipe(l->addresses.data, l->addresses.cap);
+    fk_buf_free(&l->addresses);
 }
 
 static void fk__list_free(fk__list *l)
 {
-    if (l->items != NULL) {
-        fk__forget_addresses(l);
+    fk__forget_addresses(l);
+    if (l->items != NULL)
         fk_wipe(l->items, l->cap * sizeof *l->items);
-    }
     fk_free(l->items);
 }
 
@@ -106,7 +106,7 @@ static fk_status fk__sort(fk__list *l, fk__entry **by_cat[FK_CAT_COUNT], size_t 
     fk_status s = codes && addresses && order ? FK_OK : FK_ENOMEM;
     for (size_t i = 0; s == FK_OK && i < n; i++) {
         codes[i] = l->items[i].postal;
-        addresses[i] = l->items[i].address;
+        addresses[i] = l->addresses.data + l->items[i].address;
     }
     if (s == FK_OK)
         s = fk_mailsort_order(codes, addresses, n, order);
@@ -526,6 +526,18 @@ static void fk__workers_stop(fk__compose *c)
     c->workers = NULL;
 }
 
+/* The tag of the person of record id, for a finding. */
+static fk_status fk__entry_tag(fk_job *job, long id, char tag[FK_TAG_HEX], fk_err *err)
+{
+    fk_record r;
+    fk_record_init(&r);
+    fk_status s = fk_job_record_get(job, id, &r, err);
+    if (s == FK_OK)
+        s = fk_job_tag(job, r.resident_no, tag, err);
+    fk_record_clear(&r);
+    return s;
+}
+
 /* Reports a task's findings and moves its records: held back, or composed with their
  * serials. */
 static fk_status fk__commit_records(fk__compose *c, fk__task *t)
@@ -534,13 +546,16 @@ static fk_status fk__commit_records(fk__compose *c, fk__task *t)
     for (size_t k = 0; s == FK_OK && k < t->n_notes; k++) {
         const fk__note *n = &t->notes[k];
         fk__entry *e = c->env[t->cat][n->index];
-        char why[FK_ERR_MSG_MAX + 32];
+        char why[FK_ERR_MSG_MAX + 32], tag[FK_TAG_HEX];
         snprintf(why, sizeof why, "no customer barcode: %s", n->reason);
+        s = fk__entry_tag(c->job, e->id, tag, c->err);
+        if (s != FK_OK)
+            return s;
         fk_finding f = {n->is_held ? FK_FINDING_HELD : FK_FINDING_WARNING,
                         e->line,
                         0,
                         NULL,
-                        e->tag,
+                        tag,
                         n->doc,
                         n->is_held ? n->reason : why,
                         false};
@@ -888,6 +903,7 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
                      .wake = PTHREAD_COND_INITIALIZER,
                      .done = PTHREAD_COND_INITIALIZER};
     c.list.err = err;
+    fk_buf_init(&c.list.addresses, FK__ADDRESSES_MAX);
     /* The issue date first: vouchers already expired are refused before anything else. */
     fk_date issue;
     fk_order_voucher v;
