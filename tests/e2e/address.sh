@@ -51,7 +51,7 @@ done
 set -- $found
 pdftotext -f "$2" -l "$2" -bbox "$1" bbox.html
 pdftoppm -r 300 -gray -f "$2" -l "$2" "$1" window
-python3 - bbox.html window-*.pgm <<'PY'
+python3 - bbox.html window-*.pgm "$SRCDIR/tests/e2e" <<'PY'
 import re, sys
 # Lines of text inside the window (23, 13, 90 × 45 mm), from pdftotext's word boxes (pt).
 mm = lambda pt: pt * 25.4 / 72
@@ -73,18 +73,9 @@ if min(h_addr, h_bldg) < 7.0:
     sys.exit(f"text smaller than 7 pt in the window ({min(h_addr, h_bldg):.1f} pt boxes)")
 print(f"住所 2 lines ({h_addr:.1f} pt boxes), 方書 2 lines ({h_bldg:.1f} pt boxes)")
 
-data = open(sys.argv[2], "rb").read()
-fields, pos = [], 0
-while len(fields) < 4:
-    while data[pos:pos + 1].isspace():
-        pos += 1
-    end = pos
-    while not data[end:end + 1].isspace():
-        end += 1
-    fields.append(data[pos:end])
-    pos = end
-width = int(fields[1])
-pixels = data[pos + 1:]
+sys.path.insert(0, sys.argv[3])
+from pgm import read_pgm
+width, _, pixels = read_pgm(sys.argv[2])
 px = lambda v: int(round(v * 300 / 25.4))
 x0, y0, x1, y1 = px(23), px(13), px(23 + 90), px(13 + 45)
 band = px(2)

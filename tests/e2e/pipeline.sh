@@ -117,20 +117,11 @@ PY
 # The address block shows through the window: nothing within 2 mm of the window's edge
 # (job.yaml: 23, 13, 90 × 45 mm), the customer barcode's 67 bars inside it.
 pdftoppm -r 300 -gray -f 1 -l 1 "$(ls print/*-S-1-001.pdf)" window
-python3 - window-*.pgm <<'PY'
+python3 - "$SRCDIR/tests/e2e" window-*.pgm <<'PY'
 import sys
-data = open(sys.argv[1], "rb").read()
-fields, pos = [], 0
-while len(fields) < 4:  # P5 width height maxval, separated by white space
-    while data[pos:pos + 1].isspace():
-        pos += 1
-    end = pos
-    while not data[end:end + 1].isspace():
-        end += 1
-    fields.append(data[pos:end])
-    pos = end
-width, height = int(fields[1]), int(fields[2])
-pixels = data[pos + 1:]
+sys.path.insert(0, sys.argv[1])
+from pgm import read_pgm
+width, height, pixels = read_pgm(sys.argv[2])
 px = lambda mm: int(round(mm * 300 / 25.4))
 x0, y0, x1, y1 = px(23), px(13), px(23 + 90), px(13 + 45)
 band = px(2)

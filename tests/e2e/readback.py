@@ -37,6 +37,7 @@ import unicodedata
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import postal_zint  # noqa: E402
+from pgm import read_pgm  # noqa: E402
 
 CATEGORY = {("特定保健指導", "積極的支援"): "S", ("特定保健指導", "動機付け支援"): "D",
             ("特定保健指導", "動機づけ支援"): "D", ("非肥満保健指導", ""): "H",
@@ -44,21 +45,6 @@ CATEGORY = {("特定保健指導", "積極的支援"): "S", ("特定保健指導
 DOCUMENT = {"S": "voucher-tokutei", "D": "voucher-tokutei", "H": "voucher-hihiman",
             "K": "voucher-kenko", "J": "notice-jushin"}
 HALFWIDTH_KANA = re.compile("[\uff61-\uff9f]+")
-
-
-def read_pgm(path):
-    """(width, height, pixels) of a binary PGM as pdftoppm -gray writes it."""
-    data = open(path, "rb").read()
-    fields, pos = [], 0
-    while len(fields) < 4:  # P5 width height maxval, separated by white space
-        while data[pos:pos + 1].isspace():
-            pos += 1
-        end = pos
-        while not data[end:end + 1].isspace():
-            end += 1
-        fields.append(data[pos:end])
-        pos = end
-    return int(fields[1]), int(fields[2]), data[pos + 1:]
 
 
 DARK = bytes(1 if v < 128 else 0 for v in range(256))
