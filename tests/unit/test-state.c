@@ -189,6 +189,7 @@ static void test_store_moves(void **state)
     expect_status(fk_job_record_compose(fx.job, ids[1], 2, &err), FK_ESTATE, &err);
     expect_status(fk_job_record_compose(fx.job, ids[0], 1, &err), FK_ESTATE, &err);
     expect_status(fk_job_record_compose(fx.job, ids[2], 0, &err), FK_EINVAL, &err);
+    expect_status(fk_job_record_compose(fx.job, 999, 3, &err), FK_ENOENT, &err);
     FX_OK(fk_job_record_compose(fx.job, ids[2], 1, &err), &err);
     FX_OK(fk_job_states_get(fx.job, &st, &err), &err);
     assert_int_equal(st.by_state[FK_REC_COMPOSED], 2);
