@@ -2,6 +2,7 @@
 #include "compose-private.h"
 #include "doc.h"
 #include "util/buf.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/i18n.h"
 #include "postal/custbar.h"
@@ -63,17 +64,8 @@ static fk_status fk__doc_write(void *closure, const unsigned char *data, size_t 
         w->write_status = w->fn(w->closure, data, len);
         return w->write_status;
     }
-    while (len > 0) {
-        ssize_t n = write(w->fd, data, len);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0) {
-            w->write_status = FK_EIO;
-            break;
-        }
-        data += n;
-        len -= (size_t)n;
-    }
+    if (fk_fs_write_all(w->fd, data, len) != 0)
+        w->write_status = FK_EIO;
     return w->write_status;
 }
 

@@ -1,6 +1,7 @@
 /* Report writer: see report.h. */
 #include "compose-private.h"
 #include "report.h"
+#include "util/fsutil.h"
 #include "util/mem.h"
 #include "util/i18n.h"
 
@@ -41,18 +42,8 @@ static cairo_status_t fk__report_write(void *closure, const unsigned char *data,
         return CAIRO_STATUS_WRITE_ERROR;
     if (r->fn != NULL) {
         r->write_status = r->fn(r->closure, data, len);
-    } else {
-        while (len > 0) {
-            ssize_t n = write(r->fd, data, len);
-            if (n < 0 && errno == EINTR)
-                continue;
-            if (n <= 0) {
-                r->write_status = FK_EIO;
-                break;
-            }
-            data += n;
-            len -= (unsigned)n;
-        }
+    } else if (fk_fs_write_all(r->fd, data, len) != 0) {
+        r->write_status = FK_EIO;
     }
     return r->write_status == FK_OK ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }

@@ -91,6 +91,21 @@ static void fk__dirname(const char *path, char *out, size_t size)
         *slash = '\0';
 }
 
+int fk_fs_write_all(int fd, const void *data, size_t len)
+{
+    const char *p = data;
+    while (len > 0) {
+        ssize_t n = write(fd, p, len);
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n <= 0)
+            return n < 0 ? errno : EIO;
+        p += n;
+        len -= (size_t)n;
+    }
+    return 0;
+}
+
 fk_status fk_fs_write_atomic(const char *path, const void *data, size_t len, fk_err *err)
 {
     char tmp[4096];
@@ -99,20 +114,11 @@ fk_status fk_fs_write_atomic(const char *path, const void *data, size_t len, fk_
     int fd = mkstemp(tmp);
     if (fd < 0)
         return fk_failf(err, FK_EIO, "%s: %s", path, strerror(errno));
-    const char *p = data;
-    size_t left = len;
-    while (left > 0) {
-        ssize_t n = write(fd, p, left);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            int e = errno;
-            close(fd);
-            unlink(tmp);
-            return fk_failf(err, FK_EIO, "%s: %s", path, strerror(e));
-        }
-        p += n;
-        left -= (size_t)n;
+    int written = fk_fs_write_all(fd, data, len);
+    if (written != 0) {
+        close(fd);
+        unlink(tmp);
+        return fk_failf(err, FK_EIO, "%s: %s", path, strerror(written));
     }
     if (fchmod(fd, 0600) != 0 || fsync(fd) != 0 || close(fd) != 0) {
         int e = errno;

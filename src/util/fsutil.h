@@ -23,6 +23,10 @@ fk_status fk_fs_check_private_file(const char *path, fk_err *err) FK_WARN_UNUSED
 /* Creates directory path with mode 0700; FK_EEXIST if it exists and is not empty. */
 fk_status fk_fs_mkdir_private(const char *path, fk_err *err) FK_WARN_UNUSED;
 
+/* Writes all len bytes at data to fd, again after a signal; 0, or the errno of the failure
+ * (EIO when the descriptor takes no byte). */
+int fk_fs_write_all(int fd, const void *data, size_t len);
+
 /* Writes data to path atomically with mode 0600 (temp file, fsync, rename, fsync dir). */
 fk_status fk_fs_write_atomic(const char *path, const void *data, size_t len,
                              fk_err *err) FK_WARN_UNUSED;
