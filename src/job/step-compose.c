@@ -817,7 +817,6 @@ static fk_status fk__compose_all(fk__compose *c)
         s = fk__workers_ready(c);
     if (s == FK_OK)
         s = fk__pipeline(c);
-    fk__workers_stop(c);
     fk_job_file run = {"run.csv", "run", -1, 0, 0, 0, FK_FILE_COMPOSED};
     if (s == FK_OK) {
         s = fk_job_file_writer_commit(c->job, c->run, &run, c->err);
@@ -934,7 +933,7 @@ fk_status fk_step_compose(fk_job *job, const fk_compose_options *opts, const fk_
                        " 'fukan status JOBDIR')"));
     if (s == FK_OK)
         s = fk__compose_all(&c);
-    fk__workers_stop(&c); /* when compose_all was not reached or failed before it stopped them */
+    fk__workers_stop(&c);
     if (s == FK_OK)
         s = fk_job_moves_audit(job, err);
     s = fk_job_end(job, s, err);
